@@ -1,0 +1,5 @@
+export * from './codec';
+export * from './decode';
+export * from './messages';
+export * from './topics';
+export * from './vm';
