@@ -17,13 +17,13 @@ export type VmState = z.infer<typeof vmStateSchema>;
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const deviceIdSchema = z
   .string()
-  .regex(DEVICE_ID_PATTERN, 'device id: 1-64 chars of A-Z a-z 0-9 _ . -, starting alphanumeric');
+  .regex(DEVICE_ID_PATTERN, '1-64 chars of A-Z a-z 0-9 _ . -, starting alphanumeric');
 
 export const BOARD_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const boardSchema = z
   .string()
-  .regex(BOARD_PATTERN, 'board: 1-32 chars of a-z 0-9 _ -, e.g. nrf52840');
+  .regex(BOARD_PATTERN, '1-32 chars of a-z 0-9 _ -, e.g. nrf52840');
 
 export const tagSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$/, 'tag: 1-64 chars of A-Z a-z 0-9 _ . : = -');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$/, '1-64 chars of A-Z a-z 0-9 _ . : = -');

@@ -1,0 +1,49 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { API_TOKEN, BearerAuthGuard } from './common/auth.guard';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { CONFIG, Config } from './config/config';
+import { dataSourceOptions } from './database/data-source-options';
+import { DevicesModule } from './devices/devices.module';
+import { HealthController } from './health/health.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { MqttModule } from './mqtt/mqtt.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static forRoot(config: Config, apiToken: string): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: API_TOKEN, useValue: apiToken },
+      ],
+      exports: [CONFIG, API_TOKEN],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, apiToken: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, apiToken),
+        TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+        MetricsModule,
+        DevicesModule,
+        TelemetryModule,
+        MqttModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

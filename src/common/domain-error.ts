@@ -1,0 +1,56 @@
+/**
+ * Errors the domain throws. `code` is stable and part of the API: the HTTP filter maps it
+ * to a status, and transports map it to their own reason codes. Messages say what was
+ * wrong and what to do.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+export class NotFoundError extends DomainError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'invalid_input';
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+export class DeviceNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('device_not_found', `no device "${id}"; list devices with GET /api/devices`);
+  }
+}
+
+export class DeviceExistsError extends ConflictError {
+  constructor(id: string) {
+    super('device_exists', `device "${id}" already exists; delete it first or pick another id`);
+  }
+}

@@ -1,0 +1,67 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UnauthorizedError,
+} from './domain-error';
+
+export interface HttpErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  issues?: string[];
+}
+
+/** The one place where domain error codes become HTTP statuses. */
+export function toHttpError(err: unknown): HttpErrorBody {
+  if (err instanceof DomainError) {
+    const body: HttpErrorBody = { statusCode: statusOf(err), code: err.code, message: err.message };
+    if (err instanceof InvalidInputError && err.issues.length) body.issues = err.issues;
+    return body;
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    return { statusCode: status, code: httpCode(status), message: err.message };
+  }
+  return {
+    statusCode: 500,
+    code: 'internal_error',
+    message: 'internal error; see the gateway log',
+  };
+}
+
+function statusOf(err: DomainError): number {
+  if (err instanceof NotFoundError) return 404;
+  if (err instanceof ConflictError) return 409;
+  if (err instanceof InvalidInputError) return 400;
+  if (err instanceof UnauthorizedError) return 401;
+  if (err instanceof ForbiddenError) return 403;
+  return 500;
+}
+
+function httpCode(status: number): string {
+  const names: Record<number, string> = {
+    400: 'invalid_input',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    413: 'payload_too_large',
+  };
+  return names[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const body = toHttpError(err);
+    if (body.statusCode >= 500)
+      this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+  }
+}

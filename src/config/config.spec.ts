@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      httpPort: 3000,
+      mqttPort: 1883,
+      coapPort: 5683,
+      mqttMaxPayloadBytes: 65536,
+    });
+    expect(c.database).toEqual({ kind: 'sqlite', file: path.resolve('data', 'vmfleet.sqlite') });
+  });
+
+  it('selects PostgreSQL from a postgres:// URL', () => {
+    const c = loadConfig({ VMFLEET_DATABASE_URL: 'postgres://u:p@localhost/db' });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@localhost/db' });
+  });
+
+  it.each([
+    ['VMFLEET_HTTP_PORT', 'abc', /VMFLEET_HTTP_PORT/],
+    ['VMFLEET_MQTT_PORT', '70000', /0-65535/],
+    ['VMFLEET_DATABASE_URL', 'mysql://x', /postgres:\/\//],
+    ['VMFLEET_API_TOKEN', 'short', /at least 16/],
+    ['VMFLEET_MQTT_BROKER_URL', 'mqtt://x', /not available yet/],
+    ['VMFLEET_TELEMETRY_RETENTION_DAYS', '-1', /> 0/],
+    ['VMFLEET_LOG_LEVEL', 'loud', /VMFLEET_LOG_LEVEL/],
+  ])('rejects %s=%s with a clear message', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reports every bad value at once', () => {
+    try {
+      loadConfig({ VMFLEET_HTTP_PORT: 'x', VMFLEET_MQTT_PORT: 'y' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ VMFLEET_HTTP_PORT: '' }).httpPort).toBe(3000);
+  });
+});

@@ -1,0 +1,46 @@
+import { Column, Entity, OneToMany, PrimaryColumn } from 'typeorm';
+import { bigintAsNumber } from '../database/columns';
+import type { DeviceTagEntity } from './device-tag.entity';
+import type { LatestSample } from './domain/device';
+
+@Entity('devices')
+export class DeviceEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  board!: string;
+
+  @Column({ name: 'vm_kind', type: 'varchar', length: 16 })
+  vmKind!: string;
+
+  @Column({ name: 'vm_version', type: 'varchar', length: 64, nullable: true })
+  vmVersion!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  firmware!: string | null;
+
+  @Column({ type: 'simple-json', nullable: true })
+  limits!: Record<string, number> | null;
+
+  @Column({ name: 'token_hash', type: 'varchar', length: 128 })
+  tokenHash!: string;
+
+  @Column({ type: 'boolean', default: false })
+  online!: boolean;
+
+  @Column({ name: 'connected_at', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  connectedAt!: number | null;
+
+  @Column({ name: 'last_seen_at', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  lastSeenAt!: number | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintAsNumber })
+  createdAt!: number;
+
+  @Column({ name: 'latest_telemetry', type: 'simple-json', nullable: true })
+  latestTelemetry!: LatestSample | null;
+
+  @OneToMany('DeviceTagEntity', 'device', { cascade: true })
+  tags!: DeviceTagEntity[];
+}

@@ -1,0 +1,83 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/auth.guard';
+import { openApiSchema, ZodPipe } from '../common/zod';
+import { deviceIdSchema } from '../protocol';
+import { DevicesService } from './devices.service';
+import {
+  deviceView,
+  editTagsSchema,
+  listDevicesQuerySchema,
+  provisionDeviceSchema,
+  type ProvisionDeviceInput,
+} from './dto/device.dto';
+
+const idPipe = new ZodPipe(deviceIdSchema, 'device id');
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@Controller('api')
+export class DevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Post('devices')
+  @ApiOperation({ summary: 'Provision a device; the token in the answer is shown only once' })
+  @ApiBody({ schema: openApiSchema(provisionDeviceSchema) })
+  async provision(@Body(new ZodPipe(provisionDeviceSchema, 'device')) body: ProvisionDeviceInput) {
+    const { device, token } = await this.devices.provision(body);
+    return { device: deviceView(device), token };
+  }
+
+  @Public()
+  @Post('enroll')
+  @ApiOperation({ summary: 'A device provisions itself with the fleet enrollment key' })
+  @ApiHeader({ name: 'X-Enrollment-Key', required: true })
+  @ApiBody({ schema: openApiSchema(provisionDeviceSchema) })
+  async enroll(
+    @Headers('x-enrollment-key') key: string | undefined,
+    @Body(new ZodPipe(provisionDeviceSchema, 'device')) body: ProvisionDeviceInput,
+  ) {
+    const { device, token } = await this.devices.enroll(key, body);
+    return { device: deviceView(device), token };
+  }
+
+  @Get('devices')
+  @ApiOperation({ summary: 'List devices, filtered by tag, VM kind and presence' })
+  async list(
+    @Query(new ZodPipe(listDevicesQuerySchema, 'query'))
+    query: ReturnType<typeof listDevicesQuerySchema.parse>,
+  ) {
+    return { items: (await this.devices.list(query)).map(deviceView) };
+  }
+
+  @Get('devices/:id')
+  async get(@Param('id', idPipe) id: string) {
+    return deviceView(await this.devices.get(id));
+  }
+
+  @Delete('devices/:id')
+  @HttpCode(204)
+  async remove(@Param('id', idPipe) id: string): Promise<void> {
+    await this.devices.remove(id);
+  }
+
+  @Patch('devices/:id/tags')
+  @ApiBody({ schema: openApiSchema(editTagsSchema) })
+  async editTags(
+    @Param('id', idPipe) id: string,
+    @Body(new ZodPipe(editTagsSchema, 'tags')) body: ReturnType<typeof editTagsSchema.parse>,
+  ) {
+    return deviceView(await this.devices.editTags(id, body.add, body.remove));
+  }
+}

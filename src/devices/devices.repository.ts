@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import type { HelloMessage, VmKind } from '../protocol';
+import { DeviceTagEntity } from './device-tag.entity';
+import { DeviceEntity } from './device.entity';
+import type { Device, DeviceFilter, LatestSample } from './domain/device';
+
+export interface NewDevice {
+  id: string;
+  board: string;
+  vm: VmKind;
+  tags: string[];
+  tokenHash: string;
+  createdAt: number;
+}
+
+@Injectable()
+export class DevicesRepository {
+  constructor(
+    @InjectRepository(DeviceEntity) private readonly devices: Repository<DeviceEntity>,
+    @InjectRepository(DeviceTagEntity) private readonly tags: Repository<DeviceTagEntity>,
+  ) {}
+
+  async exists(id: string): Promise<boolean> {
+    return this.devices.exists({ where: { id } });
+  }
+
+  async insert(d: NewDevice): Promise<Device> {
+    await this.devices.manager.transaction(async (m) => {
+      await m.insert(DeviceEntity, {
+        id: d.id,
+        board: d.board,
+        vmKind: d.vm,
+        tokenHash: d.tokenHash,
+        createdAt: d.createdAt,
+        online: false,
+      });
+      if (d.tags.length)
+        await m.insert(
+          DeviceTagEntity,
+          d.tags.map((tag) => ({ deviceId: d.id, tag })),
+        );
+    });
+    return (await this.findById(d.id))!;
+  }
+
+  async findById(id: string): Promise<Device | null> {
+    const row = await this.devices.findOne({ where: { id }, relations: { tags: true } });
+    return row ? toDevice(row) : null;
+  }
+
+  async tokenHashOf(id: string): Promise<string | null> {
+    const row = await this.devices.findOne({
+      where: { id },
+      select: { id: true, tokenHash: true },
+    });
+    return row?.tokenHash ?? null;
+  }
+
+  async list(filter: DeviceFilter): Promise<Device[]> {
+    const qb = this.devices
+      .createQueryBuilder('d')
+      .leftJoinAndSelect('d.tags', 't')
+      .orderBy('d.id', 'ASC')
+      .addOrderBy('t.tag', 'ASC');
+    if (filter.vm) qb.andWhere('d.vm_kind = :vm', { vm: filter.vm });
+    if (filter.online !== undefined) qb.andWhere('d.online = :online', { online: filter.online });
+    if (filter.tag) {
+      qb.andWhere('d.id IN (SELECT dt.device_id FROM device_tags dt WHERE dt.tag = :tag)', {
+        tag: filter.tag,
+      });
+    }
+    return (await qb.getMany()).map(toDevice);
+  }
+
+  /** Removes the device, its tags (cascade) and its samples, so a reused id starts clean. */
+  async delete(id: string): Promise<boolean> {
+    return this.devices.manager.transaction(async (m) => {
+      const result = await m.delete(DeviceEntity, { id });
+      await m
+        .createQueryBuilder()
+        .delete()
+        .from('telemetry_samples')
+        .where('device_id = :id', { id })
+        .execute();
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  async editTags(id: string, add: string[], remove: string[]): Promise<void> {
+    await this.devices.manager.transaction(async (m) => {
+      if (remove.length) await m.delete(DeviceTagEntity, { deviceId: id, tag: In(remove) });
+      const existing = new Set(
+        (await m.find(DeviceTagEntity, { where: { deviceId: id } })).map((t) => t.tag),
+      );
+      const fresh = [...new Set(add)].filter((t) => !existing.has(t));
+      if (fresh.length)
+        await m.insert(
+          DeviceTagEntity,
+          fresh.map((tag) => ({ deviceId: id, tag })),
+        );
+    });
+  }
+
+  async recordHello(id: string, hello: HelloMessage, at: number): Promise<void> {
+    await this.devices.update(
+      { id },
+      {
+        board: hello.board,
+        vmKind: hello.vm.kind,
+        vmVersion: hello.vm.version,
+        firmware: hello.firmware ?? null,
+        limits: hello.limits,
+        online: true,
+        connectedAt: at,
+        lastSeenAt: at,
+      },
+    );
+  }
+
+  async setOffline(id: string, at: number): Promise<void> {
+    await this.devices.update({ id }, { online: false, lastSeenAt: at });
+  }
+
+  /** After a restart no device is connected yet, whatever the table says. */
+  async markAllOffline(): Promise<void> {
+    await this.devices.update({ online: true }, { online: false });
+  }
+
+  async recordLatest(latest: Map<string, LatestSample>): Promise<void> {
+    if (latest.size === 0) return;
+    await this.devices.manager.transaction(async (m) => {
+      for (const [id, sample] of latest) {
+        await m.update(DeviceEntity, { id }, { latestTelemetry: sample, lastSeenAt: sample.at });
+      }
+    });
+  }
+}
+
+function toDevice(row: DeviceEntity): Device {
+  return {
+    id: row.id,
+    board: row.board,
+    vm: { kind: row.vmKind as VmKind, version: row.vmVersion },
+    tags: (row.tags ?? []).map((t) => t.tag).sort(),
+    online: row.online,
+    firmware: row.firmware,
+    limits: (row.limits as Device['limits']) ?? null,
+    lastSeenAt: row.lastSeenAt,
+    connectedAt: row.connectedAt,
+    createdAt: row.createdAt,
+    latest: row.latestTelemetry ?? null,
+  };
+}

@@ -1,0 +1,52 @@
+import type { HelloMessage, TelemetryMessage, VmKind } from '../../protocol';
+
+/** The last sample a device reported, kept on the device for the fleet view. */
+export interface LatestSample {
+  at: number;
+  uptimeMs: number;
+  ramUsed: number;
+  ramPeak: number;
+  ramTotal: number;
+  flashUsed: number;
+  flashTotal: number;
+  cpuLoad: number;
+  vmState: string;
+  instructions: number;
+  app: { id: string; version: string } | null;
+}
+
+export interface Device {
+  id: string;
+  board: string;
+  vm: { kind: VmKind; version: string | null };
+  tags: string[];
+  online: boolean;
+  firmware: string | null;
+  limits: HelloMessage['limits'] | null;
+  lastSeenAt: number | null;
+  connectedAt: number | null;
+  createdAt: number;
+  latest: LatestSample | null;
+}
+
+export interface DeviceFilter {
+  tag?: string;
+  vm?: VmKind;
+  online?: boolean;
+}
+
+export function latestFromTelemetry(t: TelemetryMessage, at: number): LatestSample {
+  return {
+    at,
+    uptimeMs: t.uptimeMs,
+    ramUsed: t.ram.used,
+    ramPeak: t.ram.peak,
+    ramTotal: t.ram.total,
+    flashUsed: t.flash.used,
+    flashTotal: t.flash.total,
+    cpuLoad: t.cpu,
+    vmState: t.vm.state,
+    instructions: t.vm.instructions,
+    app: t.app ?? null,
+  };
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { boardSchema, deviceIdSchema, tagSchema, vmKindSchema } from '../../protocol';
+import type { Device } from '../domain/device';
+
+export const provisionDeviceSchema = z.object({
+  id: deviceIdSchema,
+  board: boardSchema,
+  vm: vmKindSchema,
+  tags: z.array(tagSchema).max(32).default([]),
+});
+export type ProvisionDeviceInput = z.infer<typeof provisionDeviceSchema>;
+
+export const listDevicesQuerySchema = z.object({
+  tag: tagSchema.optional(),
+  vm: vmKindSchema.optional(),
+  online: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
+export const editTagsSchema = z
+  .object({
+    add: z.array(tagSchema).max(32).default([]),
+    remove: z.array(tagSchema).max(32).default([]),
+  })
+  .refine((b) => b.add.length + b.remove.length > 0, { message: 'give tags to add or remove' });
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The device as the API shows it: times as ISO strings, never the token hash. */
+export function deviceView(d: Device) {
+  return {
+    ...d,
+    lastSeenAt: iso(d.lastSeenAt),
+    connectedAt: iso(d.connectedAt),
+    createdAt: iso(d.createdAt)!,
+    latest: d.latest ? { ...d.latest, at: iso(d.latest.at)! } : null,
+  };
+}
+export type DeviceView = ReturnType<typeof deviceView>;

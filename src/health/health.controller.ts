@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Public } from '../common/auth.guard';
+import { CONFIG, Config } from '../config/config';
+import { MQTT_WS_PATH, MqttBroker } from '../mqtt/mqtt-broker';
+import { VERSION } from '../version';
+
+@ApiTags('health')
+@Controller('api/health')
+export class HealthController {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly broker: MqttBroker,
+    private readonly db: DataSource,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Liveness and where devices connect; no token needed' })
+  async health() {
+    await this.db.query('SELECT 1');
+    return {
+      status: 'ok',
+      version: VERSION,
+      uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      database: this.config.database.kind,
+      mqtt: { port: this.broker.port, wsPath: MQTT_WS_PATH },
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DevicesService } from '../devices/devices.service';
+import type { UplinkMessage } from '../protocol';
+import { TelemetryService } from '../telemetry/telemetry.service';
+
+/**
+ * Hands decoded uplink messages to the domain. Every transport calls this one router, so
+ * the domain never learns how a device is connected.
+ */
+@Injectable()
+export class InboundRouter {
+  private readonly logger = new Logger('Inbound');
+
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly telemetry: TelemetryService,
+  ) {}
+
+  async route(deviceId: string, message: UplinkMessage, receivedAt: number): Promise<void> {
+    switch (message.channel) {
+      case 'hello':
+        this.logger.log(
+          `${deviceId} online: ${message.body.board}, ${message.body.vm.kind} ${message.body.vm.version}`,
+        );
+        return this.devices.onHello(deviceId, message.body, receivedAt);
+      case 'telemetry':
+        return this.telemetry.ingest(deviceId, message.body, receivedAt);
+      case 'status':
+        // `online` is for other MQTT observers; the gateway takes presence from hello.
+        if (message.body.state === 'offline') return this.connectionLost(deviceId, receivedAt);
+        return;
+    }
+  }
+
+  async connectionLost(deviceId: string, at: number): Promise<void> {
+    this.logger.log(`${deviceId} offline`);
+    await this.devices.onOffline(deviceId, at);
+  }
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from './config/config';
+import { startGateway } from './gateway';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vmfleet: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const gw = await startGateway(config);
+  const lines = [
+    `vmfleet gateway ${gw.httpUrl}  (API docs ${gw.httpUrl}/api/docs)`,
+    `  MQTT  mqtt://${config.bindHost}:${gw.mqttPort}  ws ${gw.httpUrl.replace('http', 'ws')}/mqtt`,
+    `  data  ${config.dataDir} (${config.database.kind})`,
+  ];
+  if (gw.apiTokenGenerated) {
+    lines.push(
+      `  API token (shown once, kept in ${path.join(config.dataDir, 'api-token')}):`,
+      `    export VMFLEET_API_TOKEN=${gw.apiToken}`,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`vmfleet: failed to start: ${err.message}\n`);
+  process.exit(1);
+});

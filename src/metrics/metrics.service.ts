@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics. One registry per gateway instance (not prom-client's global one),
+ * so several gateways in one process (tests, benchmarks) do not collide.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly framesRejected = new Counter({
+    name: 'vmfleet_frames_rejected_total',
+    help: 'Uplink frames refused, by reason code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectionsRefused = new Counter({
+    name: 'vmfleet_mqtt_connections_refused_total',
+    help: 'MQTT connections refused or closed by policy, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly samplesIngested = new Counter({
+    name: 'vmfleet_telemetry_samples_ingested_total',
+    help: 'Telemetry samples written to the database',
+    registers: [this.registry],
+  });
+
+  readonly samplesDropped = new Counter({
+    name: 'vmfleet_telemetry_samples_dropped_total',
+    help: 'Telemetry samples dropped because the ingest buffer was full or a write failed',
+    registers: [this.registry],
+  });
+
+  readonly connectedDevices = new Gauge({
+    name: 'vmfleet_mqtt_connected_devices',
+    help: 'Devices with an open MQTT connection',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,30 @@
+import { devicePrefix, isDownChannel, isUpChannel, parseTopic } from '../protocol';
+
+export type Decision = { allow: true } | { allow: false; reason: string };
+
+const allow: Decision = { allow: true };
+
+/** A device publishes only on its own uplink channels. */
+export function mayPublish(deviceId: string, topic: string): Decision {
+  const parsed = parseTopic(topic);
+  if (!parsed || parsed.deviceId !== deviceId) {
+    return { allow: false, reason: `publish outside ${devicePrefix(deviceId)}: ${topic}` };
+  }
+  if (!isUpChannel(parsed.channel))
+    return { allow: false, reason: `no uplink channel "${parsed.channel}"` };
+  return allow;
+}
+
+/**
+ * A device subscribes only to its own downlink channels, by exact topic or with `+`/`#`
+ * confined below its own prefix.
+ */
+export function maySubscribe(deviceId: string, filter: string): Decision {
+  const prefix = devicePrefix(deviceId);
+  const deny = { allow: false, reason: `subscribe outside ${prefix}: ${filter}` } as const;
+  if (!filter.startsWith(prefix)) return deny;
+  const rest = filter.slice(prefix.length);
+  if (rest === '#' || rest === '+') return allow;
+  if (rest.includes('#') || rest.includes('+')) return deny;
+  return isDownChannel(rest) ? allow : { allow: false, reason: `no downlink channel "${rest}"` };
+}

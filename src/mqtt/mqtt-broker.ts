@@ -1,0 +1,164 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import {
+  Aedes,
+  type AuthenticateError,
+  type Client,
+  type PublishPacket,
+  type Subscription,
+} from 'aedes';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { CONFIG, Config } from '../config/config';
+import { DevicesService } from '../devices/devices.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { mayPublish, maySubscribe } from './access-policy';
+import { limitPacketSize } from './frame-limit';
+import { MqttDeviceLink } from './mqtt-device-link';
+import { MqttUplink } from './mqtt-uplink';
+
+/** Room for the fixed header, topic and packet id around the largest payload. */
+const HEADER_ALLOWANCE = 1024;
+export const MQTT_WS_PATH = '/mqtt';
+
+/** The embedded aedes broker: listeners, device authentication and per-device ACL. */
+@Injectable()
+export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('MQTT');
+  private aedes?: Aedes;
+  private tcp?: net.Server;
+  private ws?: WebSocketServer;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly devices: DevicesService,
+    private readonly link: MqttDeviceLink,
+    private readonly uplink: MqttUplink,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.devices.markAllOffline();
+    const aedes = await Aedes.createBroker({
+      id: 'vmfleet',
+      maxClientsIdLength: 64,
+      connectTimeout: 10_000,
+      drainTimeout: 30_000,
+      heartbeatInterval: 60_000,
+      authenticate: (client, username, password, done) =>
+        void this.authenticate(client, username, password).then(
+          (err) => done(err, err === null),
+          (err: Error) => done(Object.assign(err, { returnCode: 3 as const }), false),
+        ),
+      authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
+      authorizeSubscribe: (client, sub, done) => this.authorizeSubscribe(client, sub, done),
+    });
+    this.aedes = aedes;
+    this.link.attach(aedes);
+    this.watch(aedes);
+    this.tcp = net.createServer((socket) => aedes.handle(this.limit(socket)));
+    await new Promise<void>((resolve, reject) => {
+      this.tcp!.once('error', reject);
+      this.tcp!.listen(this.config.mqttPort, this.config.bindHost, () => resolve());
+    });
+    this.logger.log(
+      `MQTT broker listening on ${this.config.bindHost}:${this.port} (and WebSocket ${MQTT_WS_PATH})`,
+    );
+  }
+
+  /** MQTT over WebSocket on the HTTP server, for browsers and proxies. */
+  attachWebSocket(server: http.Server): void {
+    this.ws = new WebSocketServer({ server, path: MQTT_WS_PATH });
+    this.ws.on('connection', (socket, req) => {
+      const stream = createWebSocketStream(socket);
+      this.aedes?.handle(this.limit(stream), req);
+    });
+  }
+
+  get port(): number {
+    const address = this.tcp?.address();
+    return typeof address === 'object' && address ? address.port : this.config.mqttPort;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.ws?.clients.forEach((c) => c.terminate());
+    this.ws?.close();
+    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.aedes ? this.aedes.close(() => resolve()) : resolve(),
+    );
+    await this.uplink.drain();
+  }
+
+  private limit(conn: Parameters<typeof limitPacketSize>[0]) {
+    const max = this.config.mqttMaxPayloadBytes + HEADER_ALLOWANCE;
+    return limitPacketSize(conn, max, (err) => {
+      this.metrics.connectionsRefused.inc({ reason: 'packet_too_large' });
+      this.logger.warn(`closing a connection: ${err.message}`);
+    });
+  }
+
+  private async authenticate(
+    client: Client,
+    username?: string,
+    password?: Buffer,
+  ): Promise<AuthenticateError | null> {
+    // Client id, username and device id are one and the same (docs/protocol.md).
+    const ok =
+      username !== undefined &&
+      username === client.id &&
+      password !== undefined &&
+      (await this.devices.authenticate(client.id, password.toString('utf8')));
+    if (ok) return null;
+    this.metrics.connectionsRefused.inc({ reason: 'bad_credentials' });
+    this.logger.warn(`refused connection for "${client.id}": wrong device id or token`);
+    return Object.assign(new Error('bad device id or token'), { returnCode: 4 as const });
+  }
+
+  private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
+    if (!client) return new Error('publish without a client');
+    const decision = mayPublish(client.id, packet.topic);
+    if (decision.allow) return null;
+    this.metrics.connectionsRefused.inc({ reason: 'acl_publish' });
+    this.logger.warn(`${client.id}: ${decision.reason}; disconnecting`);
+    return new Error(decision.reason);
+  }
+
+  private authorizeSubscribe(
+    client: Client,
+    sub: Subscription,
+    done: (err: Error | null, sub?: Subscription | null) => void,
+  ): void {
+    const decision = maySubscribe(client.id, sub.topic);
+    if (decision.allow) return done(null, sub);
+    this.metrics.connectionsRefused.inc({ reason: 'acl_subscribe' });
+    this.logger.warn(`${client.id}: ${decision.reason}; disconnecting`);
+    done(new Error(decision.reason));
+  }
+
+  private watch(aedes: Aedes): void {
+    aedes.on('clientReady', (client) => {
+      this.link.connected(client);
+      this.metrics.connectedDevices.set(this.link.connectedCount);
+    });
+    aedes.on('clientDisconnect', (client) => {
+      if (this.link.disconnected(client)) this.uplink.connectionLost(client.id);
+      this.metrics.connectedDevices.set(this.link.connectedCount);
+    });
+    aedes.on('publish', (packet, client) => {
+      if (client) this.uplink.received(client.id, packet.topic, packet.payload as Buffer);
+    });
+    aedes.on('clientError', (client, err) =>
+      this.logger.debug(`${client?.id ?? '?'}: ${err.message}`),
+    );
+    aedes.on('connectionError', (client, err) =>
+      this.logger.debug(`connection error ${client?.id ?? '?'}: ${err.message}`),
+    );
+  }
+}

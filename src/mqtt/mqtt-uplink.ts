@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CONFIG, Config } from '../config/config';
+import { InboundRouter } from '../link/inbound-router';
+import { KeyedQueue } from '../link/keyed-queue';
+import { MetricsService } from '../metrics/metrics.service';
+import { decodeUplink, parseTopic } from '../protocol';
+import { MqttDeviceLink } from './mqtt-device-link';
+
+/** How often one device's rejected frames are logged at most. */
+const REJECT_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Decodes what devices publish and hands it to the router, one device at a time in
+ * arrival order. Bad frames never throw past here: they are counted, logged with the
+ * device id (throttled) and answered on the device's `error` channel.
+ */
+@Injectable()
+export class MqttUplink {
+  private readonly logger = new Logger('MQTT');
+  private readonly queue = new KeyedQueue();
+  private readonly lastRejectLog = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(
+    private readonly router: InboundRouter,
+    private readonly link: MqttDeviceLink,
+    private readonly metrics: MetricsService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  received(deviceId: string, topic: string, payload: Buffer): void {
+    const receivedAt = Date.now();
+    const channel = parseTopic(topic)?.channel ?? topic;
+    const result = decodeUplink(channel, payload, this.config.mqttMaxPayloadBytes);
+    if (!result.ok) {
+      this.metrics.framesRejected.inc({ code: result.code });
+      this.logReject(deviceId, channel, `${result.code}: ${result.reason}`);
+      void this.link
+        .send(
+          deviceId,
+          'error',
+          { code: result.code, message: result.reason, channel },
+          result.encoding,
+        )
+        .catch(() => undefined);
+      return;
+    }
+    this.link.encodings.remember(deviceId, result.encoding);
+    void this.queue
+      .run(deviceId, () => this.router.route(deviceId, result.message, receivedAt))
+      .catch((err: Error) => this.logger.error(`${deviceId}/${channel}: ${err.message}`));
+  }
+
+  connectionLost(deviceId: string): void {
+    const at = Date.now();
+    void this.queue
+      .run(deviceId, () => this.router.connectionLost(deviceId, at))
+      .catch((err: Error) => this.logger.error(`${deviceId} offline: ${err.message}`));
+  }
+
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  private logReject(deviceId: string, channel: string, what: string): void {
+    const now = Date.now();
+    const last = this.lastRejectLog.get(deviceId);
+    if (last && now - last.at < REJECT_LOG_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    const more = last?.suppressed ? ` (${last.suppressed} more since last report)` : '';
+    this.logger.warn(`${deviceId}: rejected frame on ${channel}: ${what}${more}`);
+    this.lastRejectLog.set(deviceId, { at: now, suppressed: 0 });
+  }
+}
