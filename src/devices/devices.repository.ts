@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { RowStatement } from '../database/bulk-writer';
 import type { HelloMessage, VmKind } from '../protocol';
 import { DeviceTagEntity } from './device-tag.entity';
 import { DeviceEntity } from './device.entity';
@@ -20,7 +21,14 @@ export class DevicesRepository {
   constructor(
     @InjectRepository(DeviceEntity) private readonly devices: Repository<DeviceEntity>,
     @InjectRepository(DeviceTagEntity) private readonly tags: Repository<DeviceTagEntity>,
-  ) {}
+  ) {
+    this.updateLatest = new RowStatement(
+      devices.manager.connection,
+      'UPDATE devices SET latest_telemetry = ?, last_seen_at = ? WHERE id = ?',
+    );
+  }
+
+  private readonly updateLatest: RowStatement;
 
   async exists(id: string): Promise<boolean> {
     return this.devices.exists({ where: { id } });
@@ -128,13 +136,9 @@ export class DevicesRepository {
     await this.devices.update({ online: true }, { online: false });
   }
 
+  /** On the telemetry hot path: one statement per device per batch (see RowStatement). */
   async recordLatest(latest: Map<string, LatestSample>): Promise<void> {
-    if (latest.size === 0) return;
-    await this.devices.manager.transaction(async (m) => {
-      for (const [id, sample] of latest) {
-        await m.update(DeviceEntity, { id }, { latestTelemetry: sample, lastSeenAt: sample.at });
-      }
-    });
+    await this.updateLatest.runAll([...latest].map(([id, s]) => [JSON.stringify(s), s.at, id]));
   }
 }
 

@@ -1,29 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, LessThan, Repository } from 'typeorm';
+import { BulkWriter } from '../database/bulk-writer';
 import type { TelemetrySample } from './domain/sample';
 import { TelemetrySampleEntity } from './telemetry-sample.entity';
 
-/** Rows per INSERT: 14 columns × 400 stays far below SQLite's and PostgreSQL's parameter limits. */
-const INSERT_CHUNK = 400;
+const COLUMNS =
+  'device_id, ts, device_ts, uptime_ms, ram_used, ram_peak, ram_total, flash_used, flash_total, cpu_load, vm_state, instructions, app_id, app_version';
 
 @Injectable()
 export class TelemetryRepository {
+  private readonly writer: BulkWriter;
+
   constructor(
     @InjectRepository(TelemetrySampleEntity)
     private readonly samples: Repository<TelemetrySampleEntity>,
-  ) {}
+  ) {
+    this.writer = new BulkWriter(
+      samples.manager.connection,
+      `INSERT INTO telemetry_samples (${COLUMNS}) VALUES`,
+      14,
+    );
+  }
 
+  /** The ingest hot path: one transaction per batch (see BulkWriter). */
   async insertMany(samples: readonly TelemetrySample[]): Promise<void> {
-    if (samples.length === 0) return;
-    await this.samples.manager.transaction(async (m) => {
-      for (let i = 0; i < samples.length; i += INSERT_CHUNK) {
-        await m.insert(
-          TelemetrySampleEntity,
-          samples.slice(i, i + INSERT_CHUNK),
-        );
-      }
-    });
+    await this.writer.write(samples.map(toRow));
   }
 
   async range(
@@ -40,15 +42,26 @@ export class TelemetryRepository {
     return rows.map(({ id: _id, ...sample }) => sample);
   }
 
-  async count(): Promise<number> {
-    return this.samples.count();
-  }
-
   async deleteOlderThan(ts: number): Promise<number> {
     return (await this.samples.delete({ ts: LessThan(ts) })).affected ?? 0;
   }
+}
 
-  async deleteForDevice(deviceId: string): Promise<void> {
-    await this.samples.delete({ deviceId });
-  }
+function toRow(s: TelemetrySample): unknown[] {
+  return [
+    s.deviceId,
+    s.ts,
+    s.deviceTs,
+    s.uptimeMs,
+    s.ramUsed,
+    s.ramPeak,
+    s.ramTotal,
+    s.flashUsed,
+    s.flashTotal,
+    s.cpuLoad,
+    s.vmState,
+    s.instructions,
+    s.appId,
+    s.appVersion,
+  ];
 }

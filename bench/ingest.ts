@@ -1,0 +1,125 @@
+import 'reflect-metadata';
+import { Aedes } from 'aedes';
+import { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config/config';
+import { DevicesService } from '../src/devices/devices.service';
+import { startGateway } from '../src/gateway';
+import type { LoadJob } from './load-worker';
+import { median, printTable } from './stats';
+
+interface Options {
+  devices: number;
+  messages: number;
+  rounds: number;
+  qos: 0 | 1;
+}
+
+/** Drives one load run: connect, start together, wait until `delivered()` reaches the total. */
+async function drive(job: LoadJob, delivered: () => Promise<number>): Promise<number> {
+  const total = job.devices.length * job.messagesPerDevice;
+  const worker = new Worker(path.join(__dirname, 'load-worker.js'), { workerData: job });
+  const next = (type: string) =>
+    new Promise<{ ms?: number }>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', function on(m: { type: string; ms?: number }) {
+        if (m.type === type) {
+          worker.off('message', on);
+          resolve(m);
+        }
+      });
+    });
+  await next('connected');
+  const started = performance.now();
+  const sent = next('sent');
+  worker.postMessage('go');
+  await sent;
+  const deadline = Date.now() + 120_000;
+  while ((await delivered()) < total) {
+    if (Date.now() > deadline) throw new Error(`only ${await delivered()} of ${total} delivered after 120 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const elapsed = performance.now() - started;
+  const done = next('done');
+  worker.postMessage('stop');
+  await done;
+  await worker.terminate();
+  return (total / elapsed) * 1000;
+}
+
+async function bareAedesRound(o: Options, round: number): Promise<number> {
+  const broker = await Aedes.createBroker();
+  let received = 0;
+  broker.on('publish', (_packet, client) => {
+    if (client) received++;
+  });
+  const server = net.createServer(broker.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const devices = Array.from({ length: o.devices }, (_, i) => ({ id: `bare-${round}-${i}` }));
+  try {
+    return await drive({ url: `mqtt://127.0.0.1:${port}`, devices, messagesPerDevice: o.messages, qos: o.qos }, async () => received);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+    await new Promise<void>((r) => broker.close(() => r()));
+  }
+}
+
+async function gatewayRound(o: Options, round: number): Promise<number> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-'));
+  const config = loadConfig({ VMFLEET_DATA_DIR: dataDir, VMFLEET_HTTP_PORT: '0', VMFLEET_MQTT_PORT: '0', VMFLEET_BIND_HOST: '127.0.0.1' });
+  const gw = await startGateway(config, { logger: false });
+  try {
+    const registry = gw.app.get(DevicesService);
+    const devices = [];
+    for (let i = 0; i < o.devices; i++) {
+      const { token } = await registry.provision({ id: `gw-${round}-${i}`, board: 'nrf52840', vm: 'mips1', tags: [] });
+      devices.push({ id: `gw-${round}-${i}`, token });
+    }
+    const db = gw.app.get(DataSource);
+    const stored = async () => Number((await db.query<{ n: number }[]>('SELECT count(*) AS n FROM telemetry_samples'))[0].n);
+    return await drive({ url: `mqtt://127.0.0.1:${gw.mqttPort}`, devices, messagesPerDevice: o.messages, qos: o.qos }, stored);
+  } finally {
+    await gw.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const program = new Command('bench:ingest')
+    .description('End-to-end telemetry ingest (messages/s until rows are in SQLite) beside a bare aedes broker')
+    .option('--devices <n>', 'simulated devices', (v) => parseInt(v, 10), 50)
+    .option('--messages <n>', 'telemetry messages per device per round', (v) => parseInt(v, 10), 400)
+    .option('--rounds <n>', 'rounds per side (the median is reported)', (v) => parseInt(v, 10), 5)
+    .option('--qos <0|1>', 'MQTT QoS of the telemetry publishes', (v) => (v === '1' ? 1 : 0), 0 as 0 | 1)
+    .parse();
+  const o = program.opts<Options>();
+  const total = o.devices * o.messages;
+  console.log(`bench:ingest  ${o.devices} devices × ${o.messages} messages = ${total} per round, QoS ${o.qos}, ${o.rounds} rounds, ${os.cpus().length} cores`);
+  const bare: number[] = [];
+  const gateway: number[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    // Alternate sides so drift on a shared machine hits both alike.
+    bare.push(await bareAedesRound(o, r));
+    gateway.push(await gatewayRound(o, r));
+    console.log(`  round ${r + 1}: bare aedes ${bare[r].toFixed(0)} msg/s, gateway ${gateway[r].toFixed(0)} msg/s`);
+  }
+  const mb = median(bare);
+  const mg = median(gateway);
+  printTable([
+    ['side', 'median msg/s', 'min', 'max'],
+    ['bare aedes (broker accepted)', mb.toFixed(0), Math.min(...bare).toFixed(0), Math.max(...bare).toFixed(0)],
+    ['vmfleet gateway (rows in SQLite)', mg.toFixed(0), Math.min(...gateway).toFixed(0), Math.max(...gateway).toFixed(0)],
+  ]);
+  console.log(`ratio gateway / bare aedes: ${(mg / mb).toFixed(2)}  (aim >= 0.50)`);
+}
+
+main().catch((err: Error) => {
+  console.error(`bench:ingest failed: ${err.message}`);
+  process.exit(1);
+});

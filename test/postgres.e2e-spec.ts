@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import type { MqttClient } from 'mqtt';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { topicFor } from '../src/protocol';
+import { cbor, hello, provision, telemetry } from './support/fixtures';
+import { startTestGateway, TestGateway, waitFor } from './support/gateway';
+import { connectRaw, end, publish } from './support/mqtt';
+import { describeWithEnv } from './support/system-tools';
+
+const HINT =
+  'start PostgreSQL (apt-get install postgresql; .ci/run shows how) and export VMFLEET_TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db';
+
+describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)', (url) => {
+  async function resetDatabase(): Promise<void> {
+    const ds = new DataSource({ ...dataSourceOptions({ kind: 'postgres', url }), migrationsRun: false });
+    await ds.initialize();
+    await ds.dropDatabase();
+    await ds.destroy();
+  }
+
+  beforeAll(resetDatabase);
+
+  it('runs every migration up and down against a real server', async () => {
+    const ds = new DataSource({ ...dataSourceOptions({ kind: 'postgres', url }), migrationsRun: false });
+    await ds.initialize();
+    try {
+      const applied = await ds.runMigrations();
+      expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000']);
+      const tables = await ds.query<{ table_name: string }[]>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      );
+      expect(tables.map((t) => t.table_name)).toEqual(['device_tags', 'devices', 'migrations', 'telemetry_samples']);
+      await ds.undoLastMigration();
+      const after = await ds.query<{ n: string }[]>(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
+      );
+      expect(Number(after[0].n)).toBe(0);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  describe('the gateway on PostgreSQL', () => {
+    let gw: TestGateway;
+    let client: MqttClient | undefined;
+
+    beforeEach(async () => {
+      await resetDatabase();
+      gw = await startTestGateway({ VMFLEET_DATABASE_URL: url });
+    });
+    afterEach(async () => {
+      await end(client);
+      await gw.stop();
+    });
+
+    it('provisions, records presence and stores telemetry with bigint columns as numbers', async () => {
+      const token = await provision(gw, 'pg-dev', { tags: ['pg'] });
+      client = await connectRaw(gw.mqttUrl, { clientId: 'pg-dev', username: 'pg-dev', password: token });
+      await publish(client, topicFor('pg-dev', 'hello'), cbor(hello));
+      const big = 2 ** 40;
+      await publish(client, topicFor('pg-dev', 'telemetry'), cbor(telemetry({ uptimeMs: big, vm: { state: 'running', instructions: big } })));
+      const series = await waitFor('sample in PostgreSQL', async () => {
+        const res = await gw.api('GET', '/api/devices/pg-dev/telemetry?step=1h');
+        return res.body.points.length ? res.body : null;
+      });
+      expect(series.points[0]).toMatchObject({ uptimeMs: big, instructions: big, vmState: 'running', cpuLoad: 0.03 });
+      const health = await gw.api('GET', '/api/health');
+      expect(health.body.database).toBe('postgres');
+      const listed = await gw.api('GET', '/api/devices?tag=pg&online=true');
+      expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual(['pg-dev']);
+    });
+  });
+});
