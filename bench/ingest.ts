@@ -41,7 +41,8 @@ async function drive(job: LoadJob, delivered: () => Promise<number>): Promise<nu
   await sent;
   const deadline = Date.now() + 120_000;
   while ((await delivered()) < total) {
-    if (Date.now() > deadline) throw new Error(`only ${await delivered()} of ${total} delivered after 120 s`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${await delivered()} of ${total} delivered after 120 s`);
     await new Promise((r) => setTimeout(r, 10));
   }
   const elapsed = performance.now() - started;
@@ -63,7 +64,10 @@ async function bareAedesRound(o: Options, round: number): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   const devices = Array.from({ length: o.devices }, (_, i) => ({ id: `bare-${round}-${i}` }));
   try {
-    return await drive({ url: `mqtt://127.0.0.1:${port}`, devices, messagesPerDevice: o.messages, qos: o.qos }, async () => received);
+    return await drive(
+      { url: `mqtt://127.0.0.1:${port}`, devices, messagesPerDevice: o.messages, qos: o.qos },
+      async () => received,
+    );
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
     await new Promise<void>((r) => broker.close(() => r()));
@@ -72,18 +76,37 @@ async function bareAedesRound(o: Options, round: number): Promise<number> {
 
 async function gatewayRound(o: Options, round: number): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-'));
-  const config = loadConfig({ VMFLEET_DATA_DIR: dataDir, VMFLEET_HTTP_PORT: '0', VMFLEET_MQTT_PORT: '0', VMFLEET_BIND_HOST: '127.0.0.1' });
+  const config = loadConfig({
+    VMFLEET_DATA_DIR: dataDir,
+    VMFLEET_HTTP_PORT: '0',
+    VMFLEET_MQTT_PORT: '0',
+    VMFLEET_BIND_HOST: '127.0.0.1',
+  });
   const gw = await startGateway(config, { logger: false });
   try {
     const registry = gw.app.get(DevicesService);
     const devices = [];
     for (let i = 0; i < o.devices; i++) {
-      const { token } = await registry.provision({ id: `gw-${round}-${i}`, board: 'nrf52840', vm: 'mips1', tags: [] });
+      const { token } = await registry.provision({
+        id: `gw-${round}-${i}`,
+        board: 'nrf52840',
+        vm: 'mips1',
+        tags: [],
+      });
       devices.push({ id: `gw-${round}-${i}`, token });
     }
     const db = gw.app.get(DataSource);
-    const stored = async () => Number((await db.query<{ n: number }[]>('SELECT count(*) AS n FROM telemetry_samples'))[0].n);
-    return await drive({ url: `mqtt://127.0.0.1:${gw.mqttPort}`, devices, messagesPerDevice: o.messages, qos: o.qos }, stored);
+    const stored = async () =>
+      Number((await db.query<{ n: number }[]>('SELECT count(*) AS n FROM telemetry_samples'))[0].n);
+    return await drive(
+      {
+        url: `mqtt://127.0.0.1:${gw.mqttPort}`,
+        devices,
+        messagesPerDevice: o.messages,
+        qos: o.qos,
+      },
+      stored,
+    );
   } finally {
     await gw.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -92,29 +115,55 @@ async function gatewayRound(o: Options, round: number): Promise<number> {
 
 async function main(): Promise<void> {
   const program = new Command('bench:ingest')
-    .description('End-to-end telemetry ingest (messages/s until rows are in SQLite) beside a bare aedes broker')
+    .description(
+      'End-to-end telemetry ingest (messages/s until rows are in SQLite) beside a bare aedes broker',
+    )
     .option('--devices <n>', 'simulated devices', (v) => parseInt(v, 10), 50)
-    .option('--messages <n>', 'telemetry messages per device per round', (v) => parseInt(v, 10), 400)
+    .option(
+      '--messages <n>',
+      'telemetry messages per device per round',
+      (v) => parseInt(v, 10),
+      400,
+    )
     .option('--rounds <n>', 'rounds per side (the median is reported)', (v) => parseInt(v, 10), 5)
-    .option('--qos <0|1>', 'MQTT QoS of the telemetry publishes', (v) => (v === '1' ? 1 : 0), 0 as 0 | 1)
+    .option(
+      '--qos <0|1>',
+      'MQTT QoS of the telemetry publishes',
+      (v) => (v === '1' ? 1 : 0),
+      0 as 0 | 1,
+    )
     .parse();
   const o = program.opts<Options>();
   const total = o.devices * o.messages;
-  console.log(`bench:ingest  ${o.devices} devices × ${o.messages} messages = ${total} per round, QoS ${o.qos}, ${o.rounds} rounds, ${os.cpus().length} cores`);
+  console.log(
+    `bench:ingest  ${o.devices} devices × ${o.messages} messages = ${total} per round, QoS ${o.qos}, ${o.rounds} rounds, ${os.cpus().length} cores`,
+  );
   const bare: number[] = [];
   const gateway: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
     // Alternate sides so drift on a shared machine hits both alike.
     bare.push(await bareAedesRound(o, r));
     gateway.push(await gatewayRound(o, r));
-    console.log(`  round ${r + 1}: bare aedes ${bare[r].toFixed(0)} msg/s, gateway ${gateway[r].toFixed(0)} msg/s`);
+    console.log(
+      `  round ${r + 1}: bare aedes ${bare[r].toFixed(0)} msg/s, gateway ${gateway[r].toFixed(0)} msg/s`,
+    );
   }
   const mb = median(bare);
   const mg = median(gateway);
   printTable([
     ['side', 'median msg/s', 'min', 'max'],
-    ['bare aedes (broker accepted)', mb.toFixed(0), Math.min(...bare).toFixed(0), Math.max(...bare).toFixed(0)],
-    ['vmfleet gateway (rows in SQLite)', mg.toFixed(0), Math.min(...gateway).toFixed(0), Math.max(...gateway).toFixed(0)],
+    [
+      'bare aedes (broker accepted)',
+      mb.toFixed(0),
+      Math.min(...bare).toFixed(0),
+      Math.max(...bare).toFixed(0),
+    ],
+    [
+      'vmfleet gateway (rows in SQLite)',
+      mg.toFixed(0),
+      Math.min(...gateway).toFixed(0),
+      Math.max(...gateway).toFixed(0),
+    ],
   ]);
   console.log(`ratio gateway / bare aedes: ${(mg / mb).toFixed(2)}  (aim >= 0.50)`);
 }

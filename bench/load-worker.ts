@@ -23,7 +23,13 @@ function sample(i: number): TelemetryMessage {
 
 function connect(url: string, id: string, token?: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, { clientId: id, username: id, password: token, reconnectPeriod: 0, protocolVersion: 4 });
+    const c = mqtt.connect(url, {
+      clientId: id,
+      username: id,
+      password: token,
+      reconnectPeriod: 0,
+      protocolVersion: 4,
+    });
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
@@ -33,7 +39,9 @@ async function publishAll(client: MqttClient, id: string, n: number, qos: 0 | 1)
   const topic = topicFor(id, 'telemetry');
   for (let i = 0; i < n; i++) {
     const payload = encodePayload(sample(i), 'cbor');
-    await new Promise<void>((resolve, reject) => client.publish(topic, payload, { qos }, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      client.publish(topic, payload, { qos }, (e) => (e ? reject(e) : resolve())),
+    );
   }
 }
 
@@ -42,7 +50,9 @@ async function run(job: LoadJob): Promise<void> {
   parentPort!.postMessage({ type: 'connected' });
   await new Promise<void>((resolve) => parentPort!.once('message', () => resolve()));
   const started = performance.now();
-  await Promise.all(clients.map((c, i) => publishAll(c, job.devices[i].id, job.messagesPerDevice, job.qos)));
+  await Promise.all(
+    clients.map((c, i) => publishAll(c, job.devices[i].id, job.messagesPerDevice, job.qos)),
+  );
   parentPort!.postMessage({ type: 'sent', ms: performance.now() - started });
   await new Promise<void>((resolve) => parentPort!.once('message', () => resolve()));
   await Promise.all(clients.map((c) => new Promise<void>((r) => c.end(false, {}, () => r()))));

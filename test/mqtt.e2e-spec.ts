@@ -138,12 +138,7 @@ describe('device protocol over MQTT (e2e)', () => {
 
   it.each([
     ['malformed CBOR', Buffer.from([0xa1, 0x61]), 'malformed_cbor', 'cbor'],
-    [
-      'a CBOR array, not a map',
-      encodePayload([1, 2], 'cbor'),
-      'not_a_map',
-      'cbor',
-    ],
+    ['a CBOR array, not a map', encodePayload([1, 2], 'cbor'), 'not_a_map', 'cbor'],
     ['malformed JSON', Buffer.from('{"uptimeMs": '), 'malformed_json', 'json'],
     [
       'JSON of the wrong schema',

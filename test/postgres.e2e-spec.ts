@@ -13,7 +13,10 @@ const HINT =
 
 describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)', (url) => {
   async function resetDatabase(): Promise<void> {
-    const ds = new DataSource({ ...dataSourceOptions({ kind: 'postgres', url }), migrationsRun: false });
+    const ds = new DataSource({
+      ...dataSourceOptions({ kind: 'postgres', url }),
+      migrationsRun: false,
+    });
     await ds.initialize();
     await ds.dropDatabase();
     await ds.destroy();
@@ -22,7 +25,10 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
   beforeAll(resetDatabase);
 
   it('runs every migration up and down against a real server', async () => {
-    const ds = new DataSource({ ...dataSourceOptions({ kind: 'postgres', url }), migrationsRun: false });
+    const ds = new DataSource({
+      ...dataSourceOptions({ kind: 'postgres', url }),
+      migrationsRun: false,
+    });
     await ds.initialize();
     try {
       const applied = await ds.runMigrations();
@@ -30,7 +36,12 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
       const tables = await ds.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
-      expect(tables.map((t) => t.table_name)).toEqual(['device_tags', 'devices', 'migrations', 'telemetry_samples']);
+      expect(tables.map((t) => t.table_name)).toEqual([
+        'device_tags',
+        'devices',
+        'migrations',
+        'telemetry_samples',
+      ]);
       await ds.undoLastMigration();
       const after = await ds.query<{ n: string }[]>(
         "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
@@ -56,15 +67,28 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
 
     it('provisions, records presence and stores telemetry with bigint columns as numbers', async () => {
       const token = await provision(gw, 'pg-dev', { tags: ['pg'] });
-      client = await connectRaw(gw.mqttUrl, { clientId: 'pg-dev', username: 'pg-dev', password: token });
+      client = await connectRaw(gw.mqttUrl, {
+        clientId: 'pg-dev',
+        username: 'pg-dev',
+        password: token,
+      });
       await publish(client, topicFor('pg-dev', 'hello'), cbor(hello));
       const big = 2 ** 40;
-      await publish(client, topicFor('pg-dev', 'telemetry'), cbor(telemetry({ uptimeMs: big, vm: { state: 'running', instructions: big } })));
+      await publish(
+        client,
+        topicFor('pg-dev', 'telemetry'),
+        cbor(telemetry({ uptimeMs: big, vm: { state: 'running', instructions: big } })),
+      );
       const series = await waitFor('sample in PostgreSQL', async () => {
         const res = await gw.api('GET', '/api/devices/pg-dev/telemetry?step=1h');
         return res.body.points.length ? res.body : null;
       });
-      expect(series.points[0]).toMatchObject({ uptimeMs: big, instructions: big, vmState: 'running', cpuLoad: 0.03 });
+      expect(series.points[0]).toMatchObject({
+        uptimeMs: big,
+        instructions: big,
+        vmState: 'running',
+        cpuLoad: 0.03,
+      });
       const health = await gw.api('GET', '/api/health');
       expect(health.body.database).toBe('postgres');
       const listed = await gw.api('GET', '/api/devices?tag=pg&online=true');
