@@ -1,0 +1,25 @@
+export { BOARD_NAMES, BOARDS, getBoard, isBoardName, SENSOR_KINDS } from './boards';
+export type { BoardName, BoardProfile, SensorKind } from './boards';
+export { DEFAULT_FLEET_CONCURRENCY, Fleet, FleetStartAbortedError, FleetStartError } from './fleet';
+export type { DeviceStartFailure, FleetOptions, FleetStats } from './fleet';
+export { backoffDelayMs, DEFAULT_BACKOFF } from './link/backoff';
+export type { BackoffPolicy } from './link/backoff';
+export type { DownlinkMessage } from './link/downlink';
+export { AuthRefusedError, LinkStoppedError } from './link/link-errors';
+export { MqttLink } from './link/mqtt-link';
+export type { MqttLinkOptions, ReconnectPlan } from './link/mqtt-link';
+export { deriveSeed, mulberry32 } from './prng';
+export type { Random } from './prng';
+export { sampleIdleTelemetry } from './resources';
+export {
+  DEFAULT_TELEMETRY_INTERVAL_MS,
+  SIM_FIRMWARE,
+  SIM_VM_VERSION,
+  VirtualDevice,
+} from './virtual-device';
+export type {
+  DeviceCredentials,
+  VirtualDeviceEvents,
+  VirtualDeviceOptions,
+  VirtualDeviceStats,
+} from './virtual-device';

@@ -1,0 +1,203 @@
+import { EventEmitter } from 'node:events';
+import {
+  deviceIdSchema,
+  Encoding,
+  ErrorMessage,
+  HelloMessage,
+  helloSchema,
+  VmKind,
+} from '../src/protocol';
+import { BoardProfile, getBoard } from './boards';
+import type { BackoffPolicy } from './link/backoff';
+import { MqttLink, ReconnectPlan } from './link/mqtt-link';
+import { deriveSeed, mulberry32, Random } from './prng';
+import { MonotonicClock, monotonicNow, sampleIdleTelemetry } from './resources';
+
+/** What the gateway issued for one device (POST /api/devices or /api/enroll). */
+export interface DeviceCredentials {
+  id: string;
+  token: string;
+  board: string;
+  vm: VmKind;
+}
+
+export interface VirtualDeviceOptions {
+  credentials: DeviceCredentials;
+  mqttUrl: string;
+  /** Default 10 s. */
+  telemetryIntervalMs?: number;
+  /** Seeds telemetry jitter and reconnect jitter; mixed with the device id. Default 1. */
+  seed?: number;
+  encoding?: Encoding;
+  log?: (message: string) => void;
+  /** Reconnect timing; default 500 ms doubling to 30 s, up to half of it taken as jitter. */
+  backoff?: BackoffPolicy;
+  clock?: MonotonicClock;
+}
+
+export interface VirtualDeviceStats {
+  connected: boolean;
+  /** Successful connects after the first one. */
+  reconnects: number;
+  telemetrySent: number;
+  errorsReceived: number;
+  uptimeMs: number;
+}
+
+export interface VirtualDeviceEvents {
+  connect: [{ reconnect: boolean }];
+  disconnect: [{ cause: string | null }];
+  reconnecting: [ReconnectPlan];
+  'gateway-error': [ErrorMessage];
+}
+
+export const SIM_VM_VERSION = 'vmfleet-sim/0.1';
+export const SIM_FIRMWARE = 'riot-2025.10-sim';
+export const DEFAULT_TELEMETRY_INTERVAL_MS = 10_000;
+
+/**
+ * One simulated RIOT device: a board profile, an idle VM and a link to the gateway.
+ * It says hello on every connect and reports resource telemetry while connected.
+ */
+export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
+  readonly id: string;
+  readonly board: BoardProfile;
+  private readonly link: MqttLink;
+  private readonly telemetryRandom: Random;
+  private readonly clock: MonotonicClock;
+  private readonly intervalMs: number;
+  private readonly bootedAt: number;
+  private telemetryTimer: NodeJS.Timeout | undefined;
+  private ramPeakBytes = 0;
+  private counters = { reconnects: 0, telemetrySent: 0, errorsReceived: 0 };
+
+  constructor(private readonly options: VirtualDeviceOptions) {
+    super();
+    const { credentials } = options;
+    // Fail here, not in the gateway's error answer: a bad id or board is a caller's mistake.
+    this.id = parseDeviceId(credentials.id);
+    this.board = getBoard(credentials.board);
+    this.intervalMs = options.telemetryIntervalMs ?? DEFAULT_TELEMETRY_INTERVAL_MS;
+    this.clock = options.clock ?? monotonicNow;
+    this.bootedAt = this.clock();
+    const seed = deriveSeed(options.seed ?? 1, this.id);
+    this.telemetryRandom = mulberry32(seed);
+    assertValidHello(this.id, this.hello());
+    this.link = new MqttLink({
+      deviceId: this.id,
+      token: credentials.token,
+      mqttUrl: options.mqttUrl,
+      encoding: options.encoding,
+      hello: () => this.hello(),
+      backoff: options.backoff,
+      random: mulberry32(seed ^ 0x9e3779b9),
+      log: options.log,
+    });
+    this.wireLink();
+  }
+
+  /** Resolves once connected and announced; rejects if the gateway refuses the token. */
+  start(): Promise<void> {
+    return this.link.start();
+  }
+
+  /** Stops telemetry and leaves with a retained offline status. */
+  async stop(): Promise<void> {
+    this.stopTelemetry();
+    await this.link.stop();
+  }
+
+  stats(): VirtualDeviceStats {
+    return {
+      connected: this.link.connected,
+      ...this.counters,
+      uptimeMs: this.uptimeMs(),
+    };
+  }
+
+  /** The birth message: what the gateway needs to plan deployments for this device. */
+  hello(): HelloMessage {
+    const { board } = this;
+    return {
+      board: board.name,
+      vm: { kind: this.options.credentials.vm, version: SIM_VM_VERSION },
+      firmware: SIM_FIRMWARE,
+      limits: {
+        ramBytes: board.ramBytes,
+        flashBytes: board.flashBytes,
+        clockHz: board.clockHz,
+        maxChunkBytes: board.maxChunkBytes,
+      },
+    };
+  }
+
+  private wireLink(): void {
+    this.link.on('connect', (info) => {
+      if (info.reconnect) this.counters.reconnects++;
+      this.startTelemetry();
+      this.emit('connect', info);
+    });
+    this.link.on('disconnect', (info) => {
+      this.stopTelemetry();
+      this.emit('disconnect', info);
+    });
+    this.link.on('reconnecting', (plan) => this.emit('reconnecting', plan));
+    this.link.on('downlink', (message) => {
+      switch (message.channel) {
+        case 'error':
+          this.counters.errorsReceived++;
+          this.options.log?.(
+            `[${this.id}] gateway error ${message.body.code}: ${message.body.message}`,
+          );
+          this.emit('gateway-error', message.body);
+          break;
+      }
+    });
+  }
+
+  // A first sample right after hello gives the gateway a current reading at once.
+  private startTelemetry(): void {
+    this.stopTelemetry();
+    void this.sendTelemetry();
+    this.telemetryTimer = setInterval(() => void this.sendTelemetry(), this.intervalMs);
+  }
+
+  private stopTelemetry(): void {
+    clearInterval(this.telemetryTimer);
+    this.telemetryTimer = undefined;
+  }
+
+  private async sendTelemetry(): Promise<void> {
+    const sample = sampleIdleTelemetry({
+      board: this.board,
+      uptimeMs: this.uptimeMs(),
+      previousPeakBytes: this.ramPeakBytes,
+      random: this.telemetryRandom,
+    });
+    this.ramPeakBytes = sample.ram.peak;
+    try {
+      // QoS 0 [MQTT-4.3.1]: a lost sample is replaced by the next one.
+      await this.link.publish('telemetry', sample, 0);
+      this.counters.telemetrySent++;
+    } catch (error) {
+      this.options.log?.(`[${this.id}] telemetry not sent: ${(error as Error).message}`);
+    }
+  }
+
+  private uptimeMs(): number {
+    return Math.floor(this.clock() - this.bootedAt);
+  }
+}
+
+function assertValidHello(id: string, hello: HelloMessage): void {
+  const parsed = helloSchema.safeParse(hello);
+  if (parsed.success) return;
+  const [issue] = parsed.error.issues;
+  throw new Error(`device "${id}" cannot say hello: ${issue.path.join('.')}: ${issue.message}`);
+}
+
+function parseDeviceId(id: string): string {
+  const parsed = deviceIdSchema.safeParse(id);
+  if (parsed.success) return parsed.data;
+  throw new Error(`invalid device id "${id}": ${parsed.error.issues[0].message}`);
+}
