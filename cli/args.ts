@@ -1,0 +1,87 @@
+import { InvalidArgumentError } from 'commander';
+import type { ZodType } from 'zod';
+import { boardSchema, deviceIdSchema, tagSchema } from '../src/protocol';
+
+/**
+ * Argument parsers for commander. Each throws InvalidArgumentError, which commander reports
+ * as `error: option '--x <v>' argument 'y' is invalid. <reason>` and exit code 1.
+ */
+
+function bySchema<T>(schema: ZodType<T>, value: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new InvalidArgumentError(result.error.issues[0]?.message ?? 'invalid value');
+}
+
+export function parseDeviceId(value: string): string {
+  return bySchema(deviceIdSchema, value);
+}
+
+export function parseBoardName(value: string): string {
+  return bySchema(boardSchema, value);
+}
+
+export function parseTag(value: string): string {
+  return bySchema(tagSchema, value);
+}
+
+/** For variadic / repeatable `--tag <tag...>`: commander hands over the previous list. */
+export function collectTag(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), parseTag(value)];
+}
+
+export function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError('expected a whole number of at least 1');
+  }
+  return Number(value);
+}
+
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('expected a number greater than 0');
+  }
+  return n;
+}
+
+export function parseHttpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected a URL such as http://127.0.0.1:3000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function parseMqttUrl(value: string): string {
+  const ok = /^(mqtts?|wss?|tcp):\/\/[^/]+/.test(value);
+  if (!ok) throw new InvalidArgumentError('expected a URL such as mqtt://127.0.0.1:1883');
+  return value;
+}
+
+const RELATIVE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `--from` / `--to`: an ISO date or Unix ms go to the gateway as they are (the contract
+ * accepts both); a relative age such as `15m`, `2h` or `7d` becomes Unix ms before `now`.
+ */
+export function parseTimeArg(value: string, now: number = Date.now()): string {
+  const relative = /^(\d+)([smhd])$/.exec(value);
+  if (relative) return String(now - Number(relative[1]) * RELATIVE_UNITS[relative[2]]);
+  if (/^\d+$/.test(value)) return value;
+  if (!Number.isNaN(Date.parse(value))) return value;
+  throw new InvalidArgumentError(
+    'expected an ISO date (2024-05-01T12:00:00Z), Unix ms, or an age such as 15m, 2h, 7d',
+  );
+}
+
+/** `--step`: "10s", "5m", "1h" or a number of ms, as the telemetry endpoint takes it. */
+export function parseStep(value: string): string {
+  if (/^[1-9]\d*[smh]?$/.test(value)) return value;
+  throw new InvalidArgumentError('expected a step such as 10s, 5m, 1h or a number of ms');
+}

@@ -1,0 +1,166 @@
+import { Command, Option } from 'commander';
+import { VM_KINDS } from '../../src/protocol';
+import { collectTag, parseBoardName, parseDeviceId, parseTag } from '../args';
+import { commandContext, examples, type CliDeps } from '../context';
+import { CliError } from '../errors';
+import { formatTags } from '../format';
+import { printJson, printLine } from '../output';
+import { printDeviceRecord, printDeviceTable } from '../views/device-views';
+
+interface ListOptions {
+  tag?: string;
+  vm?: string;
+  online?: boolean;
+  offline?: boolean;
+  json?: boolean;
+}
+
+interface AddOptions {
+  board: string;
+  vm: string;
+  tag?: string[];
+  json?: boolean;
+}
+
+interface TagOptions {
+  add?: string[];
+  remove?: string[];
+  json?: boolean;
+}
+
+const jsonOption = (): Option => new Option('--json', 'print JSON instead of a table');
+const vmOption = (flags: string, text: string): Option => new Option(flags, text).choices(VM_KINDS);
+
+function addListCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('list')
+    .alias('ls')
+    .description('list devices, optionally filtered by tag, VM kind or connection state')
+    .option('--tag <tag>', 'only devices carrying this tag', parseTag)
+    .addOption(vmOption('--vm <kind>', 'only devices running this VM kind'))
+    .addOption(new Option('--online', 'only connected devices').conflicts('offline'))
+    .addOption(new Option('--offline', 'only disconnected devices'))
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples('vmfleet devices list --vm wasm --online', 'vmfleet devices list --tag lab --json'),
+    )
+    .action(async (opts: ListOptions, command: Command) => {
+      const ctx = commandContext(command, deps);
+      const online = opts.online ? true : opts.offline ? false : undefined;
+      const items = await ctx.client.listDevices({ tag: opts.tag, vm: opts.vm, online });
+      if (opts.json) return printJson(ctx.io, items);
+      if (items.length === 0) return printLine(ctx.io, 'No devices match.');
+      printDeviceTable(ctx.io, items, new Date(ctx.now()));
+    });
+}
+
+function addShowCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('show')
+    .description('show one device: identity, limits, connection and its latest sample')
+    .argument('<id>', 'device id', parseDeviceId)
+    .addOption(jsonOption())
+    .addHelpText('after', examples('vmfleet devices show sim-nrf52840-wasm-001'))
+    .action(async (id: string, opts: { json?: boolean }, command: Command) => {
+      const ctx = commandContext(command, deps);
+      const device = await ctx.client.getDevice(id);
+      if (opts.json) return printJson(ctx.io, device);
+      printDeviceRecord(ctx.io, device, new Date(ctx.now()));
+    });
+}
+
+function addAddCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('add')
+    .description('register a device and print its MQTT token (shown only once)')
+    .argument('<id>', 'device id (1-64 chars of A-Z a-z 0-9 _ . -)', parseDeviceId)
+    .requiredOption(
+      '--board <board>',
+      'board name, e.g. nrf52840, esp32, atmega328',
+      parseBoardName,
+    )
+    .addOption(vmOption('--vm <kind>', 'VM kind the device runs').makeOptionMandatory())
+    .option('--tag <tag...>', 'tags to attach (repeatable)', collectTag)
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples('vmfleet devices add lab-01 --board nrf52840 --vm wasm --tag lab'),
+    )
+    .action(async (id: string, opts: AddOptions, command: Command) => {
+      const ctx = commandContext(command, deps);
+      const created = await ctx.client.createDevice({
+        id,
+        board: opts.board,
+        vm: opts.vm,
+        tags: opts.tag,
+      });
+      if (opts.json) printJson(ctx.io, created);
+      else {
+        printLine(
+          ctx.io,
+          `Created device ${created.device.id} (${created.device.board}, ${created.device.vm.kind}).`,
+        );
+        printLine(ctx.io, `Token: ${created.token}`);
+      }
+      ctx.io.stderr(
+        'Warning: the token is shown only this once; store it now (it is the MQTT password).\n',
+      );
+    });
+}
+
+function addRemoveCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('rm')
+    .alias('remove')
+    .description('delete a device and its credentials from the gateway')
+    .argument('<id>', 'device id', parseDeviceId)
+    .addOption(jsonOption())
+    .addHelpText('after', examples('vmfleet devices rm lab-01'))
+    .action(async (id: string, opts: { json?: boolean }, command: Command) => {
+      const ctx = commandContext(command, deps);
+      await ctx.client.deleteDevice(id);
+      if (opts.json) return printJson(ctx.io, { id, deleted: true });
+      printLine(ctx.io, `Deleted device ${id}.`);
+    });
+}
+
+function addTagCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('tag')
+    .description('add and/or remove tags of a device')
+    .argument('<id>', 'device id', parseDeviceId)
+    .option('--add <tag...>', 'tags to add', collectTag)
+    .option('--remove <tag...>', 'tags to remove', collectTag)
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples('vmfleet devices tag lab-01 --add floor2 calibrated --remove new'),
+    )
+    .action(async (id: string, opts: TagOptions, command: Command) => {
+      if (!opts.add && !opts.remove)
+        throw new CliError('nothing to change: pass --add and/or --remove');
+      const ctx = commandContext(command, deps);
+      const device = await ctx.client.updateTags(id, { add: opts.add, remove: opts.remove });
+      if (opts.json) return printJson(ctx.io, device);
+      printLine(ctx.io, `Tags of ${device.id}: ${formatTags(device.tags)}`);
+    });
+}
+
+export function registerDevicesCommand(program: Command, deps: CliDeps): void {
+  const devices = program
+    .command('devices')
+    .description('manage registered devices')
+    .addHelpText(
+      'after',
+      examples(
+        'vmfleet devices list --online',
+        'vmfleet devices add lab-01 --board esp32 --vm lua',
+      ),
+    );
+  addListCommand(devices, deps);
+  addShowCommand(devices, deps);
+  addAddCommand(devices, deps);
+  addRemoveCommand(devices, deps);
+  addTagCommand(devices, deps);
+}

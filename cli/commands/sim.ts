@@ -1,0 +1,71 @@
+import { Command, Option } from 'commander';
+import { VM_KINDS } from '../../src/protocol';
+import {
+  collectTag,
+  parseBoardName,
+  parseDeviceId,
+  parseMqttUrl,
+  parsePositiveInt,
+  parsePositiveNumber,
+} from '../args';
+import { commandContext, examples, type CliDeps } from '../context';
+import { printJson, printLine, printRecord } from '../output';
+import { summaryRows } from '../sim/report';
+import { runSim, type SimOptions } from '../sim/session';
+
+const DEFAULT_STATE_DIR = '.vmfleet/sim';
+
+const HELP_AFTER = `
+Devices get ids <prefix>-<board>-<vm>-001, -002, …; their tokens are kept in
+<state-dir>/devices.json (mode 0600), so running the same command again reuses them and
+only provisions what is missing. Boards: nrf52840, atmega328, esp32, native.
+${examples(
+  'vmfleet sim --count 50 --vm wasm --board nrf52840',
+  'vmfleet sim --count 5 --vm lua --board esp32 --duration 60 --interval 2000 --tag demo',
+  'vmfleet sim --count 200 --vm mips1 --board native --duration 30 --json > run.json',
+)}`;
+
+function simOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--count <n>', 'how many devices').argParser(parsePositiveInt).default(10),
+    )
+    .addOption(
+      new Option('--vm <kind>', 'VM kind the devices run').choices(VM_KINDS).default('wasm'),
+    )
+    .option('--board <board>', 'board profile to simulate', parseBoardName, 'nrf52840')
+    .option(
+      '--duration <seconds>',
+      'stop after this many seconds (default: until Ctrl-C)',
+      parsePositiveNumber,
+    )
+    .option('--interval <ms>', 'telemetry interval per device (default: 10000)', parsePositiveInt)
+    .option('--state-dir <dir>', 'where device credentials are kept', DEFAULT_STATE_DIR)
+    .option(
+      '--mqtt-url <url>',
+      'broker URL (default: mqtt://<host of --url>:<port from /api/health>)',
+      parseMqttUrl,
+    )
+    .option('--tag <tag...>', 'tags for the devices (repeatable)', collectTag)
+    .option('--prefix <name>', 'device id prefix', parseDeviceId, 'sim')
+    .option('--status-every <seconds>', 'seconds between status lines', parsePositiveNumber, 5)
+    .option('--json', 'print the final summary as JSON (status lines go to stderr)');
+}
+
+export function registerSimCommand(program: Command, deps: CliDeps): void {
+  const sim = program
+    .command('sim')
+    .description('simulate a fleet of virtual devices connected to the gateway, in this process');
+  simOptions(sim)
+    .addHelpText('after', HELP_AFTER)
+    .action(async (opts: Omit<SimOptions, 'json'> & { json?: boolean }, command: Command) => {
+      const ctx = commandContext(command, deps);
+      const summary = await runSim(
+        { ...ctx, runtime: deps.simRuntime, signals: deps.signals },
+        { ...opts, json: Boolean(opts.json) },
+      );
+      if (opts.json) return printJson(ctx.io, summary);
+      printLine(ctx.io);
+      printRecord(ctx.io, summaryRows(summary));
+    });
+}

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { parseHttpUrl } from './args';
+import { registerDevicesCommand } from './commands/devices';
+import { registerFleetCommand } from './commands/fleet';
+import { registerSimCommand } from './commands/sim';
+import { registerTelemetryCommand } from './commands/telemetry';
+import { DEFAULT_URL, resolveConnection, type GlobalOptions } from './config';
+import { examples, type CliDeps } from './context';
+import { CliError, describeError } from './errors';
+import { processIo } from './output';
+import { deviceRuntime } from './sim/fleet';
+
+/** The package version, found by walking up from this file (cli/ in tests, dist/cli/ when built). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'vmfleet') return pkg.version ?? '0.0.0';
+  }
+  return '0.0.0';
+}
+
+function withDefaults(deps: Partial<CliDeps>): CliDeps {
+  return {
+    io: deps.io ?? processIo(),
+    fetch: deps.fetch ?? fetch,
+    now: deps.now ?? Date.now,
+    simRuntime: deps.simRuntime ?? deviceRuntime,
+    signals: deps.signals ?? process,
+  };
+}
+
+/**
+ * The whole command tree. Commander never exits the process itself (exitOverride): it throws
+ * CommanderError, which `runCli` turns into an exit code, so tests can run commands in-process.
+ */
+export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
+  const deps = withDefaults(partialDeps);
+  const program = new Command('vmfleet')
+    .description('Manage and simulate a vmfleet: microcontrollers running small VMs')
+    .version(packageVersion(), '-V, --version')
+    .option(
+      '--url <url>',
+      `gateway base URL (env VMFLEET_URL, default ${DEFAULT_URL})`,
+      parseHttpUrl,
+    )
+    .option(
+      '--token <token>',
+      'REST API token (env VMFLEET_API_TOKEN, else <VMFLEET_DATA_DIR or ./data>/api-token)',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => deps.io.stdout(text),
+      writeErr: (text) => deps.io.stderr(text),
+    })
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      examples(
+        'vmfleet sim --count 20 --vm wasm --board nrf52840 --duration 60',
+        'vmfleet devices list --online',
+        'vmfleet --url http://gateway:3000 fleet --json',
+      ),
+    );
+  registerSimCommand(program, deps);
+  registerDevicesCommand(program, deps);
+  registerTelemetryCommand(program, deps);
+  registerFleetCommand(program, deps);
+  return program;
+}
+
+/** Runs one command line (without `node vmfleet`) and returns the exit code. */
+export async function runCli(args: string[], partialDeps: Partial<CliDeps> = {}): Promise<number> {
+  const deps = withDefaults(partialDeps);
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (err) {
+    // Commander has already printed its own message (or the help / version) by now.
+    if (err instanceof CommanderError) return err.exitCode;
+    const connection = resolveConnection(program.opts<GlobalOptions>(), deps.io.env, deps.io.cwd);
+    deps.io.stderr(`error: ${describeError(err, connection)}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+export function main(args: string[] = process.argv.slice(2)): Promise<number> {
+  return runCli(args);
+}
+
+if (require.main === module) {
+  void main().then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,83 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Test helper: a real HTTP server on 127.0.0.1, port 0, answering from a function. */
+
+export interface StubRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface StubResponse {
+  status: number;
+  body?: unknown;
+  /** Sent as is instead of JSON, e.g. an HTML error page from a proxy. */
+  raw?: string;
+}
+
+export type StubHandler = (req: StubRequest) => StubResponse | Promise<StubResponse>;
+
+export interface StubServer {
+  url: string;
+  requests: StubRequest[];
+  close(): Promise<void>;
+}
+
+function readBody(req: NodeJS.ReadableStream): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      resolve(text ? (JSON.parse(text) as unknown) : undefined);
+    });
+  });
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    });
+  });
+}
+
+export async function startStubServer(handler: StubHandler): Promise<StubServer> {
+  const requests: StubRequest[] = [];
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const body = await readBody(req);
+      const request = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      };
+      requests.push(request);
+      const reply = await handler(request);
+      if (reply.raw !== undefined) {
+        res.writeHead(reply.status, { 'content-type': 'text/html' }).end(reply.raw);
+      } else if (reply.body === undefined) {
+        res.writeHead(reply.status).end();
+      } else {
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(reply.body));
+      }
+    })();
+  });
+  const url = await listen(server);
+  let closed: Promise<void> | undefined;
+  // Idempotent, so a test may close early and afterEach close again.
+  const close = (): Promise<void> =>
+    (closed ??= new Promise((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((err) => (err ? reject(err) : resolve()));
+    }));
+  return { url, requests, close };
+}

@@ -1,0 +1,83 @@
+import type { Device, LatestSample } from '../api-types';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatHz,
+  formatOnline,
+  formatPercent,
+  formatRelativeTime,
+  formatTags,
+  formatTimestamp,
+  formatUsage,
+  NONE,
+} from '../format';
+import { makeTable, printRecord, printTable, type CliIo } from '../output';
+
+export function printDeviceTable(io: CliIo, devices: Device[], now: Date): void {
+  const table = makeTable(io, ['ID', 'Board', 'VM', 'Status', 'Last seen', 'RAM', 'CPU', 'Tags']);
+  for (const d of devices) {
+    table.push([
+      d.id,
+      d.board,
+      d.vm.kind,
+      formatOnline(d.online),
+      formatRelativeTime(d.lastSeenAt, now),
+      formatUsage(d.latest?.ramUsed, d.latest?.ramTotal),
+      formatPercent(d.latest?.cpuLoad),
+      formatTags(d.tags),
+    ]);
+  }
+  printTable(io, table);
+}
+
+function vmLabel(device: Device): string {
+  return device.vm.version ? `${device.vm.kind} ${device.vm.version}` : device.vm.kind;
+}
+
+function limitsLabel(limits: Device['limits']): string {
+  if (!limits) return 'not reported yet (no hello)';
+  const parts = [
+    `RAM ${formatBytes(limits.ramBytes)}`,
+    `flash ${formatBytes(limits.flashBytes)}`,
+    formatHz(limits.clockHz),
+  ];
+  if (limits.maxChunkBytes !== undefined) parts.push(`chunk ${formatBytes(limits.maxChunkBytes)}`);
+  return parts.join(', ');
+}
+
+function timeLabel(iso: string | null, now: Date): string {
+  return iso ? `${formatTimestamp(iso)} (${formatRelativeTime(iso, now)})` : 'never';
+}
+
+function latestRows(latest: LatestSample | null): Array<[string, string]> {
+  if (!latest) return [['Latest sample', 'none yet']];
+  const app = latest.app ? `${latest.app.id} ${latest.app.version}` : NONE;
+  return [
+    ['Latest sample', formatTimestamp(latest.at ?? latest.ts)],
+    ['RAM', formatUsage(latest.ramUsed, latest.ramTotal)],
+    ['RAM peak', formatUsage(latest.ramPeak, latest.ramTotal)],
+    ['Flash', formatUsage(latest.flashUsed, latest.flashTotal)],
+    ['CPU', formatPercent(latest.cpuLoad)],
+    ['VM state', latest.vmState ?? NONE],
+    ['Instructions', formatCount(latest.instructions)],
+    ['Uptime', formatDuration(latest.uptimeMs)],
+    ['App', app],
+  ];
+}
+
+export function printDeviceRecord(io: CliIo, device: Device, now: Date): void {
+  printRecord(io, [
+    ['ID', device.id],
+    ['Board', device.board],
+    ['VM', vmLabel(device)],
+    ['Firmware', device.firmware ?? NONE],
+    ['Status', formatOnline(device.online)],
+    ['Tags', formatTags(device.tags)],
+    ['Limits', limitsLabel(device.limits)],
+    ['Created', timeLabel(device.createdAt, now)],
+    ['Connected', timeLabel(device.connectedAt, now)],
+    ['Last seen', timeLabel(device.lastSeenAt, now)],
+    ...latestRows(device.latest),
+  ]);
+}
