@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppModule } from './app.module';
+import { GatewayLogger } from './common/gateway-logger';
 import { newSecret } from './common/secrets';
 import type { Config } from './config/config';
 import { MqttBroker } from './mqtt/mqtt-broker';
@@ -30,8 +31,8 @@ export async function startGateway(
 ): Promise<Gateway> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const { token, generated } = resolveApiToken(config);
-  const logger =
-    options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  const levels = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  const logger = options.logger === false ? false : new GatewayLogger({ logLevels: levels });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, token), {
     logger,
     bodyParser: false,

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const gw = await startGateway(config);
   const lines = [
     `vmfleet gateway ${gw.httpUrl}  (API docs ${gw.httpUrl}/api/docs)`,
-    `  MQTT  mqtt://${config.bindHost}:${gw.mqttPort}  ws ${gw.httpUrl.replace('http', 'ws')}/mqtt`,
+    `  MQTT  ${mqttWhere(config.bindHost, gw.mqttPort)}  ws ${gw.httpUrl.replace('http', 'ws')}/mqtt`,
     `  data  ${config.dataDir} (${config.database.kind})`,
   ];
   if (gw.apiTokenGenerated) {
@@ -27,6 +27,11 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function mqttWhere(host: string, port: number): string {
+  const all = host === '0.0.0.0' || host === '::';
+  return all ? `mqtt://<this host>:${port} (all interfaces)` : `mqtt://${host}:${port}`;
 }
 
 main().catch((err: Error) => {
