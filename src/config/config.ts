@@ -81,7 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => (i.path.length ? `${String(i.path[0])}: ` : '') + i.message),
+      parsed.error.issues.map((i) => {
+        const name = i.path.length ? String(i.path[0]) : '';
+        return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+      }),
     );
   }
   const e = parsed.data;
