@@ -7,6 +7,7 @@ import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DevicesModule } from './devices/devices.module';
 import { HealthController } from './health/health.controller';
+import { LinkModule } from './link/link.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MqttModule } from './mqtt/mqtt.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
@@ -35,6 +36,7 @@ export class AppModule {
         ConfigModule.forRoot(config, apiToken),
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
         MetricsModule,
+        LinkModule,
         DevicesModule,
         TelemetryModule,
         MqttModule,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, Config } from '../config/config';
+import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
 import { DeviceExistsError, DeviceNotFoundError, UnauthorizedError } from '../common/domain-error';
 import { hashSecret, newSecret, secretsEqual, verifySecret } from '../common/secrets';
 import type { HelloMessage } from '../protocol';
@@ -20,6 +21,7 @@ export class DevicesService {
   constructor(
     private readonly repo: DevicesRepository,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(DEVICE_LINK) private readonly link: DeviceLink,
   ) {}
 
   async provision(input: ProvisionDeviceInput): Promise<ProvisionedDevice> {
@@ -63,8 +65,11 @@ export class DevicesService {
     return this.repo.list(filter);
   }
 
+  /** Deletes the registration and drops the device's connection: its token is gone with it. */
   async remove(id: string): Promise<void> {
     if (!(await this.repo.delete(id))) throw new DeviceNotFoundError(id);
+    await this.link.disconnect(id);
+    this.logger.log(`deleted ${id}`);
   }
 
   async editTags(id: string, add: string[], remove: string[]): Promise<Device> {

@@ -8,6 +8,8 @@ export interface DeviceLink {
   /** Sends a message; false when the device is not connected. */
   send(deviceId: string, channel: DownChannel, body: object): Promise<boolean>;
   isConnected(deviceId: string): boolean;
+  /** Closes the device's connection, if any (e.g. after its registration was deleted). */
+  disconnect(deviceId: string): Promise<void>;
 }
 
 export const DEVICE_LINK = Symbol('vmfleet.device-link');

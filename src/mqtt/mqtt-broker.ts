@@ -17,6 +17,7 @@ import * as net from 'node:net';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { CONFIG, Config } from '../config/config';
 import { DevicesService } from '../devices/devices.service';
+import { DeviceLinks } from '../link/device-links';
 import { MetricsService } from '../metrics/metrics.service';
 import { mayPublish, maySubscribe } from './access-policy';
 import { limitPacketSize } from './frame-limit';
@@ -41,6 +42,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly link: MqttDeviceLink,
     private readonly uplink: MqttUplink,
     private readonly metrics: MetricsService,
+    private readonly links: DeviceLinks,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,6 +63,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.aedes = aedes;
     this.link.attach(aedes);
+    this.links.register(this.link);
     this.watch(aedes);
     this.tcp = net.createServer((socket) => aedes.handle(this.limit(socket)));
     await new Promise<void>((resolve, reject) => {

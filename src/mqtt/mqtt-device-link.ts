@@ -26,6 +26,11 @@ export class MqttDeviceLink implements DeviceLink {
     return true;
   }
 
+  async disconnect(deviceId: string): Promise<void> {
+    const client = this.clients.get(deviceId);
+    if (client) await new Promise<void>((resolve) => client.close(() => resolve()));
+  }
+
   isConnected(deviceId: string): boolean {
     return this.clients.has(deviceId);
   }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
-import { DEVICE_LINK } from '../link/device-link';
 import { InboundRouter } from '../link/inbound-router';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { MqttBroker } from './mqtt-broker';
@@ -9,13 +8,7 @@ import { MqttUplink } from './mqtt-uplink';
 
 @Module({
   imports: [DevicesModule, TelemetryModule],
-  providers: [
-    MqttBroker,
-    MqttDeviceLink,
-    MqttUplink,
-    InboundRouter,
-    { provide: DEVICE_LINK, useExisting: MqttDeviceLink },
-  ],
-  exports: [MqttBroker, DEVICE_LINK],
+  providers: [MqttBroker, MqttDeviceLink, MqttUplink, InboundRouter],
+  exports: [MqttBroker],
 })
 export class MqttModule {}
