@@ -26,5 +26,8 @@ export function maySubscribe(deviceId: string, filter: string): Decision {
   const rest = filter.slice(prefix.length);
   if (rest === '#' || rest === '+') return allow;
   if (rest.includes('#') || rest.includes('+')) return deny;
-  return isDownChannel(rest) ? allow : { allow: false, reason: `no downlink channel "${rest}"` };
+  // Its own uplink topics too: `#` already delivers them, so refusing them exactly would only surprise.
+  return isDownChannel(rest) || isUpChannel(rest)
+    ? allow
+    : { allow: false, reason: `no channel "${rest}"` };
 }

@@ -5,7 +5,14 @@ export type Encoding = 'cbor' | 'json';
 
 // Plain maps only: no cbor-x record extensions or shared structures, so any RFC 8949
 // encoder on a device produces what we read, and what we write any decoder reads.
-const cborOptions = { useRecords: false, mapsAsObjects: true, variableMapSize: true } as const;
+// int64AsNumber: a C encoder (nanocbor, tinycbor) writes every integer >= 2^32 with an
+// 8-byte argument (RFC 8949 §3.1, additional info 27); our counters stay below 2^53.
+const cborOptions = {
+  useRecords: false,
+  mapsAsObjects: true,
+  variableMapSize: true,
+  int64AsNumber: true,
+} as const;
 const decoder = new Decoder(cborOptions);
 const encoder = new Encoder(cborOptions);
 
@@ -52,7 +59,13 @@ export function decodePayload(payload: Uint8Array): {
     const code = encoding === 'json' ? 'malformed_json' : 'malformed_cbor';
     throw new CodecError(code, `${code.replace('_', ' ')}: ${(err as Error).message}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Map) {
+  // Only a plain object is a map: cbor-x builds arrays, Maps, Buffers, Dates, Sets and
+  // Tags for other top-level items.
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  ) {
     throw new CodecError('not_a_map', 'payload must be a CBOR map or JSON object');
   }
   return { encoding, value: value as Record<string, unknown> };

@@ -250,14 +250,12 @@ describe('decodeUplink on random bytes', () => {
   });
 });
 
-// Known defects in decode.ts / codec.ts, pinned with it.failing: each test states the
-// correct behaviour and currently fails. When fixed, Jest reports "failing test passed":
-// turn it.failing into it.
-describe('known defects (it.failing until fixed)', () => {
+// Defects found by these specs and since fixed; kept as regression tests.
+describe('regressions: whitespace before JSON and 8-byte integers', () => {
   // decodeUplink's fallback encoding checks payload[0] === 0x7b, while detectEncoding
   // skips JSON whitespace first; a JSON payload with leading whitespace that fails gets
   // its error answered in CBOR.
-  it.failing.each<[string, string, Buffer]>([
+  it.each<[string, string, Buffer]>([
     ['malformed JSON', 'status', utf8(' {"state":')],
     ['JSON on an unknown channel', 'cmd', utf8('\n{"state":"online"}')],
     ['JSON over the limit', 'status', utf8(`  {"state":"${'x'.repeat(200)}"}`)],
@@ -268,7 +266,7 @@ describe('known defects (it.failing until fixed)', () => {
   // RFC 8949 §3.1 additional info 27: a C encoder writes any integer >= 2^32 with an
   // 8-byte argument. cbor-x decodes that as a bigint, which z.number() refuses, so real
   // devices' telemetry fails once instructions (or uptimeMs after 49.7 days) pass 2^32.
-  it.failing('accepts telemetry whose counters use 8-byte integers', () => {
+  it('accepts telemetry whose counters use 8-byte integers', () => {
     const body = { ...telemetry(), vm: { state: 'running', instructions: 0 } };
     const asCbor = encodePayload(body, 'cbor').toString('hex');
     // `instructions` followed by 0x00 (zero) becomes `instructions` + 0x1b 2^32.

@@ -1,4 +1,4 @@
-import { CodecError, decodePayload, Encoding } from './codec';
+import { CodecError, decodePayload, detectEncoding, Encoding } from './codec';
 import { upSchemas, UplinkMessage } from './messages';
 import { isUpChannel } from './topics';
 
@@ -15,7 +15,7 @@ export type DecodeResult =
  * a code and a reason the device's developer can act on.
  */
 export function decodeUplink(channel: string, payload: Uint8Array, maxBytes: number): DecodeResult {
-  const fallback: Encoding = payload[0] === 0x7b ? 'json' : 'cbor';
+  const fallback = detectEncoding(payload);
   if (payload.length > maxBytes) {
     const reason = `payload of ${payload.length} bytes exceeds the limit of ${maxBytes}`;
     return { ok: false, encoding: fallback, code: 'payload_too_large', reason };
