@@ -92,10 +92,15 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.ws?.clients.forEach((c) => c.terminate());
     this.ws?.close();
-    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+    // Stop accepting first, but await the server only after aedes has closed the
+    // connections it holds: net.Server.close() completes once they are all gone.
+    const tcpClosed = new Promise<void>((resolve) =>
+      this.tcp ? this.tcp.close(() => resolve()) : resolve(),
+    );
     await new Promise<void>((resolve) =>
       this.aedes ? this.aedes.close(() => resolve()) : resolve(),
     );
+    await tcpClosed;
     await this.uplink.drain();
   }
 

@@ -15,11 +15,16 @@ export interface TestGateway extends Gateway {
   ): Promise<{ status: number; body: T }>;
   mqttUrl: string;
   stop(): Promise<void>;
+  /** Closes the gateway but keeps its data dir, for a restart on the same data. */
+  restartable(): Promise<void>;
 }
 
 /** The real gateway on 127.0.0.1, ports 0, a fresh SQLite file (or the given env). */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-e2e-'));
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<TestGateway> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-e2e-'));
   const config = loadConfig({
     VMFLEET_DATA_DIR: dataDir,
     VMFLEET_HTTP_PORT: '0',
@@ -59,6 +64,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       await gw.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+    restartable: () => gw.close(),
   };
 }
 
