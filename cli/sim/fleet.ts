@@ -1,35 +1,21 @@
-import type { VmKind } from '../../src/protocol';
+import type { DeviceCredentials, FleetOptions, FleetStats } from '../../devices';
 
 /**
- * What `vmfleet sim` needs from the device side (CONTRACT.md, devices/ public API), as
- * structural types so the command can be tested with a stand-in fleet.
+ * What `vmfleet sim` needs from the device side, as structural types so the command can
+ * be tested with a stand-in fleet. Type-only imports: devices/ loads at run time only.
  */
-export interface SimCredentials {
-  id: string;
-  token: string;
-  board: string;
-  vm: VmKind;
-}
-
-export interface FleetStats {
-  total: number;
-  connected: number;
-  telemetrySent: number;
-  errorsReceived: number;
-  reconnects: number;
-}
+export type SimCredentials = DeviceCredentials;
+export type { FleetStats };
 
 export interface FleetHandle {
   stop(): Promise<void>;
   stats(): FleetStats;
 }
 
-export interface FleetStartOptions {
-  mqttUrl: string;
-  devices: SimCredentials[];
-  telemetryIntervalMs?: number;
-  onProgress?: (connected: number, total: number) => void;
-}
+export type FleetStartOptions = Pick<
+  FleetOptions,
+  'mqttUrl' | 'devices' | 'telemetryIntervalMs' | 'onProgress' | 'signal'
+>;
 
 export interface SimRuntime {
   /** Throws naming the known boards when `name` has no profile. */

@@ -45,7 +45,7 @@ export async function runSim(ctx: SimContext, opts: SimOptions): Promise<SimSumm
   const stop = stopOnSignals(ctx.signals);
   try {
     const provisioned = await provision(ctx, store, opts, progress, stop.signal);
-    const fleet = await connect(ctx, mqttUrl, provisioned.devices, opts, progress);
+    const fleet = await connect(ctx, mqttUrl, provisioned.devices, opts, progress, stop.signal);
     progress.stop();
     report(
       ctx,
@@ -103,6 +103,7 @@ async function connect(
   devices: SimCredentials[],
   opts: SimOptions,
   progress: Progress,
+  signal: AbortSignal,
 ): Promise<FleetHandle> {
   progress.start('Connecting', devices.length);
   try {
@@ -111,6 +112,8 @@ async function connect(
       devices,
       telemetryIntervalMs: opts.interval,
       onProgress: (connected, total) => progress.update(connected, total),
+      // Ctrl-C while devices are still connecting (e.g. the gateway is down) stops them.
+      signal,
     });
   } catch (err) {
     progress.stop();

@@ -1,12 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CONFIG, Config } from '../config/config';
 import { DevicesService } from '../devices/devices.service';
-import { latestFromTelemetry, LatestSample } from '../devices/domain/device';
+import type { LatestSample } from '../devices/domain/device';
 import { MetricsService } from '../metrics/metrics.service';
 import type { TelemetryMessage } from '../protocol';
 import { downsample } from './domain/downsample';
 import { summariseFleet, FleetSummary } from './domain/fleet-summary';
-import type { TelemetryPoint, TelemetrySample } from './domain/sample';
+import {
+  latestOf,
+  sampleFromMessage,
+  type TelemetryPoint,
+  type TelemetrySample,
+} from './domain/sample';
 import { MAX_POINTS, RangeQuery, resolveRange } from './domain/time-range';
 import { TelemetryRepository } from './telemetry.repository';
 
@@ -62,8 +67,9 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
       this.metrics.samplesDropped.inc();
       return;
     }
-    this.buffer.push(toSample(deviceId, t, receivedAt));
-    this.latest.set(deviceId, latestFromTelemetry(t, receivedAt));
+    const sample = sampleFromMessage(deviceId, t, receivedAt);
+    this.buffer.push(sample);
+    this.latest.set(deviceId, latestOf(sample));
     if (this.buffer.length >= FLUSH_AT) void this.flush();
   }
 
@@ -112,23 +118,4 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`retention sweep failed: ${(err as Error).message}`);
     }
   }
-}
-
-function toSample(deviceId: string, t: TelemetryMessage, ts: number): TelemetrySample {
-  return {
-    deviceId,
-    ts,
-    deviceTs: t.ts ?? null,
-    uptimeMs: t.uptimeMs,
-    ramUsed: t.ram.used,
-    ramPeak: t.ram.peak,
-    ramTotal: t.ram.total,
-    flashUsed: t.flash.used,
-    flashTotal: t.flash.total,
-    cpuLoad: t.cpu,
-    vmState: t.vm.state,
-    instructions: t.vm.instructions,
-    appId: t.app?.id ?? null,
-    appVersion: t.app?.version ?? null,
-  };
 }

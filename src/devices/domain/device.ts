@@ -1,4 +1,4 @@
-import type { HelloMessage, TelemetryMessage, VmKind } from '../../protocol';
+import type { HelloMessage, VmKind } from '../../protocol';
 
 /** The last sample a device reported, kept on the device for the fleet view. */
 export interface LatestSample {
@@ -33,20 +33,4 @@ export interface DeviceFilter {
   tag?: string;
   vm?: VmKind;
   online?: boolean;
-}
-
-export function latestFromTelemetry(t: TelemetryMessage, at: number): LatestSample {
-  return {
-    at,
-    uptimeMs: t.uptimeMs,
-    ramUsed: t.ram.used,
-    ramPeak: t.ram.peak,
-    ramTotal: t.ram.total,
-    flashUsed: t.flash.used,
-    flashTotal: t.flash.total,
-    cpuLoad: t.cpu,
-    vmState: t.vm.state,
-    instructions: t.vm.instructions,
-    app: t.app ?? null,
-  };
 }

@@ -1,3 +1,6 @@
+import type { LatestSample } from '../../devices/domain/device';
+import type { TelemetryMessage } from '../../protocol';
+
 /** One stored resource sample; `ts` is the gateway's receive time in Unix ms. */
 export interface TelemetrySample {
   deviceId: string;
@@ -30,4 +33,44 @@ export interface TelemetryPoint {
   instructions: number;
   vmState: string;
   app: { id: string; version: string } | null;
+}
+
+export function sampleFromMessage(
+  deviceId: string,
+  t: TelemetryMessage,
+  ts: number,
+): TelemetrySample {
+  return {
+    deviceId,
+    ts,
+    deviceTs: t.ts ?? null,
+    uptimeMs: t.uptimeMs,
+    ramUsed: t.ram.used,
+    ramPeak: t.ram.peak,
+    ramTotal: t.ram.total,
+    flashUsed: t.flash.used,
+    flashTotal: t.flash.total,
+    cpuLoad: t.cpu,
+    vmState: t.vm.state,
+    instructions: t.vm.instructions,
+    appId: t.app?.id ?? null,
+    appVersion: t.app?.version ?? null,
+  };
+}
+
+/** What the device record keeps of its newest sample, for the fleet view. */
+export function latestOf(s: TelemetrySample): LatestSample {
+  return {
+    at: s.ts,
+    uptimeMs: s.uptimeMs,
+    ramUsed: s.ramUsed,
+    ramPeak: s.ramPeak,
+    ramTotal: s.ramTotal,
+    flashUsed: s.flashUsed,
+    flashTotal: s.flashTotal,
+    cpuLoad: s.cpuLoad,
+    vmState: s.vmState,
+    instructions: s.instructions,
+    app: s.appId && s.appVersion ? { id: s.appId, version: s.appVersion } : null,
+  };
 }
