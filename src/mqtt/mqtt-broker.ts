@@ -65,7 +65,10 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     this.link.attach(aedes);
     this.links.register(this.link);
     this.watch(aedes);
-    this.tcp = net.createServer((socket) => aedes.handle(this.limit(socket)));
+    this.tcp = net.createServer((socket) => {
+      socket.setNoDelay(true);
+      aedes.handle(this.limit(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once('error', reject);
       this.tcp!.listen(this.config.mqttPort, this.config.bindHost, () => resolve());
