@@ -18,17 +18,14 @@ export interface NewDevice {
 
 @Injectable()
 export class DevicesRepository {
-  constructor(
-    @InjectRepository(DeviceEntity) private readonly devices: Repository<DeviceEntity>,
-    @InjectRepository(DeviceTagEntity) private readonly tags: Repository<DeviceTagEntity>,
-  ) {
+  private readonly updateLatest: RowStatement;
+
+  constructor(@InjectRepository(DeviceEntity) private readonly devices: Repository<DeviceEntity>) {
     this.updateLatest = new RowStatement(
       devices.manager.connection,
       'UPDATE devices SET latest_telemetry = ?, last_seen_at = ? WHERE id = ?',
     );
   }
-
-  private readonly updateLatest: RowStatement;
 
   async exists(id: string): Promise<boolean> {
     return this.devices.exists({ where: { id } });
