@@ -1,5 +1,5 @@
 import { BOARDS } from '../boards';
-import type { GuestMemoryView, SyscallRequest } from '../engines/engine';
+import type { GuestMemoryView } from '../engines/engine';
 import { ACTUATOR_TYPES, SENSOR_TYPES, SimulatedHal } from '../hal/hal';
 import { EventHandler } from './event-handler';
 import { DeviceGuestHost, SYSCALLS } from './guest-host';
