@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { parseHttpUrl } from './args';
 import { registerDevicesCommand } from './commands/devices';
 import { registerFleetCommand } from './commands/fleet';
+import { registerRunCommand } from './commands/run';
 import { registerSimCommand } from './commands/sim';
 import { registerTelemetryCommand } from './commands/telemetry';
 import { DEFAULT_URL, resolveConnection, type GlobalOptions } from './config';
@@ -66,6 +67,7 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
       ),
     );
   registerSimCommand(program, deps);
+  registerRunCommand(program, deps);
   registerDevicesCommand(program, deps);
   registerTelemetryCommand(program, deps);
   registerFleetCommand(program, deps);

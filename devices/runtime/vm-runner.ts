@@ -53,7 +53,13 @@ export class VmRunner extends EventEmitter<{ phase: [RunnerPhase] }> {
     options: RunnerOptions,
   ) {
     super();
-    this.opts = { ...DEFAULTS, ...options };
+    // `??`, not a spread: an option passed as undefined must not wipe out its default.
+    this.opts = {
+      clock: options.clock,
+      sliceInstructions: options.sliceInstructions ?? DEFAULTS.sliceInstructions,
+      mainBudget: options.mainBudget ?? DEFAULTS.mainBudget,
+      handlerBudget: options.handlerBudget ?? DEFAULTS.handlerBudget,
+    };
   }
 
   get currentPhase(): RunnerPhase {

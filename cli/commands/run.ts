@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { vmKindSchema, type VmKind } from '../../src/protocol';
+import { examples, type CliDeps } from '../context';
+import { CliError } from '../errors';
+import { printJson } from '../output';
+
+interface RunOptions {
+  vm?: string;
+  board: string;
+  seed: string;
+  serve: string;
+  budget?: string;
+  json?: boolean;
+}
+
+const VM_BY_EXTENSION: Record<string, VmKind> = { '.m1': 'mips1' };
+
+export function registerRunCommand(program: Command, deps: CliDeps): void {
+  program
+    .command('run <image>')
+    .description(
+      'run a guest image locally in one virtual device, no gateway; prints its output and stats',
+    )
+    .option('--vm <kind>', 'VM kind (default: from the file extension, .m1 = mips1)')
+    .option('--board <name>', 'board profile: RAM for the guest, sensors', 'nrf52840')
+    .option('--seed <n>', 'seed of the simulated sensors', '1')
+    .option(
+      '--serve <seconds>',
+      'how long a program that registered event handlers is served',
+      '10',
+    )
+    .option('--budget <instructions>', 'stop main after this many instructions')
+    .option('--json', 'print output and stats as one JSON document')
+    .addHelpText(
+      'after',
+      examples(
+        'vmfleet run firmware/build/mips1/fibonacci.m1',
+        'vmfleet run app.m1 --board esp32 --serve 30',
+        'vmfleet run firmware/build/mips1/crc32.m1 --json',
+      ),
+    )
+    .action(async (file: string, opts: RunOptions) => {
+      const code = await runImage(file, opts, deps);
+      if (code !== 0) process.exitCode = code;
+    });
+}
+
+async function runImage(file: string, opts: RunOptions, deps: CliDeps): Promise<number> {
+  const vm = resolveVm(file, opts.vm);
+  const image = readImage(file);
+  const { getBoard } = await import('../../devices/boards');
+  const { createEngine } = await import('../../devices/engines');
+  const { runLocally } = await import('../../devices/runtime/local-run');
+  const output: string[] = [];
+  const print = (text: string) => (opts.json ? output.push(text) : deps.io.stdout(text));
+  const report = await runLocally({
+    image,
+    board: getBoard(opts.board),
+    createEngine: (limits, host) => createEngine(vm, limits, host),
+    outputs: {
+      print,
+      publish: (name, value) => print(`[publish] ${name} = ${value}\n`),
+      emit: (id, value) => print(`[event] ${id} = ${value}\n`),
+    },
+    seed: positiveInt(opts.seed, '--seed'),
+    serveMs: positiveInt(opts.serve, '--serve') * 1000,
+    mainBudget: opts.budget === undefined ? undefined : positiveInt(opts.budget, '--budget'),
+  }).catch((err: Error) => {
+    throw new CliError(`${file}: ${err.message}`);
+  });
+  if (opts.json) {
+    printJson(deps.io, { image: file, vm, board: opts.board, output: output.join(''), ...report });
+  } else {
+    deps.io.stderr(summarise(report));
+  }
+  if (report.end.kind === 'fault') return 3;
+  return report.end.kind === 'exited' ? report.end.code & 0xff : 0;
+}
+
+function summarise(
+  r: Awaited<ReturnType<typeof import('../../devices/runtime/local-run').runLocally>>,
+): string {
+  const end =
+    r.end.kind === 'exited'
+      ? `exited with ${r.end.code}`
+      : r.end.kind === 'stopped'
+        ? 'stopped after serving events'
+        : `FAULT ${r.end.fault.code} at pc 0x${r.end.fault.pc.toString(16)}: ${r.end.fault.message}`;
+  return [
+    `\n-- ${end}`,
+    `-- ${r.instructions} instructions in ${r.executeMs.toFixed(1)} ms (${r.guestMips.toFixed(1)} guest MIPS), ${r.handlersRun} handlers`,
+    `-- load ${r.loadTimeMs.toFixed(3)} ms, image ${r.imageBytes} B, guest RAM peak ${r.peakGuestBytes} of ${r.guestMemoryBytes} B\n`,
+  ].join('\n');
+}
+
+function resolveVm(file: string, vm: string | undefined): VmKind {
+  const kind = vm ?? VM_BY_EXTENSION[extname(file)];
+  if (!kind) throw new CliError(`cannot tell the VM of ${file} from its extension; pass --vm`);
+  const parsed = vmKindSchema.safeParse(kind);
+  if (!parsed.success)
+    throw new CliError(`--vm ${kind}: not a VM kind (${vmKindSchema.options.join(', ')})`);
+  return parsed.data;
+}
+
+function readImage(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+function positiveInt(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CliError(`${name} must be a non-negative integer, got "${text}"`);
+  return n;
+}

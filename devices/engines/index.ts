@@ -1,0 +1,28 @@
+import type { VmKind } from '../../src/protocol';
+import type { Engine, EngineLimits, GuestHost } from './engine';
+import { Mips1Engine } from './mips1';
+
+export * from './engine';
+
+/** The VM kinds this device runtime can run so far; the others arrive with their engines. */
+export const AVAILABLE_ENGINES: readonly VmKind[] = ['mips1'];
+
+export class EngineUnavailableError extends Error {
+  constructor(kind: string) {
+    super(`no ${kind} engine in this runtime yet; available: ${AVAILABLE_ENGINES.join(', ')}`);
+  }
+}
+
+export function createEngine(kind: VmKind, limits: EngineLimits, host: GuestHost): Engine {
+  switch (kind) {
+    case 'mips1':
+      return new Mips1Engine(limits, host);
+    case 'ebpf':
+    case 'wasm':
+    case 'wasm-fast':
+    case 'lua':
+    case 'micropython':
+    case 'js':
+      throw new EngineUnavailableError(kind);
+  }
+}
