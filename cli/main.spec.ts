@@ -20,6 +20,7 @@ describe('vmfleet command line', () => {
   it('has the commands of the brief', () => {
     expect(paths.map((p) => p.join(' '))).toEqual([
       'sim',
+      'run',
       'devices',
       'devices list',
       'devices show',
