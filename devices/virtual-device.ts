@@ -151,6 +151,9 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
           );
           this.emit('gateway-error', message.body);
           break;
+        case 'cmd':
+          // The device-side Thing Monitor answers commands (next commit); until then none arrive.
+          break;
       }
     });
   }

@@ -6,6 +6,8 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DevicesModule } from './devices/devices.module';
+import { EventsModule } from './events/events.module';
+import { MonitorModule } from './monitor/monitor.module';
 import { HealthController } from './health/health.controller';
 import { LinkModule } from './link/link.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -39,6 +41,8 @@ export class AppModule {
         LinkModule,
         DevicesModule,
         TelemetryModule,
+        MonitorModule,
+        EventsModule,
         MqttModule,
       ],
       controllers: [HealthController],

@@ -32,17 +32,21 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
     await ds.initialize();
     try {
       const applied = await ds.runMigrations();
-      expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000']);
+      expect(applied.map((m) => m.name)).toEqual([
+        'InitialSchema1763700000000',
+        'DeviceEvents1763800000000',
+      ]);
       const tables = await ds.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
+        'device_events',
         'device_tags',
         'devices',
         'migrations',
         'telemetry_samples',
       ]);
-      await ds.undoLastMigration();
+      for (let i = 0; i < applied.length; i++) await ds.undoLastMigration();
       const after = await ds.query<{ n: string }[]>(
         "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
       );

@@ -1,9 +1,18 @@
 import type { z } from 'zod';
-import { CodecError, decodePayload, DownChannel, errorSchema } from '../../src/protocol';
+import {
+  CodecError,
+  commandSchema,
+  decodePayload,
+  DownChannel,
+  errorSchema,
+} from '../../src/protocol';
 
 // `satisfies` makes tsc fail here when src/protocol adds a downlink channel (cmd, ota/data)
 // that the device does not decode yet.
-const downSchemas = { error: errorSchema } satisfies Record<DownChannel, z.ZodType>;
+const downSchemas = { error: errorSchema, cmd: commandSchema } satisfies Record<
+  DownChannel,
+  z.ZodType
+>;
 
 /** A decoded downlink message, discriminated by channel. */
 export type DownlinkMessage = {
@@ -26,5 +35,5 @@ export function decodeDownlink(channel: DownChannel, payload: Uint8Array): Downl
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return { ok: false, reason: `invalid ${channel} message: ${issues.join('; ')}` };
   }
-  return { ok: true, message: { channel, body: parsed.data } };
+  return { ok: true, message: { channel, body: parsed.data } as DownlinkMessage };
 }

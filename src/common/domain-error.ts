@@ -54,3 +54,29 @@ export class DeviceExistsError extends ConflictError {
     super('device_exists', `device "${id}" already exists; delete it first or pick another id`);
   }
 }
+
+/** The device answered a command with an error of its own. */
+export class DeviceRefusedError extends DomainError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The device did not answer in time. */
+export class DeviceTimeoutError extends DomainError {
+  readonly code = 'device_timeout';
+  constructor(id: string, op: string, ms: number) {
+    super(
+      `device "${id}" did not answer "${op}" within ${ms} ms; it may be busy or its link is down`,
+    );
+  }
+}
+
+export class DeviceOfflineError extends ConflictError {
+  constructor(id: string) {
+    super('device_offline', `device "${id}" is not connected; commands need a connected device`);
+  }
+}

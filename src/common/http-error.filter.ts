@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import {
   ConflictError,
+  DeviceRefusedError,
+  DeviceTimeoutError,
   DomainError,
   ForbiddenError,
   InvalidInputError,
@@ -40,6 +42,8 @@ function statusOf(err: DomainError): number {
   if (err instanceof InvalidInputError) return 400;
   if (err instanceof UnauthorizedError) return 401;
   if (err instanceof ForbiddenError) return 403;
+  if (err instanceof DeviceRefusedError) return 422;
+  if (err instanceof DeviceTimeoutError) return 504;
   return 500;
 }
 

@@ -4,10 +4,11 @@ import type { DataSourceOptions } from 'typeorm';
 import type { Config } from '../config/config';
 import { DeviceTagEntity } from '../devices/device-tag.entity';
 import { DeviceEntity } from '../devices/device.entity';
+import { DeviceEventEntity } from '../events/device-event.entity';
 import { TelemetrySampleEntity } from '../telemetry/telemetry-sample.entity';
 import { migrations } from './migrations';
 
-export const entities = [DeviceEntity, DeviceTagEntity, TelemetrySampleEntity];
+export const entities = [DeviceEntity, DeviceTagEntity, TelemetrySampleEntity, DeviceEventEntity];
 
 /** The schema always comes from migrations, never from `synchronize`. */
 export function dataSourceOptions(database: Config['database']): DataSourceOptions {

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DevicesService } from '../devices/devices.service';
+import { EventsService } from '../events/events.service';
+import { MonitorService } from '../monitor/monitor.service';
 import type { UplinkMessage } from '../protocol';
 import { TelemetryService } from '../telemetry/telemetry.service';
 
@@ -14,6 +16,8 @@ export class InboundRouter {
   constructor(
     private readonly devices: DevicesService,
     private readonly telemetry: TelemetryService,
+    private readonly monitor: MonitorService,
+    private readonly events: EventsService,
   ) {}
 
   async route(deviceId: string, message: UplinkMessage, receivedAt: number): Promise<void> {
@@ -28,6 +32,15 @@ export class InboundRouter {
       case 'status':
         // `online` is for other MQTT observers; the gateway takes presence from hello.
         if (message.body.state === 'offline') return this.connectionLost(deviceId, receivedAt);
+        return;
+      case 'event':
+        return this.events.record(deviceId, message.body, receivedAt);
+      case 'reply':
+        if (!this.monitor.onReply(deviceId, message.body)) {
+          this.logger.warn(
+            `${deviceId}: reply to an unknown or expired command ${message.body.id}`,
+          );
+        }
         return;
     }
   }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
+import { EventsModule } from '../events/events.module';
+import { MonitorModule } from '../monitor/monitor.module';
 import { InboundRouter } from '../link/inbound-router';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { MqttBroker } from './mqtt-broker';
@@ -7,7 +9,7 @@ import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
 
 @Module({
-  imports: [DevicesModule, TelemetryModule],
+  imports: [DevicesModule, TelemetryModule, MonitorModule, EventsModule],
   providers: [MqttBroker, MqttDeviceLink, MqttUplink, InboundRouter],
   exports: [MqttBroker],
 })

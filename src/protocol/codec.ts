@@ -72,5 +72,17 @@ export function decodePayload(payload: Uint8Array): {
 }
 
 export function encodePayload(value: object, encoding: Encoding): Buffer {
-  return encoding === 'json' ? Buffer.from(JSON.stringify(value), 'utf8') : encoder.encode(value);
+  return encoding === 'json'
+    ? Buffer.from(JSON.stringify(value, bytesAsBase64), 'utf8')
+    : encoder.encode(value);
+}
+
+/** JSON has no byte strings: bytes travel as base64 text (docs/protocol.md §1.2). */
+function bytesAsBase64(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  const node = value as { type?: unknown; data?: unknown } | null;
+  if (node && node.type === 'Buffer' && Array.isArray(node.data)) {
+    return Buffer.from(node.data as number[]).toString('base64');
+  }
+  return value;
 }

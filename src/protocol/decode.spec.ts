@@ -22,7 +22,9 @@ const telemetry = () => ({
   app: { id: 'blinky', version: '1.0.0' },
 });
 const status = () => ({ state: 'online' });
-const valid = { hello, telemetry, status } as const;
+const event = () => ({ kind: 'publish', name: 'temp', value: 21500 });
+const reply = () => ({ id: 'c-1', ok: true, result: { pc: 4096 } });
+const valid = { hello, telemetry, status, event, reply } as const;
 
 type Rejected = Extract<DecodeResult, { ok: false }>;
 function rejected(result: DecodeResult): Rejected {
@@ -126,7 +128,7 @@ describe('decodeUplink rejects, in order of the checks', () => {
     });
   });
 
-  it.each(['error', 'cmd', 'reply', 'ota/data', '', '#', '+', 'hello/', 'Hello', 'constructor'])(
+  it.each(['error', 'cmd', 'ota/data', '', '#', '+', 'hello/', 'Hello', 'constructor'])(
     'channel %j as unknown_channel',
     (channel) => {
       const result = rejected(decodeUplink(channel, encodePayload(status(), 'json'), MAX));

@@ -1,5 +1,6 @@
 export * from './codec';
 export * from './decode';
 export * from './messages';
+export * from './monitor';
 export * from './topics';
 export * from './vm';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchema, EventMessage, replySchema, ReplyMessage } from './monitor';
 import { boardSchema, vmKindSchema, vmStateSchema } from './vm';
 
 const count = z.number().int().nonnegative();
@@ -61,10 +62,14 @@ export const upSchemas = {
   hello: helloSchema,
   telemetry: telemetrySchema,
   status: statusSchema,
+  event: eventSchema,
+  reply: replySchema,
 } as const;
 
 /** A decoded uplink message, discriminated by channel. */
 export type UplinkMessage =
   | { channel: 'hello'; body: HelloMessage }
   | { channel: 'telemetry'; body: TelemetryMessage }
-  | { channel: 'status'; body: StatusMessage };
+  | { channel: 'status'; body: StatusMessage }
+  | { channel: 'event'; body: EventMessage }
+  | { channel: 'reply'; body: ReplyMessage };

@@ -1,4 +1,5 @@
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+import { DeviceEvents1763800000000 } from './1763800000000-device-events';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
-export const migrations = [InitialSchema1763700000000];
+export const migrations = [InitialSchema1763700000000, DeviceEvents1763800000000];

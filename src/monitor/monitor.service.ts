@@ -1,0 +1,91 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DeviceOfflineError, DeviceRefusedError, DeviceTimeoutError } from '../common/domain-error';
+import { parseOrThrow } from '../common/zod';
+import { DevicesService } from '../devices/devices.service';
+import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
+import { commandSchema, type CommandOp, type ReplyMessage } from '../protocol';
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
+
+interface Pending {
+  deviceId: string;
+  op: CommandOp;
+  resolve(result: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface CommandResult {
+  id: string;
+  op: CommandOp;
+  result: unknown;
+}
+
+/**
+ * Thing Monitor, gateway side: sends a command with a fresh correlation id and waits for
+ * the one reply carrying it, or times out with a clear error.
+ */
+@Injectable()
+export class MonitorService implements OnModuleDestroy {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    @Inject(DEVICE_LINK) private readonly link: DeviceLink,
+    private readonly devices: DevicesService,
+  ) {}
+
+  async command(
+    deviceId: string,
+    op: string,
+    args: unknown,
+    timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ): Promise<CommandResult> {
+    const id = randomUUID();
+    const command = parseOrThrow(
+      commandSchema,
+      args === undefined ? { id, op } : { id, op, args },
+      'command',
+    );
+    await this.devices.get(deviceId); // DeviceNotFoundError for an unknown id
+    if (!this.link.isConnected(deviceId)) throw new DeviceOfflineError(deviceId);
+    const answered = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new DeviceTimeoutError(deviceId, command.op, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(id, { deviceId, op: command.op, resolve, reject, timer });
+    });
+    if (!(await this.link.send(deviceId, 'cmd', command))) {
+      this.settle(id);
+      throw new DeviceOfflineError(deviceId);
+    }
+    return { id, op: command.op, result: await answered };
+  }
+
+  /** A reply arrived; a reply from another device or with an unknown id is ignored. */
+  onReply(deviceId: string, reply: ReplyMessage): boolean {
+    const pending = this.pending.get(reply.id);
+    if (!pending || pending.deviceId !== deviceId) return false;
+    this.settle(reply.id);
+    if (reply.ok) pending.resolve(reply.result ?? null);
+    else
+      pending.reject(
+        new DeviceRefusedError(reply.error.code, `${deviceId}: ${reply.error.message}`),
+      );
+    return true;
+  }
+
+  onModuleDestroy(): void {
+    for (const [id, p] of this.pending) {
+      this.settle(id);
+      p.reject(new DeviceOfflineError(p.deviceId));
+    }
+  }
+
+  private settle(id: string): void {
+    const pending = this.pending.get(id);
+    if (pending) clearTimeout(pending.timer);
+    this.pending.delete(id);
+  }
+}
