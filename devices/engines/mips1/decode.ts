@@ -1,8 +1,9 @@
+import { PRIMARY, REGIMM, SPECIAL } from './opcode-tables';
 import { DISCARD_REGISTER, FIELD_A_SHIFT, FIELD_B_SHIFT, FIELD_C_SHIFT, Op } from './ops';
 
 /**
- * Pre-decoding of MIPS-I text (MIPS IV ISA manual, rev 3.2, ch. 3, and MIPS32 Vol. II
- * for the instruction descriptions). Decoding never fails: text also holds read-only
+ * Pre-decoding of MIPS-I text. Instruction semantics follow "MIPS32 Architecture for
+ * Programmers, Vol. II" (MD00086), cited as MIPS32 Vol. II; MIPS I is its user subset. Decoding never fails: text also holds read-only
  * data, so a reserved encoding becomes `Op.Illegal`, which faults only if executed.
  * Fields that the manual shows as zero (e.g. `sa` of `add`) are ignored, as the R3000 does.
  */
@@ -14,8 +15,6 @@ export interface DecodedText {
   readonly loadAddress: number;
   readonly textBytes: number;
 }
-
-const ILLEGAL = 0;
 
 /** Decodes `words` (the text, little-endian) loaded at `loadAddress`. */
 export function decodeText(words: Int32Array, loadAddress: number): DecodedText {
@@ -47,92 +46,6 @@ function pack(op: Op, a = 0, b = 0, c = 0): number {
 function dest(register: number): number {
   return register === 0 ? DISCARD_REGISTER : register;
 }
-
-function table(entries: Array<[number, Op]>, size: number): Uint8Array {
-  const out = new Uint8Array(size).fill(ILLEGAL);
-  for (const [code, op] of entries) out[code] = op;
-  return out;
-}
-
-// MIPS IV manual, table A-2 (SPECIAL, by funct): the MIPS-I subset.
-const SPECIAL = table(
-  [
-    [0, Op.Sll],
-    [2, Op.Srl],
-    [3, Op.Sra],
-    [4, Op.Sllv],
-    [6, Op.Srlv],
-    [7, Op.Srav],
-    [8, Op.Jr],
-    [9, Op.Jalr],
-    [12, Op.Syscall],
-    [13, Op.Break],
-    [16, Op.Mfhi],
-    [17, Op.Mthi],
-    [18, Op.Mflo],
-    [19, Op.Mtlo],
-    [24, Op.Mult],
-    [25, Op.Multu],
-    [26, Op.Div],
-    [27, Op.Divu],
-    [32, Op.Add],
-    [33, Op.Addu],
-    [34, Op.Sub],
-    [35, Op.Subu],
-    [36, Op.And],
-    [37, Op.Or],
-    [38, Op.Xor],
-    [39, Op.Nor],
-    [42, Op.Slt],
-    [43, Op.Sltu],
-  ],
-  64,
-);
-
-// Table A-3 (REGIMM, by rt). Other rt values are reserved in MIPS I.
-const REGIMM = table(
-  [
-    [0, Op.Bltz],
-    [1, Op.Bgez],
-    [16, Op.Bltzal],
-    [17, Op.Bgezal],
-  ],
-  32,
-);
-
-// Table A-1 (primary opcodes). Coprocessor opcodes (16-19, 48-51, 56-59) stay illegal:
-// soft-float guests never use them and there is no coprocessor 0 for user code.
-const PRIMARY = table(
-  [
-    [2, Op.J],
-    [3, Op.Jal],
-    [4, Op.Beq],
-    [5, Op.Bne],
-    [6, Op.Blez],
-    [7, Op.Bgtz],
-    [8, Op.Addi],
-    [9, Op.Addiu],
-    [10, Op.Slti],
-    [11, Op.Sltiu],
-    [12, Op.Andi],
-    [13, Op.Ori],
-    [14, Op.Xori],
-    [15, Op.Li], // lui
-    [32, Op.Lb],
-    [33, Op.Lh],
-    [34, Op.Lwl],
-    [35, Op.Lw],
-    [36, Op.Lbu],
-    [37, Op.Lhu],
-    [38, Op.Lwr],
-    [40, Op.Sb],
-    [41, Op.Sh],
-    [42, Op.Swl],
-    [43, Op.Sw],
-    [46, Op.Swr],
-  ],
-  64,
-);
 
 function decodeWord(w: number, offset: number, loadAddress: number, out: Int32Array, at: number) {
   const opcode = w >>> 26;

@@ -29,6 +29,7 @@ export const MIN_MEMORY_BYTES = 64;
 const ENGINE_OVERHEAD_BYTES = 512;
 
 interface LoadedProgram {
+  readonly memory: GuestMemory;
   readonly layout: ProgramLayout;
   readonly payload: Uint8Array;
   readonly text: DecodedText;
@@ -75,7 +76,8 @@ export class Mips1Engine implements Engine {
     memory.map(layout.loadAddress, parsed.textBytes, parsed.payload);
     const words = memory.i32.subarray(layout.loadAddress >> 2, layout.textEnd >> 2);
     const text = decodeText(words, layout.loadAddress);
-    this.program = { layout, payload: parsed.payload.slice(), text, cpu: startCpu(layout) };
+    const payload = parsed.payload.slice(); // reset() maps it again
+    this.program = { memory, layout, payload, text, cpu: startCpu(layout) };
     this.restart();
     return {
       loadTimeMs: performance.now() - started,
@@ -88,12 +90,11 @@ export class Mips1Engine implements Engine {
   run(budget: number): RunOutcome {
     checkCount(budget, 'budget');
     const program = this.requireProgram('run');
-    const memory = this.guestMemory!;
     if (this.ended !== null && !this.invoking) return this.ended;
     this.current = 'running';
     let left = budget;
     for (;;) {
-      const stop = execute(program.cpu, program.text, memory, left);
+      const stop = execute(program.cpu, program.text, program.memory, left);
       left -= program.cpu.executed;
       this.instructions += program.cpu.executed;
       let outcome: RunOutcome | null;
@@ -101,7 +102,7 @@ export class Mips1Engine implements Engine {
         case Stop.Budget:
           return { kind: 'budget' };
         case Stop.Syscall:
-          outcome = serviceSyscall(program.cpu, this.host, memory);
+          outcome = serviceSyscall(program.cpu, this.host, program.memory);
           break;
         case Stop.LeftText:
           outcome = this.leaveText(program.cpu);
@@ -122,7 +123,7 @@ export class Mips1Engine implements Engine {
   /** Reloads text and data from the image and starts over at the entry point. */
   reset(): void {
     const program = this.requireProgram('reset');
-    this.guestMemory!.map(program.layout.loadAddress, program.text.textBytes, program.payload);
+    program.memory.map(program.layout.loadAddress, program.text.textBytes, program.payload);
     program.cpu = startCpu(program.layout);
     this.restart();
   }
@@ -166,8 +167,7 @@ export class Mips1Engine implements Engine {
 
   /** A copy of guest memory; throws RangeError beyond MAX_READ_BYTES or outside the mapping. */
   readMemory(address: number, length: number): Uint8Array {
-    this.requireProgram('readMemory');
-    const memory = this.guestMemory!;
+    const { memory } = this.requireProgram('readMemory');
     if (!Number.isInteger(length) || length < 0 || length > MAX_READ_BYTES) {
       throw new RangeError(`length ${length} must be an integer in [0, ${MAX_READ_BYTES}]`);
     }

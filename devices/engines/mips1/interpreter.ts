@@ -23,7 +23,7 @@ import { Op } from './ops';
 /** Why execute() returned. */
 export const enum Stop {
   Budget, // ran `budget` instructions
-  Syscall, // a syscall completed its fetch; the engine services it and calls execute() again
+  Syscall, // a syscall instruction ran; the engine services it and calls execute() again
   LeftText, // fetch outside text: an exit, an invoke() return, or a fault (engine decides)
   Fault, // cpu.fault says what
 }
@@ -389,7 +389,7 @@ export function execute(
     pc = cur;
     left++;
   }
-  if (r[29] < lowestSp) lowestSp = r[29];
+  if (r[29] < lowestSp) lowestSp = r[29]; // $sp, for memory reports (see CpuState.lowestSp)
   cpu.pc = pc;
   cpu.npc = npc;
   cpu.hi = hi;

@@ -40,7 +40,7 @@ export const R = {
   ra: 31,
 } as const;
 
-/** Raw formats (MIPS IV manual, fig. 2-1). */
+/** The three raw formats: R (register), I (immediate), J (jump). */
 export function rType(funct: number, rs: number, rt: number, rd: number, sa = 0): number {
   return ((rs << 21) | (rt << 16) | (rd << 11) | (sa << 6) | funct) >>> 0;
 }
