@@ -10,7 +10,17 @@ export { MqttLink } from './link/mqtt-link';
 export type { MqttLinkOptions, ReconnectPlan } from './link/mqtt-link';
 export { deriveSeed, mulberry32 } from './prng';
 export type { Random } from './prng';
-export { sampleIdleTelemetry } from './resources';
+export { sampleIdleTelemetry, sampleTelemetry } from './resources';
+export type { VmSample } from './resources';
+export { MonitorError } from './runtime/monitor-errors';
+export type { MonitorErrorCode } from './runtime/monitor-errors';
+export { RAW_EVENT_BUTTON, ThingMonitor } from './runtime/thing-monitor';
+export type {
+  MonitorStatus,
+  StepResult,
+  ThingMonitorOptions,
+  VmTelemetry,
+} from './runtime/thing-monitor';
 export {
   DEFAULT_TELEMETRY_INTERVAL_MS,
   SIM_FIRMWARE,

@@ -1,7 +1,14 @@
 import { telemetrySchema } from '../src/protocol';
 import { BOARD_NAMES, BOARDS, BoardProfile } from './boards';
 import { mulberry32 } from './prng';
-import { idleCpuLoad, idleRamJitterBytes, sampleIdleTelemetry } from './resources';
+import {
+  idleCpuLoad,
+  idleRamJitterBytes,
+  sampleIdleTelemetry,
+  sampleTelemetry,
+  VmSample,
+} from './resources';
+import { guestMemoryBytes } from './runtime/local-run';
 
 function sampleSeries(board: BoardProfile, seed: number, count: number) {
   const random = mulberry32(seed);
@@ -81,5 +88,61 @@ describe('idle telemetry samples', () => {
     [0.99999, 0.05],
   ])('CPU load for draw %d is %d', (draw, expected) => {
     expect(idleCpuLoad(() => draw)).toBeCloseTo(expected, 4);
+  });
+});
+
+describe('telemetry samples with an app', () => {
+  const app = { id: 'counter', version: '1.2.0' };
+
+  it.each(BOARD_NAMES)('%s: the guest memory adds to RAM used, never past the total', (name) => {
+    const board = BOARDS[name];
+    const vm: VmSample = {
+      state: 'running',
+      instructions: 1234,
+      app,
+      guestBytes: guestMemoryBytes(board),
+    };
+    const random = mulberry32(11);
+    let peak = 0;
+    for (let i = 0; i < 200; i++) {
+      const input = { board, uptimeMs: i * 1000, previousPeakBytes: peak, random };
+      const sample = telemetrySchema.parse(sampleTelemetry(input, vm));
+      expect(sample.ram.used).toBeGreaterThanOrEqual(
+        Math.min(board.ramBytes, board.osRamBytes + vm.guestBytes),
+      );
+      expect(sample.ram.used).toBeLessThanOrEqual(board.ramBytes);
+      expect(sample.ram.peak).toBeGreaterThanOrEqual(Math.max(peak, sample.ram.used));
+      expect(sample.vm).toEqual({ state: 'running', instructions: 1234 });
+      expect(sample.app).toEqual(app);
+      peak = sample.ram.peak;
+    }
+  });
+
+  it('is the idle sample plus the guest, drawing the same random numbers', () => {
+    const board = BOARDS.esp32;
+    const input = { board, uptimeMs: 5_000, previousPeakBytes: 0 };
+    const idle = sampleIdleTelemetry({ ...input, random: mulberry32(3) });
+    const vm: VmSample = { state: 'paused', instructions: 7, app: null, guestBytes: 4096 };
+    const sample = sampleTelemetry({ ...input, random: mulberry32(3) }, vm);
+    expect(sample).toEqual({
+      ...idle,
+      ram: { used: idle.ram.used + 4096, peak: idle.ram.used + 4096, total: board.ramBytes },
+      vm: { state: 'paused', instructions: 7 },
+      app: null,
+    });
+  });
+
+  it('caps RAM used at the total when the guest gets all that is free', () => {
+    const board = BOARDS.nrf52840;
+    const vm: VmSample = { state: 'loaded', instructions: 0, app, guestBytes: board.ramBytes };
+    const sample = sampleTelemetry(
+      { board, uptimeMs: 0, previousPeakBytes: 0, random: () => 0.99 },
+      vm,
+    );
+    expect(sample.ram).toEqual({
+      used: board.ramBytes,
+      peak: board.ramBytes,
+      total: board.ramBytes,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { TelemetryMessage } from '../src/protocol';
+import type { TelemetryMessage, VmState } from '../src/protocol';
 import type { BoardProfile } from './boards';
 import type { Random } from './prng';
 
@@ -46,6 +46,31 @@ export function sampleIdleTelemetry(input: IdleSampleInput): TelemetryMessage {
     cpu: idleCpuLoad(random),
     vm: { state: 'idle', instructions: 0 },
     app: null,
+  };
+}
+
+/** What the Thing Monitor says about the VM for a sample (ThingMonitor.telemetryState()). */
+export interface VmSample {
+  state: VmState;
+  instructions: number;
+  app: TelemetryMessage['app'];
+  /** Guest memory the engine holds: RAM used on top of the OS (0 with no app). */
+  guestBytes: number;
+}
+
+/**
+ * One telemetry sample of a device whose VM may hold an app: the idle sample plus the
+ * guest's memory, capped at the board's RAM (the engine never gets more than is free).
+ */
+export function sampleTelemetry(input: IdleSampleInput, vm: VmSample): TelemetryMessage {
+  const idle = sampleIdleTelemetry(input);
+  const total = input.board.ramBytes;
+  const used = Math.min(total, idle.ram.used + Math.max(0, vm.guestBytes));
+  return {
+    ...idle,
+    ram: { used, peak: Math.min(total, Math.max(input.previousPeakBytes, used)), total },
+    vm: { state: vm.state, instructions: Math.max(0, Math.floor(vm.instructions)) },
+    app: vm.app ?? null,
   };
 }
 

@@ -1,19 +1,26 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import type { AedesPublishPacket } from 'aedes';
 import {
   decodePayload,
   encodePayload,
+  eventSchema,
   helloSchema,
+  replySchema,
   statusSchema,
   telemetrySchema,
   topicFor,
   UpChannel,
 } from '../src/protocol';
 import { BOARDS } from './boards';
+import { asm, R } from './engines/mips1/testing/asm';
+import { testImage } from './engines/mips1/testing/harness';
 import type { BackoffPolicy } from './link/backoff';
 import { AuthRefusedError, LinkStoppedError } from './link/link-errors';
 import type { ReconnectPlan } from './link/mqtt-link';
+import { guestMemoryBytes } from './runtime/local-run';
 import { TestBroker } from './testing/test-broker';
 import { DeviceCredentials, VirtualDevice, VirtualDeviceOptions } from './virtual-device';
 
@@ -58,6 +65,28 @@ describe('VirtualDevice over MQTT (aedes on 127.0.0.1)', () => {
     await Promise.all(devices.splice(0).map((device) => device.stop()));
     await broker.close();
   });
+
+  /** Publishes a monitor command on the device's cmd topic, as the gateway does. */
+  function sendCommand(command: Record<string, unknown>): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      broker.broker.publish(
+        {
+          cmd: 'publish',
+          topic: topicFor('dev-1', 'cmd'),
+          payload: encodePayload(command, 'cbor'),
+          qos: 1,
+          retain: false,
+          dup: false,
+        },
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  }
+
+  const replyTo = (id: string) => (packet: AedesPublishPacket) =>
+    on('reply')(packet) && body(packet).id === id;
+  const vmEvent = (state: string) => (packet: AedesPublishPacket) =>
+    on('event')(packet) && body(packet).kind === 'vm' && body(packet).state === state;
 
   it('announces itself: retained online status, then hello, then telemetry', async () => {
     const device = createDevice();
@@ -122,6 +151,68 @@ describe('VirtualDevice over MQTT (aedes on 127.0.0.1)', () => {
     );
     expect(await received).toEqual([gatewayError]);
     expect(device.stats().errorsReceived).toBe(1);
+  });
+
+  it('answers a cmd on its cmd topic with exactly one reply with the same id', async () => {
+    const device = createDevice();
+    await device.start();
+    await sendCommand({ id: 'c-1', op: 'status' });
+    await sendCommand({ id: 'c-2', op: 'start' });
+    // Replies go out in order, so once c-2's is here any second reply to c-1 would be too.
+    const second = await broker.waitForPublish(replyTo('c-2'));
+    const replies = broker.published.filter(replyTo('c-1'));
+    expect(replies).toHaveLength(1);
+    expect(replies[0].qos).toBe(1);
+    expect(replySchema.parse(body(replies[0]))).toMatchObject({
+      id: 'c-1',
+      ok: true,
+      result: { state: 'idle', vm: 'wasm', app: null, phase: null },
+    });
+    expect(body(second)).toMatchObject({ id: 'c-2', ok: false, error: { code: 'no_app' } });
+  });
+
+  it('runs an app loaded over MQTT: events at QoS 1, guest memory in telemetry', async () => {
+    const device = createDevice({ credentials: { ...credentials, vm: 'mips1' } });
+    await device.start();
+    const image = new Uint8Array(
+      readFileSync(join(__dirname, '../firmware/build/mips1/fibonacci.m1')),
+    );
+    const app = { id: 'fib', version: '1.0.0' };
+    await sendCommand({ id: 'load', op: 'load', args: { vm: 'mips1', image, app } });
+    expect(body(await broker.waitForPublish(replyTo('load')))).toMatchObject({
+      ok: true,
+      result: { state: 'loaded', imageBytes: image.length },
+    });
+    await sendCommand({ id: 'start', op: 'start' });
+    const stopped = await broker.waitForPublish(vmEvent('stopped'));
+    expect(stopped.qos).toBe(1);
+    expect(eventSchema.parse(body(stopped))).toEqual({ kind: 'vm', state: 'stopped', exitCode: 0 });
+    const running = broker.published.find(vmEvent('running'));
+    expect(broker.published.indexOf(running!)).toBeLessThan(broker.published.indexOf(stopped));
+
+    const after = broker.published.length;
+    const sample = await broker.waitForPublish(
+      (p) => on('telemetry')(p) && broker.published.indexOf(p) >= after,
+    );
+    const telemetry = telemetrySchema.parse(body(sample));
+    const board = BOARDS.nrf52840;
+    expect(telemetry.vm).toEqual({ state: 'stopped', instructions: expect.any(Number) });
+    expect(telemetry.vm.instructions).toBeGreaterThan(1_000_000);
+    expect(telemetry.app).toEqual(app);
+    expect(telemetry.ram.used).toBeGreaterThanOrEqual(board.osRamBytes + guestMemoryBytes(board));
+    expect(telemetry.ram.peak).toBeLessThanOrEqual(board.ramBytes);
+  });
+
+  it('stops a running guest when it stops', async () => {
+    const device = createDevice({ credentials: { ...credentials, vm: 'mips1' } });
+    await device.start();
+    const spin = testImage({ text: [asm.beq(R.zero, R.zero, -1), asm.nop()] });
+    await sendCommand({ id: 'load', op: 'load', args: { vm: 'mips1', image: spin } });
+    await sendCommand({ id: 'start', op: 'start' });
+    await broker.waitForPublish(vmEvent('running'));
+    await device.stop();
+    const stopped = broker.published.find(vmEvent('stopped'));
+    expect(stopped && body(stopped)).toEqual({ kind: 'vm', state: 'stopped' });
   });
 
   it('rejects start() on a refused token and does not retry it', async () => {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
+  Command,
   deviceIdSchema,
   Encoding,
   ErrorMessage,
@@ -11,7 +12,8 @@ import { BoardProfile, getBoard } from './boards';
 import type { BackoffPolicy } from './link/backoff';
 import { MqttLink, ReconnectPlan } from './link/mqtt-link';
 import { deriveSeed, mulberry32, Random } from './prng';
-import { MonotonicClock, monotonicNow, sampleIdleTelemetry } from './resources';
+import { MonotonicClock, monotonicNow, sampleTelemetry } from './resources';
+import { ThingMonitor } from './runtime/thing-monitor';
 
 /** What the gateway issued for one device (POST /api/devices or /api/enroll). */
 export interface DeviceCredentials {
@@ -54,15 +56,20 @@ export interface VirtualDeviceEvents {
 export const SIM_VM_VERSION = 'vmfleet-sim/0.1';
 export const SIM_FIRMWARE = 'riot-2025.10-sim';
 export const DEFAULT_TELEMETRY_INTERVAL_MS = 10_000;
+const MAX_GUEST_LINE = 1024;
 
 /**
- * One simulated RIOT device: a board profile, an idle VM and a link to the gateway.
- * It says hello on every connect and reports resource telemetry while connected.
+ * One simulated RIOT device: a board profile, a VM behind a Thing Monitor and a link to
+ * the gateway. It says hello on every connect, reports resource telemetry while
+ * connected, answers every monitor `cmd` with one `reply`, and sends the VM's `event`s.
  */
 export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
   readonly id: string;
   readonly board: BoardProfile;
   private readonly link: MqttLink;
+  private readonly monitor: ThingMonitor;
+  /** Guest output not yet logged: the log gets whole lines. */
+  private guestLine = '';
   private readonly telemetryRandom: Random;
   private readonly clock: MonotonicClock;
   private readonly intervalMs: number;
@@ -83,6 +90,13 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     const seed = deriveSeed(options.seed ?? 1, this.id);
     this.telemetryRandom = mulberry32(seed);
     assertValidHello(this.id, this.hello());
+    this.monitor = new ThingMonitor({
+      board: this.board,
+      vm: credentials.vm,
+      seed,
+      onEvent: (event) => void this.publishUplink('event', event),
+      onPrint: options.log ? (text) => this.logGuestOutput(text) : undefined,
+    });
     this.link = new MqttLink({
       deviceId: this.id,
       token: credentials.token,
@@ -101,8 +115,9 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     return this.link.start();
   }
 
-  /** Stops telemetry and leaves with a retained offline status. */
+  /** Stops the guest and telemetry, and leaves with a retained offline status. */
   async stop(): Promise<void> {
+    this.monitor.shutdown();
     this.stopTelemetry();
     await this.link.stop();
   }
@@ -152,7 +167,7 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
           this.emit('gateway-error', message.body);
           break;
         case 'cmd':
-          // The device-side Thing Monitor answers commands (next commit); until then none arrive.
+          void this.answer(message.body);
           break;
       }
     });
@@ -171,12 +186,15 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
   }
 
   private async sendTelemetry(): Promise<void> {
-    const sample = sampleIdleTelemetry({
-      board: this.board,
-      uptimeMs: this.uptimeMs(),
-      previousPeakBytes: this.ramPeakBytes,
-      random: this.telemetryRandom,
-    });
+    const sample = sampleTelemetry(
+      {
+        board: this.board,
+        uptimeMs: this.uptimeMs(),
+        previousPeakBytes: this.ramPeakBytes,
+        random: this.telemetryRandom,
+      },
+      this.monitor.telemetryState(),
+    );
     this.ramPeakBytes = sample.ram.peak;
     try {
       // QoS 0 [MQTT-4.3.1]: a lost sample is replaced by the next one.
@@ -185,6 +203,30 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     } catch (error) {
       this.options.log?.(`[${this.id}] telemetry not sent: ${(error as Error).message}`);
     }
+  }
+
+  /** Exactly one reply per command, with its id (QoS 1: the gateway is waiting for it). */
+  private async answer(cmd: Command): Promise<void> {
+    const reply = await this.monitor.handle(cmd);
+    await this.publishUplink('reply', reply);
+  }
+
+  /** QoS 1: guest messages and replies are worth a retransmission, unlike a telemetry sample. */
+  private async publishUplink(channel: 'event' | 'reply', body: object): Promise<void> {
+    try {
+      await this.link.publish(channel, body, 1);
+    } catch (error) {
+      this.options.log?.(`[${this.id}] ${channel} not sent: ${(error as Error).message}`);
+    }
+  }
+
+  private logGuestOutput(text: string): void {
+    const lines = (this.guestLine + text).split('\n');
+    // A guest that never prints a newline is still logged, a console line at a time.
+    const rest = lines.pop() ?? '';
+    if (rest.length >= MAX_GUEST_LINE) lines.push(rest);
+    this.guestLine = rest.length >= MAX_GUEST_LINE ? '' : rest;
+    for (const line of lines) this.options.log?.(`[${this.id}] guest: ${line}`);
   }
 
   private uptimeMs(): number {

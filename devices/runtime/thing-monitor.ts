@@ -1,0 +1,249 @@
+import { Command, EventMessage, eventSchema, ReplyMessage, VmKind } from '../../src/protocol';
+import { createEngine, EngineUnavailableError } from '../engines';
+import type { Engine, LoadReport } from '../engines/engine';
+import { SimulatedHal } from '../hal/hal';
+import { EventHandler } from './event-handler';
+import { GuestConsole } from './guest-console';
+import { DeviceGuestHost, GuestOutputs } from './guest-host';
+import { guestMemoryBytes } from './local-run';
+import { badState, errorMessage, MonitorError, noApp, toReplyError } from './monitor-errors';
+import type {
+  AppRef,
+  CommandArgs,
+  InjectResult,
+  LoadResult,
+  MemoryResult,
+  MonitorStatus,
+  RegistersResult,
+  StateResult,
+  ThingMonitorOptions,
+  VmTelemetry,
+} from './monitor-types';
+import { ProgramControl } from './program-control';
+
+export * from './monitor-types';
+
+/** Raw event id of a button press (guest ABI). */
+export const RAW_EVENT_BUTTON = 1;
+
+/**
+ * The device side of the Thing Monitor (.briefs/MONITOR.md): one per device, it answers
+ * every `cmd` with exactly one reply, and reports what the guest publishes and emits and
+ * how its runs end as events. The run state machine lives in ProgramControl.
+ */
+export class ThingMonitor {
+  readonly hal: SimulatedHal;
+  private readonly events = new EventHandler();
+  private readonly host: DeviceGuestHost;
+  private readonly control: ProgramControl;
+  private readonly clock: () => number;
+  private readonly output = new GuestConsole();
+  private engine: Engine | null = null;
+  private app: AppRef | null = null;
+  /** Device time the program was loaded or reset at: vm_time_ms counts from here. */
+  private epoch = 0;
+
+  constructor(private readonly options: ThingMonitorOptions) {
+    this.clock = options.clock ?? sinceNow();
+    this.hal = new SimulatedHal(options.board, options.seed ?? 1);
+    const programNow = () => this.programNow();
+    this.host = new DeviceGuestHost(this.hal, this.events, this.guestOutputs(), programNow);
+    this.control = new ProgramControl({
+      events: this.events,
+      hal: this.hal,
+      clock: programNow,
+      emit: (event) => this.emitEvent(event),
+      mainBudget: options.mainBudget,
+      handlerBudget: options.handlerBudget,
+      sliceInstructions: options.sliceInstructions,
+    });
+  }
+
+  /** Answers one command. Never throws: a failure is an `ok: false` reply with a code. */
+  async handle(cmd: Command): Promise<ReplyMessage> {
+    const id = typeof cmd?.id === 'string' ? cmd.id : '?';
+    try {
+      return { id, ok: true, result: this.execute(cmd) };
+    } catch (error) {
+      return { id, ok: false, error: toReplyError(error) };
+    }
+  }
+
+  status(): MonitorStatus {
+    const inspection = this.engine?.inspect();
+    const memory = this.engine?.memory();
+    return {
+      state: this.control.state,
+      vm: this.options.vm,
+      app: this.app,
+      phase: this.control.phase,
+      pc: inspection?.pc ?? 0,
+      instructions: inspection?.instructions ?? 0,
+      pendingEvents: this.events.pending,
+      guestMemoryBytes: memory?.guestBytes ?? 0,
+      peakGuestBytes: memory?.peakGuestBytes ?? 0,
+      lastEnd: this.control.lastEnd,
+      console: this.output.text,
+    };
+  }
+
+  telemetryState(): VmTelemetry {
+    return {
+      state: this.control.state,
+      instructions: this.engine?.inspect().instructions ?? 0,
+      app: this.app,
+      guestBytes: this.engine?.memory().guestBytes ?? 0,
+    };
+  }
+
+  /** Stops a running or paused program (the device is shutting down). */
+  shutdown(): void {
+    this.control.shutdown();
+  }
+
+  private execute(cmd: Command): unknown {
+    switch (cmd.op) {
+      case 'status':
+        return this.status();
+      case 'load':
+        return this.load(cmd.args);
+      case 'start':
+        return this.control.start();
+      case 'stop':
+        return this.control.stop();
+      case 'pause':
+        return this.control.pause();
+      case 'resume':
+        return this.control.resume();
+      case 'reset':
+        return this.reset();
+      case 'step':
+        return this.control.step(cmd.args.n);
+      case 'registers':
+        return this.registers();
+      case 'memory':
+        return this.memory(cmd.args);
+      case 'inject':
+        return this.inject(cmd.args);
+    }
+  }
+
+  private load({ vm, image, app }: CommandArgs<'load'>): LoadResult {
+    if (this.control.active) throw badState('load', this.control.state);
+    if (vm !== this.options.vm) {
+      throw new MonitorError('vm_mismatch', `this device runs ${this.options.vm} apps, not ${vm}`);
+    }
+    const engine = this.newEngine(vm);
+    let report: LoadReport;
+    try {
+      report = engine.load(image);
+    } catch (error) {
+      throw new MonitorError('image_rejected', errorMessage(error));
+    }
+    // Only a good image replaces the app: a rejected one leaves the device as it was.
+    this.events.clear();
+    this.control.attach(engine);
+    this.engine = engine;
+    this.app = app ?? null;
+    this.output.clear();
+    this.epoch = this.clock();
+    const { loadTimeMs, imageBytes, guestMemoryBytes } = report;
+    return { loadTimeMs, imageBytes, guestMemoryBytes, state: 'loaded' };
+  }
+
+  private newEngine(vm: VmKind): Engine {
+    const memoryBytes = guestMemoryBytes(this.options.board);
+    try {
+      return (this.options.createEngine ?? createEngine)(vm, { memoryBytes }, this.host);
+    } catch (error) {
+      if (error instanceof EngineUnavailableError) {
+        throw new MonitorError('unsupported', error.message);
+      }
+      const board = this.options.board.name;
+      const reason = `${board} (${memoryBytes} bytes for a guest) cannot host a ${vm} VM`;
+      throw new MonitorError('unsupported', `${reason}: ${errorMessage(error)}`);
+    }
+  }
+
+  private reset(): StateResult {
+    const result = this.control.reset();
+    this.epoch = this.clock();
+    return result;
+  }
+
+  private registers(): RegistersResult {
+    const { pc, instructions, registers } = this.requireEngine().inspect();
+    const named = Object.fromEntries(Object.entries(registers).filter(([name]) => name !== 'pc'));
+    return { pc, instructions, registers: named };
+  }
+
+  private memory({ address, length }: CommandArgs<'memory'>): MemoryResult {
+    const engine = this.requireEngine();
+    let bytes: Uint8Array;
+    try {
+      bytes = engine.readMemory(address, length);
+    } catch (error) {
+      throw new MonitorError('bad_address', errorMessage(error));
+    }
+    return { address, length, hex: Buffer.from(bytes).toString('hex') };
+  }
+
+  /** Queues a raw event for its handler; a button press also moves the simulated button. */
+  private inject({ event, value }: CommandArgs<'inject'>): InjectResult {
+    this.requireEngine();
+    if (event === RAW_EVENT_BUTTON) this.hal.pressButton(this.programNow());
+    const queued = this.control.acceptsEvents && this.events.inject(event, value);
+    if (queued) this.control.notify();
+    return { queued };
+  }
+
+  private programNow(): number {
+    return this.clock() - this.epoch;
+  }
+
+  private requireEngine(): Engine {
+    if (!this.engine) throw noApp();
+    return this.engine;
+  }
+
+  private guestOutputs(): GuestOutputs {
+    return {
+      print: (text) => {
+        this.output.append(text);
+        callSafely(() => this.options.onPrint?.(text));
+      },
+      publish: (name, value) => this.emitGuestEvent({ kind: 'publish', name, value }),
+      emit: (event, value) => this.emitGuestEvent({ kind: 'emit', event, value }),
+    };
+  }
+
+  /** A guest message the gateway would refuse (empty name, event id out of range) is dropped. */
+  private emitGuestEvent(event: EventMessage): void {
+    const parsed = eventSchema.safeParse(event);
+    if (parsed.success) return this.emitEvent(parsed.data);
+    const [issue] = parsed.error.issues;
+    const where = issue.path.join('.');
+    this.output.append(`[monitor] ${event.kind} dropped: ${where}: ${issue.message}\n`);
+  }
+
+  private emitEvent(event: EventMessage): void {
+    callSafely(() => this.options.onEvent?.(event));
+  }
+}
+
+/**
+ * A listener's exception must not reach the guest: inside a syscall the host would turn it
+ * into a guest fault, and inside handle() into a failed command that did succeed.
+ */
+function callSafely(listener: () => void): void {
+  try {
+    listener();
+  } catch {
+    // The listener's own problem; the device carries on.
+  }
+}
+
+function sinceNow(): () => number {
+  const createdAt = performance.now();
+  return () => performance.now() - createdAt;
+}
