@@ -35,6 +35,8 @@ export interface VirtualDeviceOptions {
   /** Reconnect timing; default 500 ms doubling to 30 s, up to half of it taken as jitter. */
   backoff?: BackoffPolicy;
   clock?: MonotonicClock;
+  /** Instruction budgets of the guest's main and of each event handler (ThingMonitor defaults otherwise). */
+  vmBudgets?: { main?: number; handler?: number };
 }
 
 export interface VirtualDeviceStats {
@@ -96,6 +98,8 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
       seed,
       onEvent: (event) => void this.publishUplink('event', event),
       onPrint: options.log ? (text) => this.logGuestOutput(text) : undefined,
+      mainBudget: options.vmBudgets?.main,
+      handlerBudget: options.vmBudgets?.handler,
     });
     this.link = new MqttLink({
       deviceId: this.id,
