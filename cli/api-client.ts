@@ -1,45 +1,41 @@
 import type { ZodType } from 'zod';
 import {
+  ApiError,
+  describeFetchFailure,
+  errorFromResponse,
+  GatewayUnreachableError,
+  parseBody,
+} from './api-response';
+import {
   createdDeviceSchema,
+  deviceEventListSchema,
+  deviceEventSchema,
   deviceListSchema,
   deviceSchema,
-  errorBodySchema,
   fleetSummarySchema,
   healthSchema,
+  injectResultSchema,
+  monitorReplySchema,
   telemetrySeriesSchema,
   type CreatedDevice,
   type Device,
+  type DeviceEvent,
   type DeviceFilter,
+  type EventInjection,
+  type EventQuery,
   type FleetSummary,
   type Health,
+  type InjectResult,
+  type MonitorReply,
+  type MonitorRequest,
   type NewDevice,
   type TagChange,
   type TelemetryQuery,
   type TelemetrySeries,
 } from './api-types';
+import { readSse, type SseMessage } from './sse';
 
-/** The gateway answered with an error: `{statusCode, code, message}` (CONTRACT.md, REST). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-/** No HTTP answer at all: nothing listens at the URL, DNS failed, or the request timed out. */
-export class GatewayUnreachableError extends Error {
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`cannot reach the vmfleet gateway at ${url} (${reason})`);
-    this.name = 'GatewayUnreachableError';
-  }
-}
+export { ApiError, errorFromResponse, GatewayUnreachableError } from './api-response';
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -57,7 +53,13 @@ interface RequestSpec<T> {
   body?: unknown;
   schema?: ZodType<T>;
   auth?: boolean;
+  /** Overrides the client's timeout, e.g. for a monitor command the gateway waits on. */
+  timeoutMs?: number;
 }
+
+/** The gateway waits up to `timeoutMs` for the device; this client waits that long and then some. */
+const MONITOR_DEFAULT_TIMEOUT_MS = 5000;
+const MONITOR_HTTP_MARGIN_MS = 5000;
 
 /** Typed client for the vmfleet REST API; one method per endpoint the CLI uses. */
 export class ApiClient {
@@ -128,6 +130,81 @@ export class ApiClient {
     return this.request({ method: 'GET', path: '/api/fleet/summary', schema: fleetSummarySchema });
   }
 
+  /** Sends one Thing Monitor command to a device through the gateway and returns its result. */
+  monitor<R extends MonitorRequest>(
+    deviceId: string,
+    request: R,
+    timeoutMs?: number,
+  ): Promise<MonitorReply<R['op']>> {
+    const waitMs = (timeoutMs ?? MONITOR_DEFAULT_TIMEOUT_MS) + MONITOR_HTTP_MARGIN_MS;
+    return this.request({
+      method: 'POST',
+      path: `${devicePath(deviceId)}/monitor`,
+      body: { ...request, timeoutMs },
+      schema: monitorReplySchema<R['op']>(request.op),
+      timeoutMs: Math.max(this.timeoutMs, waitMs),
+    });
+  }
+
+  async listEvents(deviceId: string, query: EventQuery = {}): Promise<DeviceEvent[]> {
+    const list = await this.request({
+      method: 'GET',
+      path: `${devicePath(deviceId)}/events`,
+      query: { since: query.since, limit: query.limit?.toString(), kind: query.kind },
+      schema: deviceEventListSchema,
+    });
+    return list.items;
+  }
+
+  injectEvent(deviceId: string, injection: EventInjection): Promise<InjectResult> {
+    return this.request({
+      method: 'POST',
+      path: `${devicePath(deviceId)}/events`,
+      body: injection,
+      schema: injectResultSchema,
+    });
+  }
+
+  /**
+   * Opens `GET /api/devices/:id/events/stream` and resolves once the gateway has answered, so
+   * events that happen from then on are not missed. The iterable ends when the stream does;
+   * aborting `signal` ends it with an AbortError. Only connecting is subject to the timeout.
+   */
+  async openEventStream(
+    deviceId: string,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<DeviceEvent>> {
+    const path = `${devicePath(deviceId)}/events/stream`;
+    const controller = new AbortController();
+    // Without a reason, so fetch fails with an AbortError rather than with the bare reason.
+    const abort = (): void => controller.abort();
+    const release = (): void => signal.removeEventListener('abort', abort);
+    signal.addEventListener('abort', abort, { once: true });
+    if (signal.aborted) abort();
+    const timeout = new DOMException('connect timeout', 'TimeoutError');
+    const timer = setTimeout(() => controller.abort(timeout), this.timeoutMs);
+    try {
+      const response = await this.send(this.urlFor(path), {
+        method: 'GET',
+        path,
+        accept: 'text/event-stream',
+        signal: controller.signal,
+      });
+      if (!response.ok) throw errorFromResponse(response, await response.text());
+      const type = response.headers.get('content-type') ?? '';
+      if (!type.startsWith('text/event-stream') || !response.body) {
+        await response.body?.cancel();
+        throw new ApiError(0, 'invalid_response', `GET ${path} did not return an event stream`);
+      }
+      return eventsOf(readSse(response.body), `GET ${path}`, release);
+    } catch (err) {
+      release();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async request<T>(spec: RequestSpec<T>): Promise<T> {
     const url = this.urlFor(spec.path, spec.query);
     const response = await this.send(url, spec);
@@ -137,8 +214,12 @@ export class ApiClient {
     return parseBody(spec.schema, text, `${spec.method} ${spec.path}`);
   }
 
-  private async send<T>(url: string, spec: RequestSpec<T>): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async send<T>(
+    url: string,
+    spec: RequestSpec<T> & { accept?: string; signal?: AbortSignal },
+  ): Promise<Response> {
+    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    const headers: Record<string, string> = { accept: spec.accept ?? 'application/json' };
     if (spec.auth !== false && this.token) headers.authorization = `Bearer ${this.token}`;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     try {
@@ -146,10 +227,11 @@ export class ApiClient {
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: spec.signal ?? AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new GatewayUnreachableError(this.baseUrl, describeFetchFailure(err, this.timeoutMs));
+      if (spec.signal?.aborted && (err as Error).name === 'AbortError') throw err;
+      throw new GatewayUnreachableError(this.baseUrl, describeFetchFailure(err, timeoutMs));
     }
   }
 
@@ -167,48 +249,21 @@ function devicePath(id: string): string {
   return `/api/devices/${encodeURIComponent(id)}`;
 }
 
-function parseBody<T>(schema: ZodType<T>, text: string, what: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(0, 'invalid_response', `${what} did not return JSON`);
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? issue.path.join('.') : 'body';
-  throw new ApiError(
-    0,
-    'invalid_response',
-    `${what} returned an unexpected ${where}: ${issue?.message}`,
-  );
-}
+const EVENT_MESSAGE_TYPES = new Set(['message', 'publish', 'emit', 'vm']);
 
-/** Maps an error response to ApiError, keeping the server's code and message when it sent them. */
-export function errorFromResponse(response: Response, text: string): ApiError {
-  let body: unknown;
+/** Parses each event of the stream; messages of other types (none in the contract yet) are skipped. */
+async function* eventsOf(
+  messages: AsyncIterable<SseMessage>,
+  what: string,
+  done: () => void,
+): AsyncGenerator<DeviceEvent> {
   try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
+    for await (const m of messages) {
+      if (EVENT_MESSAGE_TYPES.has(m.event)) {
+        yield parseBody(deviceEventSchema, m.data, `${what} (event ${m.event})`);
+      }
+    }
+  } finally {
+    done();
   }
-  const parsed = errorBodySchema.safeParse(body);
-  if (parsed.success) {
-    const { message } = parsed.data;
-    return new ApiError(response.status, parsed.data.code, [message].flat().join('; '));
-  }
-  const snippet = text.trim().slice(0, 200);
-  const message = snippet || response.statusText || 'no error message';
-  return new ApiError(response.status, `http_${response.status}`, message);
-}
-
-// Duck-typed rather than `instanceof`: fetch's errors may come from another realm (Jest).
-function describeFetchFailure(err: unknown, timeoutMs: number): string {
-  const error = (err ?? {}) as { name?: string; message?: string; cause?: unknown };
-  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000}s`;
-  const cause = (error.cause ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof cause.code === 'string') return cause.code;
-  if (typeof cause.message === 'string') return cause.message;
-  return typeof error.message === 'string' ? error.message : String(err);
 }

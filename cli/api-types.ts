@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 
 /**
  * Response shapes of the REST API (CONTRACT.md, REST). Objects are loose so `--json` prints
@@ -126,4 +126,148 @@ export interface TelemetryQuery {
   from?: string;
   to?: string;
   step?: string;
+}
+
+/* Thing Monitor and events (.briefs/MONITOR.md, REST). */
+
+const appRefSchema = z.looseObject({ id: z.string(), version: z.string() });
+
+export const faultSchema = z.looseObject({
+  code: z.string(),
+  pc: z.number(),
+  address: z.number().nullish(),
+  message: z.string(),
+});
+export type Fault = z.infer<typeof faultSchema>;
+
+export const monitorStatusSchema = z.looseObject({
+  state: z.string(),
+  vm: z.string(),
+  app: appRefSchema.nullable(),
+  phase: z.string().nullable(),
+  pc: z.number(),
+  instructions: z.number(),
+  pendingEvents: z.number(),
+  guestMemoryBytes: z.number(),
+  peakGuestBytes: z.number(),
+  /** The contract leaves its shape open; the device runner reports {kind, code?, fault?}. */
+  lastEnd: z.unknown(),
+});
+export type MonitorStatus = z.infer<typeof monitorStatusSchema>;
+
+export const loadResultSchema = z.looseObject({
+  loadTimeMs: z.number(),
+  imageBytes: z.number(),
+  guestMemoryBytes: z.number(),
+  state: z.string(),
+});
+export type LoadResult = z.infer<typeof loadResultSchema>;
+
+export const stateResultSchema = z.looseObject({ state: z.string() });
+
+export const stepResultSchema = z.looseObject({
+  pc: z.number(),
+  instructions: z.number(),
+  executed: z.number(),
+  outcome: z.string(),
+  fault: faultSchema.nullish(),
+});
+export type StepResult = z.infer<typeof stepResultSchema>;
+
+export const registersResultSchema = z.looseObject({
+  pc: z.number(),
+  instructions: z.number(),
+  registers: z.record(z.string(), z.number()),
+});
+export type RegistersResult = z.infer<typeof registersResultSchema>;
+
+export const memoryResultSchema = z.looseObject({
+  address: z.number(),
+  length: z.number(),
+  hex: z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, 'expected hex digits, two per byte'),
+});
+export type MemoryResult = z.infer<typeof memoryResultSchema>;
+
+export const injectResultSchema = z.looseObject({ queued: z.boolean() });
+export type InjectResult = z.infer<typeof injectResultSchema>;
+
+const monitorResultSchemas = {
+  status: monitorStatusSchema,
+  load: loadResultSchema,
+  start: stateResultSchema,
+  stop: stateResultSchema,
+  pause: stateResultSchema,
+  resume: stateResultSchema,
+  reset: stateResultSchema,
+  step: stepResultSchema,
+  registers: registersResultSchema,
+  memory: memoryResultSchema,
+  inject: injectResultSchema,
+} as const;
+
+export type MonitorOp = keyof typeof monitorResultSchemas;
+export const MONITOR_OPS = Object.keys(monitorResultSchemas) as MonitorOp[];
+export type MonitorResult<Op extends MonitorOp> = z.infer<(typeof monitorResultSchemas)[Op]>;
+
+/** `POST /api/devices/:id/monitor` answers `{id, op, result}`; the result's shape depends on op. */
+export interface MonitorReply<Op extends MonitorOp> {
+  id: string;
+  op: string;
+  result: MonitorResult<Op>;
+  [key: string]: unknown;
+}
+
+export function monitorReplySchema<Op extends MonitorOp>(op: Op): ZodType<MonitorReply<Op>> {
+  const schema = z.looseObject({
+    id: z.string(),
+    op: z.string(),
+    result: monitorResultSchemas[op],
+  });
+  // zod cannot relate the generic key to the schema picked for it; the shapes match by construction.
+  return schema as unknown as ZodType<MonitorReply<Op>>;
+}
+
+export interface LoadArgs {
+  vm: string;
+  /** The image, base64-encoded. */
+  image: string;
+  app?: { id: string; version: string };
+}
+
+export type MonitorRequest =
+  | { op: 'status' | 'start' | 'stop' | 'pause' | 'resume' | 'reset' | 'registers' }
+  | { op: 'load'; args: LoadArgs }
+  | { op: 'step'; args: { n: number } }
+  | { op: 'memory'; args: { address: number; length: number } }
+  | { op: 'inject'; args: { event: number; value: number } };
+
+export const EVENT_KINDS = ['publish', 'emit', 'vm'] as const;
+
+/** One stored device event; which optional fields are set depends on `kind`. */
+export const deviceEventSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]),
+  deviceId: z.string(),
+  ts: z.string(),
+  kind: z.string(),
+  name: z.string().nullish(),
+  event: z.number().nullish(),
+  value: z.number().nullish(),
+  state: z.string().nullish(),
+  exitCode: z.number().nullish(),
+  fault: faultSchema.nullish(),
+});
+export type DeviceEvent = z.infer<typeof deviceEventSchema>;
+
+export const deviceEventListSchema = z.looseObject({ items: z.array(deviceEventSchema) });
+
+export interface EventQuery {
+  since?: string;
+  limit?: number;
+  kind?: string;
+}
+
+/** `'button'` is raw event 1; user events are 100..199. */
+export interface EventInjection {
+  event: number | 'button';
+  value?: number;
 }

@@ -1,13 +1,21 @@
 import { InvalidArgumentError } from 'commander';
 import {
   collectTag,
+  parseAddress,
+  parseAppRef,
   parseBoardName,
   parseDeviceId,
+  parseEventLimit,
+  parseEventName,
+  parseEventValue,
   parseHttpUrl,
+  parseMemoryLength,
+  parseMonitorTimeout,
   parseMqttUrl,
   parsePositiveInt,
   parsePositiveNumber,
   parseStep,
+  parseStepCount,
   parseTimeArg,
 } from './args';
 
@@ -89,5 +97,100 @@ describe('argument parsers', () => {
     expect(collectTag('b', ['a'])).toEqual(['a', 'b']);
     expect(collectTag('a', undefined)).toEqual(['a']);
     expect(() => collectTag('no spaces', undefined)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('monitor and event arguments', () => {
+  it.each([
+    ['0', 0],
+    ['4096', 4096],
+    ['0x1000', 0x1000],
+    ['0X1f', 0x1f],
+    ['0xDEADbeef', 0xdeadbeef],
+    ['0xffffffff', 0xffffffff],
+    ['4294967295', 0xffffffff],
+  ])('parseAddress(%p) → %p', (value, expected) => {
+    expect(parseAddress(value)).toBe(expected);
+  });
+
+  it.each([
+    ['0x'],
+    ['0x100000000'],
+    ['4294967296'],
+    ['-1'],
+    ['0xZZ'],
+    ['1e3'],
+    ['10h'],
+    [''],
+    [' 16'],
+  ])('parseAddress rejects %p', (value) => {
+    expect(() => parseAddress(value)).toThrow(InvalidArgumentError);
+  });
+
+  it.each([
+    ['button', 'button'],
+    ['0', 0],
+    ['1', 1],
+    ['101', 101],
+    ['65535', 65535],
+  ])('parseEventName(%p) → %p', (value, expected) => {
+    expect(parseEventName(value)).toBe(expected);
+  });
+
+  it.each([['Button'], ['press'], ['65536'], ['-1'], ['1.5'], ['0x65'], ['']])(
+    'parseEventName rejects %p',
+    (value) => {
+      expect(() => parseEventName(value)).toThrow(InvalidArgumentError);
+    },
+  );
+
+  it.each([
+    ['0', 0],
+    ['-5', -5],
+    ['2147483647', 2147483647],
+    ['-2147483648', -2147483648],
+  ])('parseEventValue(%p) → %p', (value, expected) => {
+    expect(parseEventValue(value)).toBe(expected);
+  });
+
+  it.each([['2147483648'], ['-2147483649'], ['1.5'], ['ten']])(
+    'parseEventValue rejects %p',
+    (value) => {
+      expect(() => parseEventValue(value)).toThrow(InvalidArgumentError);
+    },
+  );
+
+  it.each([
+    [parseMemoryLength, '1', 1],
+    [parseMemoryLength, '1024', 1024],
+    [parseStepCount, '100000', 100000],
+    [parseMonitorTimeout, '100', 100],
+    [parseMonitorTimeout, '60000', 60000],
+    [parseEventLimit, '1000', 1000],
+  ])('%p(%p) → %p', (parse, value, expected) => {
+    expect(parse(value)).toBe(expected);
+  });
+
+  it.each([
+    [parseMemoryLength, '0', 'expected a byte count from 1 to 1024'],
+    [parseMemoryLength, '1025', 'expected a byte count from 1 to 1024'],
+    [parseStepCount, '100001', 'expected an instruction count from 1 to 100000'],
+    [parseStepCount, '0', 'expected an instruction count from 1 to 100000'],
+    [parseMonitorTimeout, '99', 'expected milliseconds from 100 to 60000'],
+    [parseMonitorTimeout, '5s', 'expected milliseconds from 100 to 60000'],
+    [parseEventLimit, '1001', 'expected a count from 1 to 1000'],
+  ])('%p rejects %p: %p', (parse, value, message) => {
+    expect(() => parse(value)).toThrow(message);
+  });
+
+  it.each([
+    ['blinky@1.2.0', { id: 'blinky', version: '1.2.0' }],
+    ['@scope/app@2', { id: '@scope/app', version: '2' }],
+  ])('parseAppRef(%p) → %p', (value, expected) => {
+    expect(parseAppRef(value)).toEqual(expected);
+  });
+
+  it.each([['blinky'], ['blinky@'], ['@1.0'], ['']])('parseAppRef rejects %p', (value) => {
+    expect(() => parseAppRef(value)).toThrow(InvalidArgumentError);
   });
 });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { ZodType } from 'zod';
-import { boardSchema, deviceIdSchema, tagSchema } from '../src/protocol';
+import { boardSchema, deviceIdSchema, MAX_MEMORY_READ, MAX_STEP, tagSchema } from '../src/protocol';
 
 /**
  * Argument parsers for commander. Each throws InvalidArgumentError, which commander reports
@@ -84,4 +84,69 @@ export function parseTimeArg(value: string, now: number = Date.now()): string {
 export function parseStep(value: string): string {
   if (/^[1-9]\d*[smh]?$/.test(value)) return value;
   throw new InvalidArgumentError('expected a step such as 10s, 5m, 1h or a number of ms');
+}
+
+function parseIntIn(value: string, min: number, max: number, what: string): number {
+  const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** A guest address: `0x`-prefixed hex or decimal, 0..0xffffffff. */
+export function parseAddress(value: string): number {
+  const hex = /^0x([0-9a-f]{1,8})$/i.exec(value);
+  const n = hex ? parseInt(hex[1], 16) : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > 0xffff_ffff) {
+    throw new InvalidArgumentError(
+      'expected an address: 0x-prefixed hex or decimal, up to 32 bits',
+    );
+  }
+  return n;
+}
+
+/** Bytes one `memory` read may return (MAX_MEMORY_READ in src/protocol/monitor.ts). */
+export function parseMemoryLength(value: string): number {
+  return parseIntIn(value, 1, MAX_MEMORY_READ, 'a byte count');
+}
+
+export function parseStepCount(value: string): number {
+  return parseIntIn(value, 1, MAX_STEP, 'an instruction count');
+}
+
+/** Raw event 1 is the button; user events are 100..199; the wire takes any 16-bit number. */
+export const BUTTON_EVENT = 1;
+
+export function parseEventName(value: string): number | 'button' {
+  if (value === 'button') return value;
+  if (!/^\d+$/.test(value)) {
+    throw new InvalidArgumentError("expected 'button' or an event number (user events: 100-199)");
+  }
+  return parseIntIn(value, 0, 0xffff, 'an event number');
+}
+
+/** The value an event carries: a signed 32-bit integer. */
+export function parseEventValue(value: string): number {
+  return parseIntIn(value, -(2 ** 31), 2 ** 31 - 1, 'a whole number');
+}
+
+/** How long the gateway waits for the device (MONITOR.md: 100..60000 ms). */
+export function parseMonitorTimeout(value: string): number {
+  return parseIntIn(value, 100, 60_000, 'milliseconds');
+}
+
+export function parseEventLimit(value: string): number {
+  return parseIntIn(value, 1, 1000, 'a count');
+}
+
+/** `--app name@version`, e.g. `blinky@1.2.0`. */
+export function parseAppRef(value: string): { id: string; version: string } {
+  const at = value.lastIndexOf('@');
+  const id = value.slice(0, Math.max(at, 0));
+  const version = value.slice(at + 1);
+  if (at <= 0 || id.length > 128 || version.length === 0 || version.length > 64) {
+    throw new InvalidArgumentError('expected name@version, e.g. blinky@1.2.0');
+  }
+  return { id, version };
 }

@@ -47,3 +47,31 @@ export function describeError(err: unknown, connection: Connection): string {
   if (err instanceof Error) return oneLine(err.message);
   return oneLine(String(err));
 }
+
+/** How long the gateway waits for a device's reply unless told otherwise (MONITOR.md). */
+export const DEFAULT_DEVICE_TIMEOUT_MS = 5000;
+
+/**
+ * A monitor command's device-side failures in words (MONITOR.md, REST): not connected (409),
+ * no reply in time (504), or the device's own refusal (422, shown as `code: message`).
+ * Anything else comes back as it was.
+ */
+export function deviceFailure(
+  err: unknown,
+  deviceId: string,
+  timeoutMs = DEFAULT_DEVICE_TIMEOUT_MS,
+): unknown {
+  if (!(err instanceof ApiError)) return err;
+  if (err.code === 'device_offline') return new CliError(`device ${deviceId} is not connected`);
+  if (err.code === 'device_timeout') {
+    return new CliError(`device ${deviceId} did not answer within ${timeoutMs} ms`);
+  }
+  if (err.status === 422) {
+    // The gateway prefixes the device's message with its id, which the CLI user just typed.
+    const prefix = `${deviceId}: `;
+    const message = oneLine(err.message);
+    const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    return new CliError(`${err.code}: ${text}`);
+  }
+  return err;
+}

@@ -2,6 +2,7 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
+  formatHex32,
   formatHz,
   formatKiB,
   formatOnline,
@@ -9,9 +10,12 @@ import {
   formatRelativeTime,
   formatTags,
   formatTimestamp,
+  formatTimestampMs,
   formatUsage,
+  hexdump,
   plural,
   ratioOf,
+  signed32,
 } from './format';
 
 describe('formatBytes', () => {
@@ -170,5 +174,88 @@ describe('small formatters', () => {
     [2, 'devices'],
   ])('plural(%p, "device") ends in %p', (count, noun) => {
     expect(plural(count, 'device')).toBe(`${count} ${noun}`);
+  });
+});
+
+describe('formatHex32 and signed32', () => {
+  it.each([
+    [0, '0x00000000', 0],
+    [255, '0x000000ff', 255],
+    [0x7fffffff, '0x7fffffff', 0x7fffffff],
+    [0x80000000, '0x80000000', -0x80000000],
+    [0xffffffff, '0xffffffff', -1],
+    [-1, '0xffffffff', -1],
+    [2 ** 40, '0x10000000000', 2 ** 40],
+    [-(2 ** 40), '-0x10000000000', -(2 ** 40)],
+  ])('%p → %p, %p', (n, hex, signed) => {
+    expect(formatHex32(n)).toBe(hex);
+    expect(signed32(n)).toBe(signed);
+  });
+
+  it.each([[null], [undefined], [Number.NaN]])('formatHex32(%p) → "-"', (n) => {
+    expect(formatHex32(n)).toBe('-');
+  });
+});
+
+describe('formatTimestampMs', () => {
+  it.each([
+    ['2024-05-01T12:00:05.123Z', '2024-05-01 12:00:05.123Z'],
+    ['2024-05-01T14:00:05+02:00', '2024-05-01 12:00:05.000Z'],
+    [null, '-'],
+    ['not a date', '-'],
+  ])('%p → %p', (iso, expected) => {
+    expect(formatTimestampMs(iso)).toBe(expected);
+  });
+});
+
+describe('hexdump', () => {
+  const ascii = (text: string) => new TextEncoder().encode(text);
+
+  it.each([
+    ['no bytes', 0x1000, new Uint8Array(0), []],
+    [
+      'one full line',
+      0x1000,
+      ascii('Hello, world!\n\0\x7f'),
+      ['00001000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 0a 00 7f  |Hello, world!...|'],
+    ],
+    [
+      'a short line, padded so the text column lines up',
+      0,
+      Uint8Array.of(0xde, 0xad, 0xbe, 0xef),
+      ['00000000  de ad be ef                                       |....|'],
+    ],
+    [
+      'exactly eight bytes',
+      16,
+      ascii('ABCDEFGH'),
+      ['00000010  41 42 43 44 45 46 47 48                           |ABCDEFGH|'],
+    ],
+    [
+      'lines numbered from an unaligned start',
+      0x10003,
+      ascii('0123456789abcdefXYZ'),
+      [
+        '00010003  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|',
+        '00010013  58 59 5a                                          |XYZ|',
+      ],
+    ],
+    [
+      'the top of the 32-bit space',
+      0xfffffff0,
+      new Uint8Array(16).fill(0x20),
+      ['fffffff0  20 20 20 20 20 20 20 20  20 20 20 20 20 20 20 20  |                |'],
+    ],
+  ])('%s', (_name, address, bytes, expected) => {
+    expect(hexdump(address, bytes)).toEqual(expected);
+  });
+
+  it('gives every full line the same width', () => {
+    const lines = hexdump(
+      0,
+      new Uint8Array(64).map((_, i) => i * 7),
+    );
+    expect(lines).toHaveLength(4);
+    expect(new Set(lines.map((line) => line.length))).toEqual(new Set([78]));
   });
 });

@@ -129,3 +129,50 @@ function trimZero(fixed: string): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** "2024-05-01 12:00:05.123Z": like formatTimestamp, to the millisecond (events come in bursts). */
+export function formatTimestampMs(iso: string | null | undefined): string {
+  if (!iso) return NONE;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return NONE;
+  return `${new Date(ms).toISOString().slice(0, 23).replace('T', ' ')}Z`;
+}
+
+function isWord(n: number): boolean {
+  return Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 32;
+}
+
+/** A 32-bit word as 8 hex digits: 255 → "0x000000ff", -1 → "0xffffffff"; wider values as they are. */
+export function formatHex32(n: number | null | undefined): string {
+  if (!isNumber(n)) return NONE;
+  if (!isWord(n)) return n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** A 32-bit word read as two's complement: 0xffffffff → -1; wider values as they are. */
+export function signed32(n: number): number {
+  return isWord(n) ? n | 0 : n;
+}
+
+const BYTES_PER_LINE = 16;
+
+function hexdumpLine(address: number, bytes: Uint8Array): string {
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
+  const left = hex.slice(0, 8).join(' ').padEnd(23);
+  const right = hex.slice(8).join(' ').padEnd(23);
+  const text = [...bytes].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
+  const where = address.toString(16).padStart(8, '0');
+  return `${where}  ${left}  ${right}  |${text.join('')}|`;
+}
+
+/**
+ * `hexdump -C` style, 16 bytes a line, each line starting with the address of its first byte:
+ * "00001000  48 69 0a 00 …  |Hi..|".
+ */
+export function hexdump(address: number, bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  for (let offset = 0; offset < bytes.length; offset += BYTES_PER_LINE) {
+    lines.push(hexdumpLine(address + offset, bytes.subarray(offset, offset + BYTES_PER_LINE)));
+  }
+  return lines;
+}

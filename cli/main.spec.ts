@@ -10,6 +10,20 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
   });
 }
 
+const MONITOR_OPS = ['status', 'load', 'start', 'stop', 'pause', 'resume', 'reset', 'step'];
+const MONITOR_PATHS = [
+  'monitor',
+  ...[...MONITOR_OPS, 'registers', 'memory', 'inject'].map((op) => `monitor ${op}`),
+];
+
+/** `monitor step` and `events inject` are written with the device id before the op. */
+function usageOf(path: string[]): string {
+  const idFirst =
+    path.length === 2 && (path[0] === 'monitor' || path.join(' ') === 'events inject');
+  const words = idFirst ? [path[0], '<id>', path[1]] : path;
+  return ['Usage: vmfleet', ...words].join(' ');
+}
+
 function noNetwork(): jest.Mock {
   return jest.fn(() => Promise.reject(new Error('the network must not be used here')));
 }
@@ -27,6 +41,9 @@ describe('vmfleet command line', () => {
       'devices add',
       'devices rm',
       'devices tag',
+      ...MONITOR_PATHS,
+      'events',
+      'events inject',
       'telemetry',
       'fleet',
     ]);
@@ -39,8 +56,9 @@ describe('vmfleet command line', () => {
       const { io, stdout, stderr } = captureIo();
       const fetch = noNetwork();
       const code = await runCli([...path, '--help'], { io, fetch });
+      expect(stdout()).not.toContain('Usage: vmfleet monitor step'); // nor any op-first usage
       expect(code).toBe(0);
-      expect(stdout()).toContain(`Usage: vmfleet ${path.join(' ')}`.trim());
+      expect(stdout()).toContain(usageOf(path));
       expect(stdout()).toMatch(/Examples:\n {2}\$ vmfleet /);
       expect(stderr()).toBe('');
       expect(fetch).not.toHaveBeenCalled();
@@ -50,6 +68,10 @@ describe('vmfleet command line', () => {
   it('lists --json on every command that lists or reports', async () => {
     const reporting = [
       'sim',
+      'run',
+      ...MONITOR_PATHS.slice(1),
+      'events',
+      'events inject',
       'devices list',
       'devices show',
       'devices add',
@@ -106,6 +128,30 @@ describe('vmfleet command line', () => {
     ],
     [['telemetry', 'x1', '--step', '5d'], "option '--step <step>' argument '5d' is invalid"],
     [
+      ['monitor', 'lab-01', 'memory', '0xZZ', '16'],
+      "value '0xZZ' is invalid for argument 'address'. expected an address",
+    ],
+    [
+      ['monitor', 'lab-01', 'memory', '0x10', '2048'],
+      "value '2048' is invalid for argument 'length'. expected a byte count from 1 to 1024",
+    ],
+    [['monitor', 'lab-01', 'step', '0'], "value '0' is invalid for argument 'n'"],
+    [['monitor', 'lab-01', 'step', '--timeout', '50'], "option '--timeout <ms>' argument '50'"],
+    [['monitor', 'lab-01', 'inject', 'press'], "value 'press' is invalid for argument 'event'"],
+    [['monitor', 'lab-01', 'inject', '101', '2147483648'], "invalid for argument 'value'"],
+    [['monitor', 'lab-01', 'load'], "error: missing required argument 'image-file'"],
+    [['monitor', 'lab-01', 'load', 'a.m1', '--app', 'blinky'], "option '--app <name@version>'"],
+    [['monitor', 'a/b', 'status'], "value 'a/b' is invalid for argument 'id'"],
+    [['monitor', 'status'], "error: missing required argument 'id'"],
+    [['monitor', 'lab-01'], 'error: missing op: vmfleet monitor lab-01 <op> (status, load,'],
+    [['monitor', 'lab-01', 'stats'], "error: unknown monitor op 'stats'; expected one of status,"],
+    [['events'], "error: missing required argument 'id'"],
+    [['events', 'lab-01', '--limit', '0'], "option '--limit <n>' argument '0' is invalid"],
+    [['events', 'lab-01', '--kind', 'log'], 'Allowed choices are publish, emit, vm'],
+    [['events', 'lab-01', '--since', 'later'], "option '--since <time>' argument 'later'"],
+    [['events', 'lab-01', 'inject'], "error: missing required argument 'event'"],
+    [['events', 'lab-01', 'inject', 'jump'], "value 'jump' is invalid for argument 'event'"],
+    [
       ['sim', '--count', '0'],
       "option '--count <n>' argument '0' is invalid. expected a whole number",
     ],
@@ -140,9 +186,12 @@ describe('vmfleet command line', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it('shows the help on stderr with exit code 1 when a command group gets no subcommand', async () => {
+  it.each([
+    ['devices', 'Usage: vmfleet devices [options] [command]'],
+    ['monitor', 'Usage: vmfleet monitor <id> <op> [args...] [options]'],
+  ])('shows the help on stderr with exit code 1 for a bare `%s`', async (group, usage) => {
     const { io, stderr } = captureIo();
-    await expect(runCli(['devices'], { io })).resolves.toBe(1);
-    expect(stderr()).toContain('Usage: vmfleet devices [options] [command]');
+    await expect(runCli([group], { io })).resolves.toBe(1);
+    expect(stderr()).toContain(usage);
   });
 });

@@ -2,8 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parseHttpUrl } from './args';
+import { idFirstToCommandFirst } from './argv';
+import { MONITOR_OPS } from './api-types';
 import { registerDevicesCommand } from './commands/devices';
+import { registerEventsCommand } from './commands/events';
 import { registerFleetCommand } from './commands/fleet';
+import { registerMonitorCommand } from './commands/monitor';
 import { registerRunCommand } from './commands/run';
 import { registerSimCommand } from './commands/sim';
 import { registerTelemetryCommand } from './commands/telemetry';
@@ -63,23 +67,30 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
       examples(
         'vmfleet sim --count 20 --vm wasm --board nrf52840 --duration 60',
         'vmfleet devices list --online',
+        'vmfleet monitor lab-01 status',
+        'vmfleet events lab-01 --follow',
         'vmfleet --url http://gateway:3000 fleet --json',
       ),
     );
   registerSimCommand(program, deps);
   registerRunCommand(program, deps);
   registerDevicesCommand(program, deps);
+  registerMonitorCommand(program, deps);
+  registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);
   registerFleetCommand(program, deps);
   return program;
 }
+
+/** Subcommands that come after the device id on the command line (see argv.ts). */
+const ID_FIRST_SUBCOMMANDS = { monitor: MONITOR_OPS, events: ['inject'] };
 
 /** Runs one command line (without `node vmfleet`) and returns the exit code. */
 export async function runCli(args: string[], partialDeps: Partial<CliDeps> = {}): Promise<number> {
   const deps = withDefaults(partialDeps);
   const program = buildProgram(deps);
   try {
-    await program.parseAsync(args, { from: 'user' });
+    await program.parseAsync(idFirstToCommandFirst(args, ID_FIRST_SUBCOMMANDS), { from: 'user' });
     return 0;
   } catch (err) {
     // Commander has already printed its own message (or the help / version) by now.

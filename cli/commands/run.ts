@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { vmKindSchema, type VmKind } from '../../src/protocol';
 import { examples, type CliDeps } from '../context';
 import { CliError } from '../errors';
+import { readImageFile, vmForImage } from '../image-file';
 import { printJson } from '../output';
 
 interface RunOptions {
@@ -14,8 +12,6 @@ interface RunOptions {
   budget?: string;
   json?: boolean;
 }
-
-const VM_BY_EXTENSION: Record<string, VmKind> = { '.m1': 'mips1' };
 
 export function registerRunCommand(program: Command, deps: CliDeps): void {
   program
@@ -48,8 +44,8 @@ export function registerRunCommand(program: Command, deps: CliDeps): void {
 }
 
 async function runImage(file: string, opts: RunOptions, deps: CliDeps): Promise<number> {
-  const vm = resolveVm(file, opts.vm);
-  const image = readImage(file);
+  const vm = vmForImage(file, opts.vm);
+  const image = readImageFile(file);
   const { getBoard } = await import('../../devices/boards');
   const { createEngine } = await import('../../devices/engines');
   const { runLocally } = await import('../../devices/runtime/local-run');
@@ -93,23 +89,6 @@ function summarise(
     `-- ${r.instructions} instructions in ${r.executeMs.toFixed(1)} ms (${r.guestMips.toFixed(1)} guest MIPS), ${r.handlersRun} handlers`,
     `-- load ${r.loadTimeMs.toFixed(3)} ms, image ${r.imageBytes} B, guest RAM peak ${r.peakGuestBytes} of ${r.guestMemoryBytes} B\n`,
   ].join('\n');
-}
-
-function resolveVm(file: string, vm: string | undefined): VmKind {
-  const kind = vm ?? VM_BY_EXTENSION[extname(file)];
-  if (!kind) throw new CliError(`cannot tell the VM of ${file} from its extension; pass --vm`);
-  const parsed = vmKindSchema.safeParse(kind);
-  if (!parsed.success)
-    throw new CliError(`--vm ${kind}: not a VM kind (${vmKindSchema.options.join(', ')})`);
-  return parsed.data;
-}
-
-function readImage(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
-  }
 }
 
 function positiveInt(text: string, name: string): number {

@@ -1,9 +1,10 @@
-import type { Device, FleetSummary, TelemetrySeries } from '../api-types';
+import type { Device, DeviceEvent, FleetSummary, TelemetrySeries } from '../api-types';
 import {
   startStubServer,
   type StubRequest,
   type StubResponse,
   type StubServer,
+  type StubStream,
 } from './stub-server';
 
 /**
@@ -30,7 +31,32 @@ export function makeDevice(id: string, overrides: Partial<Device> = {}): Device 
   };
 }
 
-function fail(status: number, code: string, message: string): StubResponse {
+let eventCounter = 0;
+
+export function makeEvent(overrides: Partial<DeviceEvent> = {}): DeviceEvent {
+  return {
+    id: ++eventCounter,
+    deviceId: 'lab-01',
+    ts: '2024-05-01T12:00:00.000Z',
+    kind: 'publish',
+    name: 'temp',
+    value: 21,
+    ...overrides,
+  };
+}
+
+/** One SSE message as the gateway frames it (MONITOR.md): `event: <kind>` and JSON data. */
+export function sseMessage(event: DeviceEvent): string {
+  return `event: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+export interface MonitorBody {
+  op: string;
+  args?: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+export function fail(status: number, code: string, message: string): StubResponse {
   return { status, body: { statusCode: status, code, message } };
 }
 
@@ -38,6 +64,14 @@ export class FakeGateway {
   readonly devices = new Map<string, Device>();
   telemetry: TelemetrySeries | null = null;
   summary: FleetSummary | null = null;
+  /** Answers `POST …/monitor`; by default every device is offline. */
+  monitor: (body: MonitorBody) => StubResponse = () =>
+    fail(409, 'device_offline', 'device is not connected');
+  events: DeviceEvent[] = [];
+  /** One per `GET …/events/stream` connection, in order; then streams that stay silent. */
+  streams: StubStream[] = [];
+  /** Answers `POST …/events` (an injection). */
+  inject: (body: unknown) => StubResponse = () => ({ status: 202, body: { queued: true } });
   private tokenCounter = 0;
 
   private constructor(private readonly server: StubServer) {}
@@ -76,7 +110,7 @@ export class FakeGateway {
     if (req.path === '/api/devices') return this.devicesRoot(req);
     if (req.path === '/api/fleet/summary' && this.summary)
       return { status: 200, body: this.summary };
-    const match = /^\/api\/devices\/([^/]+)(\/tags|\/telemetry)?$/.exec(req.path);
+    const match = /^\/api\/devices\/([^/]+)(\/\w+(?:\/stream)?)?$/.exec(req.path);
     if (!match) return fail(404, 'not_found', `no route ${req.method} ${req.path}`);
     const device = this.devices.get(decodeURIComponent(match[1]));
     if (!device) return fail(404, 'device_not_found', `device ${match[1]} not found`);
@@ -98,6 +132,12 @@ export class FakeGateway {
 
   private deviceRoute(req: StubRequest, device: Device, sub: string | undefined): StubResponse {
     if (sub === '/telemetry') return { status: 200, body: this.telemetry };
+    if (sub === '/monitor') return this.monitor(req.body as MonitorBody);
+    if (sub === '/events' && req.method === 'POST') return this.inject(req.body);
+    if (sub === '/events') return { status: 200, body: { items: this.events } };
+    if (sub === '/events/stream') {
+      return { status: 200, stream: this.streams.shift() ?? { chunks: [], keepOpen: true } };
+    }
     if (sub === '/tags') {
       const change = req.body as { add?: string[]; remove?: string[] };
       const tags = new Set([...device.tags, ...(change.add ?? [])]);

@@ -1,4 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Test helper: a real HTTP server on 127.0.0.1, port 0, answering from a function. */
@@ -16,6 +21,17 @@ export interface StubResponse {
   body?: unknown;
   /** Sent as is instead of JSON, e.g. an HTML error page from a proxy. */
   raw?: string;
+  /** A streamed body (text/event-stream unless told otherwise), written chunk by chunk. */
+  stream?: StubStream;
+}
+
+export interface StubStream {
+  chunks: string[];
+  contentType?: string;
+  /** Pause between chunks, so they tend to arrive as separate reads (default 5 ms). */
+  gapMs?: number;
+  /** Leave the response open after the last chunk, like a live stream; close() ends it. */
+  keepOpen?: boolean;
 }
 
 export type StubHandler = (req: StubRequest) => StubResponse | Promise<StubResponse>;
@@ -36,6 +52,17 @@ function readBody(req: NodeJS.ReadableStream): Promise<unknown> {
       resolve(text ? (JSON.parse(text) as unknown) : undefined);
     });
   });
+}
+
+async function writeStream(res: ServerResponse, status: number, stream: StubStream): Promise<void> {
+  res.writeHead(status, { 'content-type': stream.contentType ?? 'text/event-stream' });
+  res.flushHeaders();
+  for (const chunk of stream.chunks) {
+    await new Promise((resolve) => setTimeout(resolve, stream.gapMs ?? 5));
+    if (res.destroyed) return;
+    res.write(chunk);
+  }
+  if (!stream.keepOpen) res.end();
 }
 
 function listen(server: Server): Promise<string> {
@@ -61,7 +88,9 @@ export async function startStubServer(handler: StubHandler): Promise<StubServer>
       };
       requests.push(request);
       const reply = await handler(request);
-      if (reply.raw !== undefined) {
+      if (reply.stream) {
+        await writeStream(res, reply.status, reply.stream);
+      } else if (reply.raw !== undefined) {
         res.writeHead(reply.status, { 'content-type': 'text/html' }).end(reply.raw);
       } else if (reply.body === undefined) {
         res.writeHead(reply.status).end();

@@ -1,0 +1,41 @@
+/**
+ * `vmfleet monitor <id> <op>` and `vmfleet events <id> inject` name the device before the
+ * operation, which reads well but is not a shape commander parses: its subcommands come
+ * first. So the command line is reordered to `monitor <op> <id>` before commander sees it;
+ * the op-first form works as it is.
+ */
+
+/** Root options that take a value, so their value is not mistaken for the command. */
+const ROOT_OPTIONS_WITH_VALUE = new Set(['--url', '--token']);
+
+function commandIndex(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return -1;
+    if (ROOT_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) return i;
+  }
+  return -1;
+}
+
+/**
+ * Swaps `<group> <id> <sub>` to `<group> <sub> <id>` when `sub` is one of the group's
+ * subcommands; `subcommands` maps each group to those names.
+ */
+export function idFirstToCommandFirst(
+  args: readonly string[],
+  subcommands: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  const result = [...args];
+  const at = commandIndex(args);
+  const names = at < 0 ? undefined : subcommands[args[at]];
+  if (!names) return result;
+  const id = args[at + 1];
+  const sub = args[at + 2];
+  if (id === undefined || sub === undefined) return result;
+  // The id-first form wins when both could be subcommands: `monitor status step` steps `status`.
+  if (id.startsWith('-') || id === 'help' || !names.includes(sub)) return result;
+  result[at + 1] = sub;
+  result[at + 2] = id;
+  return result;
+}
