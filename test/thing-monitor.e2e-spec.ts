@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runCli } from '../cli/main';
+import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
 import { parseMips1Image } from '../src/protocol/images/mips1-image';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
@@ -78,14 +80,16 @@ describe('Thing Monitor and Event Handler: gateway + virtual device (e2e)', () =
     });
   });
 
-  it('runs the guest handler for a raw event injected through the gateway; its publish arrives', async () => {
+  it('runs the guest handler for a raw event injected from the CLI; its publish arrives', async () => {
     await load('button-counter');
     await monitor('start');
     await waitFor('serving events', async () => (await monitor('status')).phase === 'serving');
+    // Injected from the CLI, in-process, against the real gateway.
+    const cli = captureIo({ env: { VMFLEET_URL: gw.httpUrl, VMFLEET_API_TOKEN: gw.apiToken } });
     for (let i = 0; i < 5; i++) {
-      const res = await gw.api('POST', '/api/devices/vm-1/events', { event: 'button' });
-      expect(res).toMatchObject({ status: 202, body: { queued: true } });
+      expect(await runCli(['events', 'vm-1', 'inject', 'button'], { io: cli.io })).toBe(0);
     }
+    expect(cli.stdout().match(/queued/g)).toHaveLength(5);
     const published = await waitFor('five presses published', async () => {
       const items = (await events('publish')).filter((e) => e.name === 'presses');
       return items.length === 5 ? items : null;
