@@ -200,6 +200,7 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
       this.monitor.telemetryState(),
     );
     this.ramPeakBytes = sample.ram.peak;
+    sample.actuators = this.monitor.hal.actuators();
     try {
       // QoS 0 [MQTT-4.3.1]: a lost sample is replaced by the next one.
       await this.link.publish('telemetry', sample, 0);

@@ -119,6 +119,16 @@ describe('Thing Monitor and Event Handler: gateway + virtual device (e2e)', () =
     expect(await monitor('status')).toMatchObject({ state: 'loaded' });
   });
 
+  it('shows what the guest set on its actuators in the device telemetry', async () => {
+    await load('blink');
+    await monitor('start');
+    const latest = await waitFor('LED 0 on in telemetry', async () => {
+      const d = (await gw.api('GET', '/api/devices/vm-1')).body;
+      return d.latest?.actuators?.led?.[0] === 1 ? d.latest : null;
+    });
+    expect(latest.vmState).toBe('running');
+  });
+
   it('answers a bad request from the device with its own code', async () => {
     const res = await gw.api('POST', '/api/devices/vm-1/monitor', { op: 'step', args: { n: 1 } });
     expect(res).toMatchObject({ status: 422, body: { code: 'no_app' } });

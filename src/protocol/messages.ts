@@ -35,6 +35,10 @@ export const telemetrySchema = z
     cpu: z.number().min(0).max(1),
     vm: z.object({ state: vmStateSchema, instructions: count }),
     app: appRefSchema.nullable().optional(),
+    /** Actuator outputs the guest set through the HAL (LEDs, GPIO pins), by index. */
+    actuators: z
+      .object({ led: z.array(z.number().int()).max(16), gpio: z.array(z.number().int()).max(64) })
+      .optional(),
   })
   .refine((s) => s.ram.used <= s.ram.total && s.ram.peak <= s.ram.total, {
     message: 'ram.used and ram.peak must not exceed ram.total',

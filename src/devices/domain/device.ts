@@ -13,6 +13,7 @@ export interface LatestSample {
   vmState: string;
   instructions: number;
   app: { id: string; version: string } | null;
+  actuators?: { led: number[]; gpio: number[] } | null;
 }
 
 export interface Device {

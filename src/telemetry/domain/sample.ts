@@ -17,6 +17,8 @@ export interface TelemetrySample {
   instructions: number;
   appId: string | null;
   appVersion: string | null;
+  /** Not stored per sample: only the device's latest snapshot keeps it. */
+  actuators?: { led: number[]; gpio: number[] };
 }
 
 /** A downsampled bucket: means for levels, maxima for peaks, the last value for states. */
@@ -55,6 +57,7 @@ export function sampleFromMessage(
     instructions: t.vm.instructions,
     appId: t.app?.id ?? null,
     appVersion: t.app?.version ?? null,
+    ...(t.actuators ? { actuators: t.actuators } : {}),
   };
 }
 
@@ -72,5 +75,6 @@ export function latestOf(s: TelemetrySample): LatestSample {
     vmState: s.vmState,
     instructions: s.instructions,
     app: s.appId && s.appVersion ? { id: s.appId, version: s.appVersion } : null,
+    actuators: s.actuators ?? null,
   };
 }
