@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validatePayload } from './validate';
+
+const image = (name: string) =>
+  fs.readFileSync(
+    path.join(__dirname, '..', '..', '..', 'firmware', 'build', 'mips1', `${name}.m1`),
+  );
+
+describe('validatePayload', () => {
+  it('accepts a real mips1 image and derives what it needs', () => {
+    const check = validatePayload('mips1', image('fibonacci'));
+    expect(check).toEqual({
+      ok: true,
+      needs: { ramBytes: expect.any(Number), flashBytes: 2232, stackBytes: expect.any(Number) },
+    });
+    if (check.ok) expect(check.needs.ramBytes).toBeGreaterThan(0x1000 + 2200);
+  });
+
+  it('rejects a corrupt mips1 image with the parser reason', () => {
+    const bad = Buffer.from(image('fibonacci'));
+    bad[0] = 0x58;
+    expect(validatePayload('mips1', bad)).toMatchObject({
+      ok: false,
+      code: 'image_rejected',
+      reason: expect.stringMatching(/^bad_magic/),
+    });
+    expect(validatePayload('mips1', Buffer.alloc(4))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^image_too_small/),
+    });
+  });
+
+  it.each(['wasm', 'ebpf', 'lua'] as const)('says clearly that %s has no validator yet', (vm) => {
+    expect(validatePayload(vm, Buffer.alloc(8))).toMatchObject({
+      ok: false,
+      code: 'unsupported_vm',
+      reason: expect.stringContaining(vm),
+    });
+  });
+});
