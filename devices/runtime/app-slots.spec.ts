@@ -1,0 +1,110 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { Manifest, signManifest } from '../../src/protocol/manifest';
+import { AppSlots, UpdateError } from './app-slots';
+
+const gateway = generateKeyPairSync('ed25519');
+const stranger = generateKeyPairSync('ed25519');
+
+function pkg(
+  sequence: number,
+  payload: Buffer,
+  over: Partial<Manifest> = {},
+  key = gateway.privateKey,
+) {
+  const manifest: Manifest = {
+    name: 'app',
+    version: `1.0.${sequence}`,
+    vm: 'mips1',
+    size: payload.length,
+    sha256: createHash('sha256').update(payload).digest(),
+    sequence,
+    needs: { ramBytes: 4096, flashBytes: payload.length, stackBytes: 1024 },
+    createdAt: 0,
+    ...over,
+  };
+  return { cose: signManifest(manifest, key, 'k'), payload };
+}
+
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof UpdateError) return err.code;
+    throw err;
+  }
+  return 'no error';
+};
+
+function install(slots: AppSlots, p: { cose: Uint8Array; payload: Buffer }, chunk = 64) {
+  slots.begin(p.cose);
+  for (let off = 0; off < p.payload.length; off += chunk)
+    slots.write(off, p.payload.subarray(off, off + chunk));
+  return slots.commit();
+}
+
+describe('AppSlots', () => {
+  const v1 = pkg(1, Buffer.alloc(300, 1));
+  const v2 = pkg(2, Buffer.alloc(500, 2));
+
+  it('installs into the inactive slot and keeps the previous app for a revert', () => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    install(slots, v1);
+    install(slots, v2);
+    expect(slots.current?.manifest.sequence).toBe(2);
+    expect(slots.previous?.manifest.sequence).toBe(1);
+    expect(slots.revert().manifest.sequence).toBe(1);
+    expect(slots.current?.payload).toEqual(new Uint8Array(v1.payload));
+    expect(codeOf(() => slots.revert())).toBe('no_previous');
+  });
+
+  it('resumes a transfer from the last contiguous offset when the same update is offered again', () => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    slots.begin(v2.cose);
+    slots.write(0, v2.payload.subarray(0, 128));
+    slots.write(128, v2.payload.subarray(128, 256));
+    slots.begin(v2.cose); // reconnect: the device offers itself the same update
+    expect(slots.resumeOffset).toBe(256);
+    slots.write(256, v2.payload.subarray(256));
+    expect(slots.commit().manifest.version).toBe('1.0.2');
+  });
+
+  it.each([
+    [
+      'a manifest signed by another key',
+      () => pkg(3, Buffer.alloc(10), {}, stranger.privateKey),
+      'bad_signature',
+    ],
+    ['an app for another VM', () => pkg(3, Buffer.alloc(10), { vm: 'wasm' }), 'wrong_vm'],
+    ['an app larger than the slot', () => pkg(3, Buffer.alloc(5000)), 'does_not_fit'],
+  ])('refuses %s at the offer', (_what, make, code) => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    expect(codeOf(() => slots.begin(make().cose))).toBe(code);
+  });
+
+  it('refuses a downgrade or a replay of the running sequence', () => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    install(slots, v2);
+    expect(codeOf(() => slots.begin(v1.cose))).toBe('downgrade');
+    expect(codeOf(() => slots.begin(v2.cose))).toBe('downgrade');
+  });
+
+  it('refuses a tampered payload at commit and keeps running the old app', () => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    install(slots, v1);
+    slots.begin(v2.cose);
+    const tampered = Buffer.from(v2.payload);
+    tampered[100] ^= 0xff;
+    slots.write(0, tampered);
+    expect(codeOf(() => slots.commit())).toBe('digest_mismatch');
+    expect(slots.current?.manifest.sequence).toBe(1);
+  });
+
+  it('refuses to commit an incomplete transfer and chunks outside the app', () => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    slots.begin(v1.cose);
+    slots.write(0, v1.payload.subarray(0, 100));
+    expect(codeOf(() => slots.commit())).toBe('incomplete');
+    expect(codeOf(() => slots.write(250, Buffer.alloc(100)))).toBe('bad_offset');
+    expect(codeOf(() => slots.write(-1, Buffer.alloc(1)))).toBe('bad_offset');
+  });
+});
