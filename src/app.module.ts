@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppsModule } from './apps/apps.module';
 import { API_TOKEN, BearerAuthGuard } from './common/auth.guard';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { CONFIG, Config } from './config/config';
@@ -43,6 +44,7 @@ export class AppModule {
         TelemetryModule,
         MonitorModule,
         EventsModule,
+        AppsModule,
         MqttModule,
       ],
       controllers: [HealthController],

@@ -35,11 +35,14 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
       expect(applied.map((m) => m.name)).toEqual([
         'InitialSchema1763700000000',
         'DeviceEvents1763800000000',
+        'Apps1763900000000',
       ]);
       const tables = await ds.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
+        'app_sequence',
+        'apps',
         'device_events',
         'device_tags',
         'devices',

@@ -26,7 +26,8 @@ export class ConflictError extends DomainError {
 }
 
 export class InvalidInputError extends DomainError {
-  readonly code = 'invalid_input';
+  /** Subclasses narrow it (image_rejected); every InvalidInputError maps to 400. */
+  readonly code: string = 'invalid_input';
   constructor(
     message: string,
     readonly issues: string[] = [],
@@ -78,5 +79,40 @@ export class DeviceTimeoutError extends DomainError {
 export class DeviceOfflineError extends ConflictError {
   constructor(id: string) {
     super('device_offline', `device "${id}" is not connected; commands need a connected device`);
+  }
+}
+
+export class AppNotFoundError extends NotFoundError {
+  constructor(name: string, version: string) {
+    super('app_not_found', `no app "${name}@${version}"; list apps with GET /api/apps`);
+  }
+}
+
+export class AppExistsError extends ConflictError {
+  constructor(name: string, version: string) {
+    super(
+      'app_exists',
+      `app "${name}@${version}" already exists; published versions never change: upload a new version`,
+    );
+  }
+}
+
+/** The payload is not a valid program for its VM kind; `reason` is the validator's code. */
+export class ImageRejectedError extends InvalidInputError {
+  override readonly code = 'image_rejected';
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class AppInUseError extends ConflictError {
+  constructor(name: string, version: string, users: string[]) {
+    super(
+      'app_in_use',
+      `app "${name}@${version}" is still used by ${users.join(', ')}; remove those first`,
+    );
   }
 }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { AppSequenceEntity } from '../apps/app-sequence.entity';
+import { AppEntity } from '../apps/app.entity';
 import type { Config } from '../config/config';
 import { DeviceTagEntity } from '../devices/device-tag.entity';
 import { DeviceEntity } from '../devices/device.entity';
@@ -8,7 +10,14 @@ import { DeviceEventEntity } from '../events/device-event.entity';
 import { TelemetrySampleEntity } from '../telemetry/telemetry-sample.entity';
 import { migrations } from './migrations';
 
-export const entities = [DeviceEntity, DeviceTagEntity, TelemetrySampleEntity, DeviceEventEntity];
+export const entities = [
+  DeviceEntity,
+  DeviceTagEntity,
+  TelemetrySampleEntity,
+  DeviceEventEntity,
+  AppEntity,
+  AppSequenceEntity,
+];
 
 /** The schema always comes from migrations, never from `synchronize`. */
 export function dataSourceOptions(database: Config['database']): DataSourceOptions {

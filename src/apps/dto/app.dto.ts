@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { openApiSchema } from '../../common/zod';
+import { vmKindSchema } from '../../protocol';
+import type { App } from '../domain/app';
+import {
+  APP_NAME_PATTERN,
+  MAX_PAYLOAD_BYTES,
+  MAX_VERSION_LENGTH,
+  SEMVER_PATTERN,
+} from '../domain/app-rules';
+
+export const appNameSchema = z
+  .string()
+  .regex(APP_NAME_PATTERN, '1-64 chars of a-z 0-9 . _ -, starting with a letter or digit');
+
+export const appVersionSchema = z
+  .string()
+  .max(MAX_VERSION_LENGTH, `at most ${MAX_VERSION_LENGTH} chars`)
+  .regex(SEMVER_PATTERN, 'a semantic version x.y.z or x.y.z-pre, e.g. 1.2.0 or 2.0.0-rc.1');
+
+/** Multipart fields arrive as text; sizes are whole numbers of bytes. */
+const byteCount = z
+  .string()
+  .regex(/^\d{1,10}$/, 'a whole number of bytes')
+  .transform(Number)
+  .refine((n) => n <= 0xffffffff, 'at most 4294967295 bytes');
+
+/** The text fields of POST /api/apps; the payload comes as the file field `file`. */
+export const uploadAppSchema = z.object({
+  name: appNameSchema,
+  version: appVersionSchema,
+  vm: vmKindSchema,
+  ramBytes: byteCount.optional(),
+  flashBytes: byteCount.optional(),
+});
+export type UploadAppInput = z.infer<typeof uploadAppSchema>;
+
+/** OpenAPI for the multipart body: the text fields plus the binary `file`. */
+export function uploadAppOpenApi(): Record<string, unknown> {
+  const fields = openApiSchema(uploadAppSchema) as {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
+  return {
+    type: 'object',
+    properties: {
+      file: {
+        type: 'string',
+        format: 'binary',
+        description: `the payload for the VM kind, at most ${MAX_PAYLOAD_BYTES} bytes`,
+      },
+      ...fields.properties,
+    },
+    required: ['file', ...(fields.required ?? [])],
+  };
+}
+
+export const listAppsQuerySchema = z.object({
+  name: appNameSchema.optional(),
+  vm: vmKindSchema.optional(),
+});
+
+/** The app as the API shows it: digest in hex, time as ISO. */
+export function appView(a: App) {
+  return { ...a, needs: { ...a.needs }, createdAt: new Date(a.createdAt).toISOString() };
+}
+export type AppView = ReturnType<typeof appView>;
