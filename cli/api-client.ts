@@ -1,12 +1,7 @@
-import type { ZodType } from 'zod';
+import { ApiError, errorFromResponse, parseBody } from './api-response';
 import {
-  ApiError,
-  describeFetchFailure,
-  errorFromResponse,
-  GatewayUnreachableError,
-  parseBody,
-} from './api-response';
-import {
+  appListSchema,
+  appSchema,
   createdDeviceSchema,
   deviceEventListSchema,
   deviceEventSchema,
@@ -16,7 +11,10 @@ import {
   healthSchema,
   injectResultSchema,
   monitorReplySchema,
+  signingKeySchema,
   telemetrySeriesSchema,
+  type App,
+  type AppFilter,
   type CreatedDevice,
   type Device,
   type DeviceEvent,
@@ -28,34 +26,18 @@ import {
   type InjectResult,
   type MonitorReply,
   type MonitorRequest,
+  type NewApp,
   type NewDevice,
+  type SigningKey,
   type TagChange,
   type TelemetryQuery,
   type TelemetrySeries,
 } from './api-types';
+import { ApiTransport, type ApiClientOptions } from './api-transport';
 import { readSse, type SseMessage } from './sse';
 
 export { ApiError, errorFromResponse, GatewayUnreachableError } from './api-response';
-
-export interface ApiClientOptions {
-  baseUrl: string;
-  token?: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-}
-
-type Query = Record<string, string | undefined>;
-
-interface RequestSpec<T> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  path: string;
-  query?: Query;
-  body?: unknown;
-  schema?: ZodType<T>;
-  auth?: boolean;
-  /** Overrides the client's timeout, e.g. for a monitor command the gateway waits on. */
-  timeoutMs?: number;
-}
+export type { ApiClientOptions } from './api-transport';
 
 /** The gateway waits up to `timeoutMs` for the device; this client waits that long and then some. */
 const MONITOR_DEFAULT_TIMEOUT_MS = 5000;
@@ -64,29 +46,30 @@ const MONITOR_HTTP_MARGIN_MS = 5000;
 /** Typed client for the vmfleet REST API; one method per endpoint the CLI uses. */
 export class ApiClient {
   readonly baseUrl: string;
-  private readonly token?: string;
-  private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly http: ApiTransport;
 
   constructor(options: ApiClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.token = options.token;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.fetchFn = options.fetch ?? fetch;
+    this.http = new ApiTransport(options);
+    this.baseUrl = this.http.baseUrl;
   }
 
   get hasToken(): boolean {
-    return Boolean(this.token);
+    return this.http.hasToken;
   }
 
   health(): Promise<Health> {
-    return this.request({ method: 'GET', path: '/api/health', schema: healthSchema, auth: false });
+    return this.http.request({
+      method: 'GET',
+      path: '/api/health',
+      schema: healthSchema,
+      auth: false,
+    });
   }
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
     const online = filter.online === undefined ? undefined : String(filter.online);
     const query = { tag: filter.tag, vm: filter.vm, online };
-    const list = await this.request({
+    const list = await this.http.request({
       method: 'GET',
       path: '/api/devices',
       query,
@@ -96,11 +79,11 @@ export class ApiClient {
   }
 
   getDevice(id: string): Promise<Device> {
-    return this.request({ method: 'GET', path: devicePath(id), schema: deviceSchema });
+    return this.http.request({ method: 'GET', path: devicePath(id), schema: deviceSchema });
   }
 
   createDevice(device: NewDevice): Promise<CreatedDevice> {
-    return this.request({
+    return this.http.request({
       method: 'POST',
       path: '/api/devices',
       body: device,
@@ -109,16 +92,16 @@ export class ApiClient {
   }
 
   async deleteDevice(id: string): Promise<void> {
-    await this.request({ method: 'DELETE', path: devicePath(id) });
+    await this.http.request({ method: 'DELETE', path: devicePath(id) });
   }
 
   updateTags(id: string, change: TagChange): Promise<Device> {
     const path = `${devicePath(id)}/tags`;
-    return this.request({ method: 'PATCH', path, body: change, schema: deviceSchema });
+    return this.http.request({ method: 'PATCH', path, body: change, schema: deviceSchema });
   }
 
   telemetry(id: string, query: TelemetryQuery = {}): Promise<TelemetrySeries> {
-    return this.request({
+    return this.http.request({
       method: 'GET',
       path: `${devicePath(id)}/telemetry`,
       query: { from: query.from, to: query.to, step: query.step },
@@ -127,7 +110,11 @@ export class ApiClient {
   }
 
   fleetSummary(): Promise<FleetSummary> {
-    return this.request({ method: 'GET', path: '/api/fleet/summary', schema: fleetSummarySchema });
+    return this.http.request({
+      method: 'GET',
+      path: '/api/fleet/summary',
+      schema: fleetSummarySchema,
+    });
   }
 
   /** Sends one Thing Monitor command to a device through the gateway and returns its result. */
@@ -137,17 +124,17 @@ export class ApiClient {
     timeoutMs?: number,
   ): Promise<MonitorReply<R['op']>> {
     const waitMs = (timeoutMs ?? MONITOR_DEFAULT_TIMEOUT_MS) + MONITOR_HTTP_MARGIN_MS;
-    return this.request({
+    return this.http.request({
       method: 'POST',
       path: `${devicePath(deviceId)}/monitor`,
       body: { ...request, timeoutMs },
       schema: monitorReplySchema<R['op']>(request.op),
-      timeoutMs: Math.max(this.timeoutMs, waitMs),
+      timeoutMs: Math.max(this.http.timeoutMs, waitMs),
     });
   }
 
   async listEvents(deviceId: string, query: EventQuery = {}): Promise<DeviceEvent[]> {
-    const list = await this.request({
+    const list = await this.http.request({
       method: 'GET',
       path: `${devicePath(deviceId)}/events`,
       query: { since: query.since, limit: query.limit?.toString(), kind: query.kind },
@@ -157,12 +144,59 @@ export class ApiClient {
   }
 
   injectEvent(deviceId: string, injection: EventInjection): Promise<InjectResult> {
-    return this.request({
+    return this.http.request({
       method: 'POST',
       path: `${devicePath(deviceId)}/events`,
       body: injection,
       schema: injectResultSchema,
     });
+  }
+
+  /** Uploads a payload to the app repository; the gateway validates and signs it. */
+  pushApp(app: NewApp): Promise<App> {
+    return this.http.request({
+      method: 'POST',
+      path: '/api/apps',
+      form: appForm(app),
+      schema: appSchema,
+    });
+  }
+
+  /** Apps of the repository, newest first. */
+  async listApps(filter: AppFilter = {}): Promise<App[]> {
+    const query = { name: filter.name, vm: filter.vm };
+    const list = await this.http.request({
+      method: 'GET',
+      path: '/api/apps',
+      query,
+      schema: appListSchema,
+    });
+    return list.items;
+  }
+
+  getApp(name: string, version: string): Promise<App> {
+    return this.http.request({ method: 'GET', path: appPath(name, version), schema: appSchema });
+  }
+
+  async deleteApp(name: string, version: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: appPath(name, version) });
+  }
+
+  /** The payload bytes exactly as pushed. */
+  downloadAppPayload(name: string, version: string): Promise<Uint8Array> {
+    const path = `${appPath(name, version)}/payload`;
+    return this.http.requestBytes({ method: 'GET', path }, 'application/octet-stream');
+  }
+
+  /** The signed manifest: a COSE_Sign1 (RFC 9052 §4.2), CBOR tag 18. */
+  downloadAppManifest(name: string, version: string): Promise<Uint8Array> {
+    const path = `${appPath(name, version)}/manifest`;
+    return this.http.requestBytes({ method: 'GET', path }, 'application/cose');
+  }
+
+  /** The gateway's public key that app manifests are signed with. */
+  signingKey(): Promise<SigningKey> {
+    return this.http.request({ method: 'GET', path: '/api/signing-key', schema: signingKeySchema });
   }
 
   /**
@@ -182,9 +216,9 @@ export class ApiClient {
     signal.addEventListener('abort', abort, { once: true });
     if (signal.aborted) abort();
     const timeout = new DOMException('connect timeout', 'TimeoutError');
-    const timer = setTimeout(() => controller.abort(timeout), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(timeout), this.http.timeoutMs);
     try {
-      const response = await this.send(this.urlFor(path), {
+      const response = await this.http.send(this.http.urlFor(path), {
         method: 'GET',
         path,
         accept: 'text/event-stream',
@@ -204,49 +238,27 @@ export class ApiClient {
       clearTimeout(timer);
     }
   }
-
-  private async request<T>(spec: RequestSpec<T>): Promise<T> {
-    const url = this.urlFor(spec.path, spec.query);
-    const response = await this.send(url, spec);
-    const text = await response.text();
-    if (!response.ok) throw errorFromResponse(response, text);
-    if (!spec.schema) return undefined as T;
-    return parseBody(spec.schema, text, `${spec.method} ${spec.path}`);
-  }
-
-  private async send<T>(
-    url: string,
-    spec: RequestSpec<T> & { accept?: string; signal?: AbortSignal },
-  ): Promise<Response> {
-    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
-    const headers: Record<string, string> = { accept: spec.accept ?? 'application/json' };
-    if (spec.auth !== false && this.token) headers.authorization = `Bearer ${this.token}`;
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      return await this.fetchFn(url, {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: spec.signal ?? AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      if (spec.signal?.aborted && (err as Error).name === 'AbortError') throw err;
-      throw new GatewayUnreachableError(this.baseUrl, describeFetchFailure(err, timeoutMs));
-    }
-  }
-
-  private urlFor(path: string, query: Query = {}): string {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, value);
-    }
-    const qs = params.toString();
-    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
-  }
 }
 
 function devicePath(id: string): string {
   return `/api/devices/${encodeURIComponent(id)}`;
+}
+
+function appPath(name: string, version: string): string {
+  return `/api/apps/${encodeURIComponent(name)}/${encodeURIComponent(version)}`;
+}
+
+/** Text fields first, then the file, so a streaming parser knows them before the bytes. */
+function appForm(app: NewApp): FormData {
+  const form = new FormData();
+  form.set('name', app.name);
+  form.set('version', app.version);
+  form.set('vm', app.vm);
+  if (app.ramBytes !== undefined) form.set('ramBytes', String(app.ramBytes));
+  if (app.flashBytes !== undefined) form.set('flashBytes', String(app.flashBytes));
+  const file = new Blob([app.payload], { type: 'application/octet-stream' });
+  form.set('file', file, app.fileName);
+  return form;
 }
 
 const EVENT_MESSAGE_TYPES = new Set(['message', 'publish', 'emit', 'vm']);

@@ -54,8 +54,9 @@ export function errorFromResponse(response: Response, text: string): ApiError {
   }
   const parsed = errorBodySchema.safeParse(body);
   if (parsed.success) {
-    const { message } = parsed.data;
-    return new ApiError(response.status, parsed.data.code, [message].flat().join('; '));
+    // An empty message when the body has none, e.g. `409 {code: 'app_exists'}` (APPS.md).
+    const message = [parsed.data.message ?? []].flat().join('; ');
+    return new ApiError(response.status, parsed.data.code, message);
   }
   const snippet = text.trim().slice(0, 200);
   const message = snippet || response.statusText || 'no error message';

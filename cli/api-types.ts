@@ -101,7 +101,7 @@ export type Health = z.infer<typeof healthSchema>;
 export const errorBodySchema = z.looseObject({
   statusCode: z.number().optional(),
   code: z.string(),
-  message: z.union([z.string(), z.array(z.string())]),
+  message: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 export interface DeviceFilter {
@@ -270,4 +270,47 @@ export interface EventQuery {
 export interface EventInjection {
   event: number | 'button';
   value?: number;
+}
+
+/* App repository (.briefs/APPS.md, REST). */
+
+export const appSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  vm: z.string(),
+  size: z.number(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits'),
+  sequence: z.number(),
+  needs: z.looseObject({ ramBytes: z.number(), flashBytes: z.number(), stackBytes: z.number() }),
+  kid: z.string(),
+  createdAt: z.string(),
+});
+export type App = z.infer<typeof appSchema>;
+
+export const appListSchema = z.looseObject({ items: z.array(appSchema) });
+
+export const signingKeySchema = z.looseObject({
+  alg: z.string(),
+  crv: z.string(),
+  kid: z.string(),
+  /** Base64 of the raw public key (32 bytes for Ed25519). */
+  publicKey: z.string(),
+});
+export type SigningKey = z.infer<typeof signingKeySchema>;
+
+export interface AppFilter {
+  name?: string;
+  vm?: string;
+}
+
+/** What `POST /api/apps` takes; the sizes override what the gateway derives, never below it. */
+export interface NewApp {
+  name: string;
+  version: string;
+  vm: string;
+  payload: Uint8Array;
+  /** The file name the multipart part carries; the gateway does not rely on it. */
+  fileName: string;
+  ramBytes?: number;
+  flashBytes?: number;
 }

@@ -2,7 +2,11 @@ import { InvalidArgumentError } from 'commander';
 import {
   collectTag,
   parseAddress,
+  parseAppKey,
+  parseAppName,
   parseAppRef,
+  parseAppVersion,
+  parseByteSize,
   parseBoardName,
   parseDeviceId,
   parseEventLimit,
@@ -193,4 +197,59 @@ describe('monitor and event arguments', () => {
   it.each([['blinky'], ['blinky@'], ['@1.0'], ['']])('parseAppRef rejects %p', (value) => {
     expect(() => parseAppRef(value)).toThrow(InvalidArgumentError);
   });
+});
+
+describe('app repository arguments', () => {
+  it.each([
+    ['blinky@1.2.0', { name: 'blinky', version: '1.2.0' }],
+    ['sensor.v2_x-y@0.0.1', { name: 'sensor.v2_x-y', version: '0.0.1' }],
+    ['9lives@10.20.30-rc.1', { name: '9lives', version: '10.20.30-rc.1' }],
+    ['a@1.0.0-alpha-beta.0.x', { name: 'a', version: '1.0.0-alpha-beta.0.x' }],
+  ])('parseAppKey(%p) → %p', (value, expected) => {
+    expect(parseAppKey(value)).toEqual(expected);
+  });
+
+  it.each([
+    ['blinky', 'expected <name>@<version>, e.g. blinky@1.2.0'],
+    ['', 'expected <name>@<version>'],
+    ['@1.2.0', 'the name before @ must be 1-64 chars of a-z 0-9 . _ -'],
+    ['Blinky@1.2.0', 'the name before @ must be'],
+    ['-x@1.2.0', 'the name before @ must be'],
+    [`${'a'.repeat(65)}@1.2.0`, 'the name before @ must be'],
+    ['blinky@', 'the version after @ must be a semantic version x.y.z or x.y.z-pre'],
+    ['blinky@1.2', 'the version after @ must be'],
+    ['blinky@v1.2.0', 'the version after @ must be'],
+    ['blinky@01.2.0', 'the version after @ must be'],
+    ['blinky@1.2.0+build.5', 'the version after @ must be'],
+    ['blinky@1.2.0-', 'the version after @ must be'],
+    ['blinky@1.2.0@3', 'the version after @ must be'],
+  ])('parseAppKey rejects %p: %p', (value, message) => {
+    expect(() => parseAppKey(value)).toThrow(InvalidArgumentError);
+    expect(() => parseAppKey(value)).toThrow(message);
+  });
+
+  it('takes names of 1 to 64 chars and semantic versions on their own', () => {
+    expect(parseAppName('a')).toBe('a');
+    expect(parseAppName('a'.repeat(64))).toBe('a'.repeat(64));
+    expect(() => parseAppName('a/b')).toThrow('expected 1-64 chars of a-z 0-9 . _ -');
+    expect(parseAppVersion('0.0.0')).toBe('0.0.0');
+    expect(() => parseAppVersion('latest')).toThrow('expected a semantic version');
+  });
+
+  it.each([
+    ['1', 1],
+    ['65536', 65536],
+    ['64KiB', 65536],
+    ['64 kib', 65536],
+    ['1MiB', 1048576],
+  ])('parseByteSize(%p) → %p', (value, expected) => {
+    expect(parseByteSize(value)).toBe(expected);
+  });
+
+  it.each([['0'], ['-1'], ['1.5'], ['64KB'], ['64k'], ['lots'], [''], ['0KiB']])(
+    'parseByteSize rejects %p',
+    (value) => {
+      expect(() => parseByteSize(value)).toThrow('expected a number of bytes of at least 1');
+    },
+  );
 });

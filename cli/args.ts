@@ -150,3 +150,57 @@ export function parseAppRef(value: string): { id: string; version: string } {
   }
   return { id, version };
 }
+
+/** App names as the repository takes them (APPS.md): 1-64 chars of a-z 0-9 . _ -, starting a-z 0-9. */
+export const APP_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const APP_NAME_RULE = '1-64 chars of a-z 0-9 . _ -, starting with a letter or digit';
+
+/** Semantic versions without build metadata (APPS.md: x.y.z[-pre]), e.g. 1.2.0 or 2.0.0-rc.1. */
+export const APP_VERSION_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const APP_VERSION_RULE = 'a semantic version x.y.z or x.y.z-pre, e.g. 1.2.0 or 2.0.0-rc.1';
+
+export function parseAppName(value: string): string {
+  if (!APP_NAME_PATTERN.test(value)) throw new InvalidArgumentError(`expected ${APP_NAME_RULE}`);
+  return value;
+}
+
+export function parseAppVersion(value: string): string {
+  if (!APP_VERSION_PATTERN.test(value)) {
+    throw new InvalidArgumentError(`expected ${APP_VERSION_RULE}`);
+  }
+  return value;
+}
+
+/** One app of the repository: `<name>@<version>`. */
+export interface AppKey {
+  name: string;
+  version: string;
+}
+
+/** `blinky@1.2.0` → {name: 'blinky', version: '1.2.0'}; says which half is wrong when one is. */
+export function parseAppKey(value: string): AppKey {
+  const at = value.indexOf('@');
+  if (at < 0) throw new InvalidArgumentError('expected <name>@<version>, e.g. blinky@1.2.0');
+  const name = value.slice(0, at);
+  const version = value.slice(at + 1);
+  if (!APP_NAME_PATTERN.test(name)) {
+    throw new InvalidArgumentError(`the name before @ must be ${APP_NAME_RULE}`);
+  }
+  if (!APP_VERSION_PATTERN.test(version)) {
+    throw new InvalidArgumentError(`the version after @ must be ${APP_VERSION_RULE}`);
+  }
+  return { name, version };
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 * 1024 };
+
+/** `--ram` / `--flash`: bytes, optionally with a KiB or MiB suffix: 65536, 64KiB, 1MiB. */
+export function parseByteSize(value: string): number {
+  const match = /^(\d+)\s*(kib|mib)?$/i.exec(value);
+  const n = match ? Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()] : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('expected a number of bytes of at least 1, e.g. 65536 or 64KiB');
+  }
+  return n;
+}

@@ -1,4 +1,4 @@
-import { idFirstToCommandFirst } from './argv';
+import { idFirstToCommandFirst, joinOptionValue } from './argv';
 
 const GROUPS = { monitor: ['status', 'step', 'memory'], events: ['inject'] };
 
@@ -34,5 +34,29 @@ describe('idFirstToCommandFirst', () => {
     const args = ['monitor', 'lab-01', 'status'];
     idFirstToCommandFirst(args, GROUPS);
     expect(args).toEqual(['monitor', 'lab-01', 'status']);
+  });
+});
+
+describe('joinOptionValue', () => {
+  it.each([
+    ['apps push a.m1 --name x --version 1.2.0', 'apps push a.m1 --name x --version=1.2.0'],
+    ['apps push --version 1.2.0 a.m1 --json', 'apps push --version=1.2.0 a.m1 --json'],
+    [
+      '--url http://gw:3000 apps push a.m1 --version 2.0.0-rc.1',
+      '--url http://gw:3000 apps push a.m1 --version=2.0.0-rc.1',
+    ],
+    // No value: an empty one, which the option's parser rejects.
+    ['apps push a.m1 --version --name x', 'apps push a.m1 --version= --name x'],
+    ['apps push a.m1 --version', 'apps push a.m1 --version='],
+    // Already joined, after `--`, or not `apps push`: as they are.
+    ['apps push a.m1 --version=1.0.0', 'apps push a.m1 --version=1.0.0'],
+    ['apps push -- --version 1.0.0', 'apps push -- --version 1.0.0'],
+    ['apps list --version', 'apps list --version'],
+    ['--version', '--version'],
+    ['devices push --version 1', 'devices push --version 1'],
+    ['', ''],
+  ])('%p → %p', (line, expected) => {
+    const args = line ? line.split(' ') : [];
+    expect(joinOptionValue(args, ['apps', 'push'], '--version').join(' ')).toBe(expected);
   });
 });

@@ -39,3 +39,37 @@ export function idFirstToCommandFirst(
   result[at + 2] = id;
   return result;
 }
+
+/**
+ * `vmfleet apps push … --version 1.2.0`: the root command owns `--version` (print the CLI's
+ * version) and commander lets root options appear anywhere, so it would print that and stop.
+ * The root leaves `--version=1.2.0` alone (its --version takes no value), so after the
+ * command `path` each `--version <value>` is joined into that form for the subcommand to
+ * parse. A missing value becomes `--version=`, which the subcommand then rejects.
+ */
+export function joinOptionValue(
+  args: readonly string[],
+  path: readonly string[],
+  flag: string,
+): string[] {
+  const at = commandIndex(args);
+  const matches = at >= 0 && path.every((word, i) => args[at + i] === word);
+  if (!matches) return [...args];
+  const result = args.slice(0, at + path.length);
+  for (let i = at + path.length; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      result.push(...args.slice(i));
+      break;
+    }
+    if (arg !== flag) {
+      result.push(arg);
+      continue;
+    }
+    const value = args[i + 1];
+    const hasValue = value !== undefined && !value.startsWith('-');
+    result.push(`${flag}=${hasValue ? value : ''}`);
+    if (hasValue) i++;
+  }
+  return result;
+}

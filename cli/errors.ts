@@ -18,7 +18,8 @@ function oneLine(text: string): string {
 
 function describeApiError(err: ApiError, connection: Connection): string {
   const where = err.status > 0 ? `${err.code}, HTTP ${err.status}` : err.code;
-  const base = `${oneLine(err.message)} (${where})`;
+  const text = oneLine(err.message);
+  const base = text ? `${text} (${where})` : `${err.code} (HTTP ${err.status})`;
   if (err.status !== 401) return base;
   if (connection.tokenSource === 'none') {
     return `${base}; no API token found: pass --token, set VMFLEET_API_TOKEN, or start the gateway once so it writes ${connection.tokenFile}`;
@@ -74,4 +75,25 @@ export function deviceFailure(
     return new CliError(`${err.code}: ${text}`);
   }
   return err;
+}
+
+/** What an app error means when the gateway sends its code without a message. */
+const APP_ERROR_TEXT: Record<string, (ref: string) => string> = {
+  image_rejected: () => 'the gateway did not accept the payload for this VM kind',
+  invalid_input: () => 'the gateway did not accept the upload',
+  app_exists: (ref) => `${ref} is already in the repository; push under a new version`,
+  app_not_found: (ref) => `no app ${ref} in the repository`,
+  app_in_use: (ref) => `${ref} is deployed to devices; remove those deployments first`,
+};
+
+/** The app repository's answers a user acts on (APPS.md, REST), as `code: message`. */
+export function appFailure(err: unknown, ref: string): unknown {
+  if (!(err instanceof ApiError)) return err;
+  if (err.status === 413) {
+    const code = err.code.startsWith('http_') ? 'payload_too_large' : err.code;
+    return new CliError(`${code}: the payload is larger than the gateway takes (1 MiB at most)`);
+  }
+  const fallback = APP_ERROR_TEXT[err.code];
+  if (!fallback) return err;
+  return new CliError(`${err.code}: ${oneLine(err.message) || fallback(ref)}`);
 }

@@ -3,8 +3,22 @@ import { extname } from 'node:path';
 import { vmKindSchema, type VmKind } from '../src/protocol';
 import { CliError } from './errors';
 
-/** Guest image files whose VM kind the extension tells. */
-const VM_BY_EXTENSION: Record<string, VmKind> = { '.m1': 'mips1' };
+/** Guest image files whose VM kind the extension tells (DESIGN.md, Guest apps: payload by VM kind). */
+const VM_BY_EXTENSION: Record<string, VmKind> = {
+  '.m1': 'mips1',
+  '.rbf': 'ebpf',
+  '.wasm': 'wasm',
+  '.lua': 'lua',
+  '.py': 'micropython',
+  '.js': 'js',
+};
+
+/** The extension a payload of this VM kind is saved with: the one `vmForImage` reads back. */
+export function extensionForVm(vm: string): string {
+  if (vm === 'wasm-fast') return '.wasm';
+  const found = Object.entries(VM_BY_EXTENSION).find(([, kind]) => kind === vm);
+  return found ? found[0] : '.bin';
+}
 
 /** `--vm` if given, else the kind the file extension implies. */
 export function vmForImage(file: string, vm: string | undefined): VmKind {

@@ -16,6 +16,11 @@ const MONITOR_PATHS = [
   ...[...MONITOR_OPS, 'registers', 'memory', 'inject'].map((op) => `monitor ${op}`),
 ];
 
+const APPS_PATHS = [
+  'apps',
+  ...['push', 'list', 'show', 'download', 'rm', 'key'].map((sub) => `apps ${sub}`),
+];
+
 /** `monitor step` and `events inject` are written with the device id before the op. */
 function usageOf(path: string[]): string {
   const idFirst =
@@ -41,6 +46,7 @@ describe('vmfleet command line', () => {
       'devices add',
       'devices rm',
       'devices tag',
+      ...APPS_PATHS,
       ...MONITOR_PATHS,
       'events',
       'events inject',
@@ -77,6 +83,7 @@ describe('vmfleet command line', () => {
       'devices add',
       'devices rm',
       'devices tag',
+      ...APPS_PATHS.slice(1),
       'telemetry',
       'fleet',
     ];
@@ -164,6 +171,47 @@ describe('vmfleet command line', () => {
       ['sim', '--mqtt-url', 'localhost:1883'],
       "option '--mqtt-url <url>' argument 'localhost:1883' is invalid",
     ],
+    [['apps', 'push'], "error: required option '--name <name>' not specified"],
+    [
+      ['apps', 'push', '--name', 'blinky', '--version', '1.0.0'],
+      "error: missing required argument 'file'",
+    ],
+    [['apps', 'push', 'a.m1', '--version', '1.0.0'], "required option '--name <name>' not"],
+    [['apps', 'push', 'a.m1', '--name', 'blinky'], "required option '--version <semver>' not"],
+    [
+      ['apps', 'push', 'a.m1', '--name', 'Blinky', '--version', '1.0.0'],
+      "option '--name <name>' argument 'Blinky' is invalid. expected 1-64 chars of a-z 0-9",
+    ],
+    [
+      ['apps', 'push', 'a.m1', '--name', 'blinky', '--version', '1.0'],
+      "option '--version <semver>' argument '1.0' is invalid. expected a semantic version",
+    ],
+    [
+      ['apps', 'push', 'a.m1', '--name', 'blinky', '--version'],
+      "option '--version <semver>' argument '' is invalid",
+    ],
+    [
+      ['apps', 'push', 'a.m1', '--name', 'b', '--version', '1.0.0', '--vm', 'java'],
+      "argument 'java' is invalid. Allowed choices are mips1, ebpf, wasm",
+    ],
+    [
+      ['apps', 'push', 'a.m1', '--name', 'b', '--version', '1.0.0', '--ram', '64KB'],
+      "option '--ram <bytes>' argument '64KB' is invalid. expected a number of bytes",
+    ],
+    [['apps', 'list', '--name', 'a/b'], "option '--name <name>' argument 'a/b' is invalid"],
+    [['apps', 'list', '--vm', 'java'], 'Allowed choices are mips1, ebpf, wasm'],
+    [['apps', 'show'], "error: missing required argument 'name@version'"],
+    [
+      ['apps', 'show', 'blinky'],
+      "value 'blinky' is invalid for argument 'name@version'. expected <name>@<version>, e.g. blinky@1.2.0",
+    ],
+    [['apps', 'rm', 'blinky@1'], "value 'blinky@1' is invalid for argument 'name@version'"],
+    [['apps', 'download', 'Blinky@1.0.0'], 'the name before @ must be 1-64 chars'],
+    [['apps', 'download', 'b@1.0.0', '--out'], "option '--out <file>' argument missing"],
+    [
+      ['apps', 'download', 'b@1.0.0', '--out', '-', '--json'],
+      'error: --json needs --out <file>: with --out - stdout carries the bytes',
+    ],
     [
       ['--url', 'localhost:3000', 'fleet'],
       "option '--url <url>' argument 'localhost:3000' is invalid",
@@ -186,7 +234,16 @@ describe('vmfleet command line', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  it('still prints its own version for --version outside `apps push`', async () => {
+    for (const args of [['--version'], ['apps', 'list', '--version']]) {
+      const { io, stdout } = captureIo();
+      await expect(runCli(args, { io, fetch: noNetwork() })).resolves.toBe(0);
+      expect(stdout()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    }
+  });
+
   it.each([
+    ['apps', 'Usage: vmfleet apps [options] [command]'],
     ['devices', 'Usage: vmfleet devices [options] [command]'],
     ['monitor', 'Usage: vmfleet monitor <id> <op> [args...] [options]'],
   ])('shows the help on stderr with exit code 1 for a bare `%s`', async (group, usage) => {

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parseHttpUrl } from './args';
-import { idFirstToCommandFirst } from './argv';
+import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from './api-types';
+import { registerAppsCommand } from './commands/apps';
 import { registerDevicesCommand } from './commands/devices';
 import { registerEventsCommand } from './commands/events';
 import { registerFleetCommand } from './commands/fleet';
@@ -67,6 +68,7 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
       examples(
         'vmfleet sim --count 20 --vm wasm --board nrf52840 --duration 60',
         'vmfleet devices list --online',
+        'vmfleet apps push firmware/build/mips1/blinky.m1 --name blinky --version 1.2.0',
         'vmfleet monitor lab-01 status',
         'vmfleet events lab-01 --follow',
         'vmfleet --url http://gateway:3000 fleet --json',
@@ -75,6 +77,7 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
   registerSimCommand(program, deps);
   registerRunCommand(program, deps);
   registerDevicesCommand(program, deps);
+  registerAppsCommand(program, deps);
   registerMonitorCommand(program, deps);
   registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);
@@ -85,12 +88,18 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
 /** Subcommands that come after the device id on the command line (see argv.ts). */
 const ID_FIRST_SUBCOMMANDS = { monitor: MONITOR_OPS, events: ['inject'] };
 
+/** The command line commander parses: id-first ops reordered, `apps push --version` kept (argv.ts). */
+function normalizeArgs(args: string[]): string[] {
+  const reordered = idFirstToCommandFirst(args, ID_FIRST_SUBCOMMANDS);
+  return joinOptionValue(reordered, ['apps', 'push'], '--version');
+}
+
 /** Runs one command line (without `node vmfleet`) and returns the exit code. */
 export async function runCli(args: string[], partialDeps: Partial<CliDeps> = {}): Promise<number> {
   const deps = withDefaults(partialDeps);
   const program = buildProgram(deps);
   try {
-    await program.parseAsync(idFirstToCommandFirst(args, ID_FIRST_SUBCOMMANDS), { from: 'user' });
+    await program.parseAsync(normalizeArgs(args), { from: 'user' });
     return 0;
   } catch (err) {
     // Commander has already printed its own message (or the help / version) by now.

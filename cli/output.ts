@@ -4,6 +4,8 @@ import Table from 'cli-table3';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Raw bytes to stdout, e.g. `apps download --out -`; absent where stdout takes only text. */
+  stdoutBytes?(bytes: Uint8Array): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Tables get colour and `sim` a progress bar only on a terminal. */
@@ -16,6 +18,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutBytes: (bytes) => process.stdout.write(bytes),
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: Boolean(process.stdout.isTTY),

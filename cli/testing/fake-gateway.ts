@@ -1,4 +1,5 @@
 import type { Device, DeviceEvent, FleetSummary, TelemetrySeries } from '../api-types';
+import { FakeAppRepository } from './fake-app-repository';
 import {
   startStubServer,
   type StubRequest,
@@ -9,7 +10,7 @@ import {
 
 /**
  * Test helper: an in-memory gateway speaking the REST contract for devices (enough for the
- * CLI's commands and `sim` provisioning), on a real HTTP server.
+ * CLI's commands and `sim` provisioning) and the app repository, on a real HTTP server.
  */
 
 export const TEST_TOKEN = 'test-api-token';
@@ -72,6 +73,8 @@ export class FakeGateway {
   streams: StubStream[] = [];
   /** Answers `POST …/events` (an injection). */
   inject: (body: unknown) => StubResponse = () => ({ status: 202, body: { queued: true } });
+  /** `/api/apps…` and `/api/signing-key`. */
+  readonly apps = new FakeAppRepository();
   private tokenCounter = 0;
 
   private constructor(private readonly server: StubServer) {}
@@ -107,6 +110,7 @@ export class FakeGateway {
     if (req.headers.authorization !== `Bearer ${TEST_TOKEN}`) {
       return fail(401, 'unauthorized', 'missing or invalid API token');
     }
+    if (this.apps.handles(req.path)) return this.apps.handle(req);
     if (req.path === '/api/devices') return this.devicesRoot(req);
     if (req.path === '/api/fleet/summary' && this.summary)
       return { status: 200, body: this.summary };

@@ -13,7 +13,10 @@ export interface StubRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The body parsed as JSON; undefined when it is empty or not JSON (e.g. multipart). */
   body: unknown;
+  /** The body's bytes as they arrived. */
+  rawBody: Buffer;
 }
 
 export interface StubResponse {
@@ -21,6 +24,9 @@ export interface StubResponse {
   body?: unknown;
   /** Sent as is instead of JSON, e.g. an HTML error page from a proxy. */
   raw?: string;
+  /** Sent as is with `contentType` (default application/octet-stream), e.g. an app payload. */
+  bytes?: Uint8Array;
+  contentType?: string;
   /** A streamed body (text/event-stream unless told otherwise), written chunk by chunk. */
   stream?: StubStream;
 }
@@ -42,16 +48,19 @@ export interface StubServer {
   close(): Promise<void>;
 }
 
-function readBody(req: NodeJS.ReadableStream): Promise<unknown> {
+function readBody(req: NodeJS.ReadableStream): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', reject);
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      resolve(text ? (JSON.parse(text) as unknown) : undefined);
-    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
   });
+}
+
+/** JSON bodies as values; other types (multipart uploads) only as rawBody. */
+function parseJsonBody(raw: Buffer, contentType: string | undefined): unknown {
+  const isJson = contentType === undefined || contentType.includes('json');
+  return isJson && raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as unknown) : undefined;
 }
 
 async function writeStream(res: ServerResponse, status: number, stream: StubStream): Promise<void> {
@@ -78,18 +87,22 @@ export async function startStubServer(handler: StubHandler): Promise<StubServer>
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://stub');
-      const body = await readBody(req);
+      const rawBody = await readBody(req);
       const request = {
         method: req.method ?? 'GET',
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
-        body,
+        body: parseJsonBody(rawBody, req.headers['content-type']),
+        rawBody,
       };
       requests.push(request);
       const reply = await handler(request);
       if (reply.stream) {
         await writeStream(res, reply.status, reply.stream);
+      } else if (reply.bytes !== undefined) {
+        const type = reply.contentType ?? 'application/octet-stream';
+        res.writeHead(reply.status, { 'content-type': type }).end(reply.bytes);
       } else if (reply.raw !== undefined) {
         res.writeHead(reply.status, { 'content-type': 'text/html' }).end(reply.raw);
       } else if (reply.body === undefined) {
