@@ -19,6 +19,13 @@ describe('device registry over REST (e2e)', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const key = await gw.api('GET', '/api/signing-key');
+    expect(created.body.signingKey).toEqual(key.body);
+    expect(key.body).toMatchObject({
+      alg: 'EdDSA',
+      crv: 'Ed25519',
+      kid: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(created.body.device).toMatchObject({
       id: 'dev-1',
       board: 'nrf52840',
@@ -111,5 +118,6 @@ describe('device registry over REST (e2e)', () => {
     });
     expect(ok.status).toBe(201);
     expect(ok.body.device.id).toBe('self-1');
+    expect(ok.body.signingKey.kid).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -11,6 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SigningKeyService } from '../apps/signing-key.service';
 import { Public } from '../common/auth.guard';
 import { openApiSchema, ZodPipe } from '../common/zod';
 import { deviceIdSchema } from '../protocol';
@@ -29,14 +30,18 @@ const idPipe = new ZodPipe(deviceIdSchema, 'device id');
 @ApiBearerAuth()
 @Controller('api')
 export class DevicesController {
-  constructor(private readonly devices: DevicesService) {}
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly signingKey: SigningKeyService,
+  ) {}
 
   @Post('devices')
   @ApiOperation({ summary: 'Provision a device; the token in the answer is shown only once' })
   @ApiBody({ schema: openApiSchema(provisionDeviceSchema) })
   async provision(@Body(new ZodPipe(provisionDeviceSchema, 'device')) body: ProvisionDeviceInput) {
     const { device, token } = await this.devices.provision(body);
-    return { device: deviceView(device), token };
+    // The device keeps the gateway's public key: it refuses app manifests not signed by it.
+    return { device: deviceView(device), token, signingKey: this.signingKey.describe() };
   }
 
   @Public()
@@ -49,7 +54,8 @@ export class DevicesController {
     @Body(new ZodPipe(provisionDeviceSchema, 'device')) body: ProvisionDeviceInput,
   ) {
     const { device, token } = await this.devices.enroll(key, body);
-    return { device: deviceView(device), token };
+    // The device keeps the gateway's public key: it refuses app manifests not signed by it.
+    return { device: deviceView(device), token, signingKey: this.signingKey.describe() };
   }
 
   @Get('devices')
