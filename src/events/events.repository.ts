@@ -30,10 +30,6 @@ export class EventsRepository {
     });
     return rows.reverse().map(toEvent);
   }
-
-  async deleteOlderThan(ts: number): Promise<void> {
-    await this.events.createQueryBuilder().delete().where('ts < :ts', { ts }).execute();
-  }
 }
 
 function toEvent(row: DeviceEventEntity): DeviceEvent {
