@@ -102,7 +102,15 @@ describe('VirtualDevice over MQTT (aedes on 127.0.0.1)', () => {
       board: 'nrf52840',
       vm: { kind: 'wasm', version: 'vmfleet-sim/0.1' },
       firmware: 'riot-2025.10-sim',
-      limits: { ramBytes: 262_144, flashBytes: 1_048_576, clockHz: 64e6, maxChunkBytes: 1024 },
+      limits: {
+        ramBytes: 262_144,
+        flashBytes: 1_048_576,
+        clockHz: 64e6,
+        maxChunkBytes: 1024,
+        // What RIOT leaves a guest (256 KiB - 28 KiB) and half the flash after the OS.
+        appRamBytes: 233_472,
+        appFlashBytes: (1_048_576 - 112 * 1024) / 2,
+      },
     });
     expect(telemetry.qos).toBe(0);
     const sample = telemetrySchema.parse(body(telemetry));

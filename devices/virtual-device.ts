@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   Command,
@@ -6,6 +7,7 @@ import {
   ErrorMessage,
   HelloMessage,
   helloSchema,
+  OtaUp,
   VmKind,
 } from '../src/protocol';
 import { BoardProfile, getBoard } from './boards';
@@ -13,6 +15,9 @@ import type { BackoffPolicy } from './link/backoff';
 import { MqttLink, ReconnectPlan } from './link/mqtt-link';
 import { deriveSeed, mulberry32, Random } from './prng';
 import { MonotonicClock, monotonicNow, sampleTelemetry } from './resources';
+import { AppSlots } from './runtime/app-slots';
+import { guestMemoryBytes } from './runtime/local-run';
+import { OtaAgent } from './runtime/ota-agent';
 import { ThingMonitor } from './runtime/thing-monitor';
 
 /** What the gateway issued for one device (POST /api/devices or /api/enroll). */
@@ -21,6 +26,8 @@ export interface DeviceCredentials {
   token: string;
   board: string;
   vm: VmKind;
+  /** Base64 of the gateway's raw Ed25519 public key: OTA offers must be signed with it. */
+  signingKey?: string;
 }
 
 export interface VirtualDeviceOptions {
@@ -37,6 +44,10 @@ export interface VirtualDeviceOptions {
   clock?: MonotonicClock;
   /** Instruction budgets of the guest's main and of each event handler (ThingMonitor defaults otherwise). */
   vmBudgets?: { main?: number; handler?: number };
+  /** How long an OTA fetch waits for its chunk before asking again; default 5 s. */
+  otaFetchRetryMs?: number;
+  /** Pause between OTA chunks (a device throttling its update); default 0. */
+  otaPaceMs?: number;
 }
 
 export interface VirtualDeviceStats {
@@ -70,6 +81,9 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
   readonly board: BoardProfile;
   private readonly link: MqttLink;
   private readonly monitor: ThingMonitor;
+  private readonly ota: OtaAgent;
+  /** The two app slots in flash (null without a gateway key: updates are refused). */
+  readonly slots: AppSlots | null;
   /** Guest output not yet logged: the log gets whole lines. */
   private guestLine = '';
   private readonly telemetryRandom: Random;
@@ -101,6 +115,18 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
       mainBudget: options.vmBudgets?.main,
       handlerBudget: options.vmBudgets?.handler,
     });
+    this.slots = credentials.signingKey
+      ? new AppSlots(gatewayKey(credentials.signingKey), credentials.vm, appSlotBytes(this.board))
+      : null;
+    this.ota = new OtaAgent({
+      slots: this.slots,
+      monitor: this.monitor,
+      maxChunkBytes: this.board.maxChunkBytes,
+      send: (message) => this.publishOta(message),
+      fetchRetryMs: options.otaFetchRetryMs,
+      paceMs: options.otaPaceMs,
+      log: options.log ? (line) => options.log?.(`[${this.id}] ${line}`) : undefined,
+    });
     this.link = new MqttLink({
       deviceId: this.id,
       token: credentials.token,
@@ -122,8 +148,24 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
   /** Stops the guest and telemetry, and leaves with a retained offline status. */
   async stop(): Promise<void> {
     this.monitor.shutdown();
+    this.ota.stop();
     this.stopTelemetry();
     await this.link.stop();
+  }
+
+  /** Simulates a network loss: the device reconnects by itself. */
+  dropConnection(): void {
+    this.link.dropConnection();
+  }
+
+  /** Bytes on the device's sockets so far (MQTT framing included), both ways. */
+  wireBytes(): { read: number; written: number } {
+    return this.link.wireBytes();
+  }
+
+  /** What the Thing Monitor reports: state, app, console… */
+  vmStatus() {
+    return this.monitor.status();
   }
 
   stats(): VirtualDeviceStats {
@@ -146,6 +188,8 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
         flashBytes: board.flashBytes,
         clockHz: board.clockHz,
         maxChunkBytes: board.maxChunkBytes,
+        appRamBytes: guestMemoryBytes(board),
+        appFlashBytes: appSlotBytes(board),
       },
     };
   }
@@ -172,6 +216,9 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
           break;
         case 'cmd':
           void this.answer(message.body);
+          break;
+        case 'update':
+          this.ota.handle(message.body);
           break;
       }
     });
@@ -225,6 +272,18 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     }
   }
 
+  /**
+   * A fetch goes at QoS 0: the agent asks again when its chunk does not come, so a
+   * retransmission would only duplicate it. Reports are state changes: QoS 1.
+   */
+  private async publishOta(message: OtaUp): Promise<void> {
+    try {
+      await this.link.publish('ota', message, message.kind === 'fetch' ? 0 : 1);
+    } catch (error) {
+      this.options.log?.(`[${this.id}] ota ${message.kind} not sent: ${(error as Error).message}`);
+    }
+  }
+
   private logGuestOutput(text: string): void {
     const lines = (this.guestLine + text).split('\n');
     // A guest that never prints a newline is still logged, a console line at a time.
@@ -237,6 +296,17 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
   private uptimeMs(): number {
     return Math.floor(this.clock() - this.bootedAt);
   }
+}
+
+/** The gateway's Ed25519 public key from its raw 32 bytes (base64), as provisioning hands it out. */
+function gatewayKey(rawBase64: string): KeyObject {
+  const x = Buffer.from(rawBase64, 'base64').toString('base64url');
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+}
+
+/** Flash left for apps after the OS, halved: an update goes into the slot that is not running. */
+function appSlotBytes(board: BoardProfile): number {
+  return Math.floor((board.flashBytes - board.osFlashBytes) / 2);
 }
 
 function assertValidHello(id: string, hello: HelloMessage): void {

@@ -6,6 +6,7 @@ import { API_TOKEN, BearerAuthGuard } from './common/auth.guard';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { CONFIG, Config } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
+import { DeploymentsModule } from './deployments/deployments.module';
 import { DevicesModule } from './devices/devices.module';
 import { EventsModule } from './events/events.module';
 import { MonitorModule } from './monitor/monitor.module';
@@ -45,6 +46,7 @@ export class AppModule {
         MonitorModule,
         EventsModule,
         AppsModule,
+        DeploymentsModule,
         MqttModule,
       ],
       controllers: [HealthController],

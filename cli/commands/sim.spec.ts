@@ -110,6 +110,8 @@ describe('vmfleet sim', () => {
       token: 'token-1',
       board: 'esp32',
       vm: 'lua',
+      // The gateway's manifest key, so the devices can verify OTA updates.
+      signingKey: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
     });
     // Under --json the status lines go to stderr, so stdout is one JSON document.
     expect(stderr()).toMatch(

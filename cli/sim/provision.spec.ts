@@ -65,6 +65,9 @@ describe('provisionDevices', () => {
       'sim-esp32-lua-003',
     ]);
     expect(new Set(result.devices.map((d) => d.token)).size).toBe(3);
+    // Every device gets the key it verifies OTA manifests with.
+    const key = (await client.signingKey()).publicKey;
+    expect(result.devices.map((d) => d.signingKey)).toEqual([key, key, key]);
     expect(progress[0]).toEqual([0, 3]);
     expect(progress[progress.length - 1]).toEqual([3, 3]);
     expect(gateway.devices.get('sim-esp32-lua-002')?.tags).toEqual(['demo']);
@@ -85,6 +88,7 @@ describe('provisionDevices', () => {
     expect(requestLog()).toEqual([
       'GET /api/devices/sim-esp32-lua-001',
       'GET /api/devices/sim-esp32-lua-002',
+      'GET /api/signing-key',
       'POST /api/devices',
       'POST /api/devices',
     ]);

@@ -69,7 +69,13 @@ export async function provisionDevices(
   } finally {
     await store.save();
   }
-  const devices = ids.map((id) => store.get(id)).filter((d) => d !== undefined);
+  // Devices verify signed app manifests with the gateway's key: every start hands out the
+  // current one, so a gateway whose key changed does not leave the simulation refusing updates.
+  const { publicKey } = await client.signingKey();
+  const devices = ids
+    .map((id) => store.get(id))
+    .filter((d) => d !== undefined)
+    .map((d) => ({ ...d, signingKey: publicKey }));
   return { devices, ...counts };
 }
 

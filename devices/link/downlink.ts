@@ -5,14 +5,16 @@ import {
   decodePayload,
   DownChannel,
   errorSchema,
+  otaDownSchema,
 } from '../../src/protocol';
 
-// `satisfies` makes tsc fail here when src/protocol adds a downlink channel (cmd, ota/data)
+// `satisfies` makes tsc fail here when src/protocol adds a downlink channel (cmd, update)
 // that the device does not decode yet.
-const downSchemas = { error: errorSchema, cmd: commandSchema } satisfies Record<
-  DownChannel,
-  z.ZodType
->;
+const downSchemas = {
+  error: errorSchema,
+  cmd: commandSchema,
+  update: otaDownSchema,
+} satisfies Record<DownChannel, z.ZodType>;
 
 /** A decoded downlink message, discriminated by channel. */
 export type DownlinkMessage = {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import { connect, IClientOptions, MqttClient } from 'mqtt';
 import {
   DOWN_CHANNELS,
@@ -81,6 +82,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   private settleStart: ((error?: Error) => void) | null = null;
   private readonly encoding: Encoding;
   private readonly random: Random;
+  private readonly closedBytes = { read: 0, written: 0 };
 
   constructor(private readonly options: MqttLinkOptions) {
     super();
@@ -91,6 +93,23 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
 
   get connected(): boolean {
     return this.ready;
+  }
+
+  /** Bytes this link read and wrote on its sockets, over every connection so far. */
+  wireBytes(): { read: number; written: number } {
+    const now = socketBytes(this.client);
+    return {
+      read: this.closedBytes.read + now.read,
+      written: this.closedBytes.written + now.written,
+    };
+  }
+
+  /**
+   * Drops the connection as a network loss would: the socket goes without a DISCONNECT,
+   * so the broker publishes the will, and the link reconnects with its backoff.
+   */
+  dropConnection(): void {
+    this.client?.stream.destroy();
   }
 
   /** Resolves on the first successful connect; rejects on an auth refusal before it. */
@@ -217,6 +236,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   private handleClose(client: MqttClient, error: Error | null): void {
     if (client !== this.client) return;
     this.client = null;
+    const last = socketBytes(client);
+    this.closedBytes.read += last.read;
+    this.closedBytes.written += last.written;
     // Forced end releases mqtt.js' timers and fails any publish still awaiting its ack.
     client.end(true);
     const wasReady = this.ready;
@@ -281,4 +303,10 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   private log(message: string): void {
     this.options.log?.(`[${this.options.deviceId}] ${message}`);
   }
+}
+
+/** A TCP socket counts its bytes; a WebSocket stream does not, and counts as 0. */
+function socketBytes(client: MqttClient | null): { read: number; written: number } {
+  const stream = client?.stream as Partial<Pick<Socket, 'bytesRead' | 'bytesWritten'>> | undefined;
+  return { read: stream?.bytesRead ?? 0, written: stream?.bytesWritten ?? 0 };
 }

@@ -65,6 +65,21 @@ export class AppSlots {
     return this.staging?.contiguous ?? 0;
   }
 
+  /** Verifies an offered manifest's signature and decodes it, accepting nothing yet. */
+  check(cose: Uint8Array): Manifest {
+    return this.verify(cose);
+  }
+
+  /** True when `manifest` describes exactly the app that runs now. */
+  isCurrent(manifest: Manifest): boolean {
+    const current = this.current?.manifest;
+    return (
+      current !== undefined &&
+      current.sequence === manifest.sequence &&
+      Buffer.from(current.sha256).equals(Buffer.from(manifest.sha256))
+    );
+  }
+
   /** Accepts an offer: the signed manifest must verify and be newer than what runs. */
   begin(cose: Uint8Array): Manifest {
     const manifest = this.verify(cose);

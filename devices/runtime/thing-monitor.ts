@@ -23,6 +23,8 @@ import { ProgramControl } from './program-control';
 
 export * from './monitor-types';
 
+export type VmLifecycleEvent = Extract<EventMessage, { kind: 'vm' }>;
+
 /** Raw event id of a button press (guest ABI). */
 export const RAW_EVENT_BUTTON = 1;
 
@@ -40,6 +42,7 @@ export class ThingMonitor {
   private readonly output = new GuestConsole();
   private engine: Engine | null = null;
   private app: AppRef | null = null;
+  private readonly lifecycle = new Set<(event: VmLifecycleEvent) => void>();
   /** Device time the program was loaded or reset at: vm_time_ms counts from here. */
   private epoch = 0;
 
@@ -128,8 +131,31 @@ export class ThingMonitor {
     }
   }
 
-  private load({ vm, image, app }: CommandArgs<'load'>): LoadResult {
-    if (this.control.active) throw badState('load', this.control.state);
+  /**
+   * Installs an app at runtime (an OTA swap): the new image is loaded first, so a
+   * rejected one leaves the running program untouched; then the old run is stopped and
+   * the new program is attached, loaded but not started.
+   */
+  installApp(image: Uint8Array, app: AppRef): LoadResult {
+    return this.load({ vm: this.options.vm, image, app }, { replaceRunning: true });
+  }
+
+  /** Starts the loaded program (after installApp). */
+  startApp(): StateResult {
+    return this.control.start();
+  }
+
+  /** Calls `listener` with every VM lifecycle event (running, stopped, faulted…). */
+  onLifecycle(listener: (event: VmLifecycleEvent) => void): () => void {
+    this.lifecycle.add(listener);
+    return () => this.lifecycle.delete(listener);
+  }
+
+  private load(
+    { vm, image, app }: { vm: VmKind; image: Uint8Array; app?: AppRef },
+    { replaceRunning = false } = {},
+  ): LoadResult {
+    if (this.control.active && !replaceRunning) throw badState('load', this.control.state);
     if (vm !== this.options.vm) {
       throw new MonitorError('vm_mismatch', `this device runs ${this.options.vm} apps, not ${vm}`);
     }
@@ -141,6 +167,7 @@ export class ThingMonitor {
       throw new MonitorError('image_rejected', errorMessage(error));
     }
     // Only a good image replaces the app: a rejected one leaves the device as it was.
+    if (this.control.active) this.control.stop();
     this.events.clear();
     this.control.attach(engine);
     this.engine = engine;
@@ -228,6 +255,8 @@ export class ThingMonitor {
 
   private emitEvent(event: EventMessage): void {
     callSafely(() => this.options.onEvent?.(event));
+    if (event.kind !== 'vm') return;
+    for (const listener of [...this.lifecycle]) callSafely(() => listener(event));
   }
 }
 

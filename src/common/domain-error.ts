@@ -116,3 +116,16 @@ export class AppInUseError extends ConflictError {
     );
   }
 }
+
+export class DeploymentNotFoundError extends NotFoundError {
+  constructor(id: number) {
+    super('deployment_not_found', `no deployment ${id}; list them with GET /api/deployments`);
+  }
+}
+
+/** The deployment is not in a status that allows what was asked (pause a completed one…). */
+export class DeploymentStateError extends ConflictError {
+  constructor(id: number, status: string, action: string) {
+    super('bad_deployment_state', `deployment ${id} is ${status}: cannot ${action} it`);
+  }
+}

@@ -4,6 +4,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { AppSequenceEntity } from '../apps/app-sequence.entity';
 import { AppEntity } from '../apps/app.entity';
 import type { Config } from '../config/config';
+import { DeploymentDeviceEntity } from '../deployments/deployment-device.entity';
+import { DeploymentEntity } from '../deployments/deployment.entity';
 import { DeviceTagEntity } from '../devices/device-tag.entity';
 import { DeviceEntity } from '../devices/device.entity';
 import { DeviceEventEntity } from '../events/device-event.entity';
@@ -17,6 +19,8 @@ export const entities = [
   DeviceEventEntity,
   AppEntity,
   AppSequenceEntity,
+  DeploymentEntity,
+  DeploymentDeviceEntity,
 ];
 
 /** The schema always comes from migrations, never from `synchronize`. */

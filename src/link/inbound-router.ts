@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RolloutRunner } from '../deployments/rollout-runner';
 import { DevicesService } from '../devices/devices.service';
 import { EventsService } from '../events/events.service';
 import { MonitorService } from '../monitor/monitor.service';
@@ -18,6 +19,7 @@ export class InboundRouter {
     private readonly telemetry: TelemetryService,
     private readonly monitor: MonitorService,
     private readonly events: EventsService,
+    private readonly rollouts: RolloutRunner,
   ) {}
 
   async route(deviceId: string, message: UplinkMessage, receivedAt: number): Promise<void> {
@@ -26,7 +28,12 @@ export class InboundRouter {
         this.logger.log(
           `${deviceId} online: ${message.body.board}, ${message.body.vm.kind} ${message.body.vm.version}`,
         );
-        return this.devices.onHello(deviceId, message.body, receivedAt);
+        await this.devices.onHello(deviceId, message.body, receivedAt);
+        // Not awaited: offers must not hold up the device's next messages (its answers to them).
+        void this.rollouts
+          .onDeviceOnline(deviceId)
+          .catch((err: Error) => this.logger.error(`${deviceId}: deployments: ${err.message}`));
+        return;
       case 'telemetry':
         return this.telemetry.ingest(deviceId, message.body, receivedAt);
       case 'status':
@@ -42,6 +49,8 @@ export class InboundRouter {
           );
         }
         return;
+      case 'ota':
+        return this.rollouts.onOta(deviceId, message.body);
     }
   }
 

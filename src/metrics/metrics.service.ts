@@ -41,6 +41,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly otaBytesSent = new Counter({
+    name: 'vmfleet_ota_bytes_sent_total',
+    help: 'App payload bytes sent to devices in OTA chunks',
+    registers: [this.registry],
+  });
+
+  readonly otaResults = new Counter({
+    name: 'vmfleet_ota_device_results_total',
+    help: 'Devices that finished a deployment, by final state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

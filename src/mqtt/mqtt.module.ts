@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeploymentsModule } from '../deployments/deployments.module';
 import { DevicesModule } from '../devices/devices.module';
 import { EventsModule } from '../events/events.module';
 import { MonitorModule } from '../monitor/monitor.module';
@@ -9,7 +10,7 @@ import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
 
 @Module({
-  imports: [DevicesModule, TelemetryModule, MonitorModule, EventsModule],
+  imports: [DevicesModule, TelemetryModule, MonitorModule, EventsModule, DeploymentsModule],
   providers: [MqttBroker, MqttDeviceLink, MqttUplink, InboundRouter],
   exports: [MqttBroker],
 })

@@ -24,7 +24,8 @@ const telemetry = () => ({
 const status = () => ({ state: 'online' });
 const event = () => ({ kind: 'publish', name: 'temp', value: 21500 });
 const reply = () => ({ id: 'c-1', ok: true, result: { pc: 4096 } });
-const valid = { hello, telemetry, status, event, reply } as const;
+const ota = () => ({ kind: 'report', deployment: 3, state: 'transferring', offset: 1024 });
+const valid = { hello, telemetry, status, event, reply, ota } as const;
 
 type Rejected = Extract<DecodeResult, { ok: false }>;
 function rejected(result: DecodeResult): Rejected {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { appRefSchema } from './app-ref';
 import { eventSchema, EventMessage, replySchema, ReplyMessage } from './monitor';
+import { otaUpSchema, OtaUp } from './ota';
 import { boardSchema, vmKindSchema, vmStateSchema } from './vm';
 
 const count = z.number().int().nonnegative();
@@ -16,14 +18,13 @@ export const helloSchema = z.object({
     clockHz: count.min(1),
     /** Largest chunk the device can buffer for downlink transfers. */
     maxChunkBytes: count.min(16).max(65536).optional(),
+    /** Guest memory the VM grants an app: what an app's RAM needs are checked against. */
+    appRamBytes: bytes.optional(),
+    /** Flash of one app slot: an app's payload must fit it. */
+    appFlashBytes: bytes.optional(),
   }),
 });
 export type HelloMessage = z.infer<typeof helloSchema>;
-
-export const appRefSchema = z.object({
-  id: z.string().min(1).max(128),
-  version: z.string().min(1).max(64),
-});
 
 /** Uplink `telemetry`: one resource sample. `ts` is the device clock in Unix ms, if it has one. */
 export const telemetrySchema = z
@@ -68,6 +69,7 @@ export const upSchemas = {
   status: statusSchema,
   event: eventSchema,
   reply: replySchema,
+  ota: otaUpSchema,
 } as const;
 
 /** A decoded uplink message, discriminated by channel. */
@@ -76,4 +78,5 @@ export type UplinkMessage =
   | { channel: 'telemetry'; body: TelemetryMessage }
   | { channel: 'status'; body: StatusMessage }
   | { channel: 'event'; body: EventMessage }
-  | { channel: 'reply'; body: ReplyMessage };
+  | { channel: 'reply'; body: ReplyMessage }
+  | { channel: 'ota'; body: OtaUp };

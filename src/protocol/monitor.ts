@@ -7,12 +7,12 @@ import { vmKindSchema, vmStateSchema } from './vm';
  */
 export const correlationIdSchema = z.string().min(1).max(64);
 
-/** Image bytes: a CBOR byte string, or base64 text from a JSON-speaking peer. */
-const imageBytes = z.union([
+/** Binary data: a CBOR byte string, or base64 text from a JSON-speaking peer. */
+export const bytesSchema = z.union([
   z.instanceof(Uint8Array),
   z
     .string()
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'image must be bytes or base64')
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be bytes or base64')
     .transform((b64) => new Uint8Array(Buffer.from(b64, 'base64'))),
 ]);
 
@@ -29,7 +29,7 @@ export const commandSchema = z.discriminatedUnion('op', [
     op: z.literal('load'),
     args: z.object({
       vm: vmKindSchema,
-      image: imageBytes,
+      image: bytesSchema,
       app: z
         .object({ id: z.string().min(1).max(128), version: z.string().min(1).max(64) })
         .optional(),

@@ -4,9 +4,9 @@ export const PROTOCOL_VERSION = 1;
 export const TOPIC_ROOT = `vmfleet/v${PROTOCOL_VERSION}`;
 
 /** Channels a device publishes on (uplink). */
-export const UP_CHANNELS = ['hello', 'telemetry', 'status', 'event', 'reply'] as const;
+export const UP_CHANNELS = ['hello', 'telemetry', 'status', 'event', 'reply', 'ota'] as const;
 /** Channels the gateway publishes on (downlink); a device subscribes to these only. */
-export const DOWN_CHANNELS = ['error', 'cmd'] as const;
+export const DOWN_CHANNELS = ['error', 'cmd', 'update'] as const;
 
 export type UpChannel = (typeof UP_CHANNELS)[number];
 export type DownChannel = (typeof DOWN_CHANNELS)[number];

@@ -1,10 +1,12 @@
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { DeviceEvents1763800000000 } from './1763800000000-device-events';
 import { Apps1763900000000 } from './1763900000000-apps';
+import { Deployments1764000000000 } from './1764000000000-deployments';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
   InitialSchema1763700000000,
   DeviceEvents1763800000000,
   Apps1763900000000,
+  Deployments1764000000000,
 ];

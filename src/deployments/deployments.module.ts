@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppsModule } from '../apps/apps.module';
+import { DevicesModule } from '../devices/devices.module';
+import { DeploymentDeviceEntity } from './deployment-device.entity';
+import { DeploymentEntity } from './deployment.entity';
+import { DeploymentsController } from './deployments.controller';
+import { DeploymentsRepository } from './deployments.repository';
+import { DeploymentsService } from './deployments.service';
+import { OtaTransfers } from './ota-transfers';
+import { RolloutRunner } from './rollout-runner';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([DeploymentEntity, DeploymentDeviceEntity]),
+    AppsModule,
+    DevicesModule,
+  ],
+  controllers: [DeploymentsController],
+  providers: [DeploymentsRepository, DeploymentsService, OtaTransfers, RolloutRunner],
+  exports: [RolloutRunner],
+})
+export class DeploymentsModule {}

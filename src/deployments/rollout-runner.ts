@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppsService } from '../apps/apps.service';
+import { DeviceNotFoundError } from '../common/domain-error';
+import { DevicesService } from '../devices/devices.service';
+import type { Device } from '../devices/domain/device';
+import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
+import { KeyedQueue } from '../link/keyed-queue';
+import { MetricsService } from '../metrics/metrics.service';
+import type { OtaReport, OtaUp } from '../protocol';
+import { DeploymentsRepository } from './deployments.repository';
+import {
+  type Deployment,
+  type DeploymentApp,
+  type DeviceRollout,
+  isTerminal,
+} from './domain/deployment';
+import { incompatibility, type PlanDevice } from './domain/rollout-plan';
+import { applyReport, nextStep, withState } from './domain/rollout-progress';
+import { OtaTransfers } from './ota-transfers';
+
+/**
+ * Drives deployments: offers the update wave by wave to the devices that are online,
+ * applies what devices report, halts at the failure threshold, and picks everything up
+ * again after a restart (devices re-announce themselves and are offered the same update,
+ * which they answer with where they are). One deployment's steps run one at a time.
+ */
+@Injectable()
+export class RolloutRunner implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Deployments');
+  private readonly queue = new KeyedQueue();
+  /** Transfers a device may fetch chunks for, by `deployment/device`: spares the database a lookup per chunk. */
+  private readonly inFlight = new Map<string, DeploymentApp>();
+
+  constructor(
+    private readonly repo: DeploymentsRepository,
+    private readonly transfers: OtaTransfers,
+    private readonly devices: DevicesService,
+    private readonly apps: AppsService,
+    @Inject(DEVICE_LINK) private readonly link: DeviceLink,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Resumes every running deployment; devices that connect later are offered on hello. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const d of await this.repo.active()) void this.advance(d.id);
+  }
+
+  /** Runs `task` in the deployment's queue, after every step already queued for it. */
+  exclusive(deploymentId: number, task: () => Promise<void>): Promise<void> {
+    return this.queue.run(String(deploymentId), task);
+  }
+
+  advance(deploymentId: number): Promise<void> {
+    return this.exclusive(deploymentId, () => this.step(deploymentId)).catch((err: Error) =>
+      this.logger.error(`deployment ${deploymentId}: ${err.message}`),
+    );
+  }
+
+  /** A device said hello: it gets what its active deployments want it to have. */
+  async onDeviceOnline(deviceId: string): Promise<void> {
+    for (const entry of await this.repo.activeEntriesOf(deviceId)) {
+      if (isTerminal(entry.state)) continue;
+      await this.exclusive(entry.deploymentId, () => this.reoffer(entry.deploymentId, deviceId));
+      void this.advance(entry.deploymentId);
+    }
+  }
+
+  async onOta(deviceId: string, message: OtaUp): Promise<void> {
+    const id = message.deployment;
+    if (message.kind === 'fetch') {
+      const app = await this.transferApp(id, deviceId);
+      if (app) return this.transfers.serve(id, app, deviceId, message);
+      this.logger.warn(`${deviceId}: fetch for deployment ${id}, which is not sending it anything`);
+      return;
+    }
+    await this.exclusive(id, () => this.record(id, deviceId, message));
+    await this.advance(id);
+  }
+
+  /** The app a device may fetch for a deployment: only while its update is under way. */
+  private async transferApp(id: number, deviceId: string): Promise<DeploymentApp | null> {
+    const key = `${id}/${deviceId}`;
+    const known = this.inFlight.get(key);
+    if (known) return known;
+    const entry = await this.repo.entry(id, deviceId);
+    const deployment = entry && !isTerminal(entry.state) ? await this.repo.find(id) : null;
+    if (!deployment) return null;
+    this.inFlight.set(key, deployment.app);
+    return deployment.app;
+  }
+
+  /** Tells devices in the middle of a transfer to drop it. */
+  async cancelTransfer(entry: DeviceRollout): Promise<void> {
+    if (entry.state === 'offered' || entry.state === 'transferring') {
+      const cancel = { op: 'cancel', deployment: entry.deploymentId };
+      await this.link.send(entry.deviceId, 'update', cancel);
+    }
+  }
+
+  private async step(id: number): Promise<void> {
+    const deployment = await this.repo.find(id);
+    if (deployment?.status !== 'running') return;
+    const entries = await this.repo.entries(id);
+    const next = nextStep(deployment, entries, (deviceId) => this.link.isConnected(deviceId));
+    const now = Date.now();
+    if (next.halt) {
+      this.logger.warn(`deployment ${id} halted: ${next.halt}`);
+      return this.repo.update(id, { status: 'halted', reason: next.halt, updatedAt: now });
+    }
+    if (next.wave !== deployment.currentWave) {
+      this.logger.log(`deployment ${id}: wave ${next.wave + 1} of ${deployment.waveCount}`);
+      await this.repo.update(id, { currentWave: next.wave, updatedAt: now });
+    }
+    if (next.complete) {
+      this.logger.log(`deployment ${id} completed: ${next.complete}`);
+      const done = { status: 'completed', reason: next.complete, finishedAt: now } as const;
+      return this.repo.update(id, { ...done, updatedAt: now });
+    }
+    const byId = new Map(entries.map((e) => [e.deviceId, e]));
+    for (const deviceId of next.offer) await this.offer(deployment, byId.get(deviceId)!);
+    // Offers a device skipped at once may finish a wave: look again.
+    if (next.offer.length > 0) void this.advance(id);
+  }
+
+  /** Offers the update to a pending device, unless it turned out not to fit. */
+  private async offer(deployment: Deployment, entry: DeviceRollout): Promise<void> {
+    const device = await this.findDevice(entry.deviceId);
+    const app = await this.apps.get(deployment.app.name, deployment.app.version);
+    const unfit = device ? incompatibility(app, planDeviceOf(device)) : 'device was deleted';
+    if (unfit) {
+      return this.save(entry, withState(entry, 'skipped', Date.now(), 'incompatible', unfit));
+    }
+    if (await this.sendOffer(deployment, entry.deviceId)) {
+      await this.save(entry, withState(entry, 'offered', Date.now()));
+    }
+  }
+
+  /** Offers again to a device that is back: pending ones if their wave is due, others always. */
+  private async reoffer(deploymentId: number, deviceId: string): Promise<void> {
+    const deployment = await this.repo.find(deploymentId);
+    const entry = await this.repo.entry(deploymentId, deviceId);
+    if (!deployment || !entry || isTerminal(entry.state)) return;
+    // A pending device waits for its wave; one that was offered before hears it again.
+    if (entry.state === 'pending') return;
+    await this.sendOffer(deployment, deviceId);
+  }
+
+  private async sendOffer(deployment: Deployment, deviceId: string): Promise<boolean> {
+    const manifest = await this.apps.manifest(deployment.app.name, deployment.app.version);
+    const offer = {
+      op: 'offer',
+      deployment: deployment.id,
+      manifest,
+      healthWindowMs: deployment.healthWindowMs,
+    };
+    return this.link.send(deviceId, 'update', offer);
+  }
+
+  private async record(deploymentId: number, deviceId: string, report: OtaReport): Promise<void> {
+    const entry = await this.repo.entry(deploymentId, deviceId);
+    if (!entry) {
+      this.logger.warn(
+        `${deviceId}: report for deployment ${deploymentId}, which does not target it`,
+      );
+      return;
+    }
+    const updated = applyReport(entry, report, Date.now());
+    if (updated) await this.save(entry, updated);
+  }
+
+  private async save(before: DeviceRollout, after: DeviceRollout): Promise<void> {
+    await this.repo.saveEntry(after);
+    if (isTerminal(after.state)) this.inFlight.delete(`${after.deploymentId}/${after.deviceId}`);
+    if (isTerminal(after.state) && !isTerminal(before.state)) {
+      this.metrics.otaResults.inc({ state: after.state });
+      const why = after.reason ? `: ${after.code ?? ''} ${after.reason}` : '';
+      this.logger.log(`deployment ${after.deploymentId}: ${after.deviceId} ${after.state}${why}`);
+    }
+  }
+
+  private async findDevice(id: string): Promise<Device | null> {
+    try {
+      return await this.devices.get(id);
+    } catch (err) {
+      if (err instanceof DeviceNotFoundError) return null;
+      throw err;
+    }
+  }
+}
+
+/** What planning needs of a device: its VM kind and what it said it can give an app. */
+export function planDeviceOf(device: Device): PlanDevice {
+  return { id: device.id, vm: device.vm.kind, limits: device.limits };
+}

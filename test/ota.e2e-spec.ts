@@ -1,0 +1,86 @@
+import type { VirtualDevice } from '../devices';
+import { startTestGateway, TestGateway, waitFor } from './support/gateway';
+import { deploy, firmwareImage, publishApp, startDevices, waitForDeployment } from './support/ota';
+
+const HEALTH_MS = 300;
+
+describe('OTA deployments with 20 virtual devices (e2e)', () => {
+  let gw: TestGateway;
+  let devices: VirtualDevice[] = [];
+
+  beforeEach(async () => {
+    gw = await startTestGateway();
+  });
+  afterEach(async () => {
+    await Promise.all(devices.map((d) => d.stop()));
+    devices = [];
+    await gw.stop();
+  });
+
+  const byTag = (tag: string, extra: Record<string, unknown> = {}) => ({
+    target: { tag },
+    healthWindowMs: HEALTH_MS,
+    ...extra,
+  });
+
+  it('rolls out to healthy, swaps a second version in at runtime, rolls a faulty one back and halts', async () => {
+    devices = await startDevices(gw, { prefix: 'ota', count: 20, tags: ['field'] });
+    await publishApp(gw, 'demo', '1.0.0', firmwareImage('blink'));
+    await publishApp(gw, 'demo', '2.0.0', firmwareImage('thermostat'));
+    await publishApp(gw, 'demo', '3.0.0', firmwareImage('wild-store'));
+
+    const first = await deploy(gw, byTag('field', { app: { name: 'demo', version: '1.0.0' } }));
+    const v1 = await waitForDeployment(gw, first, 'v1 completed', (d) => d.status === 'completed');
+    expect(v1.counts.healthy).toBe(20);
+    expect(
+      v1.targets.every(
+        (t) =>
+          t.history.map((h) => h.state).join() ===
+          'pending,offered,transferring,verifying,installed,running,healthy',
+      ),
+    ).toBe(true);
+    expect(devices.every((d) => d.vmStatus().app?.version === '1.0.0')).toBe(true);
+
+    const uptimeBefore = devices.map((d) => d.stats().uptimeMs);
+    const second = await deploy(
+      gw,
+      byTag('field', {
+        app: { name: 'demo', version: '2.0.0' },
+        strategy: { kind: 'waves', percents: [25, 100] },
+      }),
+    );
+    const v2 = await waitForDeployment(gw, second, 'v2 completed', (d) => d.status === 'completed');
+    expect(v2.counts.healthy).toBe(20);
+    expect(new Set(v2.targets.map((t) => t.wave))).toEqual(new Set([0, 1]));
+    for (const [i, d] of devices.entries()) {
+      expect(d.vmStatus()).toMatchObject({
+        app: { id: 'demo', version: '2.0.0' },
+        state: 'running',
+      });
+      // Swapped at runtime: the device never restarted or reconnected.
+      expect(d.stats()).toMatchObject({ reconnects: 0, connected: true });
+      expect(d.stats().uptimeMs).toBeGreaterThan(uptimeBefore[i]);
+    }
+
+    const third = await deploy(
+      gw,
+      byTag('field', { app: { name: 'demo', version: '3.0.0' }, failureThreshold: 10 }),
+    );
+    const v3 = await waitForDeployment(
+      gw,
+      third,
+      'v3 halted with every device rolled back',
+      (d) => d.status === 'halted' && d.counts['rolled-back'] === 20,
+    );
+    expect(v3.reason).toMatch(/devices failed, above the 10% threshold/);
+    for (const t of v3.targets) {
+      expect(t).toMatchObject({ state: 'rolled-back', code: 'app_fault' });
+      expect(t.reason).toMatch(/bad_address/);
+    }
+    await waitFor('every device back on 2.0.0 and running', () =>
+      devices.every(
+        (d) => d.vmStatus().app?.version === '2.0.0' && d.vmStatus().state === 'running',
+      ),
+    );
+  }, 60_000);
+});
