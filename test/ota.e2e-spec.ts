@@ -83,4 +83,30 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
       ),
     );
   }, 60_000);
+
+  it.each([['ebpf', 'rbf']] as const)(
+    'updates and rolls back %s devices the same way',
+    async (vm, ext) => {
+      devices = await startDevices(gw, { prefix: vm, vm, count: 4, tags: [vm] });
+      await publishApp(gw, `demo-${vm}`, '1.0.0', firmwareImage('blink', vm, ext), vm);
+      await publishApp(gw, `demo-${vm}`, '2.0.0', firmwareImage('wild-store', vm, ext), vm);
+      const good = await deploy(gw, byTag(vm, { app: { name: `demo-${vm}`, version: '1.0.0' } }));
+      const v1 = await waitForDeployment(gw, good, 'healthy', (d) => d.status === 'completed');
+      expect(v1.counts.healthy).toBe(4);
+      const bad = await deploy(gw, byTag(vm, { app: { name: `demo-${vm}`, version: '2.0.0' } }));
+      const v2 = await waitForDeployment(
+        gw,
+        bad,
+        'rolled back',
+        (d) => d.counts['rolled-back'] === 4,
+      );
+      expect(v2.targets.every((t) => t.code === 'app_fault')).toBe(true);
+      await waitFor('back on 1.0.0', () =>
+        devices.every(
+          (d) => d.vmStatus().app?.version === '1.0.0' && d.vmStatus().state === 'running',
+        ),
+      );
+    },
+    30_000,
+  );
 });

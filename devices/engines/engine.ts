@@ -8,7 +8,16 @@ export type FaultCode =
   | 'overflow' // add/addi/sub signed overflow trap
   | 'break' // a `break` instruction
   | 'bad_syscall' // unknown syscall number or bad arguments
-  | 'budget_exhausted'; // the run's instruction or time budget ran out and the caller asked to stop
+  | 'budget_exhausted' // the run's instruction or time budget ran out and the caller asked to stop
+  | 'out_of_memory' // lua/micropython/js: the script's heap would outgrow the board's guest memory
+  | 'guest_error' // lua/micropython/js: an error or exception the script did not catch
+  | 'unreachable' // wasm: an `unreachable` instruction ran
+  | 'stack_exhausted' // wasm: call depth or value stack over the engine's limit
+  | 'divide_by_zero' // wasm: integer division or remainder by zero
+  | 'integer_overflow' // wasm: INT_MIN / -1, or a float-to-int conversion out of range
+  | 'invalid_conversion' // wasm: a float-to-int conversion of NaN
+  | 'undefined_element' // wasm: call_indirect to a table index out of range or uninitialised
+  | 'indirect_call_mismatch'; // wasm: call_indirect to a function of another type
 
 export interface Fault {
   code: FaultCode;
@@ -52,6 +61,18 @@ export interface Inspection {
   /** Named registers: MIPS r0..r31 as zero, at, v0…, plus hi, lo. */
   registers: Record<string, number>;
   instructions: number;
+  /** lua/micropython/js: the script's current line (also in pc), when the engine knows it. */
+  line?: number;
+  /** lua: the current function's locals, rendered as Lua's tostring() does. */
+  variables?: Record<string, string>;
+  /** wasm: index of the function the pc is in (imports first, as in the module). */
+  functionIndex?: number;
+  /** wasm: the current frame's locals (parameters first), by their declared types. */
+  locals?: number[];
+  /** wasm: the current frame's operand stack, bottom first (low 32 bits of each slot). */
+  valueStack?: number[];
+  /** wasm: active calls, outermost first, as function indices. */
+  callStack?: number[];
 }
 
 /**
@@ -90,6 +111,12 @@ export interface EngineLimits {
 /** Every VM engine implements this; the Thing Monitor and Event Handler drive it. */
 export interface Engine {
   readonly kind: VmKind;
+  /**
+   * false: run() cannot pause a program in the middle and continue it later (QuickJS,
+   * MicroPython), so running out of `budget` ends the program with budget_exhausted instead
+   * of returning `budget`; give it the whole budget in one call. Absent means true.
+   */
+  readonly preemptible?: boolean;
   readonly state: EngineState;
   /** Parses, validates and pre-decodes; throws an Error with a clear reason on a bad image. */
   load(image: Uint8Array): LoadReport;

@@ -1,11 +1,12 @@
 import type { VmKind } from '../../src/protocol';
 import type { Engine, EngineLimits, GuestHost } from './engine';
+import { EbpfEngine } from './ebpf';
 import { Mips1Engine } from './mips1';
 
 export * from './engine';
 
 /** The VM kinds this device runtime can run so far; the others arrive with their engines. */
-export const AVAILABLE_ENGINES: readonly VmKind[] = ['mips1'];
+export const AVAILABLE_ENGINES: readonly VmKind[] = ['mips1', 'ebpf'];
 
 export class EngineUnavailableError extends Error {
   constructor(kind: string) {
@@ -18,6 +19,7 @@ export function createEngine(kind: VmKind, limits: EngineLimits, host: GuestHost
     case 'mips1':
       return new Mips1Engine(limits, host);
     case 'ebpf':
+      return new EbpfEngine(limits, host);
     case 'wasm':
     case 'wasm-fast':
     case 'lua':

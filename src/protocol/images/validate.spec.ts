@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validatePayload } from './validate';
 
-const image = (name: string) =>
+const image = (name: string, vm = 'mips1', ext = 'm1') =>
   fs.readFileSync(
-    path.join(__dirname, '..', '..', '..', 'firmware', 'build', 'mips1', `${name}.m1`),
+    path.join(__dirname, '..', '..', '..', 'firmware', 'build', vm, `${name}.${ext}`),
   );
 
 describe('validatePayload', () => {
@@ -31,7 +31,17 @@ describe('validatePayload', () => {
     });
   });
 
-  it.each(['wasm', 'ebpf', 'lua'] as const)('says clearly that %s has no validator yet', (vm) => {
+  it('accepts a real ebpf image and refuses a mips1 one as ebpf, with the verifier reason', () => {
+    const check = validatePayload('ebpf', image('fibonacci', 'ebpf', 'rbf'));
+    expect(check).toMatchObject({ ok: true, needs: { stackBytes: expect.any(Number) } });
+    expect(validatePayload('ebpf', image('fibonacci'))).toMatchObject({
+      ok: false,
+      code: 'image_rejected',
+      reason: expect.stringMatching(/^bad_magic/),
+    });
+  });
+
+  it.each(['wasm', 'lua'] as const)('says clearly that %s has no validator yet', (vm) => {
     expect(validatePayload(vm, Buffer.alloc(8))).toMatchObject({
       ok: false,
       code: 'unsupported_vm',

@@ -1,5 +1,6 @@
 import type { VmKind } from '../vm';
 import { ImageError, mips1StaticEnd, parseMips1Image } from './mips1-image';
+import { validateRbfPayload } from './rbf';
 
 export interface PayloadNeeds {
   ramBytes: number;
@@ -25,6 +26,7 @@ export function validatePayload(vm: VmKind, payload: Uint8Array): PayloadCheck {
     case 'mips1':
       return validateMips1(payload);
     case 'ebpf':
+      return validateRbfPayload(payload);
     case 'wasm':
     case 'wasm-fast':
     case 'lua':

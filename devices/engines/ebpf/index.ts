@@ -1,0 +1,1 @@
+export { EbpfEngine, MAX_READ_BYTES, type EbpfEngineOptions } from './engine';
