@@ -195,7 +195,9 @@ describe('app repository over REST (e2e)', () => {
     const wasm = await upload({ name: 'adder', version: '1.0.0', vm: 'wasm' }, fibonacci);
     expect(wasm.status).toBe(400);
     expect(wasm.body.code).toBe('image_rejected');
-    expect(wasm.body.message).toMatch(/cannot accept wasm apps yet: no wasm validator yet/);
+    expect(wasm.body.message).toMatch(/not a valid wasm payload: bad_magic/);
+    const python = await upload({ name: 'adder', version: '1.0.0', vm: 'micropython' }, fibonacci);
+    expect(python.body.message).toMatch(/cannot accept micropython apps yet/);
 
     const unknownVm = await upload({ name: 'z', version: '1.0.0', vm: 'z80' }, fibonacci);
     expect(unknownVm).toMatchObject({ status: 400, body: { code: 'invalid_input' } });

@@ -84,12 +84,16 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
     );
   }, 60_000);
 
-  it.each([['ebpf', 'rbf']] as const)(
+  it.each([
+    ['ebpf', 'ebpf', 'rbf'],
+    ['wasm', 'wasm', 'wasm'],
+    ['wasm-fast', 'wasm', 'wasm'],
+  ] as const)(
     'updates and rolls back %s devices the same way',
-    async (vm, ext) => {
+    async (vm, dir, ext) => {
       devices = await startDevices(gw, { prefix: vm, vm, count: 4, tags: [vm] });
-      await publishApp(gw, `demo-${vm}`, '1.0.0', firmwareImage('blink', vm, ext), vm);
-      await publishApp(gw, `demo-${vm}`, '2.0.0', firmwareImage('wild-store', vm, ext), vm);
+      await publishApp(gw, `demo-${vm}`, '1.0.0', firmwareImage('blink', dir, ext), vm);
+      await publishApp(gw, `demo-${vm}`, '2.0.0', firmwareImage('wild-store', dir, ext), vm);
       const good = await deploy(gw, byTag(vm, { app: { name: `demo-${vm}`, version: '1.0.0' } }));
       const v1 = await waitForDeployment(gw, good, 'healthy', (d) => d.status === 'completed');
       expect(v1.counts.healthy).toBe(4);

@@ -234,10 +234,10 @@ describe('ThingMonitor: refusals', () => {
     expect((await mips.fail('load', { vm: 'mips1', image: corrupt })).code).toBe('image_rejected');
     expect(await mips.ok('status')).toMatchObject({ state: 'loaded', app: { id: 'spin' } });
 
-    const wasm = setup({ vm: 'wasm' });
-    const unsupported = await wasm.fail('load', { vm: 'wasm', image: spin });
+    const python = setup({ vm: 'micropython' });
+    const unsupported = await python.fail('load', { vm: 'micropython', image: spin });
     expect(unsupported.code).toBe('unsupported');
-    expect(unsupported.message).toMatch(/no wasm engine/);
+    expect(unsupported.message).toMatch(/no micropython engine/);
 
     const tiny = setup({ board: BOARDS.atmega328 });
     expect((await tiny.fail('load', { vm: 'mips1', image: spin })).code).toBe('unsupported');

@@ -41,7 +41,15 @@ describe('validatePayload', () => {
     });
   });
 
-  it.each(['wasm', 'lua'] as const)('says clearly that %s has no validator yet', (vm) => {
+  it.each(['wasm', 'wasm-fast'] as const)('accepts a real %s image and refuses garbage', (vm) => {
+    expect(validatePayload(vm, image('fibonacci', 'wasm', 'wasm'))).toMatchObject({ ok: true });
+    expect(validatePayload(vm, image('fibonacci'))).toMatchObject({
+      ok: false,
+      code: 'image_rejected',
+    });
+  });
+
+  it.each(['lua'] as const)('says clearly that %s has no validator yet', (vm) => {
     expect(validatePayload(vm, Buffer.alloc(8))).toMatchObject({
       ok: false,
       code: 'unsupported_vm',

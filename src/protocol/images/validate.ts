@@ -1,6 +1,7 @@
 import type { VmKind } from '../vm';
 import { ImageError, mips1StaticEnd, parseMips1Image } from './mips1-image';
 import { validateRbfPayload } from './rbf';
+import { validateWasmPayload } from './wasm';
 
 export interface PayloadNeeds {
   ramBytes: number;
@@ -29,6 +30,7 @@ export function validatePayload(vm: VmKind, payload: Uint8Array): PayloadCheck {
       return validateRbfPayload(payload);
     case 'wasm':
     case 'wasm-fast':
+      return validateWasmPayload(payload);
     case 'lua':
     case 'micropython':
     case 'js':
