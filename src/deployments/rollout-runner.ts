@@ -6,7 +6,7 @@ import type { Device } from '../devices/domain/device';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
 import { KeyedQueue } from '../link/keyed-queue';
 import { MetricsService } from '../metrics/metrics.service';
-import type { OtaReport, OtaUp } from '../protocol';
+import type { OtaFetch, OtaReport, OtaUp } from '../protocol';
 import { DeploymentsRepository } from './deployments.repository';
 import {
   type Deployment,
@@ -69,12 +69,31 @@ export class RolloutRunner implements OnApplicationBootstrap {
     const id = message.deployment;
     if (message.kind === 'fetch') {
       const app = await this.transferApp(id, deviceId);
-      if (app) return this.transfers.serve(id, app, deviceId, message);
+      if (app) return this.serve(id, app, deviceId, message);
       this.logger.warn(`${deviceId}: fetch for deployment ${id}, which is not sending it anything`);
       return;
     }
     await this.exclusive(id, () => this.record(id, deviceId, message));
     await this.advance(id);
+  }
+
+  /** A payload the gateway cannot read back intact fails the device's update, not the gateway. */
+  private async serve(id: number, app: DeploymentApp, deviceId: string, fetch: OtaFetch) {
+    try {
+      await this.transfers.serve(id, app, deviceId, fetch);
+    } catch (err) {
+      const reason = `the gateway cannot send ${app.name}@${app.version}: ${(err as Error).message}`;
+      await this.exclusive(id, async () => {
+        const entry = await this.repo.entry(id, deviceId);
+        if (!entry || isTerminal(entry.state)) return;
+        await this.cancelTransfer(entry);
+        await this.save(
+          entry,
+          withState(entry, 'failed', Date.now(), 'payload_unavailable', reason),
+        );
+      });
+      await this.advance(id);
+    }
   }
 
   /** The app a device may fetch for a deployment: only while its update is under way. */

@@ -4,6 +4,9 @@ import { VirtualDevice, type VirtualDeviceOptions } from '../../devices';
 import type { VmKind } from '../../src/protocol';
 import { type TestGateway, waitFor } from './gateway';
 
+/** What the helpers use of a gateway: the in-process one or a GatewayProcess. */
+export type GatewayHandle = Pick<TestGateway, 'api' | 'httpUrl' | 'apiToken' | 'mqttUrl'>;
+
 export const FAST_BACKOFF = { initialMs: 50, maxMs: 400, jitter: 0.5 };
 
 export function firmwareImage(name: string, vm = 'mips1', ext = 'm1'): Uint8Array {
@@ -13,7 +16,7 @@ export function firmwareImage(name: string, vm = 'mips1', ext = 'm1'): Uint8Arra
 
 /** Publishes an app through the REST multipart upload; fails the test unless it is accepted. */
 export async function publishApp(
-  gw: TestGateway,
+  gw: GatewayHandle,
   name: string,
   version: string,
   payload: Uint8Array,
@@ -46,7 +49,7 @@ export interface DeviceSpec {
 }
 
 /** Provisions devices on the gateway and starts them as virtual devices with the gateway key. */
-export async function startDevices(gw: TestGateway, spec: DeviceSpec): Promise<VirtualDevice[]> {
+export async function startDevices(gw: GatewayHandle, spec: DeviceSpec): Promise<VirtualDevice[]> {
   const board = spec.board ?? 'nrf52840';
   const vm = spec.vm ?? 'mips1';
   const devices: VirtualDevice[] = [];
@@ -87,13 +90,13 @@ export interface DeploymentView {
   }[];
 }
 
-export async function deploy(gw: TestGateway, body: Record<string, unknown>): Promise<number> {
+export async function deploy(gw: GatewayHandle, body: Record<string, unknown>): Promise<number> {
   const res = await gw.api('POST', '/api/deployments', body);
   if (res.status !== 201) throw new Error(`deploying: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }
 
-export async function deployment(gw: TestGateway, id: number): Promise<DeploymentView> {
+export async function deployment(gw: GatewayHandle, id: number): Promise<DeploymentView> {
   const res = await gw.api<DeploymentView>('GET', `/api/deployments/${id}`);
   if (res.status !== 200) throw new Error(`deployment ${id}: ${res.status}`);
   return res.body;
@@ -101,7 +104,7 @@ export async function deployment(gw: TestGateway, id: number): Promise<Deploymen
 
 /** Waits until `done` holds for the deployment; the failure message shows where it stood. */
 export async function waitForDeployment(
-  gw: TestGateway,
+  gw: GatewayHandle,
   id: number,
   what: string,
   done: (d: DeploymentView) => boolean,
