@@ -12,6 +12,12 @@ import {
   injectResultSchema,
   monitorReplySchema,
   signingKeySchema,
+  deploymentSchema,
+  deploymentDetailSchema,
+  deploymentListSchema,
+  type CreateDeployment,
+  type Deployment,
+  type DeploymentDetail,
   telemetrySeriesSchema,
   type App,
   type AppFilter,
@@ -192,6 +198,39 @@ export class ApiClient {
   downloadAppManifest(name: string, version: string): Promise<Uint8Array> {
     const path = `${appPath(name, version)}/manifest`;
     return this.http.requestBytes({ method: 'GET', path }, 'application/cose');
+  }
+
+  createDeployment(body: CreateDeployment): Promise<Deployment> {
+    return this.http.request({
+      method: 'POST',
+      path: '/api/deployments',
+      body,
+      schema: deploymentSchema,
+    });
+  }
+
+  listDeployments(status?: string): Promise<Deployment[]> {
+    const query = status ? `?status=${encodeURIComponent(status)}` : '';
+    return this.http
+      .request({ method: 'GET', path: `/api/deployments${query}`, schema: deploymentListSchema })
+      .then((list) => list.items);
+  }
+
+  getDeployment(id: number): Promise<DeploymentDetail> {
+    return this.http.request({
+      method: 'GET',
+      path: `/api/deployments/${id}`,
+      schema: deploymentDetailSchema,
+    });
+  }
+
+  /** pause, resume or cancel. */
+  deploymentAction(id: number, action: 'pause' | 'resume' | 'cancel'): Promise<Deployment> {
+    return this.http.request({
+      method: 'POST',
+      path: `/api/deployments/${id}/${action}`,
+      schema: deploymentSchema,
+    });
   }
 
   /** The gateway's public key that app manifests are signed with. */

@@ -314,3 +314,51 @@ export interface NewApp {
   ramBytes?: number;
   flashBytes?: number;
 }
+
+const rolloutCountsSchema = z.record(z.string(), z.number());
+
+export const deploymentSchema = z.looseObject({
+  id: z.number(),
+  app: z.looseObject({ name: z.string(), version: z.string(), vm: z.string() }),
+  strategy: z.looseObject({ kind: z.string() }),
+  failureThreshold: z.number(),
+  healthWindowMs: z.number(),
+  status: z.string(),
+  currentWave: z.number(),
+  waveCount: z.number(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  devices: z.number(),
+  counts: rolloutCountsSchema,
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+
+export const deploymentTargetSchema = z.looseObject({
+  deviceId: z.string(),
+  wave: z.number(),
+  state: z.string(),
+  code: z.string().nullable(),
+  reason: z.string().nullable(),
+  updatedAt: z.string(),
+  bytesSent: z.number(),
+});
+
+export const deploymentDetailSchema = deploymentSchema.extend({
+  targets: z.array(deploymentTargetSchema),
+});
+export type DeploymentDetail = z.infer<typeof deploymentDetailSchema>;
+
+export const deploymentListSchema = z.looseObject({ items: z.array(deploymentSchema) });
+
+export interface CreateDeployment {
+  app: { name: string; version: string };
+  target: { devices: string[] } | { tag: string };
+  strategy?:
+    | { kind: 'all-at-once' }
+    | { kind: 'canary'; count: number }
+    | { kind: 'waves'; percents: number[] };
+  failureThreshold?: number;
+  healthWindowMs?: number;
+}

@@ -5,6 +5,8 @@ import { parseHttpUrl } from './args';
 import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from './api-types';
 import { registerAppsCommand } from './commands/apps';
+import { registerDeployCommand } from './commands/deploy';
+import { registerDeploymentsCommand } from './commands/deployments';
 import { registerDevicesCommand } from './commands/devices';
 import { registerEventsCommand } from './commands/events';
 import { registerFleetCommand } from './commands/fleet';
@@ -78,6 +80,8 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
   registerRunCommand(program, deps);
   registerDevicesCommand(program, deps);
   registerAppsCommand(program, deps);
+  registerDeployCommand(program, deps);
+  registerDeploymentsCommand(program, deps);
   registerMonitorCommand(program, deps);
   registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);
