@@ -4,6 +4,10 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+export function geomean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, x) => sum + Math.log(x), 0) / values.length);
+}
+
 /** Prints rows as an aligned plain-text table; the first row is the header. */
 export function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

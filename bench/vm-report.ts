@@ -1,161 +1,201 @@
-import { median, printTable } from './stats';
+import type { Cell, CellGrid } from './vm-cells';
+import { geomean, median, printTable } from './stats';
 
-/** The issue's target for the interpreter: median guest MIPS over the benchmark programs. */
+/** The MIPS-I issue's target for the interpreter: median guest MIPS over the programs. */
 export const AIM_GUEST_MIPS = 150;
 
-/** Per-round samples of one program on both sides (native ones empty if skipped). */
-export interface Samples {
-  name: string;
-  set: string;
-  imageBytes: number;
-  instructions: number;
-  peakGuestBytes: number;
-  loadMs: number[];
-  execMs: number[];
-  nativeMs: number[];
-  emptyMs: number[];
-}
+/** Engines whose instruction count is not one per guest instruction. */
+const INSTRUCTION_UNITS: Readonly<Record<string, string>> = {
+  'wasm-fast': 'counts its pre-decoded ops (several wasm instructions fused into one)',
+  lua: 'Lua VM instructions, counted in whole 1000-instruction hook intervals',
+  js: 'QuickJS interrupt-counter ticks (loop back-edges and calls), not bytecodes',
+};
 
-/** Process start as the empty program measures it, and how finely that lets us time. */
-export interface SpawnBaseline {
-  /** Median over every round of every program (for the summary line). */
-  emptyMs: number;
-  /**
-   * 3 × the median absolute deviation of the empty runs from their own program's median:
-   * the jitter left in a paired difference. An adjusted native time below it is noise.
-   */
-  resolutionMs: number;
-}
+/** Numbered footnotes, one per distinct text, printed after the tables. */
+export class Footnotes {
+  private readonly texts: string[] = [];
 
-export interface Row {
-  program: string;
-  set: string;
-  imageBytes: number;
-  loadMs: number;
-  instructions: number;
-  execMs: number;
-  guestMips: number;
-  nativeMs: number | null;
-  /** The empty program, spawned interleaved with this one in the same rounds. */
-  emptyMs: number | null;
-  nativeAdjustedMs: number | null;
-  /** The adjusted native time is under the spawn timing resolution: no slowdown given. */
-  nativeBelowResolution: boolean;
-  slowdown: number | null;
-  peakGuestBytes: number;
-}
-
-export function spawnBaseline(samples: readonly Samples[]): SpawnBaseline | null {
-  const empties = samples.flatMap((s) => s.emptyMs);
-  if (!empties.length) return null;
-  const jitter = samples.flatMap((s) => {
-    const own = median(s.emptyMs);
-    return s.emptyMs.map((x) => Math.abs(x - own));
-  });
-  return { emptyMs: median(empties), resolutionMs: 3 * median(jitter) };
-}
-
-/** Native time minus the empty program's, both medians of the same program's rounds. */
-export function toRow(s: Samples, base: SpawnBaseline | null): Row {
-  const execMs = median(s.execMs);
-  const nativeMs = base ? median(s.nativeMs) : null;
-  const emptyMs = base ? median(s.emptyMs) : null;
-  const nativeAdjustedMs = nativeMs !== null && emptyMs !== null ? nativeMs - emptyMs : null;
-  const below = base !== null && nativeAdjustedMs !== null && nativeAdjustedMs < base.resolutionMs;
-  return {
-    program: s.name,
-    set: s.set,
-    imageBytes: s.imageBytes,
-    loadMs: median(s.loadMs),
-    instructions: s.instructions,
-    execMs,
-    guestMips: median(s.execMs.map((ms) => s.instructions / ms / 1000)),
-    nativeMs,
-    emptyMs,
-    nativeAdjustedMs,
-    nativeBelowResolution: below,
-    slowdown: nativeAdjustedMs !== null && !below ? execMs / nativeAdjustedMs : null,
-    peakGuestBytes: s.peakGuestBytes,
-  };
-}
-
-const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
-const fixed = (x: number | null, digits: number) => (x === null ? '-' : x.toFixed(digits));
-
-const HEADER = [
-  'program',
-  'set',
-  'image B',
-  'load ms',
-  'instructions',
-  'exec ms',
-  'guest MIPS',
-  'native ms',
-  'empty ms',
-  'adj. ms',
-  'slowdown',
-  'peak RAM B',
-];
-
-function tableRow(r: Row): string[] {
-  return [
-    r.program,
-    r.set,
-    String(r.imageBytes),
-    r.loadMs.toFixed(3),
-    String(r.instructions),
-    r.execMs.toFixed(1),
-    r.guestMips.toFixed(1),
-    fixed(r.nativeMs, 2),
-    fixed(r.emptyMs, 2),
-    fixed(r.nativeAdjustedMs, 2),
-    r.nativeBelowResolution ? '(noise)' : fixed(r.slowdown, 1),
-    String(r.peakGuestBytes),
-  ];
-}
-
-function printNativeSummary(rows: readonly Row[], base: SpawnBaseline | null): void {
-  if (!base) return console.log('native side skipped: no slowdowns');
-  const slowdowns = rows.flatMap((r) => (r.slowdown === null ? [] : [r.slowdown]));
-  const noise = rows.filter((r) => r.nativeBelowResolution).map((r) => r.program);
-  console.log(
-    `empty C program spawn-to-exit: ${base.emptyMs.toFixed(2)} ms (median of all rounds); ` +
-      `timing resolution ~${base.resolutionMs.toFixed(2)} ms (3 x MAD of the empty runs)`,
-  );
-  console.log(
-    `geometric mean slowdown (mips1 exec / native adj.) over ${slowdowns.length} programs: ` +
-      (slowdowns.length ? `${geomean(slowdowns).toFixed(1)}x` : 'n/a'),
-  );
-  if (noise.length)
-    console.log(
-      `(noise): native computation below the resolution, left out of the mean: ${noise.join(', ')}`,
-    );
-}
-
-export function report(samples: readonly Samples[], rounds: number, json: boolean): void {
-  const base = spawnBaseline(samples);
-  const rows = samples.map((s) => toRow(s, base));
-  console.log('');
-  printTable([HEADER, ...rows.map(tableRow)]);
-  console.log(
-    'medians over rounds; native and empty ms = spawn to exit, fastest of the round; ' +
-      'adj. = native - empty; slowdown = exec / adj.',
-  );
-  console.log('');
-  const mips = median(rows.map((r) => r.guestMips));
-  console.log(
-    `median guest MIPS over ${rows.length} programs: ${mips.toFixed(1)} (aim >= ${AIM_GUEST_MIPS})`,
-  );
-  printNativeSummary(rows, base);
-  if (json) {
-    const slowdowns = rows.flatMap((r) => (r.slowdown === null ? [] : [r.slowdown]));
-    const summary = {
-      medianGuestMips: mips,
-      aimGuestMips: AIM_GUEST_MIPS,
-      emptySpawnMs: base?.emptyMs ?? null,
-      resolutionMs: base?.resolutionMs ?? null,
-      geomeanSlowdown: slowdowns.length ? geomean(slowdowns) : null,
-    };
-    console.log(JSON.stringify({ rounds, rows, summary }, null, 2));
+  mark(text: string): string {
+    let index = this.texts.indexOf(text);
+    if (index < 0) index = this.texts.push(text) - 1;
+    return `[${index + 1}]`;
   }
+
+  print(): void {
+    if (!this.texts.length) return;
+    console.log('\nnotes:');
+    this.texts.forEach((text, i) => console.log(`  [${i + 1}] ${text}`));
+  }
+
+  get all(): readonly string[] {
+    return this.texts;
+  }
+}
+
+/** A metric's text for a cell that ran; null when the column does not measure it. */
+type Metric = (cell: Cell) => string | null;
+
+interface Column {
+  header: string;
+  column: string;
+  value: Metric;
+}
+
+export function ms(x: number): string {
+  return x < 10 ? x.toFixed(2) : x.toFixed(1);
+}
+
+export function cellText(cell: Cell | undefined, value: Metric, notes: Footnotes): string {
+  if (!cell) return '';
+  if (cell.unavailable) return `—${notes.mark(`${cell.column}: ${cell.unavailable}`)}`;
+  if (cell.invalid)
+    return `invalid${notes.mark(`${cell.column} ${cell.program} INVALID, not quoted: ${cell.invalid}`)}`;
+  return value(cell) ?? '—';
+}
+
+export function printMetricTable(
+  title: string,
+  grid: CellGrid,
+  columns: readonly Column[],
+  notes: Footnotes,
+  extraRows: string[][] = [],
+): void {
+  if (!columns.length) return;
+  console.log(`\n${title}`);
+  const rows = grid.programs.map((program) => [
+    program,
+    ...columns.map((c) => cellText(grid.get(program, c.column), c.value, notes)),
+  ]);
+  printTable([['program', ...columns.map((c) => c.header)], ...rows, ...extraRows]);
+}
+
+/** Columns of `grid` for which some cell has the metric, showing it formatted. */
+function columnsWith(
+  grid: CellGrid,
+  pick: (c: Cell) => number | null,
+  format: (x: number) => string = String,
+): Column[] {
+  const value = (c: Cell) => {
+    const x = pick(c);
+    return x === null ? null : format(x);
+  };
+  return grid.columns
+    .filter((column) => grid.cells.some((c) => c.column === column && pick(c) !== null))
+    .map((column) => ({ header: column, column, value }));
+}
+
+function printExecTable(grid: CellGrid, notes: Footnotes): void {
+  const columns: Column[] = grid.columns.flatMap((column) => {
+    const exec = {
+      header: column,
+      column,
+      value: (c: Cell) => (c.execMs === null ? null : ms(c.execMs)),
+    };
+    if (grid.startupOf(column) === null) return [exec];
+    const raw = {
+      header: `${column} raw`,
+      column,
+      value: (c: Cell) => (c.rawMs === null ? null : ms(c.rawMs)),
+    };
+    return [exec, raw];
+  });
+  printMetricTable(
+    'execution time, ms (median over reps). In-process engines: the run() loop, load ' +
+      'excluded. native: main() to exit, timed by a preloaded constructor, fastest of the ' +
+      "rep's spawns. wasm-interp: spawn to exit minus the trivial module's. raw: spawn to exit",
+    grid,
+    columns,
+    notes,
+  );
+}
+
+/** exec / native exec, per program, with a geometric mean over the programs each column has. */
+export function slowdowns(grid: CellGrid): Map<string, Map<string, number>> {
+  const result = new Map<string, Map<string, number>>();
+  for (const column of grid.columns.filter((c) => c !== 'native')) {
+    const byProgram = new Map<string, number>();
+    for (const program of grid.programs) {
+      const native = grid.get(program, 'native');
+      const cell = grid.get(program, column);
+      if (!native || native.execMs === null) continue;
+      if (cell?.execMs == null) continue;
+      byProgram.set(program, cell.execMs / native.execMs);
+    }
+    result.set(column, byProgram);
+  }
+  return result;
+}
+
+function printSlowdownTable(grid: CellGrid, notes: Footnotes): void {
+  if (!grid.has('native')) return console.log('\nslowdown vs native: native not run');
+  const ratios = slowdowns(grid);
+  const times = (x: number) => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)}x`;
+  const columns: Column[] = [...ratios.keys()].map((column) => ({
+    header: column,
+    column,
+    value: (c: Cell) => {
+      const native = grid.get(c.program, 'native');
+      if (native?.execMs == null) return `—${notes.mark('no valid native time to compare with')}`;
+      const ratio = ratios.get(column)?.get(c.program);
+      return ratio === undefined ? null : times(ratio);
+    },
+  }));
+  const mean = (column: string) => {
+    const xs = [...(ratios.get(column)?.values() ?? [])];
+    return xs.length ? times(geomean(xs)) : '—';
+  };
+  printMetricTable('slowdown vs native (exec ms / native exec ms)', grid, columns, notes, [
+    ['geomean', ...columns.map((c) => mean(c.column))],
+  ]);
+}
+
+/** Median over programs of instructions per µs of exec, per column. */
+export function guestMips(grid: CellGrid, column: string): number | null {
+  const xs = grid.cells.flatMap((c) =>
+    c.column === column && c.instructions !== null && c.execMs
+      ? [c.instructions / c.execMs / 1000]
+      : [],
+  );
+  return xs.length ? median(xs) : null;
+}
+
+function printPeakTable(grid: CellGrid, notes: Footnotes): void {
+  const peaks = columnsWith(grid, (c) => c.peakGuestBytes);
+  const wasmNote = () =>
+    notes.mark(
+      "wasm, wasm-fast: the engine's figure is data segments + deepest shadow stack; it leaves " +
+        "out .bss (zero-initialised statics are in no data segment, e.g. sieve's array), and " +
+        'wasm locals and operand stack live outside linear memory: not comparable with mips1/ebpf',
+    );
+  for (const c of peaks) if (c.column.startsWith('wasm')) c.header += wasmNote();
+  const title =
+    "peak guest memory, bytes (the engine's memory().peakGuestBytes: static + deepest stack)";
+  printMetricTable(title, grid, peaks, notes);
+}
+
+export function printReport(grid: CellGrid, notes: Footnotes): void {
+  printExecTable(grid, notes);
+  printSlowdownTable(grid, notes);
+  const loads = columnsWith(
+    grid,
+    (c) => c.loadMs,
+    (x) => x.toFixed(3),
+  );
+  printMetricTable('load time, ms (median; parse, validate, pre-decode)', grid, loads, notes);
+  printPeakTable(grid, notes);
+  const images = columnsWith(grid, (c) => c.imageBytes);
+  printMetricTable('image size, bytes (native: the dynamically linked ELF)', grid, images, notes);
+  const counted = columnsWith(grid, (c) => c.instructions);
+  for (const c of counted)
+    if (INSTRUCTION_UNITS[c.column])
+      c.header += notes.mark(`${c.column}: ${INSTRUCTION_UNITS[c.column]}`);
+  const mips = counted.map((c) => guestMips(grid, c.column)?.toFixed(1) ?? '—');
+  printMetricTable(
+    "instructions executed, each engine's own unit (MIPS-I, eBPF, wasm instructions); " +
+      `MIPS = instructions / exec µs, aim for mips1 >= ${AIM_GUEST_MIPS}`,
+    grid,
+    counted,
+    notes,
+    [['median MIPS', ...mips]],
+  );
 }

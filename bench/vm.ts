@@ -2,9 +2,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runMips1 } from './mips1-guest';
-import { prepareNative, timeSpawn, type NativeSetup } from './native';
-import { report, type Samples } from './vm-report';
+import { IN_PROCESS_ENGINES, inProcessRunner } from './engines';
+import { nativeRunner } from './native';
+import type { Program, Runner } from './runner';
+import { toGrid, type CellGrid, type CellSamples } from './vm-cells';
+import { printWasmRatios } from './vm-ratios';
+import { Footnotes, guestMips, ms, printReport, slowdowns } from './vm-report';
+import { WASM_INTERP, wasmInterpRunner } from './wasm-interp';
 
 /** firmware/ of this checkout, from bench/ (ts-node) or dist/bench/ (built). */
 function findFirmware(): string {
@@ -16,110 +20,141 @@ function findFirmware(): string {
 }
 
 const FIRMWARE = findFirmware();
-const SETS = ['coisa', 'embench'] as const;
+/** Table order: the baseline, our engines, then the reference interpreter. */
+const COLUMNS = ['native', ...IN_PROCESS_ENGINES.map((e) => e.kind), WASM_INTERP];
 
 interface Options {
-  rounds: number;
+  reps: number;
   spawns: number;
   warmup: boolean;
-  filter?: string;
+  engines: string[];
+  only?: string[];
   json?: boolean;
 }
 
-interface Program {
-  name: string;
-  set: (typeof SETS)[number];
-  image: Uint8Array;
-  expected: string;
+function findPrograms(only: readonly string[] | undefined): Program[] {
+  const names = fs
+    .readdirSync(path.join(FIRMWARE, 'expected'))
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => f.slice(0, -4))
+    .sort();
+  const unknown = (only ?? []).filter((n) => !names.includes(n));
+  if (unknown.length)
+    throw new Error(`no benchmark named ${unknown.join(', ')}; there are: ${names.join(', ')}`);
+  return names
+    .filter((name) => !only || only.includes(name))
+    .map((name) => ({
+      name,
+      expected: fs.readFileSync(path.join(FIRMWARE, 'expected', `${name}.txt`), 'utf8'),
+    }));
 }
 
-function findPrograms(filter: string | undefined): Program[] {
-  return SETS.flatMap((set) =>
-    fs
-      .readdirSync(path.join(FIRMWARE, 'bench', set))
-      .filter((f) => f.endsWith('.c'))
-      .map((f) => f.slice(0, -2))
-      .filter((name) => !filter || name.includes(filter))
-      .sort()
-      .map((name) => ({
-        name,
-        set,
-        image: new Uint8Array(fs.readFileSync(path.join(FIRMWARE, 'build', 'mips1', `${name}.m1`))),
-        expected: fs.readFileSync(path.join(FIRMWARE, 'expected', `${name}.txt`), 'utf8'),
-      })),
-  );
-}
-
-function mips1Round(p: Program, s: Samples): void {
-  const run = runMips1(p.image);
-  if (run.end.kind !== 'exited' || run.end.code !== 0 || !run.output.endsWith('check: ok\n')) {
-    const tail = run.output.trimEnd().split('\n').slice(-3).join(' | ');
-    throw new Error(`${p.name} on mips1 ended ${JSON.stringify(run.end)}; output ends: ${tail}`);
-  }
-  if (run.output !== p.expected)
-    throw new Error(`${p.name} on mips1 printed something other than expected/${p.name}.txt`);
-  if (s.instructions && s.instructions !== run.instructions)
-    throw new Error(`${p.name}: ${run.instructions} instructions, earlier ${s.instructions}`);
-  s.imageBytes = run.imageBytes;
-  s.instructions = run.instructions;
-  s.peakGuestBytes = Math.max(s.peakGuestBytes, run.peakGuestBytes);
-  s.loadMs.push(run.loadMs);
-  s.execMs.push(run.execMs);
+async function createRunner(column: string, names: string[], o: Options): Promise<Runner> {
+  if (column === 'native') return nativeRunner(FIRMWARE, names, o.spawns);
+  if (column === WASM_INTERP) return wasmInterpRunner(FIRMWARE);
+  const engine = IN_PROCESS_ENGINES.find((e) => e.kind === column);
+  if (!engine) throw new Error(`no runner for ${column}`);
+  await engine.prepare?.();
+  return inProcessRunner(engine, FIRMWARE);
 }
 
 /**
- * One native round: `spawns` spawn-to-exit runs of the program interleaved with as many of
- * the empty program, keeping the fastest of each. Both are a few ms of which process start
- * is most; the minimum is the run the machine disturbed least.
+ * Untimed runs before the first rep: V8 optimises an interpreter's hot paths only after a
+ * few hundred ms in them, and the first runs are several times slower than the rest.
  */
-function nativeRound(
-  p: Program,
-  s: Samples,
-  native: NativeSetup & { available: true },
-  spawns: number,
+const WARMUP_MS = 1000;
+
+function warmUp(
+  programs: Program[],
+  runners: Runner[],
+  runnable: (p: Program, r: Runner) => unknown,
 ): void {
-  let best = Infinity;
-  let bestEmpty = Infinity;
-  for (let i = 0; i < spawns; i++) {
-    const run = timeSpawn(native.binaryOf(p.name));
-    if (run.status !== 0 || run.stdout !== p.expected)
-      throw new Error(
-        `native ${p.name} exited ${run.status} or differs from expected/${p.name}.txt`,
-      );
-    const empty = timeSpawn(native.emptyBinary);
-    if (empty.status !== 0) throw new Error(`the empty program exited ${empty.status}`);
-    best = Math.min(best, run.ms);
-    bestEmpty = Math.min(bestEmpty, empty.ms);
+  for (const runner of runners) {
+    const mine = programs.filter((p) => runnable(p, runner));
+    const started = performance.now();
+    if (mine.length)
+      do mine.forEach((p) => runner.run(p));
+      while (performance.now() - started < WARMUP_MS);
   }
-  s.nativeMs.push(best);
-  s.emptyMs.push(bestEmpty);
 }
 
-function measure(p: Program, o: Options, native: NativeSetup): Samples {
-  const s: Samples = {
-    name: p.name,
-    set: p.set,
-    imageBytes: 0,
-    instructions: 0,
-    peakGuestBytes: 0,
-    loadMs: [],
-    execMs: [],
-    nativeMs: [],
-    emptyMs: [],
+/**
+ * Every repetition runs every program on every column; the column order rotates each
+ * repetition, so drift on a shared machine (another job starting, thermal throttling)
+ * lands on all engines alike instead of on whichever always runs last.
+ */
+function measure(programs: Program[], runners: Runner[], o: Options): CellSamples[] {
+  const samples: CellSamples[] = programs.flatMap((p) =>
+    runners.map((r) => ({
+      program: p.name,
+      column: r.column,
+      unavailable: r.unavailable(p.name),
+      runs: [],
+    })),
+  );
+  const byKey = new Map(
+    samples.filter((s) => !s.unavailable).map((s) => [`${s.program}\n${s.column}`, s]),
+  );
+  const runnable = (p: Program, r: Runner) => byKey.get(`${p.name}\n${r.column}`);
+  const rep = (index: number) => {
+    for (const p of programs)
+      for (let i = 0; i < runners.length; i++) {
+        const runner = runners[(i + index) % runners.length];
+        runnable(p, runner)?.runs.push(runner.run(p));
+      }
   };
-  // Untimed, so V8 has compiled the interpreter's hot paths before the first timed round.
-  if (o.warmup) runMips1(p.image);
-  for (let r = 0; r < o.rounds; r++) {
-    // Alternate sides so drift on a shared machine hits both alike.
-    mips1Round(p, s);
-    if (native.available) nativeRound(p, s, native, o.spawns);
-  }
-  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
-  const nativeText = native.available
-    ? ` | native ${list(s.nativeMs)} | empty ${list(s.emptyMs)}`
-    : '';
-  console.log(`  ${p.name.padEnd(10)} mips1 exec ${list(s.execMs)}${nativeText} ms`);
-  return s;
+  const timed = (label: string, body: () => void) => {
+    const started = performance.now();
+    body();
+    console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  };
+  if (o.warmup) timed('warm-up (not recorded)', () => warmUp(programs, runners, runnable));
+  for (let r = 0; r < o.reps; r++) timed(`rep ${r + 1}/${o.reps}`, () => rep(r));
+  return samples;
+}
+
+function printBaselines(grid: CellGrid): void {
+  const line = (column: string, what: string) => {
+    const startup = grid.startupOf(column);
+    if (startup === null) return;
+    const jitter = ms(grid.jitter.get(column) ?? 0);
+    console.log(
+      `start-up, ${column}: ${what} ${ms(startup)} ms spawn to exit; jitter ~${jitter} ms`,
+    );
+  };
+  line('native', "an empty C program (gcc -O2, fastest of each rep's spawns)");
+  line(WASM_INTERP, 'a trivial module (one page, empty _start; one spawn per program and rep)');
+  console.log('(jitter: 3 x MAD of the start-up runs around their median)');
+  const spreads = grid.columns.map((c) => {
+    const spread = grid.spreadOf(c);
+    return `${c} ${spread === null ? '—' : `${(spread * 100).toFixed(1)}%`}`;
+  });
+  console.log(
+    `run-to-run spread of exec (median over programs of MAD / median): ${spreads.join(', ')}`,
+  );
+}
+
+function printJson(
+  grid: CellGrid,
+  samples: CellSamples[],
+  o: Options,
+  ratios: unknown,
+  notes: Footnotes,
+) {
+  const mips = Object.fromEntries(grid.columns.map((c) => [c, guestMips(grid, c)]));
+  const slow = Object.fromEntries([...slowdowns(grid)].map(([c, m]) => [c, Object.fromEntries(m)]));
+  const cells = grid.cells.map((c) => ({
+    ...c,
+    samples: samples.find((s) => s.program === c.program && s.column === c.column)?.runs ?? [],
+  }));
+  const output = { reps: o.reps, spawns: o.spawns, columns: grid.columns, programs: grid.programs };
+  console.log(
+    JSON.stringify(
+      { ...output, cells, slowdowns: slow, guestMips: mips, ratios, notes: notes.all },
+      null,
+      2,
+    ),
+  );
 }
 
 function positiveInt(value: string): number {
@@ -128,48 +163,84 @@ function positiveInt(value: string): number {
   return n;
 }
 
-function main(): void {
+function columnList(value: string): string[] {
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = list.filter((c) => !COLUMNS.includes(c));
+  if (unknown.length)
+    throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${COLUMNS.join(', ')}`);
+  return list;
+}
+
+const nameList = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+async function main(): Promise<void> {
   const o = new Command('bench:vm')
-    .description(
-      'Benchmark programs on the mips1 engine (in-process) beside the same C built with gcc -O2',
+    .description('Benchmark programs on every VM engine beside the same C built with gcc -O2')
+    .option(
+      '--reps <n>',
+      'repetitions per program and engine (medians are reported)',
+      positiveInt,
+      5,
     )
-    .option('--rounds <n>', 'rounds per side (the median is reported)', positiveInt, 5)
     .option(
       '--spawns <n>',
-      'native: spawns of the program and of the empty program per round, fastest kept',
+      'native: spawns of the program and of the empty program per rep, fastest kept',
       positiveInt,
       10,
     )
-    .option('--no-warmup', 'skip the untimed mips1 run of each program before its rounds')
-    .option('--filter <substring>', 'only programs whose name contains this')
-    .option('--json', 'print the table as JSON too')
+    .option(
+      '--no-warmup',
+      `skip the untimed runs (>= ${WARMUP_MS} ms per engine) before the first rep`,
+    )
+    .option(
+      '--engines <list>',
+      `comma-separated columns (default all: ${COLUMNS.join(',')})`,
+      columnList,
+      COLUMNS,
+    )
+    .option(
+      '--only <list>',
+      'comma-separated program names (firmware/expected/<name>.txt)',
+      nameList,
+    )
+    .option('--json', 'print every cell and its samples as JSON too')
     .parse()
     .opts<Options>();
-  const programs = findPrograms(o.filter);
-  if (!programs.length) throw new Error(`no benchmark program matches "${o.filter}"`);
-  const native = prepareNative(
-    FIRMWARE,
-    programs.map((p) => p.name),
-  );
+  const programs = findPrograms(o.only);
+  const columns = COLUMNS.filter((c) => o.engines.includes(c));
   console.log(
-    `bench:vm  ${programs.length} programs, ${o.rounds} rounds per side, ` +
-      `${o.spawns} native spawns per round, ${os.cpus().length} cores`,
+    `bench:vm  ${programs.length} programs x ${columns.length} columns (${columns.join(', ')}), ` +
+      `${o.reps} reps, engine order rotated per rep; ${os.cpus().length} cores, ` +
+      `load average ${os.loadavg()[0].toFixed(2)}. A shared, noisy machine: quote medians, ` +
+      'and see the run-to-run spread at the end.',
   );
-  if (!native.available) console.log(`native side skipped: ${native.reason}`);
+  const names = programs.map((p) => p.name);
+  const runners: Runner[] = [];
+  for (const column of columns) runners.push(await createRunner(column, names, o));
   try {
-    report(
-      programs.map((p) => measure(p, o, native)),
-      o.rounds,
-      o.json ?? false,
-    );
+    const samples = measure(programs, runners, o);
+    const grid = toGrid(names, columns, samples);
+    const notes = new Footnotes();
+    printReport(grid, notes);
+    const ratios = printWasmRatios(grid, notes);
+    notes.print();
+    console.log('');
+    printBaselines(grid);
+    console.log(`load average at the end: ${os.loadavg()[0].toFixed(2)}`);
+    if (o.json) printJson(grid, samples, o, ratios, notes);
   } finally {
-    if (native.available) native.cleanup();
+    runners.forEach((r) => r.cleanup?.());
   }
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   console.error(`bench:vm failed: ${(err as Error).message}`);
   process.exit(1);
-}
+});

@@ -140,8 +140,12 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     this.wireLink();
   }
 
-  /** Resolves once connected and announced; rejects if the gateway refuses the token. */
-  start(): Promise<void> {
+  /**
+   * Resolves once connected and announced; rejects if the gateway refuses the token. A
+   * script VM's runtime (Lua, QuickJS…) is loaded first, so OTA swaps stay synchronous.
+   */
+  async start(): Promise<void> {
+    await this.monitor.prepare();
     return this.link.start();
   }
 

@@ -197,7 +197,8 @@ describe('app repository over REST (e2e)', () => {
     expect(wasm.body.code).toBe('image_rejected');
     expect(wasm.body.message).toMatch(/not a valid wasm payload: bad_magic/);
     const python = await upload({ name: 'adder', version: '1.0.0', vm: 'micropython' }, fibonacci);
-    expect(python.body.message).toMatch(/cannot accept micropython apps yet/);
+    expect(python.body).toMatchObject({ code: 'image_rejected' });
+    expect(python.body.message).toMatch(/not a valid micropython payload: .*not valid UTF-8/);
 
     const unknownVm = await upload({ name: 'z', version: '1.0.0', vm: 'z80' }, fibonacci);
     expect(unknownVm).toMatchObject({ status: 400, body: { code: 'invalid_input' } });
@@ -218,6 +219,19 @@ describe('app repository over REST (e2e)', () => {
     expect(blobs.filter((f) => String(f).length === 64 + 3)).toEqual([
       path.join(sha256(fibonacci).slice(0, 2), sha256(fibonacci)),
     ]);
+  });
+
+  it.each([
+    ['lua', 'print("hi")\n', 'x = 1\ny = = 2\n', /Lua syntax error: guest:2: unexpected symbol/],
+    ['js', 'print("hi");\n', 'let x = 1;\nlet y = = 2;\n', /JavaScript syntax error \(line 2\)/],
+    ['micropython', 'print("hi")\n', 'x = 1\ny = = 2\n', /Python syntax error \(line 2\)/],
+  ])('accepts %s source and refuses a syntax error with its line', async (vm, good, bad, why) => {
+    const text = (source: string) => new TextEncoder().encode(source);
+    const accepted = await upload({ name: 'hi', version: '1.0.0', vm }, text(good));
+    expect(accepted).toMatchObject({ status: 201, body: { vm, size: good.length } });
+    const refused = await upload({ name: 'hi', version: '2.0.0', vm }, text(bad));
+    expect(refused).toMatchObject({ status: 400, body: { code: 'image_rejected' } });
+    expect(refused.body.message).toMatch(why);
   });
 
   it('answers 413 to a payload over 1 MiB', async () => {

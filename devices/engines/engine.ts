@@ -132,4 +132,16 @@ export interface Engine {
   /** Bounded, checked read of guest memory. */
   readMemory(address: number, length: number): Uint8Array;
   memory(): MemoryReport;
+  /** Frees what the engine holds outside the JS heap (a WebAssembly VM); unusable afterwards. */
+  dispose?(): void;
+}
+
+/**
+ * What an engine throws from step() or readMemory() when its VM offers no way to do it
+ * (a script VM has no flat memory; QuickJS cannot pause): the device answers `unsupported`.
+ */
+export class NotSupportedError extends Error {
+  constructor(what: string) {
+    super(`not supported: ${what}`);
+  }
 }

@@ -1,13 +1,28 @@
 import type { VmKind } from '../../src/protocol';
 import type { Engine, EngineLimits, GuestHost } from './engine';
 import { EbpfEngine } from './ebpf';
+import { prepareJsRuntime, QuickJsScriptEngine } from './js';
+import { LuaScriptEngine, prepareLuaRuntime } from './lua';
+import { MicroPythonScriptEngine, prepareMicroPythonRuntime } from './micropython';
+import { microPythonReady } from '../../src/protocol/images/script';
 import { Mips1Engine } from './mips1';
 import { WasmEngine } from './wasm';
 
 export * from './engine';
 
 /** The VM kinds this device runtime can run so far; the others arrive with their engines. */
-export const AVAILABLE_ENGINES: readonly VmKind[] = ['mips1', 'ebpf', 'wasm', 'wasm-fast'];
+export const AVAILABLE_ENGINES: readonly VmKind[] = [
+  'mips1',
+  'ebpf',
+  'wasm',
+  'wasm-fast',
+  'lua',
+  'micropython',
+  'js',
+];
+
+/** Kinds whose engines each take an interpreter from a pool that refills asynchronously. */
+export const POOLED_ENGINES: readonly VmKind[] = ['micropython'];
 
 export class EngineUnavailableError extends Error {
   constructor(kind: string) {
@@ -15,6 +30,45 @@ export class EngineUnavailableError extends Error {
   }
 }
 
+/**
+ * The script VMs load their WebAssembly runtime asynchronously, once per process; the
+ * native engines need nothing. Await this before createEngine() for those kinds (default:
+ * every kind); it is cheap to call again.
+ */
+export async function prepareEngines(kinds: readonly VmKind[] = AVAILABLE_ENGINES): Promise<void> {
+  await Promise.all(
+    [...new Set(kinds)].map(async (kind) => {
+      await prepareRuntime(kind);
+      prepared.add(kind);
+    }),
+  );
+}
+
+const prepared = new Set<VmKind>(['mips1', 'ebpf', 'wasm', 'wasm-fast']);
+
+/** Whether createEngine(kind) can run now, without awaiting prepareEngines first. */
+export function enginePrepared(kind: VmKind): boolean {
+  // MicroPython hands each engine an interpreter from a pool that refills in the background.
+  return kind === 'micropython' ? microPythonReady() : prepared.has(kind);
+}
+
+async function prepareRuntime(kind: VmKind): Promise<unknown> {
+  switch (kind) {
+    case 'lua':
+      return prepareLuaRuntime();
+    case 'js':
+      return prepareJsRuntime();
+    case 'micropython':
+      return prepareMicroPythonRuntime();
+    case 'mips1':
+    case 'ebpf':
+    case 'wasm':
+    case 'wasm-fast':
+      return;
+  }
+}
+
+/** Creates an engine; lua, micropython and js need `await prepareEngines([kind])` first. */
 export function createEngine(kind: VmKind, limits: EngineLimits, host: GuestHost): Engine {
   switch (kind) {
     case 'mips1':
@@ -26,8 +80,10 @@ export function createEngine(kind: VmKind, limits: EngineLimits, host: GuestHost
     case 'wasm-fast':
       return new WasmEngine(limits, host, { mode: 'fast' });
     case 'lua':
-    case 'micropython':
+      return new LuaScriptEngine(limits, host);
     case 'js':
-      throw new EngineUnavailableError(kind);
+      return new QuickJsScriptEngine(limits, host);
+    case 'micropython':
+      return new MicroPythonScriptEngine(limits, host);
   }
 }

@@ -1,5 +1,7 @@
+import type { VmKind } from '../../src/protocol';
 import type { BoardProfile } from '../boards';
-import type { Engine, EngineLimits, GuestHost } from '../engines/engine';
+import { prepareEngines } from '../engines';
+import type { Engine, EngineLimits, GuestHost, LoadReport } from '../engines/engine';
 import { SimulatedHal } from '../hal/hal';
 import { EventHandler } from './event-handler';
 import { DeviceGuestHost, GuestOutputs } from './guest-host';
@@ -11,6 +13,8 @@ export interface LocalRunOptions {
   image: Uint8Array;
   board: BoardProfile;
   createEngine: EngineFactory;
+  /** The VM kind createEngine makes: its runtime is prepared first (default: every kind's). */
+  vm?: VmKind;
   outputs: GuestOutputs;
   seed?: number;
   /** Stop a program that serves events after this long; default 10 s. */
@@ -38,6 +42,7 @@ export function guestMemoryBytes(board: BoardProfile): number {
 
 /** Runs one image in one simulated device with no gateway, like `iwasm` for our images. */
 export async function runLocally(o: LocalRunOptions): Promise<LocalRunReport> {
+  await prepareEngines(o.vm ? [o.vm] : undefined);
   const startedAt = performance.now();
   const clock = () => performance.now() - startedAt;
   const hal = new SimulatedHal(o.board, o.seed ?? 1);
@@ -46,7 +51,20 @@ export async function runLocally(o: LocalRunOptions): Promise<LocalRunReport> {
     { memoryBytes: guestMemoryBytes(o.board) },
     new DeviceGuestHost(hal, events, o.outputs, clock),
   );
-  const load = engine.load(o.image);
+  try {
+    return await runLoaded(o, engine, engine.load(o.image), { clock, hal, events });
+  } finally {
+    engine.dispose?.();
+  }
+}
+
+async function runLoaded(
+  o: LocalRunOptions,
+  engine: Engine,
+  load: LoadReport,
+  device: { clock: () => number; hal: SimulatedHal; events: EventHandler },
+): Promise<LocalRunReport> {
+  const { clock, hal, events } = device;
   const runner = new VmRunner(engine, events, hal, { clock, mainBudget: o.mainBudget });
   let serveTimer: NodeJS.Timeout | undefined;
   runner.on('phase', (phase) => {

@@ -1,4 +1,5 @@
 import type { VmState } from '../../src/protocol';
+import { NotSupportedError } from '../engines/engine';
 
 /** Error codes a device answers a Thing Monitor command with (.briefs/MONITOR.md). */
 export type MonitorErrorCode =
@@ -6,7 +7,7 @@ export type MonitorErrorCode =
   | 'bad_state' // op not allowed in the current state; the message says why
   | 'vm_mismatch' // load.vm is not the device's VM kind
   | 'image_rejected' // the engine refused the image; the message is its reason
-  | 'unsupported' // no engine for that VM kind (on this board) yet
+  | 'unsupported' // no engine for that VM kind (on this board) yet, or the engine cannot do the op
   | 'bad_address' // memory read outside guest memory
   | 'internal'; // a bug in the device, reported instead of thrown
 
@@ -27,9 +28,18 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Any thrown value as a reply error: MonitorErrors keep their code, anything else is internal. */
+/**
+ * Any thrown value as a reply error: MonitorErrors keep their code, an engine's
+ * NotSupportedError (step on QuickJS, memory of a script VM) is unsupported, anything
+ * else is internal.
+ */
 export function toReplyError(error: unknown): { code: MonitorErrorCode; message: string } {
-  const code = error instanceof MonitorError ? error.code : 'internal';
+  const code =
+    error instanceof MonitorError
+      ? error.code
+      : error instanceof NotSupportedError
+        ? 'unsupported'
+        : 'internal';
   return { code, message: errorMessage(error).slice(0, MAX_MESSAGE) };
 }
 

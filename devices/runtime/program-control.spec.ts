@@ -1,6 +1,6 @@
 import { eventSchema } from '../../src/protocol';
 import { BOARDS } from '../boards';
-import { createEngine } from '../engines';
+import { createEngine, EngineUnavailableError } from '../engines';
 import { LOAD_ADDRESS } from '../engines/mips1/testing/harness';
 import {
   ended,
@@ -235,7 +235,15 @@ describe('ThingMonitor: refusals', () => {
     expect(await mips.ok('status')).toMatchObject({ state: 'loaded', app: { id: 'spin' } });
 
     const python = setup({ vm: 'micropython' });
-    const unsupported = await python.fail('load', { vm: 'micropython', image: spin });
+    const binary = await python.fail('load', { vm: 'micropython', image: spin });
+    expect(binary).toMatchObject({ code: 'image_rejected', message: /not valid UTF-8/ });
+    const withoutEngine = setup({
+      vm: 'micropython',
+      createEngine: (kind) => {
+        throw new EngineUnavailableError(kind);
+      },
+    });
+    const unsupported = await withoutEngine.fail('load', { vm: 'micropython', image: spin });
     expect(unsupported.code).toBe('unsupported');
     expect(unsupported.message).toMatch(/no micropython engine/);
 

@@ -1,9 +1,9 @@
 import { Command, EventMessage, eventSchema, ReplyMessage, VmKind } from '../../src/protocol';
-import { createEngine, EngineUnavailableError } from '../engines';
-import type { Engine, LoadReport } from '../engines/engine';
+import { NotSupportedError, type Engine, type LoadReport } from '../engines/engine';
 import { SimulatedHal } from '../hal/hal';
 import { EventHandler } from './event-handler';
 import { GuestConsole } from './guest-console';
+import { EngineSupply } from './engine-supply';
 import { DeviceGuestHost, GuestOutputs } from './guest-host';
 import { guestMemoryBytes } from './local-run';
 import { badState, errorMessage, MonitorError, noApp, toReplyError } from './monitor-errors';
@@ -40,6 +40,7 @@ export class ThingMonitor {
   private readonly control: ProgramControl;
   private readonly clock: () => number;
   private readonly output = new GuestConsole();
+  private readonly engines: EngineSupply;
   private engine: Engine | null = null;
   private app: AppRef | null = null;
   private readonly lifecycle = new Set<(event: VmLifecycleEvent) => void>();
@@ -51,6 +52,9 @@ export class ThingMonitor {
     this.hal = new SimulatedHal(options.board, options.seed ?? 1);
     const programNow = () => this.programNow();
     this.host = new DeviceGuestHost(this.hal, this.events, this.guestOutputs(), programNow);
+    const limits = { memoryBytes: guestMemoryBytes(options.board) };
+    const { vm, createEngine, board } = options;
+    this.engines = new EngineSupply(vm, limits, this.host, createEngine, board.name);
     this.control = new ProgramControl({
       events: this.events,
       hal: this.hal,
@@ -66,6 +70,9 @@ export class ThingMonitor {
   async handle(cmd: Command): Promise<ReplyMessage> {
     const id = typeof cmd?.id === 'string' ? cmd.id : '?';
     try {
+      // A script VM's runtime loads asynchronously once per process (VirtualDevice.start
+      // does it up front); checked first so commands stay in order when it is ready.
+      if (cmd.op === 'load' && !this.engines.ready) await this.engines.prepare();
       return { id, ok: true, result: this.execute(cmd) };
     } catch (error) {
       return { id, ok: false, error: toReplyError(error) };
@@ -99,9 +106,18 @@ export class ThingMonitor {
     };
   }
 
+  /**
+   * Loads the VM's runtime ahead of the first app (script VMs load theirs asynchronously),
+   * so an OTA install, which is synchronous, never waits for it.
+   */
+  prepare(): Promise<void> {
+    return this.engines.prepare();
+  }
+
   /** Stops a running or paused program (the device is shutting down). */
   shutdown(): void {
     this.control.shutdown();
+    this.engines.close();
   }
 
   private execute(cmd: Command): unknown {
@@ -159,37 +175,25 @@ export class ThingMonitor {
     if (vm !== this.options.vm) {
       throw new MonitorError('vm_mismatch', `this device runs ${this.options.vm} apps, not ${vm}`);
     }
-    const engine = this.newEngine(vm);
+    const engine = this.engines.take();
     let report: LoadReport;
     try {
       report = engine.load(image);
     } catch (error) {
+      engine.dispose?.();
       throw new MonitorError('image_rejected', errorMessage(error));
     }
     // Only a good image replaces the app: a rejected one leaves the device as it was.
     if (this.control.active) this.control.stop();
     this.events.clear();
     this.control.attach(engine);
+    this.engine?.dispose?.();
     this.engine = engine;
     this.app = app ?? null;
     this.output.clear();
     this.epoch = this.clock();
     const { loadTimeMs, imageBytes, guestMemoryBytes } = report;
     return { loadTimeMs, imageBytes, guestMemoryBytes, state: 'loaded' };
-  }
-
-  private newEngine(vm: VmKind): Engine {
-    const memoryBytes = guestMemoryBytes(this.options.board);
-    try {
-      return (this.options.createEngine ?? createEngine)(vm, { memoryBytes }, this.host);
-    } catch (error) {
-      if (error instanceof EngineUnavailableError) {
-        throw new MonitorError('unsupported', error.message);
-      }
-      const board = this.options.board.name;
-      const reason = `${board} (${memoryBytes} bytes for a guest) cannot host a ${vm} VM`;
-      throw new MonitorError('unsupported', `${reason}: ${errorMessage(error)}`);
-    }
   }
 
   private reset(): StateResult {
@@ -210,6 +214,7 @@ export class ThingMonitor {
     try {
       bytes = engine.readMemory(address, length);
     } catch (error) {
+      if (error instanceof NotSupportedError) throw error;
       throw new MonitorError('bad_address', errorMessage(error));
     }
     return { address, length, hex: Buffer.from(bytes).toString('hex') };

@@ -7,9 +7,11 @@ import { VmRunner } from './vm-runner';
 /** An engine that plays back outcomes; each run() "executes" up to `perRun` instructions. */
 class ScriptedEngine implements Engine {
   readonly kind = 'mips1' as const;
+  preemptible?: boolean;
   state: EngineState = 'loaded';
   instructions = 0;
   invoked: [number, readonly number[]][] = [];
+  budgets: number[] = [];
 
   constructor(
     private readonly script: RunOutcome[],
@@ -17,6 +19,7 @@ class ScriptedEngine implements Engine {
   ) {}
 
   run(budget: number): RunOutcome {
+    this.budgets.push(budget);
     this.instructions += Math.min(budget, this.perRun);
     return this.script.shift() ?? { kind: 'budget' };
   }
@@ -80,6 +83,21 @@ describe('VmRunner', () => {
     const end = await runner.start();
     expect(end).toMatchObject({ kind: 'fault', fault: { code: 'budget_exhausted', pc: 0x1000 } });
     expect(runner.stats().instructions).toBe(1000);
+  });
+
+  it('gives an engine that cannot pause the rest of its budget in one run', async () => {
+    const { runner, engine } = setup([{ kind: 'exited', code: 0 }], { mainBudget: 1000 });
+    engine.preemptible = false;
+    await expect(runner.start()).resolves.toEqual({ kind: 'exited', code: 0 });
+    expect(engine.budgets).toEqual([1000]);
+  });
+
+  it('slices the budget of a preemptible engine', async () => {
+    const { runner, engine } = setup([{ kind: 'budget' }, { kind: 'exited', code: 0 }], {
+      mainBudget: 1000,
+    });
+    await runner.start();
+    expect(engine.budgets).toEqual([100, 100]);
   });
 
   it('serves events after main returns with handlers registered, one at a time', async () => {

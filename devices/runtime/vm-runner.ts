@@ -114,12 +114,22 @@ export class VmRunner extends EventEmitter<{ phase: [RunnerPhase] }> {
     const budget = this.phase === 'main' ? this.opts.mainBudget : this.opts.handlerBudget;
     const started = performance.now();
     const before = this.engine.inspect().instructions;
-    const outcome = this.engine.run(Math.min(this.opts.sliceInstructions, budget - this.used));
+    const outcome = this.engine.run(this.sliceFor(budget));
     const ran = this.engine.inspect().instructions - before;
     this.stats_.executeMs += performance.now() - started;
     this.stats_.instructions += ran;
     this.used += ran;
     this.after(outcome, budget);
+  }
+
+  /**
+   * A preemptible engine runs in slices so the device stays responsive; one that cannot
+   * pause (QuickJS, MicroPython) would end the program at the slice, so it gets the rest
+   * of the budget at once.
+   */
+  private sliceFor(budget: number): number {
+    const left = budget - this.used;
+    return this.engine.preemptible === false ? left : Math.min(this.opts.sliceInstructions, left);
   }
 
   private after(outcome: RunOutcome, budget: number): void {

@@ -42,7 +42,7 @@ export class AppsService {
         'file: required',
       ]);
     }
-    const check = validatePayload(input.vm, payload);
+    const check = await validatePayload(input.vm, payload);
     if (!check.ok) throw rejection(input.vm, check);
     const needs = resolveNeeds(check.needs, input);
     const app = await this.exclusive(async () => {

@@ -1,6 +1,7 @@
 import type { VmKind } from '../vm';
 import { ImageError, mips1StaticEnd, parseMips1Image } from './mips1-image';
 import { validateRbfPayload } from './rbf';
+import { validateSourcePayload } from './script/validate-source';
 import { validateWasmPayload } from './wasm';
 
 export interface PayloadNeeds {
@@ -20,9 +21,10 @@ const MIPS1_STACK_TOP_GAP = 16;
 
 /**
  * Validates an app payload for its VM kind before the gateway accepts it, with the code
- * the devices use, and derives what it needs from a device. Never throws.
+ * the devices use, and derives what it needs from a device. Never rejects for a bad
+ * payload. Async because the script VMs' compilers load once per process.
  */
-export function validatePayload(vm: VmKind, payload: Uint8Array): PayloadCheck {
+export async function validatePayload(vm: VmKind, payload: Uint8Array): Promise<PayloadCheck> {
   switch (vm) {
     case 'mips1':
       return validateMips1(payload);
@@ -34,11 +36,7 @@ export function validatePayload(vm: VmKind, payload: Uint8Array): PayloadCheck {
     case 'lua':
     case 'micropython':
     case 'js':
-      return {
-        ok: false,
-        code: 'unsupported_vm',
-        reason: `no ${vm} validator yet: ${vm} apps arrive with the ${vm} engine`,
-      };
+      return validateSourcePayload(vm, payload);
   }
 }
 

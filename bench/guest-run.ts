@@ -1,12 +1,11 @@
+import type { VmKind } from '../src/protocol';
 import type { GuestHost, RunOutcome, SyscallRequest, SyscallResult } from '../devices/engines';
 import { createEngine } from '../devices/engines';
 import { SYSCALLS } from '../devices/runtime/guest-host';
 
-/** The guest memory the images are built for: the nrf52840 budget (firmware/sdk/mips1/link.ld). */
-const GUEST_MEMORY_BYTES = 64 * 1024;
 /** Instructions per run() call; the engine returns to us between slices. */
 const SLICE = 10_000_000;
-/** The largest benchmark is ~14 M instructions; far beyond this something loops. */
+/** The largest benchmark is ~26 M instructions (sieve on wasm); far beyond this something loops. */
 const INSTRUCTION_CAP = 1_000_000_000;
 const MAX_PRINT_BYTES = 1024;
 
@@ -38,40 +37,47 @@ class ConsoleHost implements GuestHost {
 }
 
 export interface GuestRun {
-  /** performance.now() around load(): parse, copy, pre-decode. */
+  /** performance.now() around load(): parse, validate, pre-decode (or compile, for scripts). */
   loadMs: number;
   imageBytes: number;
   /** performance.now() around the run() loop only. */
   execMs: number;
+  /** The engine's own count: MIPS-I, eBPF or wasm instructions, pre-decoded ops, VM ops. */
   instructions: number;
   peakGuestBytes: number;
   output: string;
   end: RunOutcome;
 }
 
-/** Loads and runs one image to its end on a fresh mips1 engine, in this process. */
-export function runMips1(image: Uint8Array): GuestRun {
+/** Loads and runs one image to its end on a fresh engine of `kind`, in this process. */
+export function runGuest(kind: VmKind, image: Uint8Array, memoryBytes: number): GuestRun {
   const host = new ConsoleHost();
-  const engine = createEngine('mips1', { memoryBytes: GUEST_MEMORY_BYTES }, host);
-  const loadStarted = performance.now();
-  const load = engine.load(image);
-  const loadMs = performance.now() - loadStarted;
-  let end: RunOutcome;
-  const started = performance.now();
-  do {
-    end = engine.run(SLICE);
-  } while (
-    (end.kind === 'budget' || end.kind === 'yielded') &&
-    engine.inspect().instructions < INSTRUCTION_CAP
-  );
-  const execMs = performance.now() - started;
-  return {
-    loadMs,
-    imageBytes: load.imageBytes,
-    execMs,
-    instructions: engine.inspect().instructions,
-    peakGuestBytes: engine.memory().peakGuestBytes,
-    output: host.output,
-    end,
-  };
+  const engine = createEngine(kind, { memoryBytes }, host);
+  try {
+    const loadStarted = performance.now();
+    const load = engine.load(image);
+    const loadMs = performance.now() - loadStarted;
+    // An engine that cannot pause mid-program must get the whole budget in one call.
+    const slice = engine.preemptible === false ? INSTRUCTION_CAP : SLICE;
+    let end: RunOutcome;
+    const started = performance.now();
+    do end = engine.run(slice);
+    while (
+      (end.kind === 'budget' || end.kind === 'yielded') &&
+      engine.inspect().instructions < INSTRUCTION_CAP
+    );
+    const execMs = performance.now() - started;
+    return {
+      loadMs,
+      imageBytes: load.imageBytes,
+      execMs,
+      instructions: engine.inspect().instructions,
+      peakGuestBytes: engine.memory().peakGuestBytes,
+      output: host.output,
+      end,
+    };
+  } finally {
+    // Script VMs hold a WebAssembly heap outside the JS one; free it before the next run.
+    engine.dispose?.();
+  }
 }

@@ -1,0 +1,7 @@
+import { describeBenchmarks } from '../script/testing/benchmarks';
+import { QuickJsScriptEngine } from './engine';
+import { prepareJsRuntime } from '../../../src/protocol/images/script';
+
+describe('JavaScript benchmarks (firmware/js/bench)', () => {
+  describeBenchmarks(prepareJsRuntime, (l, h) => new QuickJsScriptEngine(l, h), 'js/bench', '.js');
+});

@@ -1,0 +1,241 @@
+import type { QuickJSHandle } from 'quickjs-emscripten-core';
+import type {
+  Engine,
+  EngineLimits,
+  EngineState,
+  GuestHost,
+  Inspection,
+  LoadReport,
+  MemoryReport,
+  RunOutcome,
+} from '../engine';
+import { NotSupportedError } from '../engine';
+import { budgetFault, scriptFault, stopOutcome } from '../script/faults';
+import { GuestCalls } from '../script/guest-calls';
+import { createJsVm, disposeJsVm, JsVm, usedBytes } from './quickjs-context';
+import {
+  compileJsProgram,
+  decodeSource,
+  JS_GUEST_LINE,
+  jsRuntime,
+  lineOf,
+} from '../../../src/protocol/images/script';
+
+/** QuickJS calls the interrupt handler once per this many interrupt-counter ticks. */
+const TICKS_PER_POLL = 10_000;
+
+interface GuestError {
+  name?: string;
+  message?: string;
+  stack?: string;
+}
+
+/**
+ * JavaScript on QuickJS (quickjs-emscripten), standing in for JerryScript. QuickJS can
+ * only abort a running script from its interrupt handler, never pause it, so this engine
+ * is not preemptible: a budget that runs out ends the program (budget_exhausted). The
+ * program body is a generator, so `yield sleep_ms(ms)` gives the device the CPU back.
+ */
+export class QuickJsScriptEngine implements Engine {
+  readonly kind = 'js' as const;
+  readonly preemptible = false;
+  private readonly calls: GuestCalls;
+  private vm: JsVm;
+  private program?: QuickJSHandle;
+  private generator?: QuickJSHandle;
+  private pendingInvoke?: { index: number; value: number };
+  private source = '';
+  private state_: EngineState = 'idle';
+  private beforeInvoke: EngineState = 'loaded';
+  private final?: RunOutcome;
+  private exitCode = 0;
+  private instructions = 0;
+  private runLimit = 0;
+  private stopReason: 'budget' | 'memory' | null = null;
+  private peak = 0;
+
+  constructor(
+    private readonly limits: EngineLimits,
+    host: GuestHost,
+  ) {
+    this.calls = new GuestCalls(host);
+    this.vm = this.newVm();
+  }
+
+  get state(): EngineState {
+    return this.state_;
+  }
+
+  load(image: Uint8Array): LoadReport {
+    const started = performance.now();
+    const source = decodeSource(image, 'JavaScript');
+    this.fresh();
+    this.program = this.compile(source);
+    this.source = source;
+    this.state_ = 'loaded';
+    this.peak = usedBytes(this.vm);
+    const loadTimeMs = performance.now() - started;
+    return { loadTimeMs, imageBytes: image.length, guestMemoryBytes: this.limits.memoryBytes };
+  }
+
+  run(budget: number): RunOutcome {
+    if (this.final) return this.final;
+    if (this.state_ === 'idle') throw new Error('no JavaScript program loaded');
+    if (this.state_ === 'exited' && !this.pendingInvoke)
+      return { kind: 'exited', code: this.exitCode };
+    if (budget <= 0) return { kind: 'budget' };
+    this.runLimit = this.instructions + budget;
+    this.stopReason = null;
+    this.calls.pendingSleepMs = null;
+    this.state_ = 'running';
+    const outcome = this.pendingInvoke ? this.callHandler(this.pendingInvoke) : this.resumeMain();
+    this.peak = Math.max(this.peak, usedBytes(this.vm));
+    return outcome;
+  }
+
+  step(): RunOutcome {
+    throw new NotSupportedError('QuickJS cannot stop a script after n instructions and resume it');
+  }
+
+  reset(): void {
+    if (this.state_ !== 'idle') this.load(new TextEncoder().encode(this.source));
+  }
+
+  invoke(address: number, args: readonly number[]): void {
+    if (this.state_ !== 'loaded' && this.state_ !== 'exited') {
+      throw new Error(`cannot invoke a handler while the program is ${this.state_}`);
+    }
+    this.pendingInvoke = { index: address, value: (args[0] ?? 0) | 0 };
+    this.beforeInvoke = this.state_;
+    this.state_ = 'running';
+  }
+
+  inspect(): Inspection {
+    return { state: this.state_, pc: 0, registers: {}, instructions: this.instructions };
+  }
+
+  readMemory(): Uint8Array {
+    throw new NotSupportedError('a JavaScript program has no flat guest memory');
+  }
+
+  memory(): MemoryReport {
+    return {
+      guestBytes: this.limits.memoryBytes,
+      peakGuestBytes: this.peak,
+      engineBytes: this.source.length,
+    };
+  }
+
+  /** Frees the QuickJS runtime; the engine cannot be used afterwards. */
+  dispose(): void {
+    this.releaseProgram();
+    disposeJsVm(this.vm);
+  }
+
+  private newVm(): JsVm {
+    const vm = createJsVm(jsRuntime(), this.calls);
+    const baseline = usedBytes(vm);
+    if (baseline > this.limits.memoryBytes) {
+      disposeJsVm(vm);
+      throw new Error(
+        `QuickJS needs ${baseline} bytes, the board grants ${this.limits.memoryBytes}`,
+      );
+    }
+    vm.runtime.setInterruptHandler(() => this.onInterrupt());
+    return vm;
+  }
+
+  private fresh(): void {
+    if (this.state_ !== 'idle') {
+      this.releaseProgram();
+      disposeJsVm(this.vm);
+      this.vm = this.newVm();
+    }
+    this.calls.clear();
+    this.final = this.pendingInvoke = undefined;
+    this.instructions = this.exitCode = 0;
+  }
+
+  private releaseProgram(): void {
+    this.generator?.dispose();
+    this.program?.dispose();
+    this.generator = this.program = undefined;
+  }
+
+  private compile(source: string): QuickJSHandle {
+    return compileJsProgram(this.vm.context, source);
+  }
+
+  /** Starts the program's generator, or resumes it after a sleep. */
+  private resumeMain(): RunOutcome {
+    const { context } = this.vm;
+    if (!this.generator) {
+      const started = context.callFunction(this.program!, context.undefined);
+      if (started.error) return this.failure(started.error);
+      this.generator = started.value;
+    }
+    const next = context.getProp(this.generator, 'next');
+    const result = context.callFunction(next, this.generator);
+    next.dispose();
+    if (result.error) return this.failure(result.error);
+    const { done, value } = context.dump(result.value) as { done: boolean; value: unknown };
+    result.value.dispose();
+    if (!done) return { kind: 'yielded', sleepMs: this.calls.pendingSleepMs ?? 0 };
+    this.state_ = 'exited';
+    this.exitCode = Number.isInteger(value) ? (value as number) | 0 : 0;
+    return { kind: 'exited', code: this.exitCode };
+  }
+
+  private callHandler({ index, value }: { index: number; value: number }): RunOutcome {
+    const { context } = this.vm;
+    this.pendingInvoke = undefined;
+    const i = context.newNumber(index);
+    const v = context.newNumber(value);
+    const result = context.callFunction(this.vm.dispatcher, context.undefined, i, v);
+    i.dispose();
+    v.dispose();
+    if (result.error) return this.failure(result.error);
+    const returned = context.dump(result.value) as unknown;
+    result.value.dispose();
+    this.state_ = this.beforeInvoke;
+    return { kind: 'returned', value: Number.isInteger(returned) ? (returned as number) | 0 : 0 };
+  }
+
+  private onInterrupt(): boolean {
+    this.instructions += TICKS_PER_POLL;
+    if (this.calls.stop) return true;
+    if (this.instructions >= this.runLimit) {
+      this.stopReason = 'budget';
+      return true;
+    }
+    const used = usedBytes(this.vm);
+    this.peak = Math.max(this.peak, used);
+    if (used <= this.limits.memoryBytes) return false;
+    this.stopReason = 'memory';
+    return true;
+  }
+
+  private failure(handle: QuickJSHandle): RunOutcome {
+    const error = this.vm.context.dump(handle) as GuestError;
+    handle.dispose();
+    const line = lineOf(error.stack ?? '', JS_GUEST_LINE) ?? 0;
+    if (this.calls.stop) return this.finish(stopOutcome(this.calls.stop, line));
+    if (this.stopReason === 'budget')
+      return this.finish(budgetFault('QuickJS', this.runLimit, line));
+    if (this.stopReason === 'memory' || error.message === 'out of memory') {
+      const why = `the script needs more than the ${this.limits.memoryBytes} bytes the board grants`;
+      return this.finish(scriptFault('out_of_memory', `out of memory: ${why}`, line));
+    }
+    const text = error.name
+      ? `${error.name}: ${error.message}`
+      : (error.message ?? 'uncaught exception');
+    return this.finish(scriptFault('guest_error', text, line));
+  }
+
+  private finish(outcome: RunOutcome): RunOutcome {
+    this.state_ = outcome.kind === 'exited' ? 'exited' : 'faulted';
+    if (outcome.kind === 'exited') this.exitCode = outcome.code;
+    this.final = outcome;
+    return outcome;
+  }
+}

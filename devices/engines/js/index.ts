@@ -1,0 +1,2 @@
+export { QuickJsScriptEngine } from './engine';
+export { prepareJsRuntime } from '../../../src/protocol/images/script';

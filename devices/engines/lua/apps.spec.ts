@@ -1,0 +1,7 @@
+import { prepareLuaRuntime } from '../../../src/protocol/images/script';
+import { describeApps } from '../script/testing/apps';
+import { LuaScriptEngine } from './engine';
+
+describe('Lua demo apps (firmware/lua/apps)', () => {
+  describeApps(prepareLuaRuntime, (l, h) => new LuaScriptEngine(l, h), 'lua', '.lua');
+});

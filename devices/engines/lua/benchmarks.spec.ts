@@ -1,0 +1,7 @@
+import { describeBenchmarks } from '../script/testing/benchmarks';
+import { LuaScriptEngine } from './engine';
+import { prepareLuaRuntime } from '../../../src/protocol/images/script';
+
+describe('Lua benchmarks (firmware/lua/bench)', () => {
+  describeBenchmarks(prepareLuaRuntime, (l, h) => new LuaScriptEngine(l, h), 'lua/bench', '.lua');
+});

@@ -1,0 +1,2 @@
+export { LuaScriptEngine } from './engine';
+export { prepareLuaRuntime } from '../../../src/protocol/images/script';

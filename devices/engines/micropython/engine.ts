@@ -1,0 +1,223 @@
+import {
+  compilePythonProgram,
+  decodeSource,
+  isPythonError,
+  MicroPythonInstance,
+  pythonLine,
+  pythonMessage,
+  PythonProgram,
+  takeMicroPython,
+} from '../../../src/protocol/images/script';
+import type {
+  Engine,
+  EngineLimits,
+  EngineState,
+  GuestHost,
+  Inspection,
+  LoadReport,
+  MemoryReport,
+  RunOutcome,
+} from '../engine';
+import { NotSupportedError } from '../engine';
+import { budgetFault, scriptFault, stopOutcome } from '../script/faults';
+import { GuestCalls } from '../script/guest-calls';
+import { PythonVm } from './python-vm';
+
+/**
+ * The WebAssembly port collects garbage only between runs, so within one run the heap
+ * (garbage included) may reach this many times the board's limit before it is stopped; the
+ * live heap must fit the limit whenever the program gives the CPU back.
+ */
+const GARBAGE_FACTOR = 16;
+
+/** How a resumed piece of the program ended. */
+type Settled =
+  { kind: 'done'; value: unknown } | { kind: 'error'; error: unknown } | { kind: 'paused' };
+
+/**
+ * MicroPython (the official WebAssembly port) behind the Engine interface. The program is
+ * compiled as a module with top-level await, so `await sleep_ms(ms)` gives the device the
+ * CPU back; a budget hook interrupts it, which cannot be resumed: not preemptible.
+ */
+export class MicroPythonScriptEngine implements Engine {
+  readonly kind = 'micropython' as const;
+  readonly preemptible = false;
+  private readonly calls: GuestCalls;
+  private readonly vm: PythonVm;
+  private program?: PythonProgram;
+  private resume?: (value?: unknown) => void;
+  private pendingInvoke?: { index: number; value: number };
+  private source = '';
+  private state_: EngineState = 'idle';
+  private beforeInvoke: EngineState = 'loaded';
+  private final?: RunOutcome;
+  private exitCode = 0;
+  private started = false;
+  private settled: Settled = { kind: 'paused' };
+
+  constructor(
+    private readonly limits: EngineLimits,
+    host: GuestHost,
+    instance: MicroPythonInstance = takeMicroPython(),
+  ) {
+    this.calls = new GuestCalls(host);
+    this.vm = new PythonVm(instance, this.calls, (resume) => (this.resume = resume));
+  }
+
+  get state(): EngineState {
+    return this.state_;
+  }
+
+  load(image: Uint8Array): LoadReport {
+    const started = performance.now();
+    const source = decodeSource(image, 'Python');
+    this.vm.clean();
+    this.calls.clear();
+    this.final = this.pendingInvoke = this.resume = undefined;
+    this.exitCode = 0;
+    this.started = false;
+    this.program = this.vm.use(() => compilePythonProgram(this.vm.instance, source));
+    this.source = source;
+    this.state_ = 'loaded';
+    const loadTimeMs = performance.now() - started;
+    return { loadTimeMs, imageBytes: image.length, guestMemoryBytes: this.limits.memoryBytes };
+  }
+
+  run(budget: number): RunOutcome {
+    if (this.final) return this.final;
+    if (this.state_ === 'idle') throw new Error('no Python program loaded');
+    if (this.state_ === 'exited' && !this.pendingInvoke)
+      return { kind: 'exited', code: this.exitCode };
+    if (budget <= 0) return { kind: 'budget' };
+    this.calls.pendingSleepMs = null;
+    this.state_ = 'running';
+    const invoke = this.pendingInvoke;
+    this.pendingInvoke = undefined;
+    const cap = this.limits.memoryBytes * GARBAGE_FACTOR;
+    const settled = this.vm.run(budget, cap, () =>
+      invoke ? this.callHandler(invoke) : this.resumeMain(),
+    );
+    if (settled.kind !== 'error' && this.vm.liveHeap > this.limits.memoryBytes) {
+      return this.outOfMemory(0);
+    }
+    return invoke ? this.handlerOutcome(settled) : this.mainOutcome(settled);
+  }
+
+  step(): RunOutcome {
+    throw new NotSupportedError('MicroPython cannot stop a script after n instructions');
+  }
+
+  reset(): void {
+    if (this.state_ !== 'idle') this.load(new TextEncoder().encode(this.source));
+  }
+
+  invoke(address: number, args: readonly number[]): void {
+    if (this.state_ !== 'loaded' && this.state_ !== 'exited') {
+      throw new Error(`cannot invoke a handler while the program is ${this.state_}`);
+    }
+    this.pendingInvoke = { index: address, value: (args[0] ?? 0) | 0 };
+    this.beforeInvoke = this.state_;
+    this.state_ = 'running';
+  }
+
+  inspect(): Inspection {
+    return { state: this.state_, pc: 0, registers: {}, instructions: this.vm.ticks };
+  }
+
+  readMemory(): Uint8Array {
+    throw new NotSupportedError('a Python program has no flat guest memory');
+  }
+
+  memory(): MemoryReport {
+    return {
+      guestBytes: this.limits.memoryBytes,
+      peakGuestBytes: this.vm.peakHeap,
+      engineBytes: this.source.length,
+    };
+  }
+
+  /** Drops the interpreter (its WebAssembly instance goes with the engine). */
+  dispose(): void {
+    this.program = this.resume = undefined;
+  }
+
+  /**
+   * Starts the module generator, or resumes it after a sleep. MicroPython reports the end
+   * through the resolve/reject given to the first then(); until then the program paused.
+   */
+  private resumeMain(): Settled {
+    this.settled = { kind: 'paused' };
+    if (!this.started) {
+      this.started = true;
+      this.program!.then(
+        (value) => (this.settled = { kind: 'done', value }),
+        (error) => (this.settled = { kind: 'error', error }),
+      );
+    } else {
+      const resume = this.resume;
+      if (!resume) throw new Error('the Python program is not waiting for anything');
+      this.resume = undefined;
+      resume(undefined);
+    }
+    return this.settled;
+  }
+
+  private callHandler({ index, value }: { index: number; value: number }): Settled {
+    try {
+      return { kind: 'done', value: this.vm.callHandler(index, value) };
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+  }
+
+  private mainOutcome(settled: Settled): RunOutcome {
+    if (settled.kind === 'error') return this.failure(settled.error);
+    if (settled.kind === 'paused') {
+      if (this.calls.stop) return this.finish(stopOutcome(this.calls.stop));
+      return { kind: 'yielded', sleepMs: this.calls.pendingSleepMs ?? 0 };
+    }
+    if (this.calls.stop) return this.finish(stopOutcome(this.calls.stop));
+    this.state_ = 'exited';
+    this.exitCode = 0;
+    return { kind: 'exited', code: 0 };
+  }
+
+  private handlerOutcome(settled: Settled): RunOutcome {
+    if (settled.kind === 'error') return this.failure(settled.error);
+    if (this.calls.stop) return this.finish(stopOutcome(this.calls.stop));
+    this.state_ = this.beforeInvoke;
+    const value = Number(settled.kind === 'done' ? settled.value : 0);
+    return { kind: 'returned', value: Number.isInteger(value) ? value | 0 : 0 };
+  }
+
+  private failure(error: unknown): RunOutcome {
+    const traceback = isPythonError(error) ? error.message : String(error);
+    const line = pythonLine(traceback) ?? 0;
+    if (this.calls.stop) return this.finish(stopOutcome(this.calls.stop, line));
+    const reason = this.vm.stopReason;
+    if (reason === 'budget')
+      return this.finish(budgetFault('MicroPython', this.vm.lastBudget, line));
+    const outOfMemory = isPythonError(error) && error.type === 'MemoryError';
+    if (reason === 'memory' || outOfMemory || this.vm.liveHeap > this.limits.memoryBytes) {
+      return this.outOfMemory(line);
+    }
+    const message = isPythonError(error) ? pythonMessage(error) : traceback;
+    return this.finish(scriptFault('guest_error', message, line));
+  }
+
+  private outOfMemory(line: number): RunOutcome {
+    const { memoryBytes } = this.limits;
+    const why =
+      this.vm.liveHeap > memoryBytes
+        ? `the script keeps ${this.vm.liveHeap} bytes, the board grants ${memoryBytes}`
+        : `the script allocated over ${memoryBytes * GARBAGE_FACTOR} bytes in one run`;
+    return this.finish(scriptFault('out_of_memory', `out of memory: ${why}`, line));
+  }
+
+  private finish(outcome: RunOutcome): RunOutcome {
+    this.state_ = outcome.kind === 'exited' ? 'exited' : 'faulted';
+    if (outcome.kind === 'exited') this.exitCode = outcome.code;
+    this.final = outcome;
+    return outcome;
+  }
+}

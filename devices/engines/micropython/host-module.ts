@@ -1,0 +1,63 @@
+import type { GuestCalls } from '../script/guest-calls';
+
+type HostFunction = (...args: unknown[]) => unknown;
+
+/** What the interpreter's budget hook and sleep_ms() ask of the engine. */
+export interface HookTarget {
+  stop(reason: 'budget' | 'memory'): void;
+  /** A thenable whose then() captures how to resume the program after a sleep. */
+  pause(): object;
+}
+
+/**
+ * A JS value handed to Python becomes a proxy whose attributes reach the JS object, so
+ * `fn.constructor` would be Function and the host's globals one call away. Everything the
+ * guest gets has no prototype, and a failure comes back as a str, never as a JS error.
+ */
+export function sealed(fn: HostFunction): HostFunction {
+  const wrapper = (...args: unknown[]) => {
+    try {
+      return fn(...args);
+    } catch (error) {
+      // An exception must not unwind through the interpreter's C frames: the failure goes
+      // back as a str (no host function returns one otherwise) and the prelude raises it.
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
+  // The interpreter calls methods as f.call(thisArg, ...args): an own `call`, no prototype.
+  const call = (_this: unknown, ...args: unknown[]) => wrapper(...args);
+  Object.setPrototypeOf(call, null);
+  Object.defineProperty(wrapper, 'call', { value: call });
+  Object.setPrototypeOf(wrapper, null);
+  return wrapper;
+}
+
+/** The `__vmfleet_sys` module the prelude wraps into the Python API. */
+export function hostModule(calls: GuestCalls, hook: HookTarget): object {
+  const functions: Record<string, HostFunction> = {
+    print: (text) => calls.print(String(text)),
+    publish: (name, value) => calls.publish(name, value),
+    time_ms: () => calls.timeMs(),
+    sleep_ms: (ms) => calls.sleepMs(ms),
+    pause: () => hook.pause(),
+    exit: (code) => calls.exit(code),
+    stop: (reason) => hook.stop(reason === 'memory' ? 'memory' : 'budget'),
+    hal_probe: (sensor) => calls.halProbe(sensor),
+    hal_read: (sensor, index) => calls.halRead(sensor, index),
+    hal_write: (actuator, index, value) => calls.halWrite(actuator, index, value),
+    on: (event, handler) => calls.on(event, Number(handler)),
+    on_condition: (sensor, index, op, threshold, period, handler) =>
+      calls.onCondition(sensor, index, op, threshold, period, Number(handler)),
+    emit: (id, value) => calls.emit(id, value),
+  };
+  const module = Object.create(null) as Record<string, HostFunction>;
+  for (const [name, fn] of Object.entries(functions)) module[name] = sealed(fn);
+  return Object.freeze(module);
+}
+
+/** The object `await sleep_ms(ms)` awaits: MicroPython calls its then() with the resumer. */
+export function pauseThenable(capture: (resume: (value?: unknown) => void) => void): object {
+  const thenable = Object.create(null) as Record<string, HostFunction>;
+  thenable.then = sealed((resume) => capture(resume as (value?: unknown) => void));
+  return Object.freeze(thenable);
+}

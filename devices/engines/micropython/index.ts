@@ -1,0 +1,2 @@
+export { prepareMicroPythonRuntime } from '../../../src/protocol/images/script';
+export { MicroPythonScriptEngine } from './engine';

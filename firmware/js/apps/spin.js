@@ -1,0 +1,5 @@
+// spin (hostile app): never returns and never sleeps. The device must stop it when its
+// instruction budget runs out and report budget_exhausted. As apps/spin.c.
+write('spin: looping forever\n');
+let n = 0;
+for (;;) n++;

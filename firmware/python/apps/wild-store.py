@@ -1,0 +1,7 @@
+# wild-store (hostile app): a script has no raw memory to scribble on, so its equivalent of
+# a wild store is a store through a bad reference, which raises an error it does not catch.
+# The engine must stop it with guest_error and the line; the device must keep running.
+print("wild-store: writing through None")
+wild = None
+wild.value = 0xDEADBEEF
+print("wild-store: still alive (should not happen)")

@@ -1,0 +1,141 @@
+import { mainContextGlobal, nativeImport } from './native-import';
+
+/** The parts of the MicroPython WebAssembly port's API (micropython.mjs) this project uses. */
+export interface MicroPython {
+  _module: { _mp_sched_keyboard_interrupt(): void };
+  runPython(code: string): unknown;
+  runPythonAsync(code: string): unknown;
+  registerJsModule(name: string, module: object): void;
+  globals: { get(key: string): unknown };
+}
+
+interface MicroPythonPackage {
+  loadMicroPython(options: {
+    heapsize?: number;
+    pystack?: number;
+    linebuffer?: boolean;
+    stdout?: (line: string) => void;
+    stderr?: (line: string) => void;
+  }): Promise<MicroPython>;
+}
+
+/**
+ * micropython.mjs keeps one interpreter's JS-side state in globals (Module and the proxy
+ * tables), so two instances in one process must swap them: `use()` installs its own first.
+ */
+const SWAPPED_GLOBALS = [
+  'Module',
+  'proxy_js_ref',
+  'proxy_js_ref_next',
+  'proxy_js_ref_map',
+  'proxy_js_map',
+  'proxy_js_existing',
+  'pyProxyFinalizationRegistry',
+] as const;
+
+type GlobalState = Record<(typeof SWAPPED_GLOBALS)[number], unknown>;
+/** micropython.mjs runs in Node's main context (nativeImport): its globals are there. */
+const mainGlobal = mainContextGlobal();
+const globals = mainGlobal as unknown as GlobalState;
+
+/** One MicroPython interpreter (its own WebAssembly instance and heap). */
+export class MicroPythonInstance {
+  private readonly state: GlobalState;
+
+  constructor(readonly mp: MicroPython) {
+    if (globals.Module !== mp._module) throw new Error('MicroPython globals changed under us');
+    this.state = Object.fromEntries(
+      SWAPPED_GLOBALS.map((name) => [name, globals[name]]),
+    ) as GlobalState;
+    // The package's registry frees a collected proxy in whatever interpreter is current.
+    this.state.pyProxyFinalizationRegistry = new FinalizationRegistry<number>((ref) =>
+      this.use(() => {
+        (globals.proxy_js_map as Map<number, unknown>).delete(ref);
+        (mp._module as unknown as CcallModule).ccall('proxy_c_free_obj', 'null', ['number'], [ref]);
+      }),
+    );
+  }
+
+  /** Runs `fn` with this interpreter's globals installed (every call into it must). */
+  use<T>(fn: () => T): T {
+    Object.assign(globals, this.state);
+    try {
+      return fn();
+    } finally {
+      this.state.proxy_js_ref_next = globals.proxy_js_ref_next;
+    }
+  }
+
+  /**
+   * runPythonAsync without its Promise.resolve(): compiles `code` allowing top-level await
+   * and returns the module's generator (a thenable the caller drives synchronously).
+   */
+  runAsyncSync(code: string): unknown {
+    return this.use(() => {
+      const promise = mainGlobal.Promise;
+      const original = Object.getOwnPropertyDescriptor(promise, 'resolve')!;
+      Object.defineProperty(promise, 'resolve', { ...original, value: (value: unknown) => value });
+      try {
+        return this.mp.runPythonAsync(code);
+      } finally {
+        Object.defineProperty(promise, 'resolve', original);
+      }
+    });
+  }
+}
+
+interface CcallModule {
+  ccall(name: string, ret: string, types: string[], args: unknown[]): unknown;
+}
+
+/** Interpreters made ahead: creating one is async (~15 ms), taking one is not. */
+const POOL_SIZE = 2;
+const pool: MicroPythonInstance[] = [];
+let loader: Promise<MicroPythonPackage> | undefined;
+let filling: Promise<void> | undefined;
+
+async function createInstance(): Promise<MicroPythonInstance> {
+  loader ??= nativeImport<MicroPythonPackage>('@micropython/micropython-webassembly-pyscript');
+  const micropython = await loader;
+  // heapsize is where the GC heap starts; it grows on demand, so engines enforce the
+  // board's limit themselves (gc.mem_alloc()).
+  for (;;) {
+    const mp = await micropython.loadMicroPython({
+      heapsize: 16 * 1024,
+      linebuffer: true,
+      stdout: () => {},
+    });
+    // Another interpreter ran between its start-up and here: its globals are lost, make another.
+    if (globals.Module === mp._module) return new MicroPythonInstance(mp);
+  }
+}
+
+async function fill(): Promise<void> {
+  while (pool.length < POOL_SIZE) pool.push(await createInstance());
+}
+
+/**
+ * Makes MicroPython interpreters ahead of use (loads the package's .wasm once per process,
+ * ~40 ms; nothing is downloaded). Await it before creating a MicroPython engine.
+ */
+export function prepareMicroPythonRuntime(): Promise<void> {
+  filling ??= fill().finally(() => (filling = undefined));
+  return filling;
+}
+
+/** Whether an interpreter can be taken now. */
+export function microPythonReady(): boolean {
+  return pool.length > 0;
+}
+
+/** A fresh interpreter from the pool (refilled in the background); throws when empty. */
+export function takeMicroPython(): MicroPythonInstance {
+  const instance = pool.shift();
+  void prepareMicroPythonRuntime().catch(() => undefined);
+  if (!instance) {
+    throw new Error(
+      'the MicroPython runtime is not ready: await prepareMicroPythonRuntime() first',
+    );
+  }
+  return instance;
+}

@@ -1,0 +1,96 @@
+import type { PayloadCheck } from '../validate';
+import { compileJsProgram } from './js-compile';
+import { prepareJsRuntime } from './js-runtime';
+import { compileLuaChunk } from './lua-compile';
+import { prepareLuaRuntime } from './lua-runtime';
+import {
+  MicroPythonInstance,
+  prepareMicroPythonRuntime,
+  takeMicroPython,
+} from './micropython-runtime';
+import { compilePythonProgram } from './python-compile';
+import { decodeSource, ScriptLoadError } from './source';
+
+export type ScriptVmKind = 'lua' | 'micropython' | 'js';
+
+const LANGUAGE: Record<ScriptVmKind, string> = {
+  lua: 'Lua',
+  micropython: 'Python',
+  js: 'JavaScript',
+};
+
+/**
+ * RAM a script needs before it allocates anything: the VM's own state with the device API
+ * (measured on the device engines), plus room for the compiled program, about the size of
+ * its source.
+ */
+const RUNTIME_RAM_BYTES: Record<ScriptVmKind, number> = {
+  lua: 32 * 1024,
+  micropython: 64 * 1024,
+  js: 100 * 1024,
+};
+
+/**
+ * The gateway's check of a lua, micropython or js app at upload: valid UTF-8 source under
+ * the size limit that compiles without running, in the same VM the devices run. A syntax
+ * error is refused with its line and message. Never throws for a bad payload.
+ */
+export async function validateSourcePayload(
+  vm: ScriptVmKind,
+  payload: Uint8Array,
+): Promise<PayloadCheck> {
+  try {
+    const source = decodeSource(payload, LANGUAGE[vm]);
+    await compileOnly(vm, source);
+  } catch (error) {
+    if (error instanceof ScriptLoadError) {
+      return { ok: false, code: 'image_rejected', reason: error.message };
+    }
+    throw error;
+  }
+  const ramBytes = RUNTIME_RAM_BYTES[vm] + payload.length;
+  return { ok: true, needs: { ramBytes, flashBytes: payload.length, stackBytes: 0 } };
+}
+
+async function compileOnly(vm: ScriptVmKind, source: string): Promise<void> {
+  switch (vm) {
+    case 'lua':
+      return compileLua(source);
+    case 'js':
+      return compileJs(source);
+    case 'micropython':
+      return compilePython(source);
+  }
+}
+
+async function compileLua(source: string): Promise<void> {
+  const { api, module } = await prepareLuaRuntime();
+  const state = new api.LuaEngine(module, {
+    openStandardLibs: false,
+    injectObjects: false,
+    enableProxy: false,
+    traceAllocations: false,
+  });
+  try {
+    compileLuaChunk(state.global, source);
+  } finally {
+    state.global.close();
+  }
+}
+
+async function compileJs(source: string): Promise<void> {
+  const context = (await prepareJsRuntime()).newContext();
+  try {
+    compileJsProgram(context, source).dispose();
+  } finally {
+    context.dispose();
+  }
+}
+
+/** The gateway's own interpreter: compiling leaves nothing behind but a dropped generator. */
+let pythonChecker: Promise<MicroPythonInstance> | undefined;
+
+async function compilePython(source: string): Promise<void> {
+  pythonChecker ??= prepareMicroPythonRuntime().then(takeMicroPython);
+  compilePythonProgram(await pythonChecker, source);
+}
