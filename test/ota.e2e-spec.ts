@@ -88,6 +88,9 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
     ['ebpf', 'ebpf', 'rbf'],
     ['wasm', 'wasm', 'wasm'],
     ['wasm-fast', 'wasm', 'wasm'],
+    ['lua', 'lua', 'lua'],
+    ['micropython', 'python', 'py'],
+    ['js', 'js', 'js'],
   ] as const)(
     'updates and rolls back %s devices the same way',
     async (vm, dir, ext) => {

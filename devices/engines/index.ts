@@ -3,8 +3,11 @@ import type { Engine, EngineLimits, GuestHost } from './engine';
 import { EbpfEngine } from './ebpf';
 import { prepareJsRuntime, QuickJsScriptEngine } from './js';
 import { LuaScriptEngine, prepareLuaRuntime } from './lua';
-import { MicroPythonScriptEngine, prepareMicroPythonRuntime } from './micropython';
-import { microPythonReady } from '../../src/protocol/images/script';
+import {
+  MicroPythonScriptEngine,
+  microPythonEngineReady,
+  prepareMicroPythonRuntime,
+} from './micropython';
 import { Mips1Engine } from './mips1';
 import { WasmEngine } from './wasm';
 
@@ -49,7 +52,7 @@ const prepared = new Set<VmKind>(['mips1', 'ebpf', 'wasm', 'wasm-fast']);
 /** Whether createEngine(kind) can run now, without awaiting prepareEngines first. */
 export function enginePrepared(kind: VmKind): boolean {
   // MicroPython hands each engine an interpreter from a pool that refills in the background.
-  return kind === 'micropython' ? microPythonReady() : prepared.has(kind);
+  return kind === 'micropython' ? microPythonEngineReady() : prepared.has(kind);
 }
 
 async function prepareRuntime(kind: VmKind): Promise<unknown> {

@@ -10,7 +10,10 @@ export type GatewayHandle = Pick<TestGateway, 'api' | 'httpUrl' | 'apiToken' | '
 export const FAST_BACKOFF = { initialMs: 50, maxMs: 400, jitter: 0.5 };
 
 export function firmwareImage(name: string, vm = 'mips1', ext = 'm1'): Uint8Array {
-  const file = path.join(__dirname, '..', '..', 'firmware', 'build', vm, `${name}.${ext}`);
+  const firmware = path.join(__dirname, '..', '..', 'firmware');
+  const built = path.join(firmware, 'build', vm, `${name}.${ext}`);
+  // Script apps (lua, python, js) are their source: firmware/<language>/apps/<name>.<ext>.
+  const file = fs.existsSync(built) ? built : path.join(firmware, vm, 'apps', `${name}.${ext}`);
   return new Uint8Array(fs.readFileSync(file));
 }
 

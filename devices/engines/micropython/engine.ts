@@ -2,11 +2,9 @@ import {
   compilePythonProgram,
   decodeSource,
   isPythonError,
-  MicroPythonInstance,
   pythonLine,
   pythonMessage,
   PythonProgram,
-  takeMicroPython,
 } from '../../../src/protocol/images/script';
 import type {
   Engine,
@@ -24,11 +22,13 @@ import { GuestCalls } from '../script/guest-calls';
 import { PythonVm } from './python-vm';
 
 /**
- * The WebAssembly port collects garbage only between runs, so within one run the heap
- * (garbage included) may reach this many times the board's limit before it is stopped; the
- * live heap must fit the limit whenever the program gives the CPU back.
+ * The WebAssembly port never collects garbage while Python code runs (it cannot scan the
+ * C stack), only between runs. So the board's limit applies to the live heap whenever the
+ * program gives the CPU back, and within one run the heap, garbage included, may grow to
+ * this many times the limit, at least ALLOCATION_FLOOR, before the run is stopped.
  */
 const GARBAGE_FACTOR = 16;
+const ALLOCATION_FLOOR = 32 * 1024 * 1024;
 
 /** How a resumed piece of the program ended. */
 type Settled =
@@ -53,15 +53,15 @@ export class MicroPythonScriptEngine implements Engine {
   private final?: RunOutcome;
   private exitCode = 0;
   private started = false;
+  private disposed = false;
   private settled: Settled = { kind: 'paused' };
 
   constructor(
     private readonly limits: EngineLimits,
     host: GuestHost,
-    instance: MicroPythonInstance = takeMicroPython(),
   ) {
     this.calls = new GuestCalls(host);
-    this.vm = new PythonVm(instance, this.calls, (resume) => (this.resume = resume));
+    this.vm = PythonVm.acquire(this.calls, (resume) => (this.resume = resume));
   }
 
   get state(): EngineState {
@@ -93,7 +93,7 @@ export class MicroPythonScriptEngine implements Engine {
     this.state_ = 'running';
     const invoke = this.pendingInvoke;
     this.pendingInvoke = undefined;
-    const cap = this.limits.memoryBytes * GARBAGE_FACTOR;
+    const cap = this.allocationCap;
     const settled = this.vm.run(budget, cap, () =>
       invoke ? this.callHandler(invoke) : this.resumeMain(),
     );
@@ -136,9 +136,12 @@ export class MicroPythonScriptEngine implements Engine {
     };
   }
 
-  /** Drops the interpreter (its WebAssembly instance goes with the engine). */
+  /** Gives the interpreter back for the next engine; this one cannot be used afterwards. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.program = this.resume = undefined;
+    this.vm.release();
   }
 
   /**
@@ -205,12 +208,16 @@ export class MicroPythonScriptEngine implements Engine {
     return this.finish(scriptFault('guest_error', message, line));
   }
 
+  private get allocationCap(): number {
+    return Math.max(this.limits.memoryBytes * GARBAGE_FACTOR, ALLOCATION_FLOOR);
+  }
+
   private outOfMemory(line: number): RunOutcome {
     const { memoryBytes } = this.limits;
     const why =
       this.vm.liveHeap > memoryBytes
         ? `the script keeps ${this.vm.liveHeap} bytes, the board grants ${memoryBytes}`
-        : `the script allocated over ${memoryBytes * GARBAGE_FACTOR} bytes in one run`;
+        : `the script allocated over ${this.allocationCap} bytes (garbage included) in one run`;
     return this.finish(scriptFault('out_of_memory', `out of memory: ${why}`, line));
   }
 

@@ -32,23 +32,26 @@ export function sealed(fn: HostFunction): HostFunction {
   return wrapper;
 }
 
-/** The `__vmfleet_sys` module the prelude wraps into the Python API. */
-export function hostModule(calls: GuestCalls, hook: HookTarget): object {
+/**
+ * The `__vmfleet_sys` module the prelude wraps into the Python API. `device()` gives the
+ * engine it serves now: an interpreter outlives its engine and serves the next one.
+ */
+export function hostModule(device: () => GuestCalls, hook: HookTarget): object {
   const functions: Record<string, HostFunction> = {
-    print: (text) => calls.print(String(text)),
-    publish: (name, value) => calls.publish(name, value),
-    time_ms: () => calls.timeMs(),
-    sleep_ms: (ms) => calls.sleepMs(ms),
+    print: (text) => device().print(String(text)),
+    publish: (name, value) => device().publish(name, value),
+    time_ms: () => device().timeMs(),
+    sleep_ms: (ms) => device().sleepMs(ms),
     pause: () => hook.pause(),
-    exit: (code) => calls.exit(code),
+    exit: (code) => device().exit(code),
     stop: (reason) => hook.stop(reason === 'memory' ? 'memory' : 'budget'),
-    hal_probe: (sensor) => calls.halProbe(sensor),
-    hal_read: (sensor, index) => calls.halRead(sensor, index),
-    hal_write: (actuator, index, value) => calls.halWrite(actuator, index, value),
-    on: (event, handler) => calls.on(event, Number(handler)),
+    hal_probe: (sensor) => device().halProbe(sensor),
+    hal_read: (sensor, index) => device().halRead(sensor, index),
+    hal_write: (actuator, index, value) => device().halWrite(actuator, index, value),
+    on: (event, handler) => device().on(event, Number(handler)),
     on_condition: (sensor, index, op, threshold, period, handler) =>
-      calls.onCondition(sensor, index, op, threshold, period, Number(handler)),
-    emit: (id, value) => calls.emit(id, value),
+      device().onCondition(sensor, index, op, threshold, period, Number(handler)),
+    emit: (id, value) => device().emit(id, value),
   };
   const module = Object.create(null) as Record<string, HostFunction>;
   for (const [name, fn] of Object.entries(functions)) module[name] = sealed(fn);

@@ -1,4 +1,9 @@
-import { isPythonError, MicroPythonInstance } from '../../../src/protocol/images/script';
+import {
+  isPythonError,
+  MicroPythonInstance,
+  microPythonReady,
+  takeMicroPython,
+} from '../../../src/protocol/images/script';
 import type { GuestCalls } from '../script/guest-calls';
 import { hostModule, pauseThenable } from './host-module';
 import { PYTHON_PRELUDE } from './prelude';
@@ -6,11 +11,28 @@ import { PYTHON_PRELUDE } from './prelude';
 type PyCallable = (...args: unknown[]) => unknown;
 type Resume = (value?: unknown) => void;
 
+/** Interpreters whose engine was disposed, cleaned, for the next engine. */
+const released: PythonVm[] = [];
+
 /**
  * One MicroPython interpreter with the device API and the budget hook installed: every
- * call into it goes through here, with the interpreter's globals in place.
+ * call into it goes through here, with the interpreter's globals in place. It serves one
+ * engine at a time; a disposed engine gives it back (making one is asynchronous).
  */
 export class PythonVm {
+  /** Whether acquire() can answer now. */
+  static ready(): boolean {
+    return released.length > 0 || microPythonReady();
+  }
+
+  /** A released interpreter, or a new one from the pool; throws when neither is ready. */
+  static acquire(calls: GuestCalls, onPause: (resume: Resume) => void): PythonVm {
+    const vm = released.pop() ?? new PythonVm(takeMicroPython());
+    vm.calls = calls;
+    vm.onPause = onPause;
+    return vm;
+  }
+
   /** Hook ticks so far (the engine's instruction count). */
   ticks = 0;
   /** Live heap after the last run, and the highest seen. */
@@ -23,22 +45,24 @@ export class PythonVm {
   private readonly call: PyCallable;
   private readonly cleanUp: PyCallable;
   private readonly keep: unknown;
+  private calls?: GuestCalls;
+  private onPause: (resume: Resume) => void = () => {};
 
-  constructor(
-    readonly instance: MicroPythonInstance,
-    calls: GuestCalls,
-    onPause: (resume: Resume) => void,
-  ) {
+  private constructor(readonly instance: MicroPythonInstance) {
     const { mp } = instance;
     const hook = {
       stop: (reason: 'budget' | 'memory') => {
         this.stopReason ??= reason;
         mp._module._mp_sched_keyboard_interrupt();
       },
-      pause: () => pauseThenable(onPause),
+      pause: () => pauseThenable((resume) => this.onPause(resume)),
+    };
+    const device = () => {
+      if (!this.calls) throw new Error('this interpreter serves no engine');
+      return this.calls;
     };
     [this.arm, this.disarm, this.call, this.cleanUp, this.keep] = instance.use(() => {
-      mp.registerJsModule('__vmfleet_sys', hostModule(calls, hook));
+      mp.registerJsModule('__vmfleet_sys', hostModule(device, hook));
       mp.runPython(PYTHON_PRELUDE);
       mp.runPython('__vmfleet_keep = set(globals())');
       const get = (name: string) => mp.globals.get(name) as PyCallable;
@@ -54,6 +78,14 @@ export class PythonVm {
 
   use<T>(fn: () => T): T {
     return this.instance.use(fn);
+  }
+
+  /** The engine is done with it: cleaned, it waits for the next engine. */
+  release(): void {
+    this.clean();
+    this.calls = undefined;
+    this.onPause = () => {};
+    released.push(this);
   }
 
   /** Forgets the last program: its globals, handlers, counters. */

@@ -102,6 +102,8 @@ async function createInstance(): Promise<MicroPythonInstance> {
   for (;;) {
     const mp = await micropython.loadMicroPython({
       heapsize: 16 * 1024,
+      // Python frames live on this stack (in words): ackermann nests ~500 calls.
+      pystack: 16 * 1024,
       linebuffer: true,
       stdout: () => {},
     });
