@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppsService } from '../apps/apps.service';
+import type { App } from '../apps/domain/app';
 import { DeviceNotFoundError } from '../common/domain-error';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/domain/device';
@@ -135,21 +136,24 @@ export class RolloutRunner implements OnApplicationBootstrap {
       const done = { status: 'completed', reason: next.complete, finishedAt: now } as const;
       return this.repo.update(id, { ...done, updatedAt: now });
     }
+    if (next.offer.length === 0) return;
+    // One app and manifest lookup per step, however many devices it offers to.
+    const app = await this.apps.get(deployment.app.name, deployment.app.version);
+    const offer = await this.offerMessage(deployment);
     const byId = new Map(entries.map((e) => [e.deviceId, e]));
-    for (const deviceId of next.offer) await this.offer(deployment, byId.get(deviceId)!);
+    for (const deviceId of next.offer) await this.offer(app, offer, byId.get(deviceId)!);
     // Offers a device skipped at once may finish a wave: look again.
-    if (next.offer.length > 0) void this.advance(id);
+    void this.advance(id);
   }
 
   /** Offers the update to a pending device, unless it turned out not to fit. */
-  private async offer(deployment: Deployment, entry: DeviceRollout): Promise<void> {
+  private async offer(app: App, offer: object, entry: DeviceRollout): Promise<void> {
     const device = await this.findDevice(entry.deviceId);
-    const app = await this.apps.get(deployment.app.name, deployment.app.version);
     const unfit = device ? incompatibility(app, planDeviceOf(device)) : 'device was deleted';
     if (unfit) {
       return this.save(entry, withState(entry, 'skipped', Date.now(), 'incompatible', unfit));
     }
-    if (await this.sendOffer(deployment, entry.deviceId)) {
+    if (await this.link.send(entry.deviceId, 'update', offer)) {
       await this.save(entry, withState(entry, 'offered', Date.now()));
     }
   }
@@ -161,18 +165,17 @@ export class RolloutRunner implements OnApplicationBootstrap {
     if (!deployment || !entry || isTerminal(entry.state)) return;
     // A pending device waits for its wave; one that was offered before hears it again.
     if (entry.state === 'pending') return;
-    await this.sendOffer(deployment, deviceId);
+    await this.link.send(deviceId, 'update', await this.offerMessage(deployment));
   }
 
-  private async sendOffer(deployment: Deployment, deviceId: string): Promise<boolean> {
+  private async offerMessage(deployment: Deployment): Promise<object> {
     const manifest = await this.apps.manifest(deployment.app.name, deployment.app.version);
-    const offer = {
+    return {
       op: 'offer',
       deployment: deployment.id,
       manifest,
       healthWindowMs: deployment.healthWindowMs,
     };
-    return this.link.send(deviceId, 'update', offer);
   }
 
   private async record(deploymentId: number, deviceId: string, report: OtaReport): Promise<void> {

@@ -128,7 +128,3 @@ export async function waitForDeployment(
     throw new Error(`${(err as Error).message}; deployment ${id} was ${where}`);
   }
 }
-
-export const finished = (d: DeploymentView) =>
-  d.status !== 'running' || d.targets.every((t) => FINAL.has(t.state));
-const FINAL = new Set(['healthy', 'failed', 'rolled-back', 'skipped', 'cancelled']);
