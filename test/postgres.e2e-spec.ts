@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { migrations } from '../src/database/migrations';
 import { topicFor } from '../src/protocol';
 import { cbor, hello, provision, telemetry } from './support/fixtures';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
@@ -32,17 +33,17 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
     await ds.initialize();
     try {
       const applied = await ds.runMigrations();
-      expect(applied.map((m) => m.name)).toEqual([
-        'InitialSchema1763700000000',
-        'DeviceEvents1763800000000',
-        'Apps1763900000000',
-      ]);
+      // Every migration the gateway ships, in order: a new one that fails to apply here fails this line.
+      expect(applied.map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+      expect(applied.length).toBeGreaterThanOrEqual(4);
       const tables = await ds.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         'app_sequence',
         'apps',
+        'deployment_devices',
+        'deployments',
         'device_events',
         'device_tags',
         'devices',
