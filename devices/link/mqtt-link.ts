@@ -306,7 +306,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
 }
 
 /** A TCP socket counts its bytes; a WebSocket stream does not, and counts as 0. */
-function socketBytes(client: MqttClient | null): { read: number; written: number } {
+export function socketBytes(client: MqttClient | null): { read: number; written: number } {
   const stream = client?.stream as Partial<Pick<Socket, 'bytesRead' | 'bytesWritten'>> | undefined;
   return { read: stream?.bytesRead ?? 0, written: stream?.bytesWritten ?? 0 };
 }
