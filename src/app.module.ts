@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { LinkModule } from './link/link.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MqttModule } from './mqtt/mqtt.module';
+import { CoapModule } from './coap/coap.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Global()
@@ -48,6 +49,7 @@ export class AppModule {
         AppsModule,
         DeploymentsModule,
         MqttModule,
+        CoapModule,
       ],
       controllers: [HealthController],
       providers: [

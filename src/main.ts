@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const lines = [
     `vmfleet gateway ${gw.httpUrl}  (API docs ${gw.httpUrl}/api/docs)`,
     `  MQTT  ${mqttWhere(config.bindHost, gw.mqttPort)}  ws ${gw.httpUrl.replace('http', 'ws')}/mqtt`,
+    `  CoAP  coap://${coapHost(config.bindHost)}:${gw.coapPort}  (udp)`,
     `  data  ${config.dataDir} (${config.database.kind})`,
   ];
   if (gw.apiTokenGenerated) {
@@ -38,3 +39,10 @@ main().catch((err: Error) => {
   process.stderr.write(`vmfleet: failed to start: ${err.message}\n`);
   process.exit(1);
 });
+
+/** Where a CoAP client finds the gateway: the bind address, or loopback for a wildcard. */
+function coapHost(bindHost: string): string {
+  if (bindHost === '0.0.0.0') return '127.0.0.1';
+  if (bindHost === '::') return '[::1]';
+  return bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+}

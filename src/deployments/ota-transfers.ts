@@ -30,10 +30,22 @@ export class OtaTransfers {
     const data = payload.subarray(fetch.offset, fetch.offset + fetch.length);
     const chunk = { op: 'chunk', deployment: deploymentId, offset: fetch.offset, data };
     if (await this.link.send(deviceId, 'update', chunk)) {
-      const key = transferKey(deploymentId, deviceId);
-      this.sent.set(key, (this.sent.get(key) ?? 0) + data.length);
-      this.metrics.otaBytesSent.inc(data.length);
+      this.countSent(deploymentId, deviceId, data.length);
     }
+  }
+
+  /**
+   * The whole payload, for a transport that cuts its own blocks (CoAP Block2); the
+   * transport reports what it sent with countSent.
+   */
+  whole(app: DeploymentApp): Promise<Uint8Array> {
+    return this.payload(app);
+  }
+
+  countSent(deploymentId: number, deviceId: string, bytes: number): void {
+    const key = transferKey(deploymentId, deviceId);
+    this.sent.set(key, (this.sent.get(key) ?? 0) + bytes);
+    this.metrics.otaBytesSent.inc(bytes);
   }
 
   /** Payload bytes sent to the device for this deployment since the gateway started. */

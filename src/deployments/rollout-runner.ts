@@ -78,23 +78,44 @@ export class RolloutRunner implements OnApplicationBootstrap {
     await this.advance(id);
   }
 
+  /**
+   * The payload a device may fetch for a deployment, for transports that cut their own
+   * blocks (CoAP Block2); null when the deployment is not sending this device anything.
+   * `sent` is called with the bytes the transport actually sent.
+   */
+  async transferPayload(
+    id: number,
+    deviceId: string,
+  ): Promise<{ payload: Uint8Array; sent: (bytes: number) => void } | null> {
+    const app = await this.transferApp(id, deviceId);
+    if (!app) return null;
+    try {
+      const payload = await this.transfers.whole(app);
+      return { payload, sent: (bytes) => this.transfers.countSent(id, deviceId, bytes) };
+    } catch (err) {
+      await this.payloadUnavailable(id, app, deviceId, err as Error);
+      return null;
+    }
+  }
+
   /** A payload the gateway cannot read back intact fails the device's update, not the gateway. */
   private async serve(id: number, app: DeploymentApp, deviceId: string, fetch: OtaFetch) {
     try {
       await this.transfers.serve(id, app, deviceId, fetch);
     } catch (err) {
-      const reason = `the gateway cannot send ${app.name}@${app.version}: ${(err as Error).message}`;
-      await this.exclusive(id, async () => {
-        const entry = await this.repo.entry(id, deviceId);
-        if (!entry || isTerminal(entry.state)) return;
-        await this.cancelTransfer(entry);
-        await this.save(
-          entry,
-          withState(entry, 'failed', Date.now(), 'payload_unavailable', reason),
-        );
-      });
-      await this.advance(id);
+      await this.payloadUnavailable(id, app, deviceId, err as Error);
     }
+  }
+
+  private async payloadUnavailable(id: number, app: DeploymentApp, deviceId: string, err: Error) {
+    const reason = `the gateway cannot send ${app.name}@${app.version}: ${err.message}`;
+    await this.exclusive(id, async () => {
+      const entry = await this.repo.entry(id, deviceId);
+      if (!entry || isTerminal(entry.state)) return;
+      await this.cancelTransfer(entry);
+      await this.save(entry, withState(entry, 'failed', Date.now(), 'payload_unavailable', reason));
+    });
+    await this.advance(id);
   }
 
   /** The app a device may fetch for a deployment: only while its update is under way. */

@@ -6,3 +6,4 @@ export * from './monitor';
 export * from './ota';
 export * from './topics';
 export * from './vm';
+export * from './coap';

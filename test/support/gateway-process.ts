@@ -16,14 +16,19 @@ export class GatewayProcess {
   private output = '';
   httpUrl = '';
   mqttPort = 0;
+  coapPort = 0;
   readonly apiToken = API_TOKEN;
 
   private constructor(readonly dataDir: string) {}
 
   static async start(): Promise<GatewayProcess> {
     const gw = new GatewayProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-proc-')));
-    await gw.launch(0, 0);
+    await gw.launch(0, 0, 0);
     return gw;
+  }
+
+  get coapUrl(): string {
+    return `coap://127.0.0.1:${this.coapPort}`;
   }
 
   get mqttUrl(): string {
@@ -44,7 +49,7 @@ export class GatewayProcess {
   async restart(): Promise<void> {
     await this.kill();
     const port = Number(new URL(this.httpUrl).port);
-    await this.launch(port, this.mqttPort);
+    await this.launch(port, this.mqttPort, this.coapPort);
   }
 
   async stop(): Promise<void> {
@@ -69,7 +74,7 @@ export class GatewayProcess {
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  private async launch(httpPort: number, mqttPort: number): Promise<void> {
+  private async launch(httpPort: number, mqttPort: number, coapPort: number): Promise<void> {
     this.output = '';
     const child = spawn(
       process.execPath,
@@ -81,6 +86,7 @@ export class GatewayProcess {
           VMFLEET_DATA_DIR: this.dataDir,
           VMFLEET_HTTP_PORT: String(httpPort),
           VMFLEET_MQTT_PORT: String(mqttPort),
+          VMFLEET_COAP_PORT: String(coapPort),
           VMFLEET_BIND_HOST: '127.0.0.1',
           VMFLEET_API_TOKEN: API_TOKEN,
           VMFLEET_TELEMETRY_FLUSH_MS: '50',
@@ -95,6 +101,7 @@ export class GatewayProcess {
     const mqtt = await this.waitForLine(/MQTT {2}mqtt:\/\/127\.0\.0\.1:(\d+)/);
     this.httpUrl = http;
     this.mqttPort = Number(mqtt);
+    this.coapPort = Number(await this.waitForLine(/CoAP {2}coap:\/\/127\.0\.0\.1:(\d+)/));
   }
 
   private async waitForLine(pattern: RegExp): Promise<string> {

@@ -14,6 +14,7 @@ export interface TestGateway extends Gateway {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: T }>;
   mqttUrl: string;
+  coapUrl: string;
   stop(): Promise<void>;
   /** Closes the gateway but keeps its data dir, for a restart on the same data. */
   restartable(): Promise<void>;
@@ -29,6 +30,7 @@ export async function startTestGateway(
     VMFLEET_DATA_DIR: dataDir,
     VMFLEET_HTTP_PORT: '0',
     VMFLEET_MQTT_PORT: '0',
+    VMFLEET_COAP_PORT: '0',
     VMFLEET_BIND_HOST: '127.0.0.1',
     VMFLEET_TELEMETRY_FLUSH_MS: '50',
     ...env,
@@ -60,6 +62,7 @@ export async function startTestGateway(
     dataDir,
     api,
     mqttUrl: `mqtt://127.0.0.1:${gw.mqttPort}`,
+    coapUrl: `coap://127.0.0.1:${gw.coapPort}`,
     stop: async () => {
       await gw.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,350 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { createServer, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
+import { generate, type Packet } from 'coap-packet';
+import type { AddressInfo } from 'node:net';
+import { CONFIG, Config } from '../config/config';
+import { RolloutRunner } from '../deployments/rollout-runner';
+import { DevicesService } from '../devices/devices.service';
+import { DeviceLinks } from '../link/device-links';
+import { InboundRouter } from '../link/inbound-router';
+import { KeyedQueue } from '../link/keyed-queue';
+import { MetricsService } from '../metrics/metrics.service';
+import {
+  COAP_MAX_BLOCK,
+  COAP_PATHS,
+  COAP_SESSION_QUERY,
+  CodecError,
+  coapUplinkChannel,
+  coapUplinkPath,
+  decodePayload,
+  decodeUplink,
+  type Encoding,
+  encodePayload,
+  parseBlockOption,
+  registerSchema,
+  UP_CHANNELS,
+} from '../protocol';
+import { CoapDeviceLink } from './coap-device-link';
+import { type CoapSession, CoapSessions } from './coap-sessions';
+
+const FORMAT: Record<Encoding, string> = { json: 'application/json', cbor: 'application/cbor' };
+const ACCEPTED_FORMATS = new Set<unknown>([undefined, FORMAT.json, FORMAT.cbor]);
+
+/** A refusal at the edge: a CoAP response code and a diagnostic for the device's developer. */
+class CoapError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The CoAP transport (docs/protocol.md §11): registration with the device token, uplinks
+ * as POSTs, downlink as notifications of an observed resource, app payloads by Block2.
+ * Decodes with src/protocol and hands messages to the same InboundRouter as MQTT.
+ */
+@Injectable()
+export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('CoAP');
+  private readonly queue = new KeyedQueue();
+  private readonly sessions = new CoapSessions((s) => this.expired(s));
+  private server?: Server;
+  private boundPort = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly devices: DevicesService,
+    private readonly router: InboundRouter,
+    private readonly rollouts: RolloutRunner,
+    private readonly link: CoapDeviceLink,
+    private readonly links: DeviceLinks,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.link.attach(this.sessions);
+    this.links.register(this.link);
+    const host = this.config.bindHost;
+    const server = createServer({ type: host.includes(':') ? 'udp6' : 'udp4' }, (req, res) =>
+      this.handle(req, res),
+    );
+    this.guardBlock1(server);
+    server.on('error', (err: Error) => this.logger.error(`socket: ${err.message}`));
+    await new Promise<void>((resolve, reject) => {
+      server.listen(this.config.coapPort, host, (err?: Error) => (err ? reject(err) : resolve()));
+    });
+    this.server = server;
+    const socket = (server as unknown as { _sock: { address(): AddressInfo } })._sock;
+    this.boundPort = socket.address().port;
+    this.logger.log(`CoAP listening on ${host}:${this.boundPort} (udp)`);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.sessions.closeAll();
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+    await this.queue.drain();
+  }
+
+  private handle(req: IncomingMessage, res: OutgoingMessage): void {
+    res.on('error', (err: Error) => this.logger.debug(`response: ${err.message}`));
+    this.dispatch(req, res).catch((err: unknown) => {
+      const known = err instanceof CoapError;
+      if (!known) this.logger.error(`${req.method} ${req.url}: ${(err as Error).message}`);
+      const code = known ? err.code : '5.00';
+      this.answer(res, code, Buffer.from(known ? err.message : 'internal error'));
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: OutgoingMessage): Promise<void> {
+    const url = new URL(req.url, 'coap://gateway');
+    const path = url.pathname;
+    const method = req.method;
+    if (path === COAP_PATHS.wellKnown) {
+      expectMethod(method, 'GET');
+      return this.answer(res, '2.05', Buffer.from(linkFormat()), 'application/link-format');
+    }
+    if (!ACCEPTED_FORMATS.has(req.headers['Content-Format'])) {
+      throw new CoapError(
+        '4.15',
+        `Content-Format ${String(req.headers['Content-Format'])}: send application/cbor (60) or application/json (50)`,
+      );
+    }
+    if (path === COAP_PATHS.register) {
+      if (method === 'POST') return this.register(req, res);
+      expectMethod(method, 'DELETE');
+      const session = this.session(url);
+      this.sessions.close(session, true);
+      return this.answer(res, '2.02');
+    }
+    if (path === COAP_PATHS.down) {
+      expectMethod(method, 'GET');
+      return this.observe(req, res, this.session(url));
+    }
+    if (path.startsWith(`${COAP_PATHS.ota}/`)) {
+      expectMethod(method, 'GET');
+      return this.payloadBlock(req, res, this.session(url), path.slice(COAP_PATHS.ota.length + 1));
+    }
+    const channel = coapUplinkChannel(path);
+    if (channel) {
+      expectMethod(method, 'POST');
+      return this.uplink(req, res, this.session(url), channel);
+    }
+    throw new CoapError('4.04', `no resource ${path}; GET ${COAP_PATHS.wellKnown} lists them`);
+  }
+
+  private async register(req: IncomingMessage, res: OutgoingMessage): Promise<void> {
+    let value: Record<string, unknown>;
+    let encoding: Encoding;
+    try {
+      ({ value, encoding } = decodePayload(req.payload));
+    } catch (err) {
+      if (err instanceof CodecError) throw new CoapError('4.00', `${err.code}: ${err.message}`);
+      throw err;
+    }
+    const parsed = registerSchema.safeParse(value);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 5);
+      const why = issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new CoapError('4.00', `invalid registration: ${why}`);
+    }
+    const { id, token, hello, lifetime } = parsed.data;
+    if (!(await this.devices.authenticate(id, token))) {
+      this.metrics.connectionsRefused.inc({ reason: 'bad_credentials' });
+      this.logger.warn(`refused registration for "${id}": wrong device id or token`);
+      throw new CoapError('4.01', 'bad device id or token');
+    }
+    const session = this.sessions.open(id, hello, lifetime, encoding);
+    this.metrics.connectedDevices.set(this.link.connectedCount);
+    const body = encodePayload({ session: session.id, lifetime }, encoding);
+    this.answer(res, '2.01', body, FORMAT[encoding]);
+  }
+
+  /** The live session named by `?s=`; 4.01 tells the device to register (again). */
+  private session(url: URL): CoapSession {
+    const id = url.searchParams.get(COAP_SESSION_QUERY);
+    if (!id) throw new CoapError('4.01', `no session: register at ${COAP_PATHS.register} first`);
+    const session = this.sessions.touch(id);
+    if (!session) throw new CoapError('4.01', 'unknown or expired session: register again');
+    return session;
+  }
+
+  /** Opens the downlink; the device counts as online from here, as after an MQTT hello. */
+  private observe(req: IncomingMessage, res: OutgoingMessage, session: CoapSession): void {
+    const encoding = session.encoding;
+    const first = encodePayload({ channel: null }, encoding);
+    if (req.headers.Observe !== 0) return this.answer(res, '2.05', first, FORMAT[encoding]);
+    session.observer?.end();
+    const observer = {
+      notify: (payload: Buffer, enc: Encoding) => {
+        if (res.writableEnded) return;
+        res.setOption('Content-Format', FORMAT[enc]);
+        res.write(payload);
+      },
+      end: () => {
+        if (!res.writableEnded) res.end();
+      },
+    };
+    session.observer = observer;
+    res.on('finish', () => {
+      if (session.observer === observer) session.observer = null;
+    });
+    res.setOption('Content-Format', FORMAT[encoding]);
+    res.write(first);
+    const deviceId = session.deviceId;
+    const hello = { channel: 'hello' as const, body: session.hello };
+    this.enqueue(deviceId, 'hello', () => this.router.route(deviceId, hello, Date.now()));
+  }
+
+  private uplink(
+    req: IncomingMessage,
+    res: OutgoingMessage,
+    session: CoapSession,
+    channel: (typeof UP_CHANNELS)[number],
+  ): void {
+    const receivedAt = Date.now();
+    const limit = this.config.mqttMaxPayloadBytes;
+    const result = decodeUplink(channel, req.payload, limit);
+    const deviceId = session.deviceId;
+    if (!result.ok) {
+      this.metrics.framesRejected.inc({ code: result.code });
+      this.logger.warn(`${deviceId}: rejected ${channel}: ${result.code}: ${result.reason}`);
+      const body = encodePayload(
+        { code: result.code, message: result.reason, channel },
+        result.encoding,
+      );
+      if (result.code === 'payload_too_large') res.setOption('Size1', limit);
+      const code = result.code === 'payload_too_large' ? '4.13' : '4.00';
+      return this.answer(res, code, body, FORMAT[result.encoding]);
+    }
+    session.encoding = result.encoding;
+    const message = result.message;
+    if (message.channel === 'status' && message.body.state === 'offline') {
+      this.sessions.close(session, true);
+    } else {
+      this.enqueue(deviceId, channel, () => this.router.route(deviceId, message, receivedAt));
+    }
+    this.answer(res, '2.04');
+  }
+
+  /** One Block2 block of the payload a deployment is sending this device. */
+  private async payloadBlock(
+    req: IncomingMessage,
+    res: OutgoingMessage,
+    session: CoapSession,
+    deploymentText: string,
+  ): Promise<void> {
+    const deployment = /^[1-9]\d{0,9}$/.test(deploymentText) ? Number(deploymentText) : NaN;
+    const transfer = Number.isSafeInteger(deployment)
+      ? await this.rollouts.transferPayload(deployment, session.deviceId)
+      : null;
+    if (!transfer) {
+      throw new CoapError(
+        '4.04',
+        `deployment ${deploymentText} is not sending ${session.deviceId} anything`,
+      );
+    }
+    const raw = req._packet.options?.find((o) => o.name === 'Block2')?.value;
+    const block = raw ? parseBlockOption(raw) : null;
+    if (raw !== undefined && !block) throw new CoapError('4.02', 'Block2: malformed or SZX 7');
+    const size = Math.min(block?.size ?? COAP_MAX_BLOCK, COAP_MAX_BLOCK);
+    const start = (block?.num ?? 0) * size;
+    const total = transfer.payload.length;
+    if (start >= total && total > 0) {
+      throw new CoapError('4.02', `block ${block?.num} is past the end of ${total} bytes`);
+    }
+    // The server cuts the requested block (and sets Block2, M and the ETag) from the whole;
+    // its code must stay unset so a block it finds out of range comes back as 4.02.
+    res.setOption('Content-Format', 'application/octet-stream');
+    res.end(Buffer.from(transfer.payload));
+    transfer.sent(Math.min(size, total - start));
+  }
+
+  private enqueue(deviceId: string, what: string, task: () => Promise<void>): void {
+    void this.queue
+      .run(deviceId, task)
+      .catch((err: Error) => this.logger.error(`${deviceId}/${what}: ${err.message}`));
+  }
+
+  private expired(session: CoapSession): void {
+    this.metrics.connectedDevices.set(this.link.connectedCount);
+    const at = Date.now();
+    this.enqueue(session.deviceId, 'offline', () =>
+      this.router.connectionLost(session.deviceId, at),
+    );
+  }
+
+  private answer(res: OutgoingMessage, code: string, payload?: Buffer, format?: string): void {
+    if (res.writableEnded) return;
+    res.code = code;
+    if (format) res.setOption('Content-Format', format);
+    res.end(payload);
+  }
+
+  /**
+   * The coap package reassembles Block1 uploads itself and would allocate whatever the
+   * last block number claims; a block past the size limit is answered 4.13 here instead.
+   */
+  private guardBlock1(server: Server): void {
+    const internals = server as unknown as {
+      _handle(packet: Packet, rsinfo: AddressInfo): void;
+      _sock: { send(buf: Buffer, port: number, address: string): void } | null;
+    };
+    const handle = internals._handle.bind(server);
+    const limit = this.config.mqttMaxPayloadBytes;
+    internals._handle = (packet, rsinfo) => {
+      const option = packet.options?.find((o) => o.name === 'Block1');
+      const block = option ? parseBlockOption(option.value) : null;
+      if (option && (!block || block.num * block.size + (packet.payload?.length ?? 0) > limit)) {
+        this.metrics.framesRejected.inc({ code: 'payload_too_large' });
+        const reply = generate({
+          messageId: packet.messageId,
+          token: packet.token,
+          code: block ? '4.13' : '4.02',
+          confirmable: false,
+          ack: Boolean(packet.confirmable),
+          options: [{ name: 'Size1', value: uintBytes(limit) }],
+          payload: Buffer.from(block ? `body over ${limit} bytes` : 'Block1: malformed'),
+        });
+        internals._sock?.send(reply, rsinfo.port, rsinfo.address);
+        return;
+      }
+      handle(packet, rsinfo);
+    };
+  }
+}
+
+function expectMethod(method: string, allowed: string): void {
+  if (method !== allowed) throw new CoapError('4.05', `${method} not allowed here; use ${allowed}`);
+}
+
+function uintBytes(n: number): Buffer {
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return Buffer.from(bytes);
+}
+
+/** RFC 6690 link format of every resource. */
+export function linkFormat(): string {
+  const ct = 'ct="60 50"';
+  const links = [
+    `<${COAP_PATHS.register}>;rt="vmfleet.register";${ct}`,
+    `<${COAP_PATHS.down}>;rt="vmfleet.down";obs;${ct}`,
+    // `/v1/ota` also has one sub-resource per deployment: GET /v1/ota/{id} with Block2.
+    ...UP_CHANNELS.map((c) => `<${coapUplinkPath(c)}>;rt="vmfleet.${c}";${ct}`),
+  ];
+  return links.join(',');
+}
