@@ -5,7 +5,8 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { createServer, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
+import { createServer, type IncomingMessage, OutgoingMessage, type Server } from 'coap';
+import { createHash } from 'node:crypto';
 import { generate, type Packet } from 'coap-packet';
 import type { AddressInfo } from 'node:net';
 import { CONFIG, Config } from '../config/config';
@@ -27,6 +28,7 @@ import {
   type Encoding,
   encodePayload,
   parseBlockOption,
+  encodeBlockOption,
   registerSchema,
   UP_CHANNELS,
 } from '../protocol';
@@ -259,18 +261,27 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const raw = req._packet.options?.find((o) => o.name === 'Block2')?.value;
     const block = raw ? parseBlockOption(raw) : null;
-    if (raw !== undefined && !block) throw new CoapError('4.02', 'Block2: malformed or SZX 7');
+    if (raw && !block) throw new CoapError('4.02', 'Block2: malformed or SZX 7');
+    const payload = transfer.payload;
+    const total = payload.length;
     const size = Math.min(block?.size ?? COAP_MAX_BLOCK, COAP_MAX_BLOCK);
-    const start = (block?.num ?? 0) * size;
-    const total = transfer.payload.length;
+    const num = block?.num ?? 0;
+    const start = num * size;
     if (start >= total && total > 0) {
-      throw new CoapError('4.02', `block ${block?.num} is past the end of ${total} bytes`);
+      throw new CoapError('4.02', `block ${num} is past the end of ${total} bytes`);
     }
-    // The server cuts the requested block (and sets Block2, M and the ETag) from the whole;
-    // its code must stay unset so a block it finds out of range comes back as 4.02.
+    const end = Math.min(start + size, total);
     res.setOption('Content-Format', 'application/octet-stream');
-    res.end(Buffer.from(transfer.payload));
-    transfer.sent(Math.min(size, total - start));
+    if (block || total > size) {
+      res.setOption('Block2', encodeBlockOption({ num, more: end < total, size }));
+      res.setOption('ETag', etagOf(payload));
+      if (num === 0) res.setOption('Size2', total);
+    }
+    // Cut here and send as it is: the coap package would hash and cache the whole
+    // payload on every block (its own Block2 path), O(size) per block.
+    const slice = Buffer.from(payload.buffer, payload.byteOffset + start, end - start);
+    sendAsIs(res, slice);
+    transfer.sent(end - start);
   }
 
   private enqueue(deviceId: string, what: string, task: () => Promise<void>): void {
@@ -325,6 +336,23 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
       handle(packet, rsinfo);
     };
   }
+}
+
+const etags = new WeakMap<Uint8Array, Buffer>();
+
+/** An ETag per payload (8 bytes of its SHA-256), so a device can tell a changed payload. */
+function etagOf(payload: Uint8Array): Buffer {
+  let etag = etags.get(payload);
+  if (!etag) {
+    etag = createHash('sha256').update(payload).digest().subarray(0, 8);
+    etags.set(payload, etag);
+  }
+  return etag;
+}
+
+/** Ends a response through the base OutgoingMessage, past the server's Block2 handling. */
+function sendAsIs(res: OutgoingMessage, payload: Buffer): void {
+  (OutgoingMessage.prototype.end as (this: OutgoingMessage, p: Buffer) => void).call(res, payload);
 }
 
 function expectMethod(method: string, allowed: string): void {
