@@ -244,7 +244,7 @@ function libcoapBlocks(o: Options, image: Uint8Array): Promise<Figures> {
         execFile(
           'coap-client-notls',
           ['-m', 'put', '-b', '1024', '-f', file, `coap://127.0.0.1:${port}/example_data`],
-          (err) => (err ? reject(err) : resolve()),
+          (err: Error | null) => (err ? reject(err) : resolve()),
         ),
       );
     } finally {
