@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { VmKind } from '../src/protocol';
 import { BOARDS } from '../devices/boards';
 import { AVAILABLE_ENGINES, prepareEngines } from '../devices/engines';
-import { runGuest } from './guest-run';
+import { runGuest } from '../devices/runtime/guest-bench';
 import { firstDifference, type Measurement, type Program, type Runner } from './runner';
 
 /** The nrf52840 guest budget the compiled images are built for (firmware/sdk/mips1/link.ld). */

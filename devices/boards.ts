@@ -24,6 +24,8 @@ export interface BoardProfile {
   osFlashBytes: number;
   /** Largest downlink chunk (OTA block, command) the board can buffer at once. */
   maxChunkBytes: number;
+  /** Flash erase page: an app occupies whole pages. */
+  flashPageBytes: number;
   sensors: SensorKind[];
 }
 
@@ -46,6 +48,7 @@ export const BOARDS: Record<BoardName, BoardProfile> = {
     osRamBytes: 28 * KiB,
     osFlashBytes: 112 * KiB,
     maxChunkBytes: 1024,
+    flashPageBytes: 4096,
     sensors: ['temperature', 'light', 'button', 'accelerometer'],
   },
   atmega328: {
@@ -57,6 +60,7 @@ export const BOARDS: Record<BoardName, BoardProfile> = {
     osRamBytes: 1229,
     osFlashBytes: 20 * KiB,
     maxChunkBytes: 64,
+    flashPageBytes: 128,
     sensors: ['temperature', 'distance', 'button'],
   },
   esp32: {
@@ -69,6 +73,7 @@ export const BOARDS: Record<BoardName, BoardProfile> = {
     osRamBytes: 96 * KiB,
     osFlashBytes: 576 * KiB,
     maxChunkBytes: 4096,
+    flashPageBytes: 4096,
     sensors: ['temperature', 'humidity', 'light', 'distance', 'button'],
   },
   native: {
@@ -80,6 +85,7 @@ export const BOARDS: Record<BoardName, BoardProfile> = {
     osRamBytes: 64 * KiB,
     osFlashBytes: 256 * KiB,
     maxChunkBytes: 4096,
+    flashPageBytes: 4096,
     sensors: [...SENSOR_KINDS],
   },
 };

@@ -34,6 +34,12 @@ export interface ThingMonitorOptions {
   sliceInstructions?: number;
   /** Default: the runtime's createEngine (devices/engines). */
   createEngine?: EngineCreator;
+  /** Instructions a `bench` run may take before it is stopped (end `budget`); default 1e9. */
+  benchBudget?: number;
+  /** Reported with every `bench` result. Default `<vm> vmfleet-sim`. */
+  engineVersion?: string;
+  /** Host builds of the benchmarks for `bench {native}`; default firmware/build/native. */
+  nativeBenchDir?: string;
 }
 
 /** Result of `status`; `console` is the last 4 KiB the guest printed (an extra field). */

@@ -1,4 +1,12 @@
-import { Command, EventMessage, eventSchema, ReplyMessage, VmKind } from '../../src/protocol';
+import {
+  type BenchResult,
+  Command,
+  EventMessage,
+  eventSchema,
+  ReplyMessage,
+  VmKind,
+} from '../../src/protocol';
+import { benchApp, benchNative, defaultNativeDir } from './bench-runner';
 import { NotSupportedError, type Engine, type LoadReport } from '../engines/engine';
 import { SimulatedHal } from '../hal/hal';
 import { EventHandler } from './event-handler';
@@ -43,6 +51,8 @@ export class ThingMonitor {
   private readonly engines: EngineSupply;
   private engine: Engine | null = null;
   private app: AppRef | null = null;
+  /** The loaded image, kept for `bench` (a real board reads it from its app slot). */
+  private image: Uint8Array | null = null;
   private readonly lifecycle = new Set<(event: VmLifecycleEvent) => void>();
   /** Device time the program was loaded or reset at: vm_time_ms counts from here. */
   private epoch = 0;
@@ -73,6 +83,7 @@ export class ThingMonitor {
       // A script VM's runtime loads asynchronously once per process (VirtualDevice.start
       // does it up front); checked first so commands stay in order when it is ready.
       if (cmd.op === 'load' && !this.engines.ready) await this.engines.prepare();
+      if (cmd.op === 'bench') return { id, ok: true, result: await this.bench(cmd.args) };
       return { id, ok: true, result: this.execute(cmd) };
     } catch (error) {
       return { id, ok: false, error: toReplyError(error) };
@@ -144,7 +155,25 @@ export class ThingMonitor {
         return this.memory(cmd.args);
       case 'inject':
         return this.inject(cmd.args);
+      case 'bench':
+        throw new Error('bench is asynchronous'); // answered by handle()
     }
+  }
+
+  /**
+   * One benchmark run: the installed app on a fresh engine (the device's own program is
+   * left as it is), or with `native` the host build of that program.
+   */
+  private async bench({ native }: CommandArgs<'bench'>): Promise<BenchResult> {
+    const { board, vm } = this.options;
+    if (native !== undefined) {
+      return benchNative(native, this.options.nativeBenchDir ?? defaultNativeDir(), board);
+    }
+    if (!this.image) throw noApp();
+    if (!this.engines.ready) await this.engines.prepare();
+    const program = this.app ? `${this.app.id}@${this.app.version}` : 'loaded image';
+    const version = this.options.engineVersion ?? `${vm} vmfleet-sim`;
+    return benchApp(vm, version, this.image, program, board, this.options.benchBudget);
   }
 
   /**
@@ -189,6 +218,7 @@ export class ThingMonitor {
     this.control.attach(engine);
     this.engine?.dispose?.();
     this.engine = engine;
+    this.image = image;
     this.app = app ?? null;
     this.output.clear();
     this.epoch = this.clock();

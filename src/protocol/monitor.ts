@@ -62,8 +62,49 @@ export const commandSchema = z.discriminatedUnion('op', [
         .default(0),
     }),
   }),
+  z.object({
+    id: correlationIdSchema,
+    op: z.literal('bench'),
+    /** Without `native`: the installed app, on a fresh engine. With it: the host build. */
+    args: z
+      .object({
+        native: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a program name')
+          .optional(),
+      })
+      .default({}),
+  }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
+
+/** The reply to `bench`: one measured run (docs/benchmarks.md says how each is measured). */
+export const benchResultSchema = z.object({
+  /** VM kind, or `native`. */
+  vm: z.string().min(1).max(32),
+  engineVersion: z.string().max(64),
+  board: z.string().max(32),
+  /** The app (`id@version`) or native program that ran. */
+  program: z.string().max(160),
+  loadMs: z.number().nonnegative(),
+  execMs: z.number().nonnegative(),
+  /** The engine's own count; null where nothing counts them (native). */
+  instructions: z.number().int().nonnegative().nullable(),
+  /** Peak RAM of the VM: engine state + the guest memory it touched. */
+  ramBytes: z.number().int().nonnegative().nullable(),
+  /** The image as shipped. */
+  codeBytes: z.number().int().nonnegative(),
+  /** Flash the app occupies: the image in whole flash pages. */
+  flashBytes: z.number().int().nonnegative(),
+  /** How the run ended: exit (with exitCode), fault, or budget (stopped, too long). */
+  end: z.enum(['exit', 'fault', 'budget']),
+  exitCode: z.number().int().nullable(),
+  fault: z.string().max(512).nullable(),
+  /** The program's own self-check line (`check: ok`): ok, fail, or absent. */
+  check: z.enum(['ok', 'fail', 'absent']),
+  output: z.string().max(4096),
+});
+export type BenchResult = z.infer<typeof benchResultSchema>;
 export type CommandOp = Command['op'];
 export const COMMAND_OPS = commandSchema.options.map((o) => o.shape.op.value);
 

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, commandSchema, EventMessage, replySchema, VmKind } from '../../../src/protocol';
+import {
+  type BenchResult,
+  Command,
+  commandSchema,
+  EventMessage,
+  replySchema,
+  VmKind,
+} from '../../../src/protocol';
 import { BOARDS } from '../../boards';
 import { asm, li, R } from '../../engines/mips1/testing/asm';
 import { testImage } from '../../engines/mips1/testing/harness';
@@ -51,6 +58,7 @@ interface Results {
   registers: RegistersResult;
   memory: MemoryResult;
   inject: InjectResult;
+  bench: BenchResult;
 }
 
 const monitors: ThingMonitor[] = [];

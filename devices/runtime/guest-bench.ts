@@ -1,7 +1,7 @@
-import type { VmKind } from '../src/protocol';
-import type { GuestHost, RunOutcome, SyscallRequest, SyscallResult } from '../devices/engines';
-import { createEngine } from '../devices/engines';
-import { SYSCALLS } from '../devices/runtime/guest-host';
+import type { VmKind } from '../../src/protocol';
+import type { GuestHost, RunOutcome, SyscallRequest, SyscallResult } from '../engines';
+import { createEngine } from '../engines';
+import { SYSCALLS } from './guest-host';
 
 /** Instructions per run() call; the engine returns to us between slices. */
 const SLICE = 10_000_000;
@@ -45,12 +45,19 @@ export interface GuestRun {
   /** The engine's own count: MIPS-I, eBPF or wasm instructions, pre-decoded ops, VM ops. */
   instructions: number;
   peakGuestBytes: number;
+  /** The engine's own state (decoded program, tables), as the engine estimates it. */
+  engineBytes: number;
   output: string;
   end: RunOutcome;
 }
 
 /** Loads and runs one image to its end on a fresh engine of `kind`, in this process. */
-export function runGuest(kind: VmKind, image: Uint8Array, memoryBytes: number): GuestRun {
+export function runGuest(
+  kind: VmKind,
+  image: Uint8Array,
+  memoryBytes: number,
+  cap = INSTRUCTION_CAP,
+): GuestRun {
   const host = new ConsoleHost();
   const engine = createEngine(kind, { memoryBytes }, host);
   try {
@@ -58,13 +65,13 @@ export function runGuest(kind: VmKind, image: Uint8Array, memoryBytes: number): 
     const load = engine.load(image);
     const loadMs = performance.now() - loadStarted;
     // An engine that cannot pause mid-program must get the whole budget in one call.
-    const slice = engine.preemptible === false ? INSTRUCTION_CAP : SLICE;
+    const slice = engine.preemptible === false ? cap : Math.min(SLICE, cap);
     let end: RunOutcome;
     const started = performance.now();
     do end = engine.run(slice);
     while (
       (end.kind === 'budget' || end.kind === 'yielded') &&
-      engine.inspect().instructions < INSTRUCTION_CAP
+      engine.inspect().instructions < cap
     );
     const execMs = performance.now() - started;
     return {
@@ -73,6 +80,7 @@ export function runGuest(kind: VmKind, image: Uint8Array, memoryBytes: number): 
       execMs,
       instructions: engine.inspect().instructions,
       peakGuestBytes: engine.memory().peakGuestBytes,
+      engineBytes: engine.memory().engineBytes,
       output: host.output,
       end,
     };
