@@ -58,6 +58,12 @@ export function parseHttpUrl(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+export function parseCoapUrl(value: string): string {
+  const ok = /^coap:\/\/[^/]+/.test(value);
+  if (!ok) throw new InvalidArgumentError('expected a URL such as coap://127.0.0.1:5683');
+  return value;
+}
+
 export function parseMqttUrl(value: string): string {
   const ok = /^(mqtts?|wss?|tcp):\/\/[^/]+/.test(value);
   if (!ok) throw new InvalidArgumentError('expected a URL such as mqtt://127.0.0.1:1883');

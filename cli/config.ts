@@ -47,6 +47,14 @@ export function resolveConnection(
   return { url, tokenSource: 'none', tokenFile };
 }
 
+/** RFC 7252 §6.1: the default CoAP port, the gateway's unless VMFLEET_COAP_PORT says otherwise. */
+export const DEFAULT_COAP_PORT = 5683;
+
+/** `coap://<host of the gateway URL>:<port>`; `URL.hostname` keeps IPv6 brackets. */
+export function defaultCoapUrl(gatewayUrl: string, coapPort = DEFAULT_COAP_PORT): string {
+  return `coap://${new URL(gatewayUrl).hostname}:${coapPort}`;
+}
+
 /** `mqtt://<host of the gateway URL>:<port>`; `URL.hostname` keeps IPv6 brackets. */
 export function defaultMqttUrl(gatewayUrl: string, mqttPort: number): string {
   return `mqtt://${new URL(gatewayUrl).hostname}:${mqttPort}`;

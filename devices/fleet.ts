@@ -1,10 +1,15 @@
 import type { Encoding } from '../src/protocol';
 import type { BackoffPolicy } from './link/backoff';
 import { LinkStoppedError } from './link/link-errors';
-import { DeviceCredentials, VirtualDevice } from './virtual-device';
+import { DeviceCredentials, TransportKind, VirtualDevice } from './virtual-device';
 
 export interface FleetOptions {
-  mqttUrl: string;
+  /** Default 'mqtt'. */
+  transport?: TransportKind;
+  /** Required on MQTT. */
+  mqttUrl?: string;
+  /** Required on CoAP: coap://host:5683. */
+  coapUrl?: string;
   devices: DeviceCredentials[];
   telemetryIntervalMs?: number;
   seed?: number;
@@ -71,7 +76,9 @@ export class Fleet {
       (credentials) =>
         new VirtualDevice({
           credentials,
+          transport: options.transport,
           mqttUrl: options.mqttUrl,
+          coapUrl: options.coapUrl,
           telemetryIntervalMs: options.telemetryIntervalMs,
           seed: options.seed,
           encoding: options.encoding,

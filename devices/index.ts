@@ -4,10 +4,15 @@ export { DEFAULT_FLEET_CONCURRENCY, Fleet, FleetStartAbortedError, FleetStartErr
 export type { DeviceStartFailure, FleetOptions, FleetStats } from './fleet';
 export { backoffDelayMs, DEFAULT_BACKOFF } from './link/backoff';
 export type { BackoffPolicy } from './link/backoff';
+export { CoapLink } from './link/coap-link';
+export type { CoapLinkOptions } from './link/coap-link';
+export type { CoapTimings } from './link/coap-endpoint';
+export { CoapResponseError } from './link/coap-session';
 export type { DownlinkMessage } from './link/downlink';
 export { AuthRefusedError, LinkStoppedError } from './link/link-errors';
 export { MqttLink } from './link/mqtt-link';
-export type { MqttLinkOptions, ReconnectPlan } from './link/mqtt-link';
+export type { MqttLinkOptions } from './link/mqtt-link';
+export type { DeviceTransport, ReconnectPlan, TransportEvents } from './link/transport';
 export { deriveSeed, mulberry32 } from './prng';
 export type { Random } from './prng';
 export { sampleIdleTelemetry, sampleTelemetry } from './resources';
@@ -29,6 +34,7 @@ export {
 } from './virtual-device';
 export type {
   DeviceCredentials,
+  TransportKind,
   VirtualDeviceEvents,
   VirtualDeviceOptions,
   VirtualDeviceStats,

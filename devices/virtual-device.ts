@@ -12,7 +12,9 @@ import {
 } from '../src/protocol';
 import { BoardProfile, getBoard } from './boards';
 import type { BackoffPolicy } from './link/backoff';
-import { MqttLink, ReconnectPlan } from './link/mqtt-link';
+import { CoapLink } from './link/coap-link';
+import { MqttLink } from './link/mqtt-link';
+import type { DeviceTransport, ReconnectPlan } from './link/transport';
 import { deriveSeed, mulberry32, Random } from './prng';
 import { MonotonicClock, monotonicNow, sampleTelemetry } from './resources';
 import { AppSlots } from './runtime/app-slots';
@@ -30,9 +32,16 @@ export interface DeviceCredentials {
   signingKey?: string;
 }
 
+export type TransportKind = 'mqtt' | 'coap';
+
 export interface VirtualDeviceOptions {
   credentials: DeviceCredentials;
-  mqttUrl: string;
+  /** Default 'mqtt'. */
+  transport?: TransportKind;
+  /** mqtt://host:port or ws://host:port/mqtt; required on MQTT. */
+  mqttUrl?: string;
+  /** coap://host:port; required on CoAP. */
+  coapUrl?: string;
   /** Default 10 s. */
   telemetryIntervalMs?: number;
   /** Seeds telemetry jitter and reconnect jitter; mixed with the device id. Default 1. */
@@ -70,6 +79,8 @@ export const SIM_VM_VERSION = 'vmfleet-sim/0.1';
 export const SIM_FIRMWARE = 'riot-2025.10-sim';
 export const DEFAULT_TELEMETRY_INTERVAL_MS = 10_000;
 const MAX_GUEST_LINE = 1024;
+/** Largest Block2 block (RFC 7959 §2.2): an OTA chunk over CoAP is one block. */
+const COAP_MAX_CHUNK_BYTES = 1024;
 
 /**
  * One simulated RIOT device: a board profile, a VM behind a Thing Monitor and a link to
@@ -79,7 +90,7 @@ const MAX_GUEST_LINE = 1024;
 export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
   readonly id: string;
   readonly board: BoardProfile;
-  private readonly link: MqttLink;
+  private readonly link: DeviceTransport;
   private readonly monitor: ThingMonitor;
   private readonly ota: OtaAgent;
   /** The two app slots in flash (null without a gateway key: updates are refused). */
@@ -121,22 +132,13 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     this.ota = new OtaAgent({
       slots: this.slots,
       monitor: this.monitor,
-      maxChunkBytes: this.board.maxChunkBytes,
+      maxChunkBytes: this.maxChunkBytes(),
       send: (message) => this.publishOta(message),
       fetchRetryMs: options.otaFetchRetryMs,
       paceMs: options.otaPaceMs,
       log: options.log ? (line) => options.log?.(`[${this.id}] ${line}`) : undefined,
     });
-    this.link = new MqttLink({
-      deviceId: this.id,
-      token: credentials.token,
-      mqttUrl: options.mqttUrl,
-      encoding: options.encoding,
-      hello: () => this.hello(),
-      backoff: options.backoff,
-      random: mulberry32(seed ^ 0x9e3779b9),
-      log: options.log,
-    });
+    this.link = this.createLink(mulberry32(seed ^ 0x9e3779b9));
     this.wireLink();
   }
 
@@ -162,7 +164,7 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
     this.link.dropConnection();
   }
 
-  /** Bytes on the device's sockets so far (MQTT framing included), both ways. */
+  /** Bytes on the device's sockets so far (MQTT packets or CoAP datagrams, whole), both ways. */
   wireBytes(): { read: number; written: number } {
     return this.link.wireBytes();
   }
@@ -191,11 +193,45 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
         ramBytes: board.ramBytes,
         flashBytes: board.flashBytes,
         clockHz: board.clockHz,
-        maxChunkBytes: board.maxChunkBytes,
+        maxChunkBytes: this.maxChunkBytes(),
         appRamBytes: guestMemoryBytes(board),
         appFlashBytes: appSlotBytes(board),
       },
     };
+  }
+
+  private createLink(random: Random): DeviceTransport {
+    const { options } = this;
+    const common = {
+      deviceId: this.id,
+      token: options.credentials.token,
+      encoding: options.encoding,
+      hello: () => this.hello(),
+      backoff: options.backoff,
+      random,
+      log: options.log,
+    };
+    const transport = options.transport ?? 'mqtt';
+    switch (transport) {
+      case 'mqtt':
+        return new MqttLink({
+          ...common,
+          mqttUrl: requiredUrl(this.id, 'mqttUrl', options.mqttUrl),
+        });
+      case 'coap':
+        return new CoapLink({
+          ...common,
+          coapUrl: requiredUrl(this.id, 'coapUrl', options.coapUrl),
+        });
+    }
+  }
+
+  /** Over CoAP a chunk is one Block2 block, so at most 1024 bytes. */
+  private maxChunkBytes(): number {
+    const { maxChunkBytes } = this.board;
+    return this.options.transport === 'coap'
+      ? Math.min(maxChunkBytes, COAP_MAX_CHUNK_BYTES)
+      : maxChunkBytes;
   }
 
   private wireLink(): void {
@@ -311,6 +347,11 @@ function gatewayKey(rawBase64: string): KeyObject {
 /** Flash left for apps after the OS, halved: an update goes into the slot that is not running. */
 function appSlotBytes(board: BoardProfile): number {
   return Math.floor((board.flashBytes - board.osFlashBytes) / 2);
+}
+
+function requiredUrl(id: string, name: 'mqttUrl' | 'coapUrl', url: string | undefined): string {
+  if (url) return url;
+  throw new Error(`device "${id}" needs ${name} for its transport`);
 }
 
 function assertValidHello(id: string, hello: HelloMessage): void {

@@ -178,6 +178,27 @@ describe('vmfleet sim', () => {
     expect(gateway.devices.size).toBe(8);
   });
 
+  it('runs the devices over CoAP with --transport coap, at --coap-url or the gateway host', async () => {
+    const { run, runtime, stdout } = setup();
+    const args = ['--count', '1', '--duration', '0.01', '--transport', 'coap', '--json'];
+    await expect(run(...args)).resolves.toBe(0);
+    const host = new URL(gateway.url).hostname;
+    expect(runtime.fleets[0].options).toMatchObject({
+      transport: 'coap',
+      coapUrl: `coap://${host}:5683`,
+    });
+    expect(runtime.fleets[0].options.mqttUrl).toBeUndefined();
+    expect(JSON.parse(stdout())).toMatchObject({
+      transport: 'coap',
+      coapUrl: `coap://${host}:5683`,
+    });
+
+    const again = setup();
+    await expect(again.run(...args, '--coap-url', 'coap://10.0.0.5:5700')).resolves.toBe(0);
+    expect(again.runtime.fleets[0].options.coapUrl).toBe('coap://10.0.0.5:5700');
+    await expect(again.run('--coap-url', 'mqtt://x')).resolves.toBe(1);
+  });
+
   it('fails with one line for an unknown board, before touching the gateway', async () => {
     const { run, stderr } = setup();
     await expect(run('--board', 'pdp11', '--duration', '1')).resolves.toBe(1);

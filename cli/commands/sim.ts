@@ -3,6 +3,7 @@ import { VM_KINDS } from '../../src/protocol';
 import {
   collectTag,
   parseBoardName,
+  parseCoapUrl,
   parseDeviceId,
   parseMqttUrl,
   parsePositiveInt,
@@ -23,6 +24,7 @@ ${examples(
   'vmfleet sim --count 50 --vm wasm --board nrf52840',
   'vmfleet sim --count 5 --vm lua --board esp32 --duration 60 --interval 2000 --tag demo',
   'vmfleet sim --count 200 --vm mips1 --board native --duration 30 --json > run.json',
+  'vmfleet sim --count 20 --vm wasm --transport coap --coap-url coap://127.0.0.1:5683',
 )}`;
 
 function simOptions(command: Command): Command {
@@ -45,6 +47,16 @@ function simOptions(command: Command): Command {
       '--mqtt-url <url>',
       'broker URL (default: mqtt://<host of --url>:<port from /api/health>)',
       parseMqttUrl,
+    )
+    .addOption(
+      new Option('--transport <kind>', 'how the devices reach the gateway')
+        .choices(['mqtt', 'coap'])
+        .default('mqtt'),
+    )
+    .option(
+      '--coap-url <url>',
+      'CoAP endpoint with --transport coap (default: coap://<host of --url>:5683)',
+      parseCoapUrl,
     )
     .option('--tag <tag...>', 'tags for the devices (repeatable)', collectTag)
     .option('--prefix <name>', 'device id prefix', parseDeviceId, 'sim')

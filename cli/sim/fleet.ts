@@ -14,7 +14,7 @@ export interface FleetHandle {
 
 export type FleetStartOptions = Pick<
   FleetOptions,
-  'mqttUrl' | 'devices' | 'telemetryIntervalMs' | 'onProgress' | 'signal'
+  'transport' | 'mqttUrl' | 'coapUrl' | 'devices' | 'telemetryIntervalMs' | 'onProgress' | 'signal'
 >;
 
 export interface SimRuntime {

@@ -4,7 +4,12 @@ import type { ProvisionResult } from './provision';
 
 export interface SimSummary {
   gateway: string;
-  mqttUrl: string;
+  /** How the devices reached the gateway. */
+  transport: 'mqtt' | 'coap';
+  /** The broker, on MQTT. */
+  mqttUrl?: string;
+  /** The gateway's CoAP endpoint, on CoAP. */
+  coapUrl?: string;
   stateFile: string;
   board: string;
   vm: string;
@@ -39,7 +44,7 @@ export function summaryRows(summary: SimSummary): Array<[string, string]> {
   const stopped = summary.stoppedBy === 'signal' ? 'by signal' : 'after --duration';
   return [
     ['Gateway', summary.gateway],
-    ['MQTT', summary.mqttUrl],
+    summary.coapUrl ? ['CoAP', summary.coapUrl] : ['MQTT', summary.mqttUrl ?? ''],
     ['Devices', `${devices.total} × ${summary.board} / ${summary.vm}`],
     [
       'Provisioned',

@@ -1,6 +1,6 @@
 import type { VmKind } from '../../src/protocol';
 import type { ApiClient } from '../api-client';
-import { defaultMqttUrl } from '../config';
+import { defaultCoapUrl, defaultMqttUrl } from '../config';
 import { CliError } from '../errors';
 import { plural } from '../format';
 import type { CliIo } from '../output';
@@ -20,7 +20,10 @@ export interface SimOptions {
   /** Telemetry interval per device in ms; the device default when absent. */
   interval?: number;
   stateDir: string;
+  /** How the devices reach the gateway; MQTT when absent. */
+  transport?: 'mqtt' | 'coap';
   mqttUrl?: string;
+  coapUrl?: string;
   tag?: string[];
   prefix: string;
   /** Seconds between status lines. */
@@ -39,25 +42,26 @@ export interface SimContext {
 /** Provision, connect, run until --duration or a signal, stop cleanly, and sum it up. */
 export async function runSim(ctx: SimContext, opts: SimOptions): Promise<SimSummary> {
   await ctx.runtime.checkBoard(opts.board);
-  const mqttUrl = opts.mqttUrl ?? (await gatewayMqttUrl(ctx.client));
+  const target = await gatewayTarget(ctx.client, opts);
   const store = await DeviceStore.open(opts.stateDir, ctx.io.cwd);
   const progress = createProgress(ctx.io, opts.json);
   const stop = stopOnSignals(ctx.signals);
   try {
     const provisioned = await provision(ctx, store, opts, progress, stop.signal);
-    const fleet = await connect(ctx, mqttUrl, provisioned.devices, opts, progress, stop.signal);
+    const fleet = await connect(ctx, target, provisioned.devices, opts, progress, stop.signal);
     progress.stop();
     report(
       ctx,
       opts,
-      `${plural(fleet.stats().total, 'device')} running against ${mqttUrl}; Ctrl-C stops`,
+      `${plural(fleet.stats().total, 'device')} running against ${target.url}; Ctrl-C stops`,
     );
     const run = await superviseThenStop(ctx, fleet, opts, stop.signal);
     const { board, vm } = opts;
     const devices = deviceCounts(provisioned);
     return {
       gateway: ctx.client.baseUrl,
-      mqttUrl,
+      transport: target.transport,
+      ...(target.transport === 'coap' ? { coapUrl: target.url } : { mqttUrl: target.url }),
       stateFile: store.path,
       board,
       vm,
@@ -70,9 +74,19 @@ export async function runSim(ctx: SimContext, opts: SimOptions): Promise<SimSumm
   }
 }
 
-async function gatewayMqttUrl(client: ApiClient): Promise<string> {
+interface GatewayTarget {
+  transport: 'mqtt' | 'coap';
+  url: string;
+}
+
+/** Where the devices connect: the flag's URL, or one derived from the gateway's. */
+async function gatewayTarget(client: ApiClient, opts: SimOptions): Promise<GatewayTarget> {
+  if (opts.transport === 'coap') {
+    return { transport: 'coap', url: opts.coapUrl ?? defaultCoapUrl(client.baseUrl) };
+  }
+  if (opts.mqttUrl) return { transport: 'mqtt', url: opts.mqttUrl };
   const health = await client.health();
-  return defaultMqttUrl(client.baseUrl, health.mqtt.port);
+  return { transport: 'mqtt', url: defaultMqttUrl(client.baseUrl, health.mqtt.port) };
 }
 
 async function provision(
@@ -99,7 +113,7 @@ async function provision(
 
 async function connect(
   ctx: SimContext,
-  mqttUrl: string,
+  target: GatewayTarget,
   devices: SimCredentials[],
   opts: SimOptions,
   progress: Progress,
@@ -108,7 +122,8 @@ async function connect(
   progress.start('Connecting', devices.length);
   try {
     return await ctx.runtime.startFleet({
-      mqttUrl,
+      transport: target.transport,
+      ...(target.transport === 'coap' ? { coapUrl: target.url } : { mqttUrl: target.url }),
       devices,
       telemetryIntervalMs: opts.interval,
       onProgress: (connected, total) => progress.update(connected, total),
@@ -118,7 +133,7 @@ async function connect(
   } catch (err) {
     progress.stop();
     const reason = err instanceof Error ? err.message : String(err);
-    throw new CliError(`connecting the fleet to ${mqttUrl} failed: ${reason}`);
+    throw new CliError(`connecting the fleet to ${target.url} failed: ${reason}`);
   }
 }
 

@@ -32,6 +32,14 @@ export function decodeDownlink(channel: DownChannel, payload: Uint8Array): Downl
     if (err instanceof CodecError) return { ok: false, reason: err.message };
     throw err;
   }
+  return validateDownlink(channel, value);
+}
+
+/**
+ * Validates a body that is already decoded, e.g. the `body` of a CoAP `/v1/down`
+ * notification (docs/protocol.md §11.1). Never throws.
+ */
+export function validateDownlink(channel: DownChannel, value: unknown): DownlinkResult {
   const parsed = downSchemas[channel].safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

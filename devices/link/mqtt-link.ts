@@ -14,8 +14,9 @@ import {
 } from '../../src/protocol';
 import type { Random } from '../prng';
 import { BackoffPolicy, backoffDelayMs } from './backoff';
-import { decodeDownlink, DownlinkMessage } from './downlink';
+import { decodeDownlink } from './downlink';
 import { AuthRefusedError, authRefusalCode, LinkStoppedError } from './link-errors';
+import type { DeviceTransport, TransportEvents } from './transport';
 
 export interface MqttLinkOptions {
   deviceId: string;
@@ -33,20 +34,8 @@ export interface MqttLinkOptions {
   log?: (message: string) => void;
 }
 
-export interface ReconnectPlan {
-  /** 1 for the first retry since the last successful connect. */
-  attempt: number;
-  delayMs: number;
-  cause: string | null;
-}
-
-export interface MqttLinkEvents {
-  /** Connected, online status and hello published, downlink subscribed. */
-  connect: [{ reconnect: boolean }];
-  disconnect: [{ cause: string | null }];
-  reconnecting: [ReconnectPlan];
-  downlink: [DownlinkMessage];
-}
+export type { ReconnectPlan } from './transport';
+export type MqttLinkEvents = TransportEvents;
 
 const STOP_PUBLISH_TIMEOUT_MS = 5_000;
 const URL_SCHEMES = new Set(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']);
@@ -71,7 +60,7 @@ function assertUsableUrl(url: string): void {
  * from a dropped socket. This link opens a fresh client per attempt instead and waits
  * an exponential, jittered delay between attempts.
  */
-export class MqttLink extends EventEmitter<MqttLinkEvents> {
+export class MqttLink extends EventEmitter<MqttLinkEvents> implements DeviceTransport {
   private client: MqttClient | null = null;
   private ready = false;
   private stopped = false;
