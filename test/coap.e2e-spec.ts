@@ -199,6 +199,66 @@ describe('CoAP transport (e2e)', () => {
     await waitFor('offline', async () => !(await gw.api('GET', '/api/devices/c-6')).body.online);
   });
 
+  it('sends a notification too large for a datagram by Block2, and ends on Observe 1', async () => {
+    const session = await register('c-9');
+    const observe = coap.datagram({
+      method: 'GET',
+      url: `/v1/down?s=${session}`,
+      options: [{ name: 'Observe', value: Buffer.alloc(0) }],
+    });
+    coap.send(observe.bytes);
+    const first = await coap.waitFor((p) => p.token.equals(observe.token), 'registration answer');
+    expect(uint(option(first, 'Max-Age'))).toBe(300);
+    await waitFor('online', async () => (await gw.api('GET', '/api/devices/c-9')).body.online);
+
+    const image = firmwareImage('tarfind').subarray(0, 3000);
+    const call = gw.api('POST', '/api/devices/c-9/monitor', {
+      op: 'load',
+      args: { vm: 'mips1', image: Buffer.from(image).toString('base64') },
+    });
+    const note = await coap.waitFor((p) => p.token.equals(observe.token), 'a notification');
+    const head = parseBlockOption(option(note, 'Block2')!)!;
+    expect(head).toEqual({ num: 0, more: true, size: 1024 });
+    const parts = [note.payload];
+    for (let num = 1, more = true; more; num++) {
+      const b = await coap.request({
+        method: 'GET',
+        url: `/v1/down?s=${session}`,
+        options: [{ name: 'Block2', value: encodeBlockOption({ num, more: false, size: 1024 }) }],
+      });
+      expect(b.code).toBe('2.05');
+      expect(option(b, 'ETag')).toEqual(option(note, 'ETag'));
+      parts.push(b.payload);
+      more = parseBlockOption(option(b, 'Block2')!)!.more;
+    }
+    const cmd = decodePayload(Buffer.concat(parts)).value as {
+      channel: string;
+      body: { id: string; op: string; args: { image: Uint8Array } };
+    };
+    expect(cmd).toMatchObject({ channel: 'cmd', body: { op: 'load' } });
+    expect(Buffer.from(cmd.body.args.image)).toEqual(Buffer.from(image));
+    await coap.request({
+      method: 'POST',
+      url: `/v1/reply?s=${session}`,
+      payload: cbor({
+        id: cmd.body.id,
+        ok: false,
+        error: { code: 'image_rejected', message: 'x' },
+      }),
+    });
+    expect((await call).status).toBe(422);
+
+    const cancel = await coap.request({
+      method: 'GET',
+      url: `/v1/down?s=${session}`,
+      token: observe.token,
+      options: [{ name: 'Observe', value: Buffer.of(1) }],
+    });
+    expect(cancel.code).toBe('2.05');
+    const offline = await gw.api('POST', '/api/devices/c-9/monitor', { op: 'status' });
+    expect(offline.status).toBe(409);
+  });
+
   it('serves the deployed payload by Block2 from any block, and nothing else', async () => {
     const image = firmwareImage('tarfind');
     await publishApp(gw, 'big', '1.0.0', image);

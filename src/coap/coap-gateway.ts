@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { createServer, type IncomingMessage, OutgoingMessage, type Server } from 'coap';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { generate, type Packet } from 'coap-packet';
 import type { AddressInfo } from 'node:net';
 import { CONFIG, Config } from '../config/config';
@@ -185,16 +185,38 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Opens the downlink; the device counts as online from here, as after an MQTT hello. */
+  /**
+   * `/v1/down`: Observe 0 opens the downlink, and the device counts as online from here,
+   * as after an MQTT hello; Observe 1 closes it; a plain GET with Block2 reads on in the
+   * last notification that did not fit one datagram.
+   */
   private observe(req: IncomingMessage, res: OutgoingMessage, session: CoapSession): void {
     const encoding = session.encoding;
     const first = encodePayload({ channel: null }, encoding);
-    if (req.headers.Observe !== 0) return this.answer(res, '2.05', first, FORMAT[encoding]);
+    if (req.headers.Observe !== 0) {
+      if (req.headers.Observe === 1) {
+        session.observer?.end();
+        session.observer = null;
+      }
+      const raw = req._packet.options?.find((o) => o.name === 'Block2')?.value;
+      if (raw) return this.laterBlock(res, session, raw);
+      return this.answer(res, '2.05', first, FORMAT[encoding]);
+    }
     session.observer?.end();
+    const packet = (res as unknown as { _packet: Packet })._packet;
     const observer = {
       notify: (payload: Buffer, enc: Encoding) => {
         if (res.writableEnded) return;
+        packet.options = (packet.options ?? []).filter(
+          (o) => o.name !== 'Block2' && o.name !== 'ETag',
+        );
         res.setOption('Content-Format', FORMAT[enc]);
-        res.write(payload);
+        if (payload.length <= COAP_MAX_BLOCK) return void res.write(payload);
+        const large = { payload, etag: randomBytes(4) };
+        session.large = large;
+        res.setOption('Block2', encodeBlockOption({ num: 0, more: true, size: COAP_MAX_BLOCK }));
+        res.setOption('ETag', large.etag);
+        res.write(payload.subarray(0, COAP_MAX_BLOCK));
       },
       end: () => {
         if (!res.writableEnded) res.end();
@@ -204,11 +226,39 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     res.on('finish', () => {
       if (session.observer === observer) session.observer = null;
     });
+    // Fresh until the session would end: no re-registration every 60 s (RFC 7641 §3.3.1).
+    res.setOption('Max-Age', Math.round(session.lifetimeMs / 1000));
     res.setOption('Content-Format', FORMAT[encoding]);
     res.write(first);
     const deviceId = session.deviceId;
+    if (session.announced) {
+      // A re-observation: the device may have missed notifications; offers are idempotent.
+      this.enqueue(deviceId, 'reobserve', () => this.rollouts.onDeviceOnline(deviceId));
+      return;
+    }
+    session.announced = true;
     const hello = { channel: 'hello' as const, body: session.hello };
     this.enqueue(deviceId, 'hello', () => this.router.route(deviceId, hello, Date.now()));
+  }
+
+  /** Block `num` ≥ 1 of the last large notification. */
+  private laterBlock(res: OutgoingMessage, session: CoapSession, raw: Buffer): void {
+    const block = parseBlockOption(raw);
+    const large = session.large;
+    if (!block) throw new CoapError('4.02', 'Block2: malformed or SZX 7');
+    if (!large) throw new CoapError('4.04', 'no notification to read on: observe /v1/down');
+    const start = block.num * block.size;
+    if (start >= large.payload.length) {
+      throw new CoapError(
+        '4.02',
+        `block ${block.num} is past the end of ${large.payload.length} bytes`,
+      );
+    }
+    const end = Math.min(start + block.size, large.payload.length);
+    res.setOption('Content-Format', FORMAT[session.encoding]);
+    res.setOption('Block2', encodeBlockOption({ ...block, more: end < large.payload.length }));
+    res.setOption('ETag', large.etag);
+    sendAsIs(res, large.payload.subarray(start, end));
   }
 
   private uplink(

@@ -15,6 +15,10 @@ export interface CoapSession {
   readonly hello: HelloMessage;
   encoding: Encoding;
   observer: DownlinkObserver | null;
+  /** The hello was routed: the first observation made the device online. */
+  announced: boolean;
+  /** The last notification too large for one datagram, served on by Block2 (RFC 7959 §3.4). */
+  large: { payload: Buffer; etag: Buffer } | null;
   timer: NodeJS.Timeout;
 }
 
@@ -39,6 +43,8 @@ export class CoapSessions {
       hello,
       encoding,
       observer: null,
+      announced: false,
+      large: null,
       timer: this.arm(deviceId, lifetimeS * 1000),
     };
     this.byId.set(session.id, session);
