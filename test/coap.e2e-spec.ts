@@ -144,6 +144,35 @@ describe('CoAP transport (e2e)', () => {
     expect(await samples('c-4')).toBe(1);
   });
 
+  it('answers NON with NON, and reassembles a Block1 upload', async () => {
+    const session = await register('c-10');
+    const non = await coap.request({
+      method: 'POST',
+      url: `/v1/telemetry?s=${session}`,
+      payload: cbor(telemetry()),
+      confirmable: false,
+    });
+    expect(non).toMatchObject({ code: '2.04', confirmable: false, ack: false });
+
+    const body = cbor({ id: 'no-such-command', ok: true, result: { hex: 'ab'.repeat(1400) } });
+    expect(body.length).toBeGreaterThan(2048);
+    const token = Buffer.from('b1b1', 'hex');
+    const codes: string[] = [];
+    for (let num = 0; num * 1024 < body.length; num++) {
+      const more = (num + 1) * 1024 < body.length;
+      const answer = await coap.request({
+        method: 'POST',
+        url: `/v1/reply?s=${session}`,
+        token,
+        payload: body.subarray(num * 1024, (num + 1) * 1024),
+        options: [{ name: 'Block1', value: encodeBlockOption({ num, more, size: 1024 }) }],
+      });
+      codes.push(answer.code);
+    }
+    // 2.31 Continue for every block but the last; the whole reply is then routed.
+    expect(codes).toEqual(['2.31', '2.31', '2.04']);
+  });
+
   it('refuses a body over the limit, in one datagram (4.13) or announced by Block1', async () => {
     const session = await register('c-5');
     const big = await coap.request({
