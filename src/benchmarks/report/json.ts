@@ -1,0 +1,53 @@
+import {
+  BENCH_METRICS,
+  METRIC_INFO,
+  type BenchMetric,
+  type BenchReport,
+  type CampaignMeta,
+  type CellReport,
+  type MetricInfo,
+  type ProgramRef,
+} from '../domain/results';
+
+/** The report as plain data: only objects, arrays, strings, finite numbers, booleans, null. */
+export interface BenchReportJson {
+  campaign: {
+    id: number;
+    name: string | null;
+    suites: string[];
+    vms: string[];
+    devices: string[];
+    repetitions: number;
+    createdAt: string;
+    finishedAt: string | null;
+  };
+  metrics: (MetricInfo & { key: BenchMetric })[];
+  campaignIds: number[];
+  boards: string[];
+  programs: ProgramRef[];
+  vms: string[];
+  cells: CellReport[];
+}
+
+/** A deep copy of the report and its metadata, timestamps as ISO 8601, ready for JSON.stringify. */
+export function renderJson(report: BenchReport, meta: CampaignMeta): BenchReportJson {
+  const copy = structuredClone(report);
+  return {
+    campaign: {
+      id: meta.id,
+      name: meta.name ?? null,
+      suites: [...meta.suites],
+      vms: [...meta.vms],
+      devices: [...meta.devices],
+      repetitions: meta.repetitions,
+      createdAt: new Date(meta.createdAt).toISOString(),
+      finishedAt: meta.finishedAt === null ? null : new Date(meta.finishedAt).toISOString(),
+    },
+    metrics: BENCH_METRICS.map((key) => ({ key, ...METRIC_INFO[key] })),
+    campaignIds: copy.campaignIds,
+    boards: copy.boards,
+    programs: copy.programs,
+    vms: copy.vms,
+    cells: copy.cells,
+  };
+}
