@@ -70,6 +70,7 @@ async function withGateway<T>(fn: (gw: Gateway) => Promise<T>): Promise<T> {
       VMFLEET_HTTP_PORT: '0',
       VMFLEET_MQTT_PORT: '0',
       VMFLEET_COAP_PORT: '0',
+      VMFLEET_BENCH_IMAGES: 'off',
       VMFLEET_BIND_HOST: '127.0.0.1',
     }),
     { logger: false },

@@ -81,6 +81,7 @@ async function gatewayRound(o: Options, round: number): Promise<number> {
     VMFLEET_HTTP_PORT: '0',
     VMFLEET_MQTT_PORT: '0',
     VMFLEET_COAP_PORT: '0',
+    VMFLEET_BENCH_IMAGES: 'off',
     VMFLEET_BIND_HOST: '127.0.0.1',
   });
   const gw = await startGateway(config, { logger: false });

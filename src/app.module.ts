@@ -15,6 +15,7 @@ import { LinkModule } from './link/link.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MqttModule } from './mqtt/mqtt.module';
 import { CoapModule } from './coap/coap.module';
+import { BenchmarksModule } from './benchmarks/benchmarks.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Global()
@@ -50,6 +51,7 @@ export class AppModule {
         DeploymentsModule,
         MqttModule,
         CoapModule,
+        BenchmarksModule,
       ],
       controllers: [HealthController],
       providers: [

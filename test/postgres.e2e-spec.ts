@@ -42,6 +42,8 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
       expect(tables.map((t) => t.table_name)).toEqual([
         'app_sequence',
         'apps',
+        'benchmark_campaigns',
+        'benchmark_runs',
         'deployment_devices',
         'deployments',
         'device_events',

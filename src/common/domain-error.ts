@@ -129,3 +129,15 @@ export class DeploymentStateError extends ConflictError {
     super('bad_deployment_state', `deployment ${id} is ${status}: cannot ${action} it`);
   }
 }
+
+export class CampaignNotFoundError extends NotFoundError {
+  constructor(id: number) {
+    super('campaign_not_found', `no benchmark campaign ${id}; list them with GET /api/benchmarks`);
+  }
+}
+
+export class CampaignStateError extends ConflictError {
+  constructor(id: number, status: string, action: string) {
+    super('bad_campaign_state', `campaign ${id} is ${status}: cannot ${action} it`);
+  }
+}

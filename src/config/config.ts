@@ -50,6 +50,7 @@ const envSchema = z.object({
     .default(7),
   VMFLEET_TELEMETRY_FLUSH_MS: z.coerce.number().int().min(10).max(10000).default(250),
   VMFLEET_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  VMFLEET_BENCH_IMAGES: z.enum(['start', 'lazy', 'off']).default('start'),
 });
 
 export interface Config {
@@ -65,6 +66,8 @@ export interface Config {
   telemetryRetentionDays: number;
   telemetryFlushMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** When the benchmark images of firmware/ are published: at start, at the first campaign, never. */
+  benchImages: 'start' | 'lazy' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telemetryRetentionDays: e.VMFLEET_TELEMETRY_RETENTION_DAYS,
     telemetryFlushMs: e.VMFLEET_TELEMETRY_FLUSH_MS,
     logLevel: e.VMFLEET_LOG_LEVEL,
+    benchImages: e.VMFLEET_BENCH_IMAGES,
   };
 }
 

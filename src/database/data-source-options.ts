@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { AppSequenceEntity } from '../apps/app-sequence.entity';
 import { AppEntity } from '../apps/app.entity';
+import { BenchmarkCampaignEntity, BenchmarkRunEntity } from '../benchmarks/benchmark.entities';
 import type { Config } from '../config/config';
 import { DeploymentDeviceEntity } from '../deployments/deployment-device.entity';
 import { DeploymentEntity } from '../deployments/deployment.entity';
@@ -21,6 +22,8 @@ export const entities = [
   AppSequenceEntity,
   DeploymentEntity,
   DeploymentDeviceEntity,
+  BenchmarkCampaignEntity,
+  BenchmarkRunEntity,
 ];
 
 /** The schema always comes from migrations, never from `synchronize`. */

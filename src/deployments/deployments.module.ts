@@ -18,6 +18,6 @@ import { RolloutRunner } from './rollout-runner';
   ],
   controllers: [DeploymentsController],
   providers: [DeploymentsRepository, DeploymentsService, OtaTransfers, RolloutRunner],
-  exports: [RolloutRunner],
+  exports: [RolloutRunner, DeploymentsService],
 })
 export class DeploymentsModule {}

@@ -87,6 +87,7 @@ export class GatewayProcess {
           VMFLEET_HTTP_PORT: String(httpPort),
           VMFLEET_MQTT_PORT: String(mqttPort),
           VMFLEET_COAP_PORT: String(coapPort),
+          VMFLEET_BENCH_IMAGES: 'lazy',
           VMFLEET_BIND_HOST: '127.0.0.1',
           VMFLEET_API_TOKEN: API_TOKEN,
           VMFLEET_TELEMETRY_FLUSH_MS: '50',

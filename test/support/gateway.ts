@@ -31,6 +31,8 @@ export async function startTestGateway(
     VMFLEET_HTTP_PORT: '0',
     VMFLEET_MQTT_PORT: '0',
     VMFLEET_COAP_PORT: '0',
+    // Publishing ~80 benchmark images takes seconds; only campaign tests need them.
+    VMFLEET_BENCH_IMAGES: 'lazy',
     VMFLEET_BIND_HOST: '127.0.0.1',
     VMFLEET_TELEMETRY_FLUSH_MS: '50',
     ...env,

@@ -2,6 +2,7 @@ import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { DeviceEvents1763800000000 } from './1763800000000-device-events';
 import { Apps1763900000000 } from './1763900000000-apps';
 import { Deployments1764000000000 } from './1764000000000-deployments';
+import { Benchmarks1764100000000 } from './1764100000000-benchmarks';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   DeviceEvents1763800000000,
   Apps1763900000000,
   Deployments1764000000000,
+  Benchmarks1764100000000,
 ];

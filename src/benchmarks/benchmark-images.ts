@@ -1,0 +1,137 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AppsService } from '../apps/apps.service';
+import type { App } from '../apps/domain/app';
+import { CONFIG, Config } from '../config/config';
+import { VM_KINDS, type VmKind } from '../protocol';
+import { benchAppName } from './domain/campaign';
+import { BENCH_SUITES, SUITE_PROGRAMS } from './domain/catalog';
+
+/** Where each VM kind's benchmark images are, under firmware/ (firmware/README.md). */
+const IMAGE_FILES: Record<VmKind, (program: string) => string> = {
+  mips1: (p) => `build/mips1/${p}.m1`,
+  ebpf: (p) => `build/ebpf/${p}.rbf`,
+  wasm: (p) => `build/wasm/${p}.wasm`,
+  'wasm-fast': (p) => `build/wasm/${p}.wasm`,
+  lua: (p) => `lua/bench/${p}.lua`,
+  micropython: (p) => `python/bench/${p}.py`,
+  js: (p) => `js/bench/${p}.js`,
+};
+
+/** An image that is not there, and why: a campaign cell says it. */
+export interface MissingImage {
+  reason: string;
+}
+
+/** firmware/ of this checkout, looked up from here (ts-node or dist/). */
+export function findFirmwareDir(): string | null {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'firmware', 'Makefile'))) return path.join(dir, 'firmware');
+  }
+  return null;
+}
+
+/**
+ * The benchmark programs of firmware/ as apps of the repository, one per program and VM
+ * kind (`bench-sieve-wasm`), so campaigns push them with the OTA path like any app. A
+ * changed image gets the next patch version; an unchanged one is reused.
+ */
+@Injectable()
+export class BenchmarkImages implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Benchmarks');
+  private registered?: Promise<Map<string, App | MissingImage>>;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly apps: AppsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.benchImages !== 'start') return;
+    void this.ensure().catch((err: Error) => this.logger.error(`benchmark images: ${err.message}`));
+  }
+
+  /** The app of `program` for `vm`, or why there is none. */
+  async imageOf(program: string, vm: string): Promise<App | MissingImage> {
+    const images = await this.ensure();
+    return images.get(`${program}/${vm}`) ?? { reason: `no ${vm} build of ${program}` };
+  }
+
+  ensure(): Promise<Map<string, App | MissingImage>> {
+    if (this.config.benchImages === 'off') {
+      return Promise.resolve(new Map<string, App | MissingImage>());
+    }
+    this.registered ??= this.register().catch((err: Error) => {
+      this.registered = undefined;
+      throw err;
+    });
+    return this.registered;
+  }
+
+  private async register(): Promise<Map<string, App | MissingImage>> {
+    const firmware = findFirmwareDir();
+    const images = new Map<string, App | MissingImage>();
+    if (!firmware) {
+      this.logger.warn('no firmware/ directory found: campaigns have no benchmark images');
+      return images;
+    }
+    let published = 0;
+    for (const suite of BENCH_SUITES) {
+      for (const program of SUITE_PROGRAMS[suite]) {
+        for (const vm of VM_KINDS) {
+          const file = path.join(firmware, IMAGE_FILES[vm](program));
+          if (!fs.existsSync(file)) {
+            images.set(`${program}/${vm}`, { reason: missingReason(vm, program) });
+            continue;
+          }
+          const { app, fresh } = await this.publish(program, vm, fs.readFileSync(file));
+          images.set(`${program}/${vm}`, app);
+          if (fresh) published++;
+        }
+      }
+    }
+    this.logger.log(
+      `benchmark images: ${images.size} program × VM pairs, ${published} published now`,
+    );
+    return images;
+  }
+
+  private async publish(
+    program: string,
+    vm: VmKind,
+    bytes: Buffer,
+  ): Promise<{ app: App | MissingImage; fresh: boolean }> {
+    const name = benchAppName(program, vm);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const versions = await this.apps.list({ name });
+    const same = versions.find((a) => a.sha256 === sha256 && a.vm === vm);
+    if (same) return { app: same, fresh: false };
+    const patch = Math.max(-1, ...versions.map((a) => Number(a.version.split('.')[2]) || 0)) + 1;
+    try {
+      const app = await this.apps.upload(
+        { name, version: `1.0.${patch}`, vm },
+        new Uint8Array(bytes),
+      );
+      return { app, fresh: true };
+    } catch (err) {
+      // The validator refusing a committed image is worth a cell note, not a crash.
+      return {
+        app: { reason: `${vm} image of ${program} refused: ${(err as Error).message}` },
+        fresh: false,
+      };
+    }
+  }
+}
+
+function missingReason(vm: VmKind, program: string): string {
+  if (vm === 'ebpf' && ['ud', 'xgboost'].includes(program)) {
+    return `no ebpf build of ${program}: signed division needs eBPF ISA v4 (clang refuses)`;
+  }
+  return `no ${vm} build of ${program} in firmware/`;
+}
+
+export function isMissing(x: App | MissingImage): x is MissingImage {
+  return 'reason' in x && !('sha256' in x);
+}

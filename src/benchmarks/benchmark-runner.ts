@@ -1,0 +1,324 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { DeploymentsService } from '../deployments/deployments.service';
+import { isTerminal } from '../deployments/domain/deployment';
+import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
+import { MonitorService } from '../monitor/monitor.service';
+import { type BenchResult, benchResultSchema } from '../protocol';
+import { BenchmarkImages, isMissing } from './benchmark-images';
+import { BenchmarksRepository } from './benchmarks.repository';
+import { type Campaign, type CampaignDevice, type CampaignStep, stepsOf } from './domain/campaign';
+import { NATIVE_VM } from './domain/catalog';
+import type { RunRecord, RunStatus } from './domain/results';
+
+/** A bench run that takes longer than this is given up (the device may be busy or gone). */
+const RUN_TIMEOUT_MS = 120_000;
+/** How long one app install may take before the step is given up. */
+const INSTALL_TIMEOUT_MS = 120_000;
+const POLL_MS = 100;
+
+class DeviceGone extends Error {}
+class Cancelled extends Error {}
+
+/**
+ * Runs campaigns: per device, program by program, the benchmark image is installed with
+ * an ordinary OTA deployment and then measured `repetitions` times with the Thing
+ * Monitor's `bench`. Every run is recorded as it ends, so a campaign picks up after a
+ * gateway restart at the first run it has no record of.
+ */
+@Injectable()
+export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Benchmarks');
+  private readonly active = new Map<number, Promise<void>>();
+  private readonly cancelled = new Set<number>();
+  private stopping = false;
+
+  constructor(
+    private readonly repo: BenchmarksRepository,
+    private readonly images: BenchmarkImages,
+    private readonly deployments: DeploymentsService,
+    private readonly monitor: MonitorService,
+    @Inject(DEVICE_LINK) private readonly link: DeviceLink,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const campaign of await this.repo.list('running')) {
+      this.logger.log(`resuming campaign ${campaign.id}`);
+      this.start(campaign);
+    }
+  }
+
+  onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    return Promise.allSettled([...this.active.values()]).then(() => undefined);
+  }
+
+  start(campaign: Campaign): void {
+    if (this.active.has(campaign.id)) return;
+    const run = this.run(campaign)
+      .catch((err: Error) => {
+        if (!this.stopping) this.logger.error(`campaign ${campaign.id}: ${err.message}`);
+      })
+      .finally(() => this.active.delete(campaign.id));
+    this.active.set(campaign.id, run);
+  }
+
+  /** Stops a running campaign after the run in progress on each device. */
+  cancel(id: number): void {
+    this.cancelled.add(id);
+  }
+
+  /** Resolves when the campaign's runner is done (for tests and --wait). */
+  settled(id: number): Promise<void> {
+    return this.active.get(id) ?? Promise.resolve();
+  }
+
+  private async run(campaign: Campaign): Promise<void> {
+    await this.images.ensure();
+    const done = new Set(
+      (await this.repo.runsOf(campaign.id)).map((r) =>
+        runKey(r.deviceId, r.program, r.vm, r.repetition),
+      ),
+    );
+    const perDevice = (device: CampaignDevice) => this.runDevice(campaign, device, done);
+    if (campaign.spec.sequential) {
+      for (const device of campaign.devices) await perDevice(device);
+    } else {
+      await Promise.all(campaign.devices.map(perDevice));
+    }
+    if (this.stopping) return;
+    const now = Date.now();
+    const cancelled = this.cancelled.delete(campaign.id);
+    await this.repo.update(campaign.id, {
+      status: cancelled ? 'cancelled' : 'completed',
+      reason: cancelled ? 'cancelled' : null,
+      updatedAt: now,
+      finishedAt: now,
+    });
+    this.logger.log(`campaign ${campaign.id} ${cancelled ? 'cancelled' : 'completed'}`);
+  }
+
+  private async runDevice(
+    campaign: Campaign,
+    device: CampaignDevice,
+    done: Set<string>,
+  ): Promise<void> {
+    const steps = stepsOf(campaign.spec, device);
+    for (const [i, step] of steps.entries()) {
+      const reps = this.pending(campaign, device, step, done);
+      if (reps.length === 0) continue;
+      try {
+        await this.runStep(campaign, device, step, reps);
+      } catch (err) {
+        if (err instanceof Cancelled || this.stopping) return;
+        if (!(err instanceof DeviceGone)) throw err;
+        // Gone for longer than the grace: every run still to do on it is missing.
+        const reason = `device ${device.id} offline: ${err.message}`;
+        for (const rest of steps.slice(i)) {
+          for (const rep of this.pending(campaign, device, rest, done)) {
+            await this.record(campaign, device, rest, rep, 'missing', reason);
+          }
+        }
+        this.logger.warn(`campaign ${campaign.id}: ${reason}; its remaining runs are missing`);
+        return;
+      }
+    }
+  }
+
+  private pending(
+    campaign: Campaign,
+    device: CampaignDevice,
+    step: CampaignStep,
+    done: Set<string>,
+  ): number[] {
+    const reps: number[] = [];
+    for (let rep = 1; rep <= campaign.spec.repetitions; rep++) {
+      if (!done.has(runKey(device.id, step.program, step.vm, rep))) reps.push(rep);
+    }
+    return reps;
+  }
+
+  private async runStep(
+    campaign: Campaign,
+    device: CampaignDevice,
+    step: CampaignStep,
+    reps: number[],
+  ): Promise<void> {
+    if (step.vm !== NATIVE_VM) {
+      const problem = await this.install(campaign, device, step);
+      if (problem) {
+        for (const rep of reps) {
+          await this.record(campaign, device, step, rep, problem.status, problem.reason);
+        }
+        return;
+      }
+    }
+    for (const rep of reps) {
+      this.checkCancelled(campaign);
+      const args = step.vm === NATIVE_VM ? { native: step.program } : {};
+      let result: BenchResult;
+      try {
+        result = await this.command(campaign, device, args);
+      } catch (err) {
+        if (err instanceof DeviceGone || err instanceof Cancelled) throw err;
+        const e = err as Error & { code?: string };
+        const status = e.code === 'unsupported' ? 'skipped' : 'failed';
+        await this.record(campaign, device, step, rep, status, e.message);
+        if (status === 'skipped') {
+          for (const later of reps.filter((r) => r > rep)) {
+            await this.record(campaign, device, step, later, status, e.message);
+          }
+          return;
+        }
+        continue;
+      }
+      await this.recordResult(campaign, device, step, rep, result);
+    }
+  }
+
+  /** Puts the step's image on the device by OTA; a reason when it cannot be done. */
+  private async install(
+    campaign: Campaign,
+    device: CampaignDevice,
+    step: CampaignStep,
+  ): Promise<{ status: RunStatus; reason: string } | null> {
+    const app = await this.images.imageOf(step.program, step.vm);
+    if (isMissing(app)) return { status: 'skipped', reason: app.reason };
+    await this.waitOnline(campaign, device);
+    const created = await this.deployments.create({
+      app: { name: app.name, version: app.version },
+      target: { devices: [device.id] },
+      strategy: { kind: 'all-at-once' },
+      failureThreshold: 100,
+      healthWindowMs: 0,
+    });
+    const deadline = Date.now() + INSTALL_TIMEOUT_MS;
+    for (;;) {
+      this.checkCancelled(campaign);
+      const entry = (await this.deployments.detail(created.id)).devices[0];
+      if (entry && isTerminal(entry.state)) {
+        if (entry.state === 'healthy') return null;
+        const status = entry.state === 'skipped' ? 'skipped' : 'failed';
+        const why = entry.reason ?? entry.code ?? entry.state;
+        return { status, reason: `install of ${app.name}@${app.version}: ${why}` };
+      }
+      if (!this.link.isConnected(device.id)) await this.waitOnline(campaign, device);
+      if (Date.now() > deadline) {
+        return { status: 'failed', reason: `install of ${app.name}@${app.version} timed out` };
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  private async command(
+    campaign: Campaign,
+    device: CampaignDevice,
+    args: Record<string, unknown>,
+  ): Promise<BenchResult> {
+    for (let attempt = 1; ; attempt++) {
+      await this.waitOnline(campaign, device);
+      try {
+        const { result } = await this.monitor.command(device.id, 'bench', args, RUN_TIMEOUT_MS);
+        const parsed = benchResultSchema.safeParse(result);
+        if (!parsed.success) throw new Error(`malformed bench result: ${parsed.error.message}`);
+        return parsed.data;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        // Offline before the command or lost during it: wait for the device, then once more.
+        if ((code === 'device_offline' || code === 'device_timeout') && attempt < 2) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async waitOnline(campaign: Campaign, device: CampaignDevice): Promise<void> {
+    const deadline = Date.now() + campaign.spec.offlineGraceMs;
+    while (!this.link.isConnected(device.id)) {
+      this.checkCancelled(campaign);
+      if (Date.now() >= deadline) {
+        throw new DeviceGone(`away longer than ${campaign.spec.offlineGraceMs} ms`);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  private checkCancelled(campaign: Campaign): void {
+    if (this.stopping || this.cancelled.has(campaign.id)) throw new Cancelled();
+  }
+
+  private recordResult(
+    campaign: Campaign,
+    device: CampaignDevice,
+    step: CampaignStep,
+    rep: number,
+    r: BenchResult,
+  ): Promise<void> {
+    let status: RunStatus = 'ok';
+    let reason: string | null = null;
+    if (r.end !== 'exit') {
+      status = 'failed';
+      reason = r.end === 'fault' ? `fault: ${r.fault}` : 'stopped at the instruction budget';
+    } else if (r.exitCode !== 0 || r.check !== 'ok') {
+      status = 'invalid';
+      reason = `self-check ${r.check}, exit code ${r.exitCode}`;
+    }
+    return this.repo.record({
+      ...this.base(campaign, device, step, rep),
+      engineVersion: r.engineVersion,
+      status,
+      reason,
+      codeBytes: r.codeBytes,
+      flashBytes: r.flashBytes,
+      ramBytes: r.ramBytes,
+      loadMs: step.vm === NATIVE_VM ? null : r.loadMs,
+      execMs: r.execMs,
+      instructions: r.instructions,
+    });
+  }
+
+  private record(
+    campaign: Campaign,
+    device: CampaignDevice,
+    step: CampaignStep,
+    rep: number,
+    status: RunStatus,
+    reason: string,
+  ): Promise<void> {
+    return this.repo.record({
+      ...this.base(campaign, device, step, rep),
+      engineVersion: '',
+      status,
+      reason,
+      codeBytes: null,
+      flashBytes: null,
+      ramBytes: null,
+      loadMs: null,
+      execMs: null,
+      instructions: null,
+    });
+  }
+
+  private base(campaign: Campaign, device: CampaignDevice, step: CampaignStep, rep: number) {
+    return {
+      campaignId: campaign.id,
+      deviceId: device.id,
+      board: device.board,
+      program: step.program,
+      suite: step.suite,
+      vm: step.vm,
+      repetition: rep,
+      at: Date.now(),
+    } satisfies Partial<RunRecord>;
+  }
+}
+
+function runKey(deviceId: string, program: string, vm: string, rep: number): string {
+  return `${deviceId}/${program}/${vm}/${rep}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,136 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { openApiSchema, ZodPipe } from '../common/zod';
+import { BenchmarksService } from './benchmarks.service';
+import {
+  campaignIdParamSchema,
+  campaignView,
+  compareQuerySchema,
+  createCampaignSchema,
+  reportQuerySchema,
+  type CreateCampaignInput,
+} from './dto/benchmark.dto';
+import {
+  renderComparisonMarkdown,
+  renderCsv,
+  renderJson,
+  renderMarkdown,
+  renderSvg,
+} from './report';
+
+const idPipe = new ZodPipe(campaignIdParamSchema, 'campaign id');
+const listQuerySchema = z.object({
+  status: z.enum(['running', 'completed', 'cancelled']).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .optional(),
+});
+
+const CONTENT_TYPES = {
+  md: 'text/markdown; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  svg: 'image/svg+xml; charset=utf-8',
+} as const;
+
+@ApiTags('benchmarks')
+@ApiBearerAuth()
+@Controller('api/benchmarks')
+export class BenchmarksController {
+  constructor(private readonly benchmarks: BenchmarksService) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Start a campaign: a suite (or programs) × the VMs of the target devices × repetitions',
+  })
+  @ApiBody({ schema: openApiSchema(createCampaignSchema) })
+  @ApiResponse({ status: 201, description: 'planned and started' })
+  async create(@Body(new ZodPipe(createCampaignSchema, 'campaign')) body: CreateCampaignInput) {
+    const c = await this.benchmarks.create(body);
+    return campaignView(c, await this.benchmarks.counts(c.id));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Campaigns, newest first, with runs recorded per status' })
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  async list(@Query(new ZodPipe(listQuerySchema, 'query')) query: z.infer<typeof listQuerySchema>) {
+    const campaigns = await this.benchmarks.list(query.status, query.limit);
+    return {
+      items: await Promise.all(
+        campaigns.map(async (c) => campaignView(c, await this.benchmarks.counts(c.id))),
+      ),
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One campaign: plan, progress (runs recorded per status)' })
+  async get(@Param('id', idPipe) id: number) {
+    return campaignView(await this.benchmarks.get(id), await this.benchmarks.counts(id));
+  }
+
+  @Get(':id/runs')
+  @ApiOperation({ summary: 'Every recorded run of a campaign with its measurements' })
+  async runs(@Param('id', idPipe) id: number) {
+    await this.benchmarks.get(id);
+    return { items: await this.benchmarks.runs(id) };
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop after the run in progress on each device' })
+  @ApiResponse({ status: 409, description: 'bad_campaign_state' })
+  async cancel(@Param('id', idPipe) id: number) {
+    const c = await this.benchmarks.cancel(id);
+    return campaignView(c, await this.benchmarks.counts(id));
+  }
+
+  @Get(':id/report')
+  @ApiOperation({
+    summary: 'The report: one table (md), row (csv) or chart (svg) per metric, programs × VMs',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['md', 'csv', 'json', 'svg'] })
+  async report(
+    @Param('id', idPipe) id: number,
+    @Query(new ZodPipe(reportQuerySchema, 'query')) query: z.infer<typeof reportQuerySchema>,
+    @Res() res: Response,
+  ) {
+    const { report, meta } = await this.benchmarks.report(id);
+    const body =
+      query.format === 'md'
+        ? renderMarkdown(report, meta)
+        : query.format === 'csv'
+          ? renderCsv(report)
+          : query.format === 'svg'
+            ? await renderSvg(report, meta)
+            : JSON.stringify(renderJson(report, meta));
+    res.type(CONTENT_TYPES[query.format]).send(body);
+  }
+
+  @Get(':id/compare/:other')
+  @ApiOperation({ summary: 'Regression view: ratio per program × VM × metric, other ÷ this' })
+  @ApiQuery({ name: 'format', required: false, enum: ['md', 'json'] })
+  async compare(
+    @Param('id', idPipe) id: number,
+    @Param('other', idPipe) other: number,
+    @Query(new ZodPipe(compareQuerySchema, 'query')) query: z.infer<typeof compareQuerySchema>,
+    @Res() res: Response,
+  ) {
+    const comparison = await this.benchmarks.compare(id, other);
+    if (query.format === 'json')
+      return res.type(CONTENT_TYPES.json).send(JSON.stringify(comparison));
+    res.type(CONTENT_TYPES.md).send(renderComparisonMarkdown(comparison));
+  }
+}
