@@ -29,8 +29,9 @@ export function timeSpawn(
   return { ms, stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
-export const hasTool = (tool: string) =>
-  spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+/** Whether `tool` runs; lua5.4 knows `-v` but not `--version`. */
+export const hasTool = (tool: string, versionFlag = '--version') =>
+  spawnSync(tool, [versionFlag], { stdio: 'ignore' }).status === 0;
 
 /**
  * Preloaded into each native run: times the program from before main() to exit() on

@@ -9,6 +9,7 @@ const INSTRUCTION_UNITS: Readonly<Record<string, string>> = {
   'wasm-fast': 'counts its pre-decoded ops (several wasm instructions fused into one)',
   lua: 'Lua VM instructions, counted in whole 1000-instruction hook intervals',
   js: 'QuickJS interrupt-counter ticks (loop back-edges and calls), not bytecodes',
+  micropython: 'budget-hook ticks (pending checks: backward jumps and calls), not bytecodes',
 };
 
 /** Numbered footnotes, one per distinct text, printed after the tables. */
@@ -102,7 +103,8 @@ function printExecTable(grid: CellGrid, notes: Footnotes): void {
   printMetricTable(
     'execution time, ms (median over reps). In-process engines: the run() loop, load ' +
       'excluded. native: main() to exit, timed by a preloaded constructor, fastest of the ' +
-      "rep's spawns. wasm-interp: spawn to exit minus the trivial module's. raw: spawn to exit",
+      "rep's spawns. wasm-interp, lua5.4: spawn to exit minus a trivial module's or script's " +
+      '(lua5.4 compiles the script in that time; lua does in its load). raw: spawn to exit',
     grid,
     columns,
     notes,
@@ -189,7 +191,10 @@ export function printReport(grid: CellGrid, notes: Footnotes): void {
   for (const c of counted)
     if (INSTRUCTION_UNITS[c.column])
       c.header += notes.mark(`${c.column}: ${INSTRUCTION_UNITS[c.column]}`);
-  const mips = counted.map((c) => guestMips(grid, c.column)?.toFixed(1) ?? '—');
+  // Two significant digits below 1: micropython's ticks run at a few hundredths of a MIPS.
+  const mipsText = (x: number | null) =>
+    x === null ? '—' : x < 1 ? x.toPrecision(2) : x.toFixed(1);
+  const mips = counted.map((c) => mipsText(guestMips(grid, c.column)));
   printMetricTable(
     "instructions executed, each engine's own unit (MIPS-I, eBPF, wasm instructions); " +
       `MIPS = instructions / exec µs, aim for mips1 >= ${AIM_GUEST_MIPS}`,

@@ -1,12 +1,13 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IN_PROCESS_ENGINES, inProcessRunner } from './engines';
+import { LUA_NATIVE, luaNativeRunner } from './lua-native';
 import { nativeRunner } from './native';
 import type { Program, Runner } from './runner';
 import { toGrid, type CellGrid, type CellSamples } from './vm-cells';
-import { printWasmRatios } from './vm-ratios';
+import { printLuaRatios, printWasmRatios } from './vm-ratios';
 import { Footnotes, guestMips, ms, printReport, slowdowns } from './vm-report';
 import { WASM_INTERP, wasmInterpRunner } from './wasm-interp';
 
@@ -20,8 +21,10 @@ function findFirmware(): string {
 }
 
 const FIRMWARE = findFirmware();
-/** Table order: the baseline, our engines, then the reference interpreter. */
-const COLUMNS = ['native', ...IN_PROCESS_ENGINES.map((e) => e.kind), WASM_INTERP];
+/** Table order: the baseline, our engines, then the reference interpreters. */
+const COLUMNS = ['native', ...IN_PROCESS_ENGINES.map((e) => e.kind), WASM_INTERP, LUA_NATIVE];
+/** Columns that run whenever another does: its baseline on the same script. */
+const COMPANIONS: Readonly<Record<string, string>> = { lua: LUA_NATIVE };
 
 interface Options {
   reps: number;
@@ -52,6 +55,7 @@ function findPrograms(only: readonly string[] | undefined): Program[] {
 async function createRunner(column: string, names: string[], o: Options): Promise<Runner> {
   if (column === 'native') return nativeRunner(FIRMWARE, names, o.spawns);
   if (column === WASM_INTERP) return wasmInterpRunner(FIRMWARE);
+  if (column === LUA_NATIVE) return luaNativeRunner(FIRMWARE);
   const engine = IN_PROCESS_ENGINES.find((e) => e.kind === column);
   if (!engine) throw new Error(`no runner for ${column}`);
   await engine.prepare?.();
@@ -124,6 +128,7 @@ function printBaselines(grid: CellGrid): void {
   };
   line('native', "an empty C program (gcc -O2, fastest of each rep's spawns)");
   line(WASM_INTERP, 'a trivial module (one page, empty _start; one spawn per program and rep)');
+  line(LUA_NATIVE, 'a trivial script (`return 0`, same runner; one spawn per program and rep)');
   console.log('(jitter: 3 x MAD of the start-up runs around their median)');
   const spreads = grid.columns.map((c) => {
     const spread = grid.spreadOf(c);
@@ -171,7 +176,7 @@ function columnList(value: string): string[] {
   const unknown = list.filter((c) => !COLUMNS.includes(c));
   if (unknown.length)
     throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${COLUMNS.join(', ')}`);
-  return list;
+  return [...list, ...list.flatMap((c) => (COMPANIONS[c] ? [COMPANIONS[c]] : []))];
 }
 
 const nameList = (value: string) =>
@@ -199,11 +204,13 @@ async function main(): Promise<void> {
       '--no-warmup',
       `skip the untimed runs (>= ${WARMUP_MS} ms per engine) before the first rep`,
     )
-    .option(
-      '--engines <list>',
-      `comma-separated columns (default all: ${COLUMNS.join(',')})`,
-      columnList,
-      COLUMNS,
+    .addOption(
+      new Option(
+        '--engines <list>',
+        `comma-separated columns of ${COLUMNS.join(',')}; lua brings ${LUA_NATIVE} along`,
+      )
+        .argParser(columnList)
+        .default(COLUMNS, 'all'),
     )
     .option(
       '--only <list>',
@@ -229,7 +236,7 @@ async function main(): Promise<void> {
     const grid = toGrid(names, columns, samples);
     const notes = new Footnotes();
     printReport(grid, notes);
-    const ratios = printWasmRatios(grid, notes);
+    const ratios = { wasm: printWasmRatios(grid, notes), lua: printLuaRatios(grid, notes) };
     notes.print();
     console.log('');
     printBaselines(grid);

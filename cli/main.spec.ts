@@ -16,6 +16,11 @@ const MONITOR_PATHS = [
   ...[...MONITOR_OPS, 'registers', 'memory', 'inject'].map((op) => `monitor ${op}`),
 ];
 
+const BENCH_PATHS = [
+  'bench',
+  ...['run', 'list', 'show', 'cancel', 'report', 'compare'].map((sub) => `bench ${sub}`),
+];
+
 const APPS_PATHS = [
   'apps',
   ...['push', 'list', 'show', 'download', 'rm', 'key'].map((sub) => `apps ${sub}`),
@@ -54,6 +59,7 @@ describe('vmfleet command line', () => {
       'deployments pause',
       'deployments resume',
       'deployments cancel',
+      ...BENCH_PATHS,
       ...MONITOR_PATHS,
       'events',
       'events inject',
@@ -97,6 +103,10 @@ describe('vmfleet command line', () => {
       'deployments pause',
       'deployments resume',
       'deployments cancel',
+      'bench run',
+      'bench list',
+      'bench show',
+      'bench cancel',
       'telemetry',
       'fleet',
     ];

@@ -5,6 +5,7 @@ import { parseHttpUrl } from './args';
 import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from './api-types';
 import { registerAppsCommand } from './commands/apps';
+import { registerBenchCommand } from './commands/bench';
 import { registerDeployCommand } from './commands/deploy';
 import { registerDeploymentsCommand } from './commands/deployments';
 import { registerDevicesCommand } from './commands/devices';
@@ -73,6 +74,7 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
         'vmfleet apps push firmware/build/mips1/blinky.m1 --name blinky --version 1.2.0',
         'vmfleet monitor lab-01 status',
         'vmfleet events lab-01 --follow',
+        'vmfleet bench run --suite coisa embench --tag lab --wait',
         'vmfleet --url http://gateway:3000 fleet --json',
       ),
     );
@@ -82,6 +84,7 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
   registerAppsCommand(program, deps);
   registerDeployCommand(program, deps);
   registerDeploymentsCommand(program, deps);
+  registerBenchCommand(program, deps);
   registerMonitorCommand(program, deps);
   registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);

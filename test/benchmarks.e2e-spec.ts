@@ -1,6 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import type { VirtualDevice } from '../devices';
+import { VM_KINDS } from '../src/protocol';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
 import { startDevices } from './support/ota';
+import { hasTool } from './support/system-tools';
+
+const COISA = ['ackermann', 'array', 'fibonacci', 'heapsort', 'lists', 'matrix', 'random', 'sieve'];
+const METRIC_TITLES = ['Code size', 'Flash footprint', 'RAM', 'Load time', 'Execution time'];
+
+/** The native baseline needs the host builds (gcc); without gcc its cells say why. */
+function buildNative(): boolean {
+  if (!hasTool('gcc') || !hasTool('make')) return false;
+  const firmware = path.join(__dirname, '..', 'firmware');
+  const make = spawnSync('make', ['-C', firmware, '-s', '--no-print-directory', 'native'], {
+    encoding: 'utf8',
+  });
+  if (make.status !== 0) throw new Error(`make -C firmware native failed:\n${make.stderr}`);
+  return true;
+}
 
 interface CampaignView {
   id: number;
@@ -63,4 +81,154 @@ describe('benchmark campaigns (e2e)', () => {
     expect(md).toContain('## Execution time');
     expect(md).toMatch(/\| coisa \| sieve \| [\d.]+ ± [\d.]+ \|/);
   });
+
+  it('runs coisa × every engine × 3 devices each × 3 repetitions, and reports every cell', async () => {
+    const native = buildNative();
+    for (const vm of VM_KINDS) {
+      devices.push(...(await startDevices(gw, { prefix: `c-${vm}`, vm, count: 3, tags: ['all'] })));
+    }
+    const id = await campaign({ suite: 'coisa', target: { tag: 'all' }, repetitions: 3 });
+    const done = await finished(id, 600_000);
+    const planned = VM_KINDS.length * 3 * COISA.length * 2 * 3;
+    expect(done).toMatchObject({
+      status: 'completed',
+      plannedRuns: planned,
+      recordedRuns: planned,
+    });
+    expect(done.counts).toMatchObject({ invalid: 0, failed: 0, missing: 0 });
+    if (native) expect(done.counts.skipped).toBe(0);
+
+    const json = (await gw.api('GET', `/api/benchmarks/${id}/report?format=json`)).body as {
+      report: {
+        cells: {
+          program: string;
+          vm: string;
+          emptyReason: string | null;
+          metrics: Record<string, unknown>;
+        }[];
+      };
+    };
+    const cells = json.report.cells;
+    expect(cells).toHaveLength(COISA.length * (VM_KINDS.length + 1));
+    for (const cell of cells) {
+      if (cell.vm === 'native' && !native) {
+        expect(cell.emptyReason).toMatch(/make -C firmware native/);
+        continue;
+      }
+      expect(cell.emptyReason).toBeNull();
+      expect(cell.metrics.execMs).toMatchObject({ n: 9 });
+    }
+
+    const md = (await gw.api('GET', `/api/benchmarks/${id}/report?format=md`)).body as string;
+    for (const title of METRIC_TITLES) expect(md).toContain(`## ${title}`);
+    for (const program of COISA) {
+      // One row per program in each of the five metric tables and the slowdown table.
+      const rows = md.split('\n').filter((l) => l.startsWith(`| coisa | ${program} |`));
+      expect(rows).toHaveLength(6);
+      for (const row of rows) {
+        const values = row
+          .split('|')
+          .slice(3, -1)
+          .map((c) => c.trim());
+        expect(values.every((v) => v !== '' && (v.startsWith('—[') || /\d/.test(v)))).toBe(true);
+      }
+    }
+    const csv = (await gw.api('GET', `/api/benchmarks/${id}/report?format=csv`)).body as string;
+    expect(csv.trim().split('\n')).toHaveLength(1 + COISA.length * (VM_KINDS.length + 1) * 5);
+    const svg = (await gw.api('GET', `/api/benchmarks/${id}/report?format=svg`)).body as string;
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const title of METRIC_TITLES) expect(svg).toContain(title);
+    // The figures, for whoever reads the test log.
+    const exec = md.slice(
+      md.indexOf('## Execution time'),
+      md.indexOf('## ', md.indexOf('## Execution time') + 3),
+    );
+    console.log(exec);
+  }, 900_000);
+
+  it('marks the runs of a device that goes away as missing and finishes the others', async () => {
+    devices = await startDevices(gw, { prefix: 'off', count: 2, tags: ['off'] });
+    const id = await campaign({
+      programs: ['fibonacci', 'sieve', 'matrix'],
+      target: { tag: 'off' },
+      repetitions: 2,
+      native: false,
+      offlineGraceMs: 1000,
+    });
+    await waitFor('a first run recorded for off-02', async () => {
+      const runs = (await gw.api('GET', `/api/benchmarks/${id}/runs`)).body.items as {
+        deviceId: string;
+      }[];
+      return runs.some((r) => r.deviceId === 'off-02');
+    });
+    await devices[1].stop();
+    const done = await finished(id);
+    expect(done.status).toBe('completed');
+    const runs = (await gw.api('GET', `/api/benchmarks/${id}/runs`)).body.items as {
+      deviceId: string;
+      status: string;
+      reason: string | null;
+    }[];
+    expect(runs).toHaveLength(12);
+    expect(runs.filter((r) => r.deviceId === 'off-01').every((r) => r.status === 'ok')).toBe(true);
+    const away = runs.filter((r) => r.deviceId === 'off-02');
+    expect(away.some((r) => r.status === 'ok')).toBe(true);
+    const missing = away.filter((r) => r.status === 'missing');
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing[0].reason).toMatch(/off-02 offline/);
+    const md = (await gw.api('GET', `/api/benchmarks/${id}/report?format=md`)).body as string;
+    expect(md).toMatch(/missing: device off-02 offline/);
+  }, 60_000);
+
+  it('resumes a campaign after a gateway restart, without measuring a run twice', async () => {
+    devices = await startDevices(gw, { prefix: 'rs', count: 1, tags: ['rs'] });
+    const id = await campaign({
+      programs: ['fibonacci', 'heapsort', 'sieve', 'matrix'],
+      target: { tag: 'rs' },
+      repetitions: 3,
+      native: false,
+    });
+    await waitFor('some runs recorded', async () => (await view(id)).recordedRuns >= 3);
+    const { dataDir, mqttPort, apiToken } = gw;
+    await gw.restartable();
+    const before = await startTestGateway(
+      { VMFLEET_MQTT_PORT: String(mqttPort), VMFLEET_API_TOKEN: apiToken },
+      { dataDir },
+    );
+    gw = before;
+    const done = await finished(id);
+    expect(done).toMatchObject({ status: 'completed', plannedRuns: 12, recordedRuns: 12 });
+    expect(done.counts.ok).toBe(12);
+  }, 60_000);
+
+  it('gives medians within a stated tolerance when a campaign is repeated on the same devices', async () => {
+    devices = await startDevices(gw, { prefix: 'rp', count: 1, tags: ['rp'] });
+    const spec = {
+      programs: ['fibonacci', 'heapsort', 'sieve'],
+      target: { tag: 'rp' },
+      repetitions: 5,
+      native: false,
+    };
+    const first = await campaign(spec);
+    await finished(first);
+    const second = await campaign(spec);
+    await finished(second);
+    const cmp = (await gw.api('GET', `/api/benchmarks/${first}/compare/${second}?format=json`))
+      .body as {
+      cells: { program: string; vm: string; ratios: Record<string, number | null> }[];
+    };
+    // Sizes are exact; times vary with the shared machine: medians must agree within 2×.
+    const TOLERANCE = 2;
+    const execRatios = cmp.cells.map((c) => c.ratios.execMs ?? NaN);
+    console.log(
+      `repeated campaign: exec-time median ratios ${execRatios.map((r) => r.toFixed(2)).join(', ')}; tolerance ×${TOLERANCE}`,
+    );
+    for (const c of cmp.cells) {
+      expect(c.ratios.codeBytes).toBe(1);
+      expect(c.ratios.flashBytes).toBe(1);
+      expect(c.ratios.ramBytes).toBe(1);
+      expect(c.ratios.execMs).toBeGreaterThan(1 / TOLERANCE);
+      expect(c.ratios.execMs).toBeLessThan(TOLERANCE);
+    }
+  }, 120_000);
 });

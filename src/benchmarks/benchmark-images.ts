@@ -59,6 +59,24 @@ export class BenchmarkImages implements OnApplicationBootstrap {
     return images.get(`${program}/${vm}`) ?? { reason: `no ${vm} build of ${program}` };
   }
 
+  /**
+   * The image of `program` for `vm` signed with a sequence above `sequence`: devices refuse
+   * anything not newer than what they run (anti-rollback), so a program measured again
+   * after a later one is published again, same bytes, next patch version.
+   */
+  async newerThan(program: string, vm: VmKind, sequence: number): Promise<App> {
+    const images = await this.ensure();
+    const key = `${program}/${vm}`;
+    const known = images.get(key);
+    if (!known || isMissing(known)) throw new Error(`no ${vm} build of ${program}`);
+    if (known.sequence > sequence) return known;
+    const { bytes } = await this.apps.payload(known.name, known.version);
+    const patch = Number(known.version.split('.')[2]) + 1;
+    const app = await this.apps.upload({ name: known.name, version: `1.0.${patch}`, vm }, bytes);
+    images.set(key, app);
+    return app;
+  }
+
   ensure(): Promise<Map<string, App | MissingImage>> {
     if (this.config.benchImages === 'off') {
       return Promise.resolve(new Map<string, App | MissingImage>());
@@ -106,6 +124,7 @@ export class BenchmarkImages implements OnApplicationBootstrap {
     const name = benchAppName(program, vm);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const versions = await this.apps.list({ name });
+    // The newest version with these bytes (a program measured again was republished).
     const same = versions.find((a) => a.sha256 === sha256 && a.vm === vm);
     if (same) return { app: same, fresh: false };
     const patch = Math.max(-1, ...versions.map((a) => Number(a.version.split('.')[2]) || 0)) + 1;

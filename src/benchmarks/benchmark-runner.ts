@@ -5,6 +5,9 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
+import { AppsService } from '../apps/apps.service';
+import { AppNotFoundError } from '../common/domain-error';
+import type { App } from '../apps/domain/app';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { isTerminal } from '../deployments/domain/deployment';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
@@ -43,6 +46,7 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly images: BenchmarkImages,
     private readonly deployments: DeploymentsService,
     private readonly monitor: MonitorService,
+    private readonly apps: AppsService,
     @Inject(DEVICE_LINK) private readonly link: DeviceLink,
   ) {}
 
@@ -116,15 +120,18 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
         await this.runStep(campaign, device, step, reps);
       } catch (err) {
         if (err instanceof Cancelled || this.stopping) return;
-        if (!(err instanceof DeviceGone)) throw err;
-        // Gone for longer than the grace: every run still to do on it is missing.
-        const reason = `device ${device.id} offline: ${err.message}`;
+        // Gone for longer than the grace: every run still to do on it is missing. Anything
+        // else fails this device's remaining runs, not the campaign.
+        const gone = err instanceof DeviceGone;
+        const reason = gone
+          ? `device ${device.id} offline: ${err.message}`
+          : `${device.id}: ${(err as Error).message}`;
         for (const rest of steps.slice(i)) {
           for (const rep of this.pending(campaign, device, rest, done)) {
-            await this.record(campaign, device, rest, rep, 'missing', reason);
+            await this.record(campaign, device, rest, rep, gone ? 'missing' : 'failed', reason);
           }
         }
-        this.logger.warn(`campaign ${campaign.id}: ${reason}; its remaining runs are missing`);
+        this.logger.warn(`campaign ${campaign.id}: ${reason}; its remaining runs are not measured`);
         return;
       }
     }
@@ -187,9 +194,14 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
     device: CampaignDevice,
     step: CampaignStep,
   ): Promise<{ status: RunStatus; reason: string } | null> {
-    const app = await this.images.imageOf(step.program, step.vm);
+    let app = await this.images.imageOf(step.program, step.vm);
     if (isMissing(app)) return { status: 'skipped', reason: app.reason };
     await this.waitOnline(campaign, device);
+    const running = await this.runningApp(campaign, device);
+    if (running?.name === app.name && running.version === app.version) return null;
+    if (running && running.sequence >= app.sequence) {
+      app = await this.images.newerThan(step.program, device.vm, running.sequence);
+    }
     const created = await this.deployments.create({
       app: { name: app.name, version: app.version },
       target: { devices: [device.id] },
@@ -215,23 +227,49 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
+  /** The repository's record of the app the device runs, if it runs one we published. */
+  private async runningApp(campaign: Campaign, device: CampaignDevice): Promise<App | null> {
+    const result = await this.ask(campaign, device, 'status', undefined);
+    const app = (result as { app?: { id: string; version: string } | null }).app;
+    if (!app) return null;
+    try {
+      return await this.apps.get(app.id, app.version);
+    } catch (err) {
+      if (err instanceof AppNotFoundError) return null; // loaded by hand, not published
+      throw err;
+    }
+  }
+
   private async command(
     campaign: Campaign,
     device: CampaignDevice,
     args: Record<string, unknown>,
   ): Promise<BenchResult> {
+    const result = await this.ask(campaign, device, 'bench', args, RUN_TIMEOUT_MS);
+    const parsed = benchResultSchema.safeParse(result);
+    if (!parsed.success) throw new Error(`malformed bench result: ${parsed.error.message}`);
+    return parsed.data;
+  }
+
+  /**
+   * A Thing Monitor command; a device offline before it or lost during it is waited for
+   * (up to the campaign's grace) and asked once more, then counts as gone.
+   */
+  private async ask(
+    campaign: Campaign,
+    device: CampaignDevice,
+    op: string,
+    args: unknown,
+    timeoutMs?: number,
+  ): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       await this.waitOnline(campaign, device);
       try {
-        const { result } = await this.monitor.command(device.id, 'bench', args, RUN_TIMEOUT_MS);
-        const parsed = benchResultSchema.safeParse(result);
-        if (!parsed.success) throw new Error(`malformed bench result: ${parsed.error.message}`);
-        return parsed.data;
+        return (await this.monitor.command(device.id, op, args, timeoutMs)).result;
       } catch (err) {
         const code = (err as { code?: string }).code;
-        // Offline before the command or lost during it: wait for the device, then once more.
-        if ((code === 'device_offline' || code === 'device_timeout') && attempt < 2) continue;
-        throw err;
+        if (code !== 'device_offline' && code !== 'device_timeout') throw err;
+        if (attempt >= 2) throw new DeviceGone(`no answer to ${op}: ${(err as Error).message}`);
       }
     }
   }
