@@ -19,7 +19,10 @@ import { type Campaign, type CampaignDevice, type CampaignStep, stepsOf } from '
 import { NATIVE_VM } from './domain/catalog';
 import type { RunRecord, RunStatus } from './domain/results';
 
-/** A bench run that takes longer than this is given up (the device may be busy or gone). */
+/**
+ * A command of a campaign that takes longer than this is given up: a device busy with a
+ * long run answers late (virtual devices in one process also wait for each other).
+ */
 const RUN_TIMEOUT_MS = 120_000;
 /** How long one app install may take before the step is given up. */
 const INSTALL_TIMEOUT_MS = 120_000;
@@ -229,7 +232,7 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** The repository's record of the app the device runs, if it runs one we published. */
   private async runningApp(campaign: Campaign, device: CampaignDevice): Promise<App | null> {
-    const result = await this.ask(campaign, device, 'status', undefined);
+    const result = await this.ask(campaign, device, 'status', undefined, RUN_TIMEOUT_MS);
     const app = (result as { app?: { id: string; version: string } | null }).app;
     if (!app) return null;
     try {

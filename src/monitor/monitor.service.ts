@@ -56,6 +56,8 @@ export class MonitorService implements OnModuleDestroy {
       }, timeoutMs);
       this.pending.set(id, { deviceId, op: command.op, resolve, reject, timer });
     });
+    // Awaited below; until then a timeout must not count as an unhandled rejection.
+    answered.catch(() => undefined);
     if (!(await this.link.send(deviceId, 'cmd', command))) {
       this.settle(id);
       throw new DeviceOfflineError(deviceId);
