@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gcc, TIMER_C, TIMER_LINE } from '../devices/runtime/native-timer';
 import { firstDifference, type Measurement, type Program, type Runner } from './runner';
 
 /** One spawn-to-exit run of a host binary. */
@@ -32,39 +33,6 @@ export function timeSpawn(
 /** Whether `tool` runs; lua5.4 knows `-v` but not `--version`. */
 export const hasTool = (tool: string, versionFlag = '--version') =>
   spawnSync(tool, [versionFlag], { stdio: 'ignore' }).status === 0;
-
-/**
- * Preloaded into each native run: times the program from before main() to exit() on
- * CLOCK_MONOTONIC, so process creation and dynamic linking (a few ms of wall time that
- * jitter by about as much as the programs take) stay out of the native figure.
- */
-const TIMER_C = `#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
-static struct timespec start;
-static void report(void) {
-  struct timespec end;
-  clock_gettime(CLOCK_MONOTONIC, &end);
-  long long ns = (end.tv_sec - start.tv_sec) * 1000000000LL + (end.tv_nsec - start.tv_nsec);
-  char line[64];
-  int n = snprintf(line, sizeof line, "\\nvmfleet-bench-ns %lld\\n", ns);
-  if (write(2, line, n) < 0) _exit(3);
-}
-__attribute__((constructor)) static void begin(void) {
-  atexit(report);
-  clock_gettime(CLOCK_MONOTONIC, &start);
-}
-`;
-const TIMER_LINE = /vmfleet-bench-ns (\d+)/;
-
-function gcc(args: string[], source: string, what: string): void {
-  const result = spawnSync('gcc', ['-O2', ...args, '-x', 'c', '-'], {
-    input: source,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`gcc could not build ${what}:\n${result.stderr}`);
-}
 
 interface NativeSetup {
   binaryOf: (name: string) => string;

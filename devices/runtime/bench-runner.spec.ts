@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BOARDS } from '../boards';
-import { flashFootprint, selfCheck } from './bench-runner';
+import { defaultNativeDir, flashFootprint, selfCheck } from './bench-runner';
+import { nativeTimerPreload } from './native-timer';
 import {
   expectedOutput,
   exit7,
@@ -78,6 +79,22 @@ describe('the device benchmark runner (Thing Monitor `bench`)', () => {
     expect(r.execMs).toBeGreaterThan(0);
   });
 });
+
+const nativeSieve = path.join(defaultNativeDir() ?? '', 'sieve');
+const withNative = fs.existsSync(nativeSieve) && nativeTimerPreload() !== null;
+
+(withNative ? it : it.skip)(
+  'times a real native build from main() to exit with the preloaded timer (gcc, make -C firmware native)',
+  async () => {
+    const t = setup();
+    const r = await t.ok('bench', { native: 'sieve' });
+    expect(r).toMatchObject({ vm: 'native', check: 'ok', exitCode: 0 });
+    expect(r.engineVersion).not.toContain('spawn-to-exit');
+    expect(r.output).toBe(expectedOutput('sieve'));
+    // sieve takes under a millisecond natively; a spawn alone takes about that.
+    expect(r.execMs).toBeLessThan(50);
+  },
+);
 
 describe('selfCheck and flashFootprint', () => {
   it('reads the last check line', () => {

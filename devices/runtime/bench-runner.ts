@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { BenchResult, VmKind } from '../../src/protocol';
 import type { BoardProfile } from '../boards';
 import { runGuest } from './guest-bench';
+import { nativeTimerPreload, TIMER_LINE } from './native-timer';
 import { guestMemoryBytes } from './local-run';
 import { MonitorError } from './monitor-errors';
 
@@ -66,7 +67,8 @@ export function benchApp(
 
 /**
  * The native baseline: the host build of a benchmark (`make -C firmware native`), spawned
- * and timed from spawn to exit, so it includes process start (about a millisecond).
+ * with a preloaded timer that measures main() to exit (bench/native.ts does the same);
+ * without gcc for the preload, from spawn to exit, process start included.
  */
 export async function benchNative(
   name: string,
@@ -81,29 +83,40 @@ export async function benchNative(
     );
   }
   const codeBytes = fs.statSync(binary).size;
+  const timer = nativeTimerPreload();
+  const env = timer ? { ...process.env, LD_PRELOAD: timer } : process.env;
   const started = performance.now();
-  const { code, output } = await new Promise<{ code: number | null; output: string }>(
-    (resolve, reject) => {
-      const child = spawn(binary, [], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (out.length < MAX_OUTPUT) out += chunk.toString('utf8');
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), NATIVE_TIMEOUT_MS);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.on('close', (exitCode) => {
-        clearTimeout(timer);
-        resolve({ code: exitCode, output: out });
-      });
-    },
-  );
-  const execMs = performance.now() - started;
+  const { code, output, stderr } = await new Promise<{
+    code: number | null;
+    output: string;
+    stderr: string;
+  }>((resolve, reject) => {
+    const child = spawn(binary, [], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (out.length < MAX_OUTPUT) out += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (err.length < MAX_OUTPUT) err += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), NATIVE_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ code: exitCode, output: out, stderr: err });
+    });
+  });
+  const wallMs = performance.now() - started;
+  // main() to exit by the preload's clock; without it, spawn to exit (about 1 ms more).
+  const ns = TIMER_LINE.exec(stderr)?.[1];
+  const execMs = ns === undefined ? wallMs : Number(ns) / 1e6;
   return {
     vm: 'native',
-    engineVersion: `host ${process.arch}`,
+    engineVersion: `host ${process.arch}${ns === undefined ? ', spawn-to-exit' : ''}`,
     board: board.name,
     program: name,
     loadMs: 0,
