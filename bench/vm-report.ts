@@ -165,9 +165,9 @@ function printPeakTable(grid: CellGrid, notes: Footnotes): void {
   const peaks = columnsWith(grid, (c) => c.peakGuestBytes);
   const wasmNote = () =>
     notes.mark(
-      "wasm, wasm-fast: the engine's figure is data segments + deepest shadow stack; it leaves " +
-        "out .bss (zero-initialised statics are in no data segment, e.g. sieve's array), and " +
-        'wasm locals and operand stack live outside linear memory: not comparable with mips1/ebpf',
+      "wasm, wasm-fast: the engine's figure is data segments and .bss up to the last non-zero " +
+        'byte + deepest shadow stack; wasm locals and the operand stack live outside linear ' +
+        'memory (counted in the engine bytes), so it is a little below what mips1/ebpf report',
     );
   for (const c of peaks) if (c.column.startsWith('wasm')) c.header += wasmNote();
   const title =

@@ -213,8 +213,14 @@ export class WasmEngine implements Engine {
     if (m === null || this.interpreter === null)
       return { guestBytes: 0, peakGuestBytes: 0, engineBytes: 0 };
     const { dataStart, dataEnd, stackTop, staticEnd } = m.program.validated.layout;
+    // .bss and heap follow the data segments and start as zeros: what the program wrote
+    // there ends at the last non-zero byte (a scan of at most one 64 KiB page).
+    const u8 = m.memory.u8;
+    let end = Math.min(m.memory.cap, u8.length);
+    while (end > dataEnd && u8[end - 1] === 0) end--;
+    const statics = Math.max(end, dataEnd) - dataStart;
     const peak =
-      stackTop === null ? staticEnd : dataEnd - dataStart + (stackTop - m.lowestStackPointer);
+      stackTop === null ? Math.max(staticEnd, end) : statics + (stackTop - m.lowestStackPointer);
     return {
       guestBytes: m.memory.cap,
       peakGuestBytes: Math.min(peak, m.memory.cap),

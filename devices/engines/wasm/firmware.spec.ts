@@ -56,6 +56,11 @@ describe('wasm firmware images', () => {
       expect(end).toEqual({ kind: 'exited', code: 0 });
       expect(engine.memory().peakGuestBytes).toBeGreaterThan(0);
     });
+
+    it('counts .bss in the peak: sieve marks 8 KB of flags there, in no data segment', () => {
+      const { engine } = runToEnd(mode, readImage('sieve'));
+      expect(engine.memory().peakGuestBytes).toBeGreaterThan(8000);
+    });
   });
 
   it.each(BENCHMARKS)('%s prints the same under V8 (the oracle)', (name) => {
