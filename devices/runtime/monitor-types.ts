@@ -1,6 +1,6 @@
 import type { Command, EventMessage, TelemetryMessage, VmKind, VmState } from '../../src/protocol';
 import type { BoardProfile } from '../boards';
-import type { Engine, EngineLimits, GuestHost, RunOutcome } from '../engines/engine';
+import type { Engine, EngineLimits, GuestHost, Inspection, RunOutcome } from '../engines/engine';
 import type { RunEnd, RunnerPhase } from './vm-runner';
 
 export type AppRef = NonNullable<TelemetryMessage['app']>;
@@ -76,7 +76,10 @@ export interface StepResult {
   fault?: WireFault;
 }
 
-export interface RegistersResult {
+export interface RegistersResult extends Pick<
+  Inspection,
+  'line' | 'variables' | 'functionIndex' | 'locals' | 'valueStack' | 'callStack'
+> {
   pc: number;
   instructions: number;
   registers: Record<string, number>;

@@ -232,10 +232,20 @@ export class ThingMonitor {
     return result;
   }
 
+  /** Registers and pc, plus what the engine adds: a script's line and locals, wasm's frame. */
   private registers(): RegistersResult {
-    const { pc, instructions, registers } = this.requireEngine().inspect();
-    const named = Object.fromEntries(Object.entries(registers).filter(([name]) => name !== 'pc'));
-    return { pc, instructions, registers: named };
+    const i = this.requireEngine().inspect();
+    const named = Object.fromEntries(Object.entries(i.registers).filter(([n]) => n !== 'pc'));
+    const extra = {
+      line: i.line,
+      variables: i.variables,
+      functionIndex: i.functionIndex,
+      locals: i.locals,
+      valueStack: i.valueStack,
+      callStack: i.callStack,
+    };
+    const present = Object.entries(extra).filter(([, v]) => v !== undefined);
+    return { pc: i.pc, instructions: i.instructions, registers: named, ...Object.fromEntries(present) };
   }
 
   private memory({ address, length }: CommandArgs<'memory'>): MemoryResult {
