@@ -13,9 +13,14 @@ let importer: Importer | undefined;
  * fetched: the .wasm files ship inside the npm packages.
  */
 export function nativeImport<T>(specifier: string): Promise<T> {
-  importer ??= vm.runInThisContext('(specifier) => import(specifier)', {
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  }) as Importer;
+  importer ??= process.env.JEST_WORKER_ID
+    ? // Jest: only the main context's loader can import (Node marks this experimental).
+      (vm.runInThisContext('(specifier) => import(specifier)', {
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      }) as Importer)
+    : // Elsewhere a plain import(), which tsc's CommonJS output would turn into require().
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed string, not input
+      (new Function('specifier', 'return import(specifier)') as Importer);
   return importer(resolve(specifier)) as Promise<T>;
 }
 
