@@ -96,6 +96,20 @@ describe('Thing Monitor and events, gateway side (e2e)', () => {
     expect(bad).toMatchObject({ status: 400, body: { code: 'invalid_input' } });
   });
 
+  it('fails a command at once when its device disconnects before answering', async () => {
+    const d = await fakeDevice(gw, 'tm-gone', () => null);
+    device = d.client;
+    const started = Date.now();
+    const call = gw.api('POST', '/api/devices/tm-gone/monitor', {
+      op: 'status',
+      timeoutMs: 20_000,
+    });
+    await waitFor('the command sent', async () => d.seen.length === 1);
+    d.client.stream.destroy(); // the link drops, no DISCONNECT
+    expect(await call).toMatchObject({ status: 409, body: { code: 'device_offline' } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('ignores a reply from another device that guesses the id', async () => {
     const d = await fakeDevice(gw, 'tm-1', () => null);
     device = d.client;

@@ -56,6 +56,7 @@ export class InboundRouter {
 
   async connectionLost(deviceId: string, at: number): Promise<void> {
     this.logger.log(`${deviceId} offline`);
+    this.monitor.onDeviceOffline(deviceId);
     await this.devices.onOffline(deviceId, at);
   }
 }

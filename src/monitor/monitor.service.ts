@@ -78,6 +78,15 @@ export class MonitorService implements OnModuleDestroy {
     return true;
   }
 
+  /** The device's connection is gone: its commands fail now rather than at their timeout. */
+  onDeviceOffline(deviceId: string): void {
+    for (const [id, p] of this.pending) {
+      if (p.deviceId !== deviceId) continue;
+      this.settle(id);
+      p.reject(new DeviceOfflineError(deviceId));
+    }
+  }
+
   onModuleDestroy(): void {
     for (const [id, p] of this.pending) {
       this.settle(id);
