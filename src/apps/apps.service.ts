@@ -36,7 +36,11 @@ export class AppsService {
   ) {}
 
   /** Validates the payload for its VM kind, stores it and signs its manifest. */
-  async upload(input: UploadAppInput, payload: Uint8Array | undefined): Promise<App> {
+  async upload(
+    input: UploadAppInput,
+    payload: Uint8Array | undefined,
+    options: { quiet?: boolean } = {},
+  ): Promise<App> {
     if (!payload) {
       throw new InvalidInputError('file: missing; send the payload as the multipart file "file"', [
         'file: required',
@@ -70,7 +74,9 @@ export class AppsService {
         throw err;
       }
     });
-    this.logger.log(`published ${app.name}@${app.version} (${app.vm}, seq ${app.sequence})`);
+    const line = `published ${app.name}@${app.version} (${app.vm}, seq ${app.sequence})`;
+    if (options.quiet) this.logger.debug(line);
+    else this.logger.log(line);
     return app;
   }
 

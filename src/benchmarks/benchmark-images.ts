@@ -132,6 +132,7 @@ export class BenchmarkImages implements OnApplicationBootstrap {
       const app = await this.apps.upload(
         { name, version: `1.0.${patch}`, vm },
         new Uint8Array(bytes),
+        { quiet: true },
       );
       return { app, fresh: true };
     } catch (err) {
