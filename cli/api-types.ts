@@ -94,6 +94,8 @@ export const healthSchema = z.looseObject({
   uptimeS: z.number(),
   database: z.string(),
   mqtt: z.looseObject({ port: z.number().int().positive(), wsPath: z.string() }),
+  /** Absent from gateways before the CoAP transport. */
+  coap: z.looseObject({ port: z.number().int().positive() }).optional(),
 });
 export type Health = z.infer<typeof healthSchema>;
 

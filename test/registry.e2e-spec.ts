@@ -93,6 +93,7 @@ describe('device registry over REST (e2e)', () => {
       status: 'ok',
       database: 'sqlite',
       mqtt: { port: gw.mqttPort },
+      coap: { port: gw.coapPort },
     });
   });
 

@@ -55,7 +55,7 @@ function simOptions(command: Command): Command {
     )
     .option(
       '--coap-url <url>',
-      'CoAP endpoint with --transport coap (default: coap://<host of --url>:5683)',
+      'CoAP endpoint with --transport coap (default: coap://<host of --url>:<the port /api/health names>)',
       parseCoapUrl,
     )
     .option('--tag <tag...>', 'tags for the devices (repeatable)', collectTag)

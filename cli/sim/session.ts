@@ -82,7 +82,9 @@ interface GatewayTarget {
 /** Where the devices connect: the flag's URL, or one derived from the gateway's. */
 async function gatewayTarget(client: ApiClient, opts: SimOptions): Promise<GatewayTarget> {
   if (opts.transport === 'coap') {
-    return { transport: 'coap', url: opts.coapUrl ?? defaultCoapUrl(client.baseUrl) };
+    if (opts.coapUrl) return { transport: 'coap', url: opts.coapUrl };
+    const health = await client.health();
+    return { transport: 'coap', url: defaultCoapUrl(client.baseUrl, health.coap?.port) };
   }
   if (opts.mqttUrl) return { transport: 'mqtt', url: opts.mqttUrl };
   const health = await client.health();

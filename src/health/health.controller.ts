@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth.guard';
 import { CONFIG, Config } from '../config/config';
+import { CoapGateway } from '../coap/coap-gateway';
 import { MQTT_WS_PATH, MqttBroker } from '../mqtt/mqtt-broker';
 import { VERSION } from '../version';
 
@@ -14,6 +15,7 @@ export class HealthController {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly broker: MqttBroker,
+    private readonly coap: CoapGateway,
     private readonly db: DataSource,
   ) {}
 
@@ -28,6 +30,7 @@ export class HealthController {
       uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
       database: this.config.database.kind,
       mqtt: { port: this.broker.port, wsPath: MQTT_WS_PATH },
+      coap: { port: this.coap.port },
     };
   }
 }
