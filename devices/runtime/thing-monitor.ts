@@ -245,7 +245,12 @@ export class ThingMonitor {
       callStack: i.callStack,
     };
     const present = Object.entries(extra).filter(([, v]) => v !== undefined);
-    return { pc: i.pc, instructions: i.instructions, registers: named, ...Object.fromEntries(present) };
+    return {
+      pc: i.pc,
+      instructions: i.instructions,
+      registers: named,
+      ...Object.fromEntries(present),
+    };
   }
 
   private memory({ address, length }: CommandArgs<'memory'>): MemoryResult {
