@@ -42,7 +42,7 @@ export class BenchmarksService {
     } catch (err) {
       throw new InvalidInputError((err as Error).message, ['programs']);
     }
-    const devices = (await this.resolveTarget(input.target)).map((d: Device) => ({
+    const devices = (await this.devices.resolveTarget(input.target)).map((d: Device) => ({
       id: d.id,
       board: d.board,
       vm: d.vm.kind,
@@ -138,16 +138,5 @@ export class BenchmarksService {
   async compare(baseline: number, candidate: number): Promise<Comparison> {
     const [a, b] = await Promise.all([this.report(baseline), this.report(candidate)]);
     return compare(a.report, b.report);
-  }
-
-  private async resolveTarget(target: CampaignSpec['target']): Promise<Device[]> {
-    if ('tag' in target) {
-      const devices = await this.devices.list({ tag: target.tag });
-      if (devices.length === 0) {
-        throw new InvalidInputError(`no device has the tag "${target.tag}"`, ['target.tag']);
-      }
-      return devices.sort((a, b) => a.id.localeCompare(b.id));
-    }
-    return Promise.all([...new Set(target.devices)].map((id) => this.devices.get(id)));
   }
 }

@@ -5,9 +5,9 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { createServer, type IncomingMessage, OutgoingMessage, type Server } from 'coap';
-import { createHash, randomBytes } from 'node:crypto';
-import { generate, type Packet } from 'coap-packet';
+import { createServer, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
+import { randomBytes } from 'node:crypto';
+import type { Packet } from 'coap-packet';
 import type { AddressInfo } from 'node:net';
 import { CONFIG, Config } from '../config/config';
 import { RolloutRunner } from '../deployments/rollout-runner';
@@ -22,7 +22,6 @@ import {
   COAP_SESSION_QUERY,
   CodecError,
   coapUplinkChannel,
-  coapUplinkPath,
   decodePayload,
   decodeUplink,
   type Encoding,
@@ -33,20 +32,18 @@ import {
   UP_CHANNELS,
 } from '../protocol';
 import { CoapDeviceLink } from './coap-device-link';
+import {
+  CoapError,
+  etagOf,
+  expectMethod,
+  guardBlock1,
+  linkFormat,
+  sendAsIs,
+} from './coap-responses';
 import { type CoapSession, CoapSessions } from './coap-sessions';
 
 const FORMAT: Record<Encoding, string> = { json: 'application/json', cbor: 'application/cbor' };
 const ACCEPTED_FORMATS = new Set<unknown>([undefined, FORMAT.json, FORMAT.cbor]);
-
-/** A refusal at the edge: a CoAP response code and a diagnostic for the device's developer. */
-class CoapError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The CoAP transport (docs/protocol.md §11): registration with the device token, uplinks
@@ -78,7 +75,9 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const server = createServer({ type: host.includes(':') ? 'udp6' : 'udp4' }, (req, res) =>
       this.handle(req, res),
     );
-    this.guardBlock1(server);
+    guardBlock1(server, this.config.mqttMaxPayloadBytes, () =>
+      this.metrics.framesRejected.inc({ code: 'payload_too_large' }),
+    );
     server.on('error', (err: Error) => this.logger.error(`socket: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       server.listen(this.config.coapPort, host, (err?: Error) => (err ? reject(err) : resolve()));
@@ -354,75 +353,4 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     if (format) res.setOption('Content-Format', format);
     res.end(payload);
   }
-
-  /**
-   * The coap package reassembles Block1 uploads itself and would allocate whatever the
-   * last block number claims; a block past the size limit is answered 4.13 here instead.
-   */
-  private guardBlock1(server: Server): void {
-    const internals = server as unknown as {
-      _handle(packet: Packet, rsinfo: AddressInfo): void;
-      _sock: { send(buf: Buffer, port: number, address: string): void } | null;
-    };
-    const handle = internals._handle.bind(server);
-    const limit = this.config.mqttMaxPayloadBytes;
-    internals._handle = (packet, rsinfo) => {
-      const option = packet.options?.find((o) => o.name === 'Block1');
-      const block = option ? parseBlockOption(option.value) : null;
-      if (option && (!block || block.num * block.size + (packet.payload?.length ?? 0) > limit)) {
-        this.metrics.framesRejected.inc({ code: 'payload_too_large' });
-        const reply = generate({
-          messageId: packet.messageId,
-          token: packet.token,
-          code: block ? '4.13' : '4.02',
-          confirmable: false,
-          ack: Boolean(packet.confirmable),
-          options: [{ name: 'Size1', value: uintBytes(limit) }],
-          payload: Buffer.from(block ? `body over ${limit} bytes` : 'Block1: malformed'),
-        });
-        internals._sock?.send(reply, rsinfo.port, rsinfo.address);
-        return;
-      }
-      handle(packet, rsinfo);
-    };
-  }
-}
-
-const etags = new WeakMap<Uint8Array, Buffer>();
-
-/** An ETag per payload (8 bytes of its SHA-256), so a device can tell a changed payload. */
-function etagOf(payload: Uint8Array): Buffer {
-  let etag = etags.get(payload);
-  if (!etag) {
-    etag = createHash('sha256').update(payload).digest().subarray(0, 8);
-    etags.set(payload, etag);
-  }
-  return etag;
-}
-
-/** Ends a response through the base OutgoingMessage, past the server's Block2 handling. */
-function sendAsIs(res: OutgoingMessage, payload: Buffer): void {
-  (OutgoingMessage.prototype.end as (this: OutgoingMessage, p: Buffer) => void).call(res, payload);
-}
-
-function expectMethod(method: string, allowed: string): void {
-  if (method !== allowed) throw new CoapError('4.05', `${method} not allowed here; use ${allowed}`);
-}
-
-function uintBytes(n: number): Buffer {
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-  return Buffer.from(bytes);
-}
-
-/** RFC 6690 link format of every resource. */
-export function linkFormat(): string {
-  const ct = 'ct="60 50"';
-  const links = [
-    `<${COAP_PATHS.register}>;rt="vmfleet.register";${ct}`,
-    `<${COAP_PATHS.down}>;rt="vmfleet.down";obs;${ct}`,
-    // `/v1/ota` also has one sub-resource per deployment: GET /v1/ota/{id} with Block2.
-    ...UP_CHANNELS.map((c) => `<${coapUplinkPath(c)}>;rt="vmfleet.${c}";${ct}`),
-  ];
-  return links.join(',');
 }

@@ -1,17 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppsService } from '../apps/apps.service';
-import {
-  DeploymentNotFoundError,
-  DeploymentStateError,
-  InvalidInputError,
-} from '../common/domain-error';
+import { DeploymentNotFoundError, DeploymentStateError } from '../common/domain-error';
 import { DevicesService } from '../devices/devices.service';
-import type { Device } from '../devices/domain/device';
 import { DeploymentsRepository, type NewDeviceRollout } from './deployments.repository';
 import {
   type Deployment,
   type DeploymentStatus,
-  type DeploymentTarget,
   type DeviceRollout,
   isTerminal,
 } from './domain/deployment';
@@ -47,7 +41,7 @@ export class DeploymentsService implements OnModuleInit {
 
   async create(input: CreateDeploymentInput): Promise<Deployment> {
     const app = await this.apps.get(input.app.name, input.app.version);
-    const targets = await this.resolveTarget(input.target);
+    const targets = await this.devices.resolveTarget(input.target);
     const plan = planRollout(app, targets.map(planDeviceOf), input.strategy);
     const now = Date.now();
     const pending = (deviceId: string, wave: number): NewDeviceRollout => ({
@@ -183,18 +177,6 @@ export class DeploymentsService implements OnModuleInit {
     if (isTerminal(entry.state) || ORDER_AFTER_TRANSFER.has(entry.state)) return;
     await this.runner.cancelTransfer(entry);
     await this.repo.saveEntry(withState(entry, 'cancelled', Date.now(), 'cancelled', reason));
-  }
-
-  private async resolveTarget(target: DeploymentTarget): Promise<Device[]> {
-    if ('tag' in target) {
-      const devices = await this.devices.list({ tag: target.tag });
-      if (devices.length === 0) {
-        throw new InvalidInputError(`no device has the tag "${target.tag}"`, ['target.tag']);
-      }
-      return devices.sort((a, b) => a.id.localeCompare(b.id));
-    }
-    const unique = [...new Set(target.devices)];
-    return Promise.all(unique.map((id) => this.devices.get(id)));
   }
 }
 

@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, Config } from '../config/config';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
-import { DeviceExistsError, DeviceNotFoundError, UnauthorizedError } from '../common/domain-error';
+import {
+  DeviceExistsError,
+  DeviceNotFoundError,
+  InvalidInputError,
+  UnauthorizedError,
+} from '../common/domain-error';
 import { hashSecret, newSecret, secretsEqual, verifySecret } from '../common/secrets';
 import type { HelloMessage } from '../protocol';
 import { DevicesRepository } from './devices.repository';
-import type { Device, DeviceFilter, LatestSample } from './domain/device';
+import type { Device, DeviceFilter, DeviceTarget, LatestSample } from './domain/device';
 import type { ProvisionDeviceInput } from './dto/device.dto';
 
 export interface ProvisionedDevice {
@@ -63,6 +68,21 @@ export class DevicesService {
 
   list(filter: DeviceFilter): Promise<Device[]> {
     return this.repo.list(filter);
+  }
+
+  /**
+   * The devices a deployment or campaign names: every device with the tag (by id; an
+   * unknown tag is an error), or the listed ids (each must exist; duplicates once).
+   */
+  async resolveTarget(target: DeviceTarget): Promise<Device[]> {
+    if ('tag' in target) {
+      const devices = await this.list({ tag: target.tag });
+      if (devices.length === 0) {
+        throw new InvalidInputError(`no device has the tag "${target.tag}"`, ['target.tag']);
+      }
+      return devices.sort((a, b) => a.id.localeCompare(b.id));
+    }
+    return Promise.all([...new Set(target.devices)].map((id) => this.get(id)));
   }
 
   /** Deletes the registration and drops the device's connection: its token is gone with it. */

@@ -1,4 +1,5 @@
 import type { VmKind } from '../../protocol/vm';
+import type { DeviceTarget } from '../../devices/domain/device';
 import {
   type BenchSuite,
   NATIVE_VM,
@@ -10,7 +11,7 @@ import {
 export const CAMPAIGN_STATUSES = ['running', 'completed', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export type CampaignTarget = { devices: string[] } | { tag: string };
+export type CampaignTarget = DeviceTarget;
 
 /** What was asked for, as stored. */
 export interface CampaignSpec {

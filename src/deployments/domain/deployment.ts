@@ -1,4 +1,5 @@
 import type { VmKind } from '../../protocol';
+import type { DeviceTarget } from '../../devices/domain/device';
 
 /** How devices are split into waves; each wave starts when the one before it is done. */
 export type RolloutStrategy =
@@ -9,7 +10,7 @@ export type RolloutStrategy =
   | { kind: 'waves'; percents: readonly number[] };
 
 /** Which devices a deployment is for: explicit ids, or every device with a tag. */
-export type DeploymentTarget = { devices: string[] } | { tag: string };
+export type DeploymentTarget = DeviceTarget;
 
 /**
  * A device's way through a deployment. The gateway sets pending, offered, skipped and

@@ -30,6 +30,9 @@ export interface Device {
   latest: LatestSample | null;
 }
 
+/** Devices by id, or every device with a tag. */
+export type DeviceTarget = { devices: string[] } | { tag: string };
+
 export interface DeviceFilter {
   tag?: string;
   vm?: VmKind;
