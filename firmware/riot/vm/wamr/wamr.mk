@@ -1,0 +1,2 @@
+# placeholder: the WAMR engine's build settings (vm/wamr)
+USEPKG += wamr
