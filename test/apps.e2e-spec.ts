@@ -1,4 +1,6 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { Encoder, Tag } from 'cbor-x';
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppsService } from '../src/apps/apps.service';
@@ -308,6 +310,56 @@ describe('app repository over REST (e2e)', () => {
     expect((await publish('fibonacci', '1.0.1')).body).toMatchObject({
       sequence: 2,
       kid: before.kid,
+    });
+  });
+
+  it('re-signs manifests of the pre-RFC 9052 form once, after an upgrade', async () => {
+    const { key } = await gatewayKey();
+    await publish('fibonacci', '1.0.0');
+    const standard = (await download('/api/apps/fibonacci/1.0.0/manifest')).bytes;
+    // What gateways wrote before the fix: cbor-x's default tag 64 on every Uint8Array (the
+    // manifest's sha256 and the Sig_structure's external_aad) and a float64 createdAt.
+    const legacyCbor = new Encoder({
+      useRecords: false,
+      mapsAsObjects: true,
+      variableMapSize: true,
+    });
+    const m = verifyManifest(standard, key);
+    const payload = legacyCbor.encode({ ...m, sha256: new Uint8Array(m.sha256) });
+    const protectedHeader = legacyCbor.encode(new Map([[1, -8]]));
+    const sigStructure = legacyCbor.encode([
+      'Signature1',
+      protectedHeader,
+      new Uint8Array(0),
+      payload,
+    ]);
+    expect(Buffer.from(sigStructure).includes(Buffer.from('d84040', 'hex'))).toBe(true);
+    const privateKey = createPrivateKey(fs.readFileSync(path.join(gw.dataDir, 'signing-key.pem')));
+    const legacy = legacyCbor.encode(
+      new Tag(
+        [
+          protectedHeader,
+          new Map([[4, Buffer.from(m.name)]]),
+          payload,
+          sign(null, sigStructure, privateKey),
+        ],
+        18,
+      ),
+    );
+    await gw.restartable();
+    const db = new Database(path.join(gw.dataDir, 'vmfleet.sqlite'), { fileMustExist: true });
+    db.prepare('update apps set manifest = ? where name = ?').run(
+      Buffer.from(legacy).toString('base64'),
+      'fibonacci',
+    );
+    db.close();
+
+    gw = await startTestGateway({}, { dataDir: gw.dataDir });
+    const upgraded = (await download('/api/apps/fibonacci/1.0.0/manifest')).bytes;
+    expect(Buffer.from(upgraded)).toEqual(Buffer.from(standard));
+    expect(verifyManifest(upgraded, key)).toMatchObject({
+      sequence: m.sequence,
+      createdAt: m.createdAt,
     });
   });
 

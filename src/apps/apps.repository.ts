@@ -74,6 +74,20 @@ export class AppsRepository {
     });
   }
 
+  /** Every app with its stored manifest, oldest first. */
+  async *manifests(): AsyncGenerator<{ app: App; manifest: Uint8Array }> {
+    const rows = await this.apps.find({ order: { sequence: 'ASC' } });
+    for (const row of rows)
+      yield { app: toApp(row), manifest: Buffer.from(row.manifest, 'base64') };
+  }
+
+  async replaceManifest(name: string, version: string, manifest: Uint8Array): Promise<void> {
+    await this.apps.update(
+      { name, version },
+      { manifest: Buffer.from(manifest).toString('base64') },
+    );
+  }
+
   async delete(name: string, version: string): Promise<boolean> {
     const result = await this.apps.delete({ name, version });
     return (result.affected ?? 0) > 0;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
   AppExistsError,
   AppInUseError,
@@ -23,7 +23,7 @@ import { SigningKeyService } from './signing-key.service';
 export type AppUsageCheck = (app: App) => Promise<string[]>;
 
 @Injectable()
-export class AppsService {
+export class AppsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Apps');
   private readonly usageChecks: AppUsageCheck[] = [];
   /** Uploads and deletes run one at a time: sequence numbers and shared blobs stay consistent. */
@@ -34,6 +34,30 @@ export class AppsService {
     @Inject(BlobStore) private readonly blobs: BlobStore,
     private readonly signing: SigningKeyService,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.exclusive(() => this.resignNonStandardManifests());
+  }
+
+  /**
+   * Gateways before the RFC 9052 fix signed a Sig_structure with a tagged external_aad
+   * (`d8 40 40`) over a manifest with a tagged sha256 and a float createdAt; standard
+   * verifiers (and the RIOT firmware) refuse those. Ed25519 is deterministic, so signing
+   * an app again gives the stored bytes back unless they were of the old form: those are
+   * replaced, once, with the same facts and sequence. Apps signed by another key are left
+   * as they are (their key is not here to sign with).
+   */
+  private async resignNonStandardManifests(): Promise<void> {
+    let replaced = 0;
+    for await (const { app, manifest } of this.repo.manifests()) {
+      if (app.kid !== this.signing.key.kid) continue;
+      const fresh = this.sign(app).manifest;
+      if (Buffer.from(fresh).equals(Buffer.from(manifest))) continue;
+      await this.repo.replaceManifest(app.name, app.version, fresh);
+      replaced++;
+    }
+    if (replaced) this.logger.log(`re-signed ${replaced} manifests in the RFC 9052 form`);
+  }
 
   /** Validates the payload for its VM kind, stores it and signs its manifest. */
   async upload(

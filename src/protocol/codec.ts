@@ -1,20 +1,7 @@
-import { Decoder, Encoder } from 'cbor-x';
+import { decodeCbor, encodeCbor } from './cbor';
 
 /** Payload encodings: CBOR (RFC 8949) normally, JSON while debugging. */
 export type Encoding = 'cbor' | 'json';
-
-// Plain maps only: no cbor-x record extensions or shared structures, so any RFC 8949
-// encoder on a device produces what we read, and what we write any decoder reads.
-// int64AsNumber: a C encoder (nanocbor, tinycbor) writes every integer >= 2^32 with an
-// 8-byte argument (RFC 8949 §3.1, additional info 27); our counters stay below 2^53.
-const cborOptions = {
-  useRecords: false,
-  mapsAsObjects: true,
-  variableMapSize: true,
-  int64AsNumber: true,
-} as const;
-const decoder = new Decoder(cborOptions);
-const encoder = new Encoder(cborOptions);
 
 export class CodecError extends Error {
   constructor(
@@ -54,7 +41,7 @@ export function decodePayload(payload: Uint8Array): {
         ? JSON.parse(
             Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8'),
           )
-        : decoder.decode(Buffer.from(payload.buffer, payload.byteOffset, payload.length));
+        : decodeCbor(payload);
   } catch (err) {
     const code = encoding === 'json' ? 'malformed_json' : 'malformed_cbor';
     throw new CodecError(code, `${code.replace('_', ' ')}: ${(err as Error).message}`);
@@ -74,7 +61,7 @@ export function decodePayload(payload: Uint8Array): {
 export function encodePayload(value: object, encoding: Encoding): Buffer {
   return encoding === 'json'
     ? Buffer.from(JSON.stringify(value, bytesAsBase64), 'utf8')
-    : encoder.encode(value);
+    : encodeCbor(value);
 }
 
 /** JSON has no byte strings: bytes travel as base64 text (docs/protocol.md §1.2). */

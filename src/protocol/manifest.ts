@@ -1,6 +1,7 @@
-import { Decoder, Encoder, Tag } from 'cbor-x';
+import { Tag } from 'cbor-x';
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { decodeCbor, encodeCbor } from './cbor';
 import { vmKindSchema, type VmKind } from './vm';
 
 /**
@@ -37,17 +38,6 @@ const HEADER_KID = 4;
 const ALG_EDDSA = -8;
 const COSE_SIGN1_TAG = 18;
 
-// Plain RFC 8949 maps: no cbor-x record extensions, and no tag 259 around Maps (COSE
-// headers are maps with integer labels, which cbor-x would otherwise tag).
-const cbor = {
-  useRecords: false,
-  mapsAsObjects: true,
-  variableMapSize: true,
-  int64AsNumber: true,
-  useTag259ForMaps: false,
-} as const;
-const encoder = new Encoder(cbor);
-const decoder = new Decoder(cbor);
 
 const count = z.number().int().nonnegative();
 const manifestSchema = z.object({
@@ -63,11 +53,11 @@ const manifestSchema = z.object({
 
 /** Signs a manifest: COSE_Sign1 = tag 18 [protected, unprotected, payload, signature]. */
 export function signManifest(m: Manifest, privateKey: KeyObject, kid: string): Uint8Array {
-  const payload = encoder.encode({ ...m, sha256: new Uint8Array(m.sha256) });
-  const protectedHeader = encoder.encode(new Map([[HEADER_ALG, ALG_EDDSA]]));
+  const payload = encodeCbor({ ...m, sha256: new Uint8Array(m.sha256) });
+  const protectedHeader = encodeCbor(new Map([[HEADER_ALG, ALG_EDDSA]]));
   const signature = sign(null, sigStructure(protectedHeader, payload), privateKey);
   const unprotected = new Map([[HEADER_KID, Buffer.from(kid, 'utf8')]]);
-  return encoder.encode(
+  return encodeCbor(
     new Tag([protectedHeader, unprotected, payload, signature], COSE_SIGN1_TAG),
   );
 }
@@ -103,7 +93,7 @@ export function manifestKid(cose: Uint8Array): string | undefined {
 
 /** RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad, payload]. */
 function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encoder.encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
+  return encodeCbor(['Signature1', protectedHeader, new Uint8Array(0), payload]);
 }
 
 function coseParts(cose: Uint8Array): [Uint8Array, unknown, Uint8Array, Uint8Array] {
@@ -128,7 +118,7 @@ function coseParts(cose: Uint8Array): [Uint8Array, unknown, Uint8Array, Uint8Arr
 
 function decodeOr(bytes: Uint8Array, what: string): unknown {
   try {
-    return decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return decodeCbor(bytes);
   } catch (err) {
     throw new ManifestError('malformed', `${what}: ${(err as Error).message}`);
   }
