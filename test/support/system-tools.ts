@@ -60,6 +60,15 @@ export function requireEnv(name: string, hint: string): string | undefined {
   return undefined;
 }
 
+/**
+ * True when `present`. Otherwise throws (VMFLEET_REQUIRE_TOOLS=1) or prints a SKIP line once
+ * naming `what` is missing and `remedy`, and returns false. For needs that are not a program
+ * on PATH (root, a device node, a built artefact).
+ */
+export function requireThat(present: boolean, what: string, remedy: string): boolean {
+  return present || missing(what, remedy);
+}
+
 /** `describe` when the tool is on PATH, `describe.skip` otherwise (see requireTool). */
 export function describeWithTool(
   tool: string,
