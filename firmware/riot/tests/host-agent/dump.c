@@ -79,8 +79,9 @@ static int dump_container(cbor_reader_t *r, FILE *out, unsigned depth, int type)
             size_t len;
             int64_t number;
             if (cbor_peek_type(r) == CBOR_TEXT) {
-                cbor_read_text(r, &key, &len);
-                print_text(out, key, len);
+                if (cbor_read_text(r, &key, &len) == CBOR_OK) {
+                    print_text(out, key, len);
+                }
             }
             else if (cbor_read_int(r, &number) == CBOR_OK) {
                 fprintf(out, "\"%lld\"", (long long)number);
