@@ -45,42 +45,30 @@ static void put_raw(cbor_writer_t *w, const void *src, size_t n)
         w->overflow = true;
         return;
     }
-    if (n > 0) {
-        memcpy(w->buf + w->len, src, n);
-    }
+    if (n > 0) memcpy(w->buf + w->len, src, n);
     w->len += n;
+}
+
+/* One initial byte, then the low `n` bytes of `v` big-endian (RFC 8949 §3). */
+static void put_be(cbor_writer_t *w, uint8_t first, uint64_t v, size_t n)
+{
+    uint8_t out[9];
+    out[0] = first;
+    for (size_t i = 0; i < n; i++) {
+        out[n - i] = (uint8_t)(v >> (8 * i));
+    }
+    put_raw(w, out, n + 1);
 }
 
 /* The shortest head for `v` (RFC 8949 §4.2.1 preferred serialization). */
 static void put_head(cbor_writer_t *w, uint8_t major, uint64_t v)
 {
-    uint8_t head[9];
-    size_t n;
-    if (v < 24) {
-        head[0] = (uint8_t)(major << 5 | v);
-        put_raw(w, head, 1);
-        return;
-    }
-    if (v <= 0xff) {
-        head[0] = (uint8_t)(major << 5 | 24);
-        n = 1;
-    }
-    else if (v <= 0xffff) {
-        head[0] = (uint8_t)(major << 5 | 25);
-        n = 2;
-    }
-    else if (v <= 0xffffffffu) {
-        head[0] = (uint8_t)(major << 5 | 26);
-        n = 4;
-    }
-    else {
-        head[0] = (uint8_t)(major << 5 | 27);
-        n = 8;
-    }
-    for (size_t i = 0; i < n; i++) {
-        head[n - i] = (uint8_t)(v >> (8 * i));
-    }
-    put_raw(w, head, n + 1);
+    uint8_t m = (uint8_t)(major << 5);
+    if (v < 24) put_be(w, (uint8_t)(m | v), 0, 0);
+    else if (v <= 0xff) put_be(w, m | 24, v, 1);
+    else if (v <= 0xffff) put_be(w, m | 25, v, 2);
+    else if (v <= 0xffffffffu) put_be(w, m | 26, v, 4);
+    else put_be(w, m | 27, v, 8);
 }
 
 void cbor_put_map(cbor_writer_t *w, uint64_t pairs) { put_head(w, CBOR_MAP, pairs); }
@@ -90,12 +78,7 @@ void cbor_put_uint(cbor_writer_t *w, uint64_t v) { put_head(w, CBOR_UINT, v); }
 void cbor_put_int(cbor_writer_t *w, int64_t v)
 {
     /* RFC 8949 §3.1 major type 1 carries -1 - n; ~v is that without overflow at INT64_MIN. */
-    if (v < 0) {
-        put_head(w, CBOR_NEGINT, ~(uint64_t)v);
-    }
-    else {
-        put_head(w, CBOR_UINT, (uint64_t)v);
-    }
+    put_head(w, v < 0 ? CBOR_NEGINT : CBOR_UINT, v < 0 ? ~(uint64_t)v : (uint64_t)v);
 }
 
 void cbor_put_text_n(cbor_writer_t *w, const char *s, size_t len)
@@ -128,27 +111,18 @@ void cbor_put_double(cbor_writer_t *w, double v)
         cbor_put_uint(w, (uint64_t)v);
         return;
     }
-    uint8_t out[9];
     bool fits_float = v != v || v > DBL_MAX || v < -DBL_MAX ||
                       (v <= FLT_MAX && v >= -FLT_MAX && (double)(float)v == v);
-    if (fits_float) {
+    if (fits_float) { /* RFC 8949 §3.3: 0xfa float32, 0xfb float64 */
         float f = (float)v;
-        uint32_t bits;
-        memcpy(&bits, &f, sizeof(bits));
-        out[0] = 0xfa; /* RFC 8949 §3.3: major 7, additional info 26 = float32 */
-        for (int i = 0; i < 4; i++) {
-            out[4 - i] = (uint8_t)(bits >> (8 * i));
-        }
-        put_raw(w, out, 5);
+        uint32_t bits32;
+        memcpy(&bits32, &f, sizeof(bits32));
+        put_be(w, 0xfa, bits32, 4);
         return;
     }
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof(bits));
-    out[0] = 0xfb; /* float64 */
-    for (int i = 0; i < 8; i++) {
-        out[8 - i] = (uint8_t)(bits >> (8 * i));
-    }
-    put_raw(w, out, 9);
+    uint64_t bits64;
+    memcpy(&bits64, &v, sizeof(bits64));
+    put_be(w, 0xfb, bits64, 8);
 }
 
 /* ---- reader ------------------------------------------------------------------------ */
@@ -171,9 +145,7 @@ void cbor_reader_init(cbor_reader_t *r, const uint8_t *buf, size_t len)
 
 static int fail(cbor_reader_t *r, int err)
 {
-    if (r->err == CBOR_OK) {
-        r->err = err;
-    }
+    r->err = r->err != CBOR_OK ? r->err : err;
     return r->err;
 }
 
@@ -184,50 +156,35 @@ static size_t room(const cbor_reader_t *r) { return (size_t)(r->end - r->p); }
 static int read_head(cbor_reader_t *r, head_t *h)
 {
     for (;;) {
-        if (r->err != CBOR_OK) {
-            return r->err;
-        }
-        if (room(r) < 1) {
-            return fail(r, CBOR_ERR_TRUNCATED);
-        }
+        if (r->err != CBOR_OK) return r->err;
+        if (room(r) < 1) return fail(r, CBOR_ERR_TRUNCATED);
         h->major = r->p[0] >> 5;
         h->ai = r->p[0] & 0x1f;
         h->arg = h->ai;
         if (h->ai >= 24 && h->ai <= 27) {
             size_t n = (size_t)1 << (h->ai - 24);
-            if (room(r) < 1 + n) {
-                return fail(r, CBOR_ERR_TRUNCATED);
-            }
+            if (room(r) < 1 + n) return fail(r, CBOR_ERR_TRUNCATED);
             h->arg = 0;
             for (size_t i = 1; i <= n; i++) {
                 h->arg = h->arg << 8 | r->p[i];
             }
             r->p += n;
-        }
-        else if (h->ai > 27 && h->ai < AI_INDEFINITE) {
+        } else if (h->ai > 27 && h->ai < AI_INDEFINITE) {
             return fail(r, CBOR_ERR_MALFORMED); /* 28..30 are reserved */
-        }
-        else if (h->ai == AI_INDEFINITE && h->major <= CBOR_NEGINT) {
-            return fail(r, CBOR_ERR_MALFORMED);
-        }
-        else if (h->ai == AI_INDEFINITE && h->major == CBOR_TAG) {
-            return fail(r, CBOR_ERR_MALFORMED);
+        } else if (h->ai == AI_INDEFINITE && (h->major <= CBOR_NEGINT || h->major == CBOR_TAG)) {
+            return fail(r, CBOR_ERR_MALFORMED); /* only strings, containers, break */
         }
         r->p += 1;
         if (h->major == CBOR_SIMPLE && h->ai == 24 && h->arg < 32) {
             return fail(r, CBOR_ERR_MALFORMED); /* RFC 8949 §3.3: two-byte simple < 32 */
         }
-        if (h->major != CBOR_TAG || h->arg != TAG_SELF_DESCRIBED) {
-            return CBOR_OK;
-        }
+        if (h->major != CBOR_TAG || h->arg != TAG_SELF_DESCRIBED) return CBOR_OK;
     }
 }
 
 static int read_head_of(cbor_reader_t *r, head_t *h, uint8_t major)
 {
-    if (read_head(r, h) != CBOR_OK) {
-        return r->err;
-    }
+    if (read_head(r, h) != CBOR_OK) return r->err;
     return h->major == major ? CBOR_OK : fail(r, CBOR_ERR_TYPE);
 }
 
@@ -235,9 +192,7 @@ int cbor_peek_type(cbor_reader_t *r)
 {
     cbor_reader_t ahead = *r;
     head_t h;
-    if (read_head(&ahead, &h) != CBOR_OK) {
-        return fail(r, ahead.err);
-    }
+    if (read_head(&ahead, &h) != CBOR_OK) return fail(r, ahead.err);
     return h.major;
 }
 
@@ -251,24 +206,16 @@ bool cbor_peek_null(cbor_reader_t *r)
 int cbor_read_uint(cbor_reader_t *r, uint64_t *v)
 {
     head_t h;
-    if (read_head_of(r, &h, CBOR_UINT) == CBOR_OK) {
-        *v = h.arg;
-    }
+    if (read_head_of(r, &h, CBOR_UINT) == CBOR_OK) *v = h.arg;
     return r->err;
 }
 
 int cbor_read_int(cbor_reader_t *r, int64_t *v)
 {
     head_t h;
-    if (read_head(r, &h) != CBOR_OK) {
-        return r->err;
-    }
-    if (h.major != CBOR_UINT && h.major != CBOR_NEGINT) {
-        return fail(r, CBOR_ERR_TYPE);
-    }
-    if (h.arg > (uint64_t)INT64_MAX) {
-        return fail(r, CBOR_ERR_RANGE);
-    }
+    if (read_head(r, &h) != CBOR_OK) return r->err;
+    if (h.major != CBOR_UINT && h.major != CBOR_NEGINT) return fail(r, CBOR_ERR_TYPE);
+    if (h.arg > (uint64_t)INT64_MAX) return fail(r, CBOR_ERR_RANGE);
     *v = h.major == CBOR_UINT ? (int64_t)h.arg : -1 - (int64_t)h.arg;
     return CBOR_OK;
 }
@@ -279,28 +226,20 @@ static bool utf8_ok(const uint8_t *s, size_t n)
     size_t i = 0;
     while (i < n) {
         uint8_t c = s[i++];
-        if (c < 0x80) {
-            continue;
-        }
+        if (c < 0x80) continue;
         size_t more;
         uint32_t cp, min;
         if ((c & 0xe0) == 0xc0) { more = 1; cp = c & 0x1f; min = 0x80; }
         else if ((c & 0xf0) == 0xe0) { more = 2; cp = c & 0x0f; min = 0x800; }
         else if ((c & 0xf8) == 0xf0) { more = 3; cp = c & 0x07; min = 0x10000; }
         else { return false; }
-        if (n - i < more) {
-            return false;
-        }
+        if (n - i < more) return false;
         while (more-- > 0) {
             uint8_t d = s[i++];
-            if ((d & 0xc0) != 0x80) {
-                return false;
-            }
+            if ((d & 0xc0) != 0x80) return false;
             cp = cp << 6 | (d & 0x3f);
         }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return false;
-        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
     }
     return true;
 }
@@ -311,12 +250,8 @@ static int read_string_body(cbor_reader_t *r, const head_t *h, const uint8_t **b
     if (h->ai == AI_INDEFINITE) {
         return fail(r, CBOR_ERR_UNSUPPORTED); /* docs/protocol.md §1.1 */
     }
-    if (h->arg > room(r)) {
-        return fail(r, CBOR_ERR_TRUNCATED);
-    }
-    if (h->major == CBOR_TEXT && !utf8_ok(r->p, (size_t)h->arg)) {
-        return fail(r, CBOR_ERR_UTF8);
-    }
+    if (h->arg > room(r)) return fail(r, CBOR_ERR_TRUNCATED);
+    if (h->major == CBOR_TEXT && !utf8_ok(r->p, (size_t)h->arg)) return fail(r, CBOR_ERR_UTF8);
     *b = r->p;
     *len = (size_t)h->arg;
     r->p += h->arg;
@@ -336,21 +271,15 @@ int cbor_read_text(cbor_reader_t *r, const char **s, size_t *len)
 int cbor_read_bytes(cbor_reader_t *r, const uint8_t **b, size_t *len)
 {
     head_t h;
-    if (read_head_of(r, &h, CBOR_BYTES) == CBOR_OK) {
-        read_string_body(r, &h, b, len);
-    }
+    if (read_head_of(r, &h, CBOR_BYTES) == CBOR_OK) read_string_body(r, &h, b, len);
     return r->err;
 }
 
 int cbor_read_bool(cbor_reader_t *r, bool *v)
 {
     head_t h;
-    if (read_head_of(r, &h, CBOR_SIMPLE) != CBOR_OK) {
-        return r->err;
-    }
-    if (h.ai != 20 && h.ai != 21) {
-        return fail(r, CBOR_ERR_TYPE);
-    }
+    if (read_head_of(r, &h, CBOR_SIMPLE) != CBOR_OK) return r->err;
+    if (h.ai != 20 && h.ai != 21) return fail(r, CBOR_ERR_TYPE);
     *v = h.ai == 21;
     return CBOR_OK;
 }
@@ -383,28 +312,21 @@ static float half_to_float(uint16_t half)
 int cbor_read_double(cbor_reader_t *r, double *v)
 {
     head_t h;
-    if (read_head(r, &h) != CBOR_OK) {
-        return r->err;
-    }
+    if (read_head(r, &h) != CBOR_OK) return r->err;
     if (h.major == CBOR_UINT) {
         *v = (double)h.arg;
-    }
-    else if (h.major == CBOR_NEGINT) {
+    } else if (h.major == CBOR_NEGINT) {
         *v = -1.0 - (double)h.arg;
-    }
-    else if (h.major == CBOR_SIMPLE && h.ai == 25) {
+    } else if (h.major == CBOR_SIMPLE && h.ai == 25) {
         *v = half_to_float((uint16_t)h.arg);
-    }
-    else if (h.major == CBOR_SIMPLE && h.ai == 26) {
+    } else if (h.major == CBOR_SIMPLE && h.ai == 26) {
         uint32_t bits = (uint32_t)h.arg;
         float f;
         memcpy(&f, &bits, sizeof(f));
         *v = f;
-    }
-    else if (h.major == CBOR_SIMPLE && h.ai == 27) {
+    } else if (h.major == CBOR_SIMPLE && h.ai == 27) {
         memcpy(v, &h.arg, sizeof(*v));
-    }
-    else {
+    } else {
         return fail(r, CBOR_ERR_TYPE);
     }
     return CBOR_OK;
@@ -413,9 +335,7 @@ int cbor_read_double(cbor_reader_t *r, double *v)
 int cbor_read_tag(cbor_reader_t *r, uint64_t *tag)
 {
     head_t h;
-    if (read_head_of(r, &h, CBOR_TAG) == CBOR_OK) {
-        *tag = h.arg;
-    }
+    if (read_head_of(r, &h, CBOR_TAG) == CBOR_OK) *tag = h.arg;
     return r->err;
 }
 
@@ -426,39 +346,25 @@ static int open_container(cbor_reader_t *r, const head_t *h, cbor_container_t *c
     c->indefinite = h->ai == AI_INDEFINITE;
     c->left = c->indefinite ? 0 : h->arg;
     uint64_t min_bytes = h->major == CBOR_MAP ? room(r) / 2 : room(r);
-    if (!c->indefinite && c->left > min_bytes) {
-        return fail(r, CBOR_ERR_TRUNCATED);
-    }
+    if (!c->indefinite && c->left > min_bytes) return fail(r, CBOR_ERR_TRUNCATED);
     return CBOR_OK;
 }
 
-int cbor_enter_map(cbor_reader_t *r, cbor_container_t *c)
+static int enter(cbor_reader_t *r, cbor_container_t *c, uint8_t major)
 {
     head_t h;
-    if (read_head_of(r, &h, CBOR_MAP) == CBOR_OK) {
-        open_container(r, &h, c);
-    }
+    if (read_head_of(r, &h, major) == CBOR_OK) open_container(r, &h, c);
     return r->err;
 }
 
-int cbor_enter_array(cbor_reader_t *r, cbor_container_t *c)
-{
-    head_t h;
-    if (read_head_of(r, &h, CBOR_ARRAY) == CBOR_OK) {
-        open_container(r, &h, c);
-    }
-    return r->err;
-}
+int cbor_enter_map(cbor_reader_t *r, cbor_container_t *c) { return enter(r, c, CBOR_MAP); }
+int cbor_enter_array(cbor_reader_t *r, cbor_container_t *c) { return enter(r, c, CBOR_ARRAY); }
 
 bool cbor_next(cbor_reader_t *r, cbor_container_t *c)
 {
-    if (r->err != CBOR_OK) {
-        return false;
-    }
+    if (r->err != CBOR_OK) return false;
     if (!c->indefinite) {
-        if (c->left == 0) {
-            return false;
-        }
+        if (c->left == 0) return false;
         c->left--;
         return true;
     }
@@ -480,9 +386,7 @@ static int skip_item(cbor_reader_t *r, unsigned depth)
     const uint8_t *b;
     size_t len;
     cbor_container_t c;
-    if (read_head(r, &h) != CBOR_OK) {
-        return r->err;
-    }
+    if (read_head(r, &h) != CBOR_OK) return r->err;
     switch (h.major) {
     case CBOR_UINT:
     case CBOR_NEGINT:
@@ -492,12 +396,8 @@ static int skip_item(cbor_reader_t *r, unsigned depth)
         return read_string_body(r, &h, &b, &len);
     case CBOR_ARRAY:
     case CBOR_MAP:
-        if (depth >= CBOR_MAX_DEPTH) {
-            return fail(r, CBOR_ERR_DEPTH);
-        }
-        if (open_container(r, &h, &c) != CBOR_OK) {
-            return r->err;
-        }
+        if (depth >= CBOR_MAX_DEPTH) return fail(r, CBOR_ERR_DEPTH);
+        if (open_container(r, &h, &c) != CBOR_OK) return r->err;
         while (cbor_next(r, &c)) {
             if (skip_item(r, depth + 1) != CBOR_OK ||
                 (h.major == CBOR_MAP && skip_item(r, depth + 1) != CBOR_OK)) {
@@ -516,9 +416,7 @@ int cbor_skip(cbor_reader_t *r) { return skip_item(r, 0); }
 
 int cbor_finish(cbor_reader_t *r)
 {
-    if (r->err == CBOR_OK && r->p != r->end) {
-        return fail(r, CBOR_ERR_TRAILING);
-    }
+    if (r->err == CBOR_OK && r->p != r->end) return fail(r, CBOR_ERR_TRAILING);
     return r->err;
 }
 
@@ -561,14 +459,10 @@ static int map_find(const cbor_reader_t *map, const char *text, int64_t number,
     cbor_reader_t r = *map;
     cbor_container_t c;
     size_t text_len = text != NULL ? strlen(text) : 0;
-    if (cbor_enter_map(&r, &c) != CBOR_OK) {
-        return r.err;
-    }
+    if (cbor_enter_map(&r, &c) != CBOR_OK) return r.err;
     while (cbor_next(&r, &c)) {
         bool hit = key_matches(&r, text, text_len, number);
-        if (r.err != CBOR_OK) {
-            return r.err;
-        }
+        if (r.err != CBOR_OK) return r.err;
         if (hit) {
             *value = r;
             return CBOR_OK;

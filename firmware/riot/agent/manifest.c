@@ -179,9 +179,7 @@ static int get_uint(const cbor_reader_t *map, const char *key, uint64_t *out, ch
                     size_t n)
 {
     cbor_reader_t v;
-    if (field(map, key, &v, err, n) != MANIFEST_OK) {
-        return MANIFEST_MALFORMED;
-    }
+    if (field(map, key, &v, err, n) != MANIFEST_OK) return MANIFEST_MALFORMED;
     if (cbor_read_uint(&v, out) != CBOR_OK) {
         return failf(err, n, MANIFEST_MALFORMED, "manifest: %s must be an unsigned integer",
                      key);
@@ -196,9 +194,7 @@ static int get_text(const cbor_reader_t *map, const char *key, char *out, size_t
     cbor_reader_t v;
     const char *s;
     size_t len;
-    if (field(map, key, &v, err, n) != MANIFEST_OK) {
-        return MANIFEST_MALFORMED;
-    }
+    if (field(map, key, &v, err, n) != MANIFEST_OK) return MANIFEST_MALFORMED;
     if (cbor_read_text(&v, &s, &len) != CBOR_OK) {
         return failf(err, n, MANIFEST_MALFORMED, "manifest: %s must be UTF-8 text", key);
     }
@@ -216,9 +212,7 @@ static int get_sha256(const cbor_reader_t *map, uint8_t out[32], char *err, size
     cbor_reader_t v;
     const uint8_t *b;
     size_t len;
-    if (field(map, "sha256", &v, err, n) != MANIFEST_OK) {
-        return MANIFEST_MALFORMED;
-    }
+    if (field(map, "sha256", &v, err, n) != MANIFEST_OK) return MANIFEST_MALFORMED;
     /* A plain byte string: the tag-64 typed-array form is refused like any tag. */
     if (cbor_read_bytes(&v, &b, &len) != CBOR_OK || len != 32) {
         return failf(err, n, MANIFEST_MALFORMED, "manifest: sha256 must be a 32-byte bstr");
