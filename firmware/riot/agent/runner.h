@@ -42,6 +42,8 @@ const char *program_state_name(program_state_t state);
 /** How the last run ended (status `lastEnd`). */
 typedef struct {
     bool ended;
+    bool stopped;         /* stop()ped or reset while running: neither exited nor faulted
+                           * (TS RunEnd kind "stopped"; fault.code then reads "stopped") */
     bool exited;          /* exited with exit_code, else faulted with fault */
     int32_t exit_code;
     vm_fault_t fault;
@@ -88,7 +90,11 @@ typedef struct {
 /** Starts the VM thread. */
 void runner_init(void);
 
-/** Loads an image (not while running or paused); the old program is unloaded first. */
+/**
+ * Loads an image (not while running or paused); the old program is unloaded first. The
+ * runner keeps `image` to reload it after a bench run: it must stay valid (an app slot)
+ * until the next load.
+ */
 int runner_load(const uint8_t *image, size_t len, const char *app_id, const char *app_version,
                 vm_load_report_t *report, char *err, size_t err_len);
 int runner_start(void);
