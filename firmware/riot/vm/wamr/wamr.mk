@@ -1,2 +1,53 @@
-# placeholder: the WAMR engine's build settings (vm/wamr)
+# Build settings of the WAMR engines (vm/wamr), included by firmware/riot/Makefile and by
+# tests/wamr-engine for VM=wasm (WAMR's classic interpreter) and VM=wasm-fast (its fast
+# interpreter). WAMR 2.1.1 comes from RIOT's pkg/wamr.
+WAMR_ENGINE_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
 USEPKG += wamr
+USEMODULE += ztimer_usec
+
+# The WAMR features (config-wasm.cmake); the fast interpreter adds one switch.
+ifeq ($(VM),wasm-fast)
+  export WAMR_CONFIG := $(WAMR_ENGINE_DIR)/config-wasm-fast.cmake
+  CFLAGS += -DVMFLEET_WAMR_FAST=1
+else
+  export WAMR_CONFIG := $(WAMR_ENGINE_DIR)/config-wasm.cmake
+  CFLAGS += -DVMFLEET_WAMR_FAST=0
+endif
+
+# WAMR's pool (a static buffer, wamr.c) holds the guest's linear memory (whole 64 KiB
+# pages of VMFLEET_GUEST_RAM), the wasm stack, and VMFLEET_WAMR_MODULE_BYTES for the rest:
+# the image copy WAMR's loader rewrites, the loaded module (the fast interpreter's
+# translated code is about 2-3x the code section) and the instance. tarfind (a 24 KiB
+# image, the largest) needs about 30 KiB of it besides its copy.
+VMFLEET_WAMR_MODULE_BYTES ?= 65536
+CFLAGS += -DVMFLEET_WAMR_MODULE_BYTES=$(VMFLEET_WAMR_MODULE_BYTES)
+
+# The wasm stack of the exec env: WAMR's frames, locals, operand and block stacks. WAMR's
+# classic frames are large (~300 bytes per call of ackermann on a 64-bit host, half that
+# on 32-bit): ackermann's ~510 nested calls need 160 KiB on native64, so a board with
+# 256 KiB of RAM gets a stack that ends such a guest with stack_exhausted instead.
+ifneq (,$(filter native native32 native64,$(BOARD)))
+  VMFLEET_WAMR_WASM_STACK ?= 163840
+else
+  VMFLEET_WAMR_WASM_STACK ?= 16384
+endif
+CFLAGS += -DVMFLEET_WAMR_WASM_STACK=$(VMFLEET_WAMR_WASM_STACK)
+
+# run(budget): instructions per millisecond of guest time the deadline assumes
+# (wamr_budget.c). Rough figures of the interpreters, not measurements of a guest.
+ifneq (,$(filter native native32 native64,$(BOARD)))
+  VMFLEET_WAMR_OPS_PER_MS ?= 100000
+else
+  VMFLEET_WAMR_OPS_PER_MS ?= 5000
+endif
+CFLAGS += -DVMFLEET_WAMR_OPS_PER_MS=$(VMFLEET_WAMR_OPS_PER_MS)
+
+# Native stack of the thread that runs the engine: WAMR's interpreter loop keeps a large
+# frame, plus the host's syscall handlers (pkg/wamr/doc.txt asks for more than 3 KiB).
+ifneq (,$(filter native native32 native64,$(BOARD)))
+  VMFLEET_VM_STACK ?= 32768
+else
+  VMFLEET_VM_STACK ?= 6144
+endif
+CFLAGS += -DVMFLEET_VM_STACK=$(VMFLEET_VM_STACK)

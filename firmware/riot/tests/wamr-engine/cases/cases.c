@@ -1,0 +1,227 @@
+/*
+ * The cases of wamr_engine_test: drive the WAMR engine (vm/wamr) through vm.h without
+ * the agent, the way the agent's VM thread will, in a thread of VMFLEET_VM_STACK bytes. Each case prints machine-readable markers that
+ * test/riot-wamr-engine.e2e-spec.ts checks:
+ *
+ *   @@BEGIN <name>@@\n<guest output>\n@@END <name> exit=<code>@@
+ *   @@END <name> fault=<code> <message>@@     @@REFUSED <name> <load error>@@
+ *
+ * The guest's output is exactly what it printed (compared with firmware/expected/).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "periph/pm.h"
+#include "thread.h"
+#include "ztimer.h"
+
+#include "vm.h"
+#include "vm_clock.h"
+
+#include "blob/ackermann.wasm.h"
+#include "blob/array.wasm.h"
+#include "blob/button-counter.wasm.h"
+#include "blob/crc32.wasm.h"
+#include "blob/fibonacci.wasm.h"
+#include "blob/heapsort.wasm.h"
+#include "blob/lists.wasm.h"
+#include "blob/matrix.wasm.h"
+#include "blob/md5sum.wasm.h"
+#include "blob/random.wasm.h"
+#include "blob/sieve.wasm.h"
+#include "blob/spin.wasm.h"
+#include "blob/tarfind.wasm.h"
+#include "blob/ud.wasm.h"
+#include "blob/wild-store.wasm.h"
+#include "blob/xgboost.wasm.h"
+
+#define GUEST_RAM VMFLEET_GUEST_RAM
+/* Enough for every benchmark at VMFLEET_WAMR_OPS_PER_MS (several seconds of guest time). */
+#define RUN_BUDGET 2000000000u
+/* spin must end as budget_exhausted: a short budget keeps the test quick. */
+#define SPIN_BUDGET 20000000u
+
+typedef struct {
+    const char *name;
+    const unsigned char *image;
+    unsigned len;
+} program_t;
+
+#define PROGRAM(n, sym) { n, sym##_wasm, sizeof(sym##_wasm) }
+
+static const program_t programs[] = {
+    PROGRAM("ackermann", ackermann), PROGRAM("array", array), PROGRAM("crc32", crc32),
+    PROGRAM("fibonacci", fibonacci), PROGRAM("heapsort", heapsort), PROGRAM("lists", lists),
+    PROGRAM("matrix", matrix), PROGRAM("md5sum", md5sum), PROGRAM("random", random),
+    PROGRAM("sieve", sieve), PROGRAM("tarfind", tarfind), PROGRAM("ud", ud),
+    PROGRAM("xgboost", xgboost),
+};
+
+/* "\0asm" with a wrong byte, and two modules that import what the ABI does not offer. */
+static const uint8_t bad_magic[] = { 0x00, 0x61, 0x73, 0x6e, 0x01, 0x00, 0x00, 0x00 };
+static const uint8_t env_import[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x02, 0x0b, 0x01, 0x03, 'e', 'n', 'v', 0x03, 'f', 'o', 'o', 0x00, 0x00,
+};
+static const uint8_t print_no_args[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x02, 0x14, 0x01, 0x07, 'v', 'm', 'f', 'l', 'e', 'e', 't',
+    0x08, 'v', 'm', '_', 'p', 'r', 'i', 'n', 't', 0x00, 0x00,
+};
+
+static uint32_t last_handler = UINT32_MAX;
+
+uint64_t vm_clock_us(void)
+{
+    static uint32_t last;
+    static uint64_t high;
+    uint32_t now = ztimer_now(ZTIMER_USEC);
+    if (now < last) {
+        high += 1ull << 32;
+    }
+    last = now;
+    return high | now;
+}
+
+static vm_sys_result_t print_string(uint32_t addr, const vm_memory_view_t *mem)
+{
+    char buf[65];
+    for (uint32_t done = 0; done < 1024;) {
+        unsigned n = 0;
+        for (; n < sizeof(buf) - 1; n++, done++) {
+            if (!mem->read(mem->ctx, addr + done, &buf[n], 1)) {
+                return (vm_sys_result_t){ .kind = VM_SYS_FAULT, .message = "bad pointer" };
+            }
+            if (buf[n] == '\0') {
+                fwrite(buf, 1, n, stdout);
+                return (vm_sys_result_t){ .kind = VM_SYS_VALUE };
+            }
+        }
+        fwrite(buf, 1, n, stdout);
+    }
+    return (vm_sys_result_t){ .kind = VM_SYS_FAULT, .message = "string over 1024 bytes" };
+}
+
+/* The host side for the test: output on stdout, no sensors, events and publishes printed. */
+vm_sys_result_t vm_host_syscall(uint32_t nr, const int32_t args[4], const vm_memory_view_t *mem)
+{
+    vm_sys_result_t r = { .kind = VM_SYS_VALUE };
+    char name[33] = { 0 };
+    switch (nr) {
+    case 1: r.kind = VM_SYS_EXIT; r.value = args[0]; break;
+    case 2: return print_string((uint32_t)args[0], mem);
+    case 3: printf("%ld", (long)args[0]); break;
+    case 4: r.value = (int32_t)(vm_clock_us() / 1000); break;
+    case 5: ztimer_sleep(ZTIMER_USEC, (uint32_t)args[0] * 1000u); r.kind = VM_SYS_YIELD; break;
+    case 6: r.kind = VM_SYS_YIELD; break;
+    case 10: case 11: break;
+    case 12: r.value = -1; break;
+    case 20:
+        for (unsigned i = 0; i < 32 && mem->read(mem->ctx, (uint32_t)args[0] + i, &name[i], 1)
+             && name[i]; i++) {}
+        printf("[publish %s=%ld]\n", name, (long)args[1]);
+        break;
+    case 30: case 31: last_handler = (uint32_t)args[1]; break;
+    case 32: printf("[emit %ld=%ld]\n", (long)args[0], (long)args[1]); break;
+    default: r.kind = VM_SYS_FAULT; r.message = "unknown syscall"; break;
+    }
+    fflush(stdout);
+    return r;
+}
+
+static void print_end(const char *name, const vm_outcome_t *out)
+{
+    switch (out->kind) {
+    case VM_RUN_EXITED: printf("\n@@END %s exit=%ld@@\n", name, (long)out->value); break;
+    case VM_RUN_RETURNED: printf("\n@@END %s returned=%ld@@\n", name, (long)out->value); break;
+    case VM_RUN_FAULT:
+        printf("\n@@END %s fault=%s %s@@\n", name, out->fault.code, out->fault.message);
+        break;
+    default: printf("\n@@END %s kind=%d@@\n", name, (int)out->kind); break;
+    }
+}
+
+static bool load(const char *name, const uint8_t *image, size_t len, uint32_t ram)
+{
+    char err[VM_ERROR_BYTES];
+    vm_load_report_t report;
+    if (vm_engine.load(image, len, ram, &report, err, sizeof(err)) != 0) {
+        printf("@@REFUSED %s %s@@\n", name, err);
+        return false;
+    }
+    printf("@@LOADED %s us=%lu bytes=%lu guest=%lu@@\n", name, (unsigned long)report.load_time_us,
+           (unsigned long)report.image_bytes, (unsigned long)report.guest_memory_bytes);
+    return true;
+}
+
+static void run_program(const char *name, const uint8_t *image, size_t len, uint32_t budget)
+{
+    if (!load(name, image, len, GUEST_RAM)) {
+        return;
+    }
+    printf("@@BEGIN %s@@\n", name);
+    fflush(stdout);
+    uint32_t started = ztimer_now(ZTIMER_USEC);
+    vm_outcome_t out = vm_engine.run(budget);
+    uint32_t us = ztimer_now(ZTIMER_USEC) - started;
+    print_end(name, &out);
+    vm_memory_report_t m;
+    vm_engine.memory(&m);
+    printf("@@MEMORY %s guest=%lu peak=%lu engine=%lu run_us=%lu@@\n", name,
+           (unsigned long)m.guest_bytes, (unsigned long)m.peak_guest_bytes,
+           (unsigned long)m.engine_bytes, (unsigned long)us);
+}
+
+/* button-counter registers a handler and exits; the handler then serves five presses. */
+static void handler_test(void)
+{
+    run_program("button-counter", button_counter_wasm, sizeof(button_counter_wasm), RUN_BUDGET);
+    printf("@@HANDLER %lu@@\n", (unsigned long)last_handler);
+    for (int press = 1; press <= 5; press++) {
+        const int32_t value = 1000;
+        if (vm_engine.invoke(last_handler, &value, 1) != 0) {
+            printf("@@INVOKE refused@@\n");
+            return;
+        }
+        printf("@@BEGIN press%d@@\n", press);
+        vm_outcome_t out = vm_engine.run(RUN_BUDGET);
+        char name[12];
+        snprintf(name, sizeof(name), "press%d", press);
+        print_end(name, &out);
+    }
+    const int32_t value = 0;
+    printf("@@INVOKE bad=%d@@\n", vm_engine.invoke(9999, &value, 1));
+    uint8_t byte;
+    printf("@@READ inside=%d outside=%d@@\n", vm_engine.read_memory(0, &byte, 1),
+           vm_engine.read_memory(GUEST_RAM, &byte, 1));
+}
+
+static void *engine_thread(void *arg)
+{
+    (void)arg;
+    printf("@@ENGINE %s %s preemptible=%d@@\n", vm_engine.kind, vm_engine.version,
+           vm_engine.preemptible);
+    for (unsigned i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+        run_program(programs[i].name, programs[i].image, programs[i].len, RUN_BUDGET);
+    }
+    run_program("spin", spin_wasm, sizeof(spin_wasm), SPIN_BUDGET);
+    run_program("wild-store", wild_store_wasm, sizeof(wild_store_wasm), RUN_BUDGET);
+    handler_test();
+    load("bad-magic", bad_magic, sizeof(bad_magic), GUEST_RAM);
+    load("env-import", env_import, sizeof(env_import), GUEST_RAM);
+    load("print-no-args", print_no_args, sizeof(print_no_args), GUEST_RAM);
+    load("small-ram", fibonacci_wasm, sizeof(fibonacci_wasm), 2048);
+    vm_engine.unload();
+    printf("@@DONE@@\n");
+    fflush(stdout);
+    pm_off();
+    return NULL;
+}
+
+static char stack[VMFLEET_VM_STACK];
+
+void wamr_engine_cases_start(void)
+{
+    thread_create(stack, sizeof(stack), THREAD_PRIORITY_MAIN - 1, 0, engine_thread, NULL,
+                  "vm");
+}
