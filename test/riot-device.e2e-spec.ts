@@ -1,0 +1,244 @@
+import { Mips1Engine } from '../devices/engines/mips1/engine';
+import { startTestGateway, TestGateway, waitFor } from './support/gateway';
+import { deploy, firmwareImage, publishApp, waitForDeployment } from './support/ota';
+import {
+  BRIDGE_ADDRESS,
+  COAP_PORT,
+  CoapRelay,
+  createRiotNetwork,
+  RiotDevice,
+  riotElf,
+  RiotNetwork,
+  riotNativeAvailable,
+} from './support/riot-native';
+import { toolsRequired } from './support/system-tools';
+
+/**
+ * Two real RIOT native64 devices running firmware/riot (one mips1, one WAMR fast) on taps
+ * in a network namespace, managed end to end by the in-process gateway over CoAP: the first
+ * independent implementation of protocol v1, in C.
+ */
+const available = riotNativeAvailable();
+const describeRiot = available ? describe : describe.skip;
+
+interface Riot {
+  id: string;
+  vm: 'mips1' | 'wasm-fast';
+  ext: string;
+  dir: string;
+  device: RiotDevice;
+}
+
+describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () => {
+  let gw: TestGateway;
+  let net: RiotNetwork;
+  let relay: CoapRelay;
+  const riots: Riot[] = [];
+  const api = async (method: string, url: string, body?: unknown) => {
+    const res = await gw.api(method, url, body);
+    if (res.status >= 300)
+      throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const monitor = (id: string, op: string, args?: object) =>
+    api('POST', `/api/devices/${id}/monitor`, { op, ...(args ? { args } : {}), timeoutMs: 20_000 });
+
+  beforeAll(async () => {
+    const elfs = { mips1: riotElf('mips1'), 'wasm-fast': riotElf('wasm-fast') };
+    for (const [vm, elf] of Object.entries(elfs)) {
+      if (!elf && toolsRequired()) throw new Error(`no firmware/riot build for VM=${vm}`);
+    }
+    gw = await startTestGateway();
+    net = createRiotNetwork();
+    relay = await net.startRelay({ host: '127.0.0.1', port: gw.coapPort });
+    const specs = [
+      { vm: 'mips1' as const, ext: 'm1', dir: 'mips1', address: 'fd00:dead:beef::2' },
+      { vm: 'wasm-fast' as const, ext: 'wasm', dir: 'wasm', address: 'fd00:dead:beef::3' },
+    ];
+    for (const [n, spec] of specs.entries()) {
+      const id = `riot-${spec.vm}`;
+      const res = await gw.api('POST', '/api/devices', {
+        id,
+        board: 'native64',
+        vm: spec.vm,
+        tags: ['riot', `riot-${spec.vm}`],
+      });
+      expect(res.status).toBe(201);
+      const key = Buffer.from(res.body.signingKey.publicKey as string, 'base64').toString('hex');
+      const device = net.startDevice({ elf: elfs[spec.vm]!, tap: net.tap(n) });
+      await device.waitForLine(/vmfleet device, VM/, 15_000);
+      await device.shell(`vmfleet addr ${spec.address}/64`, /vmfleet: address/);
+      await device.shell(`vmfleet id ${id}`, /id set/);
+      await device.shell(`vmfleet token ${res.body.token as string}`, /token set/);
+      await device.shell(`vmfleet gw [${BRIDGE_ADDRESS}]:${COAP_PORT}`, /gw set/);
+      await device.shell(`vmfleet key ${key}`, /key set/);
+      await device.shell('vmfleet telemetry 1000', /telemetry set/);
+      await device.shell('vmfleet start', /agent started/);
+      riots.push({ id, vm: spec.vm, ext: spec.ext, dir: spec.dir, device });
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await net?.close();
+    await gw?.stop();
+  });
+
+  afterEach(() => {
+    // On a failure the devices' own words are what explains it.
+    for (const r of riots) process.stderr.write(`--- ${r.id} (last lines)\n${r.device.tail(15)}\n`);
+  });
+
+  it('registers both devices, which come online and send telemetry with RIOT figures', async () => {
+    for (const r of riots) {
+      await r.device.waitForLine(/vmfleet: online/, 30_000);
+      const device = await waitFor(`${r.id} online`, async () => {
+        const d = await api('GET', `/api/devices/${r.id}`);
+        return d.online ? d : null;
+      });
+      expect(device).toMatchObject({ board: 'native64', vm: { kind: r.vm } });
+      const points = await waitFor(`${r.id} telemetry`, async () => {
+        const t = await api('GET', `/api/devices/${r.id}/telemetry?step=1s`);
+        return t.points.length > 0 ? t.points : null;
+      });
+      expect(points[0].ramUsed).toBeGreaterThan(0);
+      expect(points[0].vmState).toBe('idle');
+    }
+    expect(relay.stats().errors).toEqual([]);
+  }, 60_000);
+
+  it('the Thing Monitor loads fibonacci, steps mips1 like the TypeScript engine, runs both to check: ok and reads memory', async () => {
+    for (const r of riots) {
+      const image = Buffer.from(firmwareImage('fibonacci', r.dir, r.ext)).toString('base64');
+      const load = await monitor(r.id, 'load', { vm: r.vm, image });
+      expect(load.result).toMatchObject({ state: 'loaded', imageBytes: expect.any(Number) });
+    }
+    const mips = riots[0];
+    const step = await monitor(mips.id, 'step', { n: 10 });
+    expect(step.result).toMatchObject({ executed: 10, instructions: 10 });
+    const regs = await monitor(mips.id, 'registers');
+    const reference = new Mips1Engine(
+      { memoryBytes: 65536 },
+      { syscall: () => ({ kind: 'value', value: 0 }) },
+    );
+    reference.load(firmwareImage('fibonacci'));
+    reference.step(10);
+    const expected = reference.inspect();
+    expect(regs.result.pc).toBe(expected.pc);
+    expect(regs.result.registers).toEqual(expected.registers);
+    const memory = await monitor(mips.id, 'memory', { address: 0x1000, length: 16 });
+    expect(memory.result.hex).toBe(
+      Buffer.from(firmwareImage('fibonacci').subarray(32, 48)).toString('hex'),
+    );
+    for (const r of riots) {
+      const from = r.device.lines.length;
+      await monitor(r.id, 'start');
+      await r.device.waitForLine(/check: ok/, 60_000, from);
+      await waitFor(
+        `${r.id} stopped`,
+        async () => (await monitor(r.id, 'status')).result.state === 'stopped',
+        30_000,
+      );
+    }
+  }, 180_000);
+
+  it('an injected button runs the guest handler and its publish arrives as an event', async () => {
+    for (const r of riots) {
+      const image = Buffer.from(firmwareImage('button-counter', r.dir, r.ext)).toString('base64');
+      await monitor(r.id, 'load', { vm: r.vm, image });
+      await monitor(r.id, 'start');
+      await waitFor(
+        `${r.id} serving`,
+        async () => (await monitor(r.id, 'status')).result.phase === 'serving',
+        20_000,
+      );
+      const inject = await monitor(r.id, 'inject', { event: 1 });
+      expect(inject.result.queued).toBe(true);
+      await waitFor(
+        `${r.id}: the press published`,
+        async () => {
+          const events = await api('GET', `/api/devices/${r.id}/events?kind=publish`);
+          return events.items.some(
+            (e: { name: string; value: number }) => e.name === 'presses' && e.value === 1,
+          );
+        },
+        20_000,
+      );
+      await monitor(r.id, 'stop');
+    }
+  }, 120_000);
+
+  it('a signed deployment of blink runs; a faulty version is rolled back; a foreign signature is refused', async () => {
+    for (const r of riots) {
+      await publishApp(gw, `blink-${r.vm}`, '1.0.0', firmwareImage('blink', r.dir, r.ext), r.vm);
+      await publishApp(
+        gw,
+        `blink-${r.vm}`,
+        '2.0.0',
+        firmwareImage('wild-store', r.dir, r.ext),
+        r.vm,
+      );
+    }
+    for (const r of riots) {
+      const good = await deploy(gw, {
+        app: { name: `blink-${r.vm}`, version: '1.0.0' },
+        target: { tag: `riot-${r.vm}` },
+        healthWindowMs: 1500,
+      });
+      const v1 = await waitForDeployment(
+        gw,
+        good,
+        `${r.id} v1`,
+        (d) => d.status === 'completed',
+        60_000,
+      );
+      expect(v1.targets[0].history.map((h) => h.state).join()).toBe(
+        'pending,offered,transferring,verifying,installed,running,healthy',
+      );
+      const bad = await deploy(gw, {
+        app: { name: `blink-${r.vm}`, version: '2.0.0' },
+        target: { tag: `riot-${r.vm}` },
+        healthWindowMs: 3000,
+        failureThreshold: 100,
+      });
+      const v2 = await waitForDeployment(
+        gw,
+        bad,
+        `${r.id} v2 rolled back`,
+        (d) => ['rolled-back', 'failed'].includes(d.targets[0].state),
+        60_000,
+      );
+      expect(v2.targets[0]).toMatchObject({ state: 'rolled-back', code: 'app_fault' });
+      await waitFor(`${r.id} runs blink 1.0.0 again`, async () => {
+        const s = (await monitor(r.id, 'status')).result;
+        return s.app?.version === '1.0.0' && s.state === 'running';
+      });
+    }
+    // A device provisioned with another key refuses what the gateway signs.
+    const mips = riots[0];
+    await mips.device.shell(`vmfleet key ${'ab'.repeat(32)}`, /key set/);
+    await publishApp(
+      gw,
+      `blink-${mips.vm}`,
+      '3.0.0',
+      firmwareImage('blink', mips.dir, mips.ext),
+      mips.vm,
+    );
+    const foreign = await deploy(gw, {
+      app: { name: `blink-${mips.vm}`, version: '3.0.0' },
+      target: { tag: 'riot-mips1' },
+    });
+    const refused = await waitForDeployment(
+      gw,
+      foreign,
+      'refused',
+      (d) => d.targets[0].state === 'failed',
+      30_000,
+    );
+    expect(refused.targets[0].code).toBe('bad_signature');
+  }, 240_000);
+});
+
+if (!available) {
+  it.skip('RIOT firmware devices: needs root, iproute2 and the RIOT kit (see test/support/riot-native.ts)', () =>
+    undefined);
+}
