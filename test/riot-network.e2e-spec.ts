@@ -11,6 +11,8 @@ import {
   groupMembers,
   listNamespaces,
   RiotDevice,
+  REPO_ROOT,
+  requireRiotElf,
   RiotNetwork,
   riotNativeAvailable,
 } from './support/riot-native';
@@ -20,7 +22,8 @@ import {
  * two instances on tap0 and tap1 of one namespace reach the in-process gateway on host
  * loopback through the CoAP relay, at the same time, each with its own endpoint.
  */
-const describeRiot = riotNativeAvailable() ? describe : describe.skip;
+const riotAvailable = riotNativeAvailable();
+const describeRiot = riotAvailable ? describe : describe.skip;
 
 describeRiot('RIOT native64 devices reach the in-process gateway through the netns relay', () => {
   let buildDir: string;
@@ -105,6 +108,46 @@ describeRiot('RIOT native64 devices reach the in-process gateway through the net
     expect(fs.existsSync(net.dir)).toBe(false);
   }, 30_000);
 });
+
+// The vmfleet firmware itself (prebuilt by firmware/riot/build-all.sh, or built now). A
+// missing or broken build fails this block only, not the gcoap proof above.
+let firmware: string | null = null;
+let firmwareProblem: Error | undefined;
+try {
+  firmware = riotAvailable ? requireRiotElf('none') : null;
+} catch (err) {
+  firmwareProblem = err instanceof Error ? err : new Error(String(err));
+}
+(firmware || firmwareProblem ? describe : describe.skip)(
+  'the vmfleet firmware (VM=none) under the harness',
+  () => {
+    let net: RiotNetwork;
+    beforeAll(() => {
+      if (firmwareProblem) throw firmwareProblem;
+    });
+    afterEach(() => net?.close());
+
+    it('runs in its own work dir with its own flash file, the same one after restart()', async () => {
+      net = createRiotNetwork();
+      // A flash image with a mark, as a previous run would have left it.
+      const flash = path.join(net.dir, 'device-a.flash');
+      fs.writeFileSync(
+        flash,
+        Buffer.concat([Buffer.from('vmfleet-harness'), Buffer.alloc(4096, 0xff)]),
+      );
+      const device = net.startDevice({ elf: firmware!, tap: net.tap(0), mtdFile: flash });
+      await device.waitForLine(/vmfleet device, VM none/);
+      const from = device.lines.length;
+      await device.restart();
+      await device.waitForLine(/vmfleet device, VM none/, 10_000, from);
+      expect(device.options.mtdFile).toBe(flash);
+      expect(fs.readFileSync(flash).subarray(0, 15).toString()).toBe('vmfleet-harness');
+      // RIOT's default files (MEMORY.bin, …) would land in the cwd: the work dir, never the repo.
+      expect(fs.readdirSync(device.workDir).filter((f) => f.endsWith('.bin'))).toEqual([]);
+      expect(fs.existsSync(path.join(REPO_ROOT, 'MEMORY.bin'))).toBe(false);
+    }, 30_000);
+  },
+);
 
 /** Pids whose executable is `file`. */
 function processesRunning(file: string): number[] {

@@ -128,16 +128,34 @@ export function riotElfPath(vm: string, board = 'native64'): string {
   return path.join(REPO_ROOT, 'firmware', 'riot', 'bin', vm, board, 'vmfleet.elf');
 }
 
+/** Set by CI after firmware/riot/build-all.sh: tests take the prebuilt ELFs and never build. */
+export const RIOT_PREBUILT_ENV = 'VMFLEET_RIOT_PREBUILT';
+
 /**
  * The vmfleet firmware ELF for `vm` on native64: prebuilt (CI builds all once), else built
- * now with make when a RIOT kit is there; null when it cannot be had.
+ * now with make when a RIOT kit is there (throws if that build fails); null when it cannot
+ * be had. Builds into the shared firmware/riot/bin, so keep the VM list small.
  */
 export function riotElf(vm: string): string | null {
   const elf = riotElfPath(vm);
   if (fs.existsSync(elf)) return elf;
-  if (!riotKit()) return null;
+  if (process.env[RIOT_PREBUILT_ENV] === '1' || !riotKit()) return null;
   makeRiotApp(path.join(REPO_ROOT, 'firmware', 'riot'), { BOARD: 'native64', VM: vm });
   return fs.existsSync(elf) ? elf : null;
+}
+
+/**
+ * riotElf(vm), or null after a loud SKIP naming the missing ELF (an error under
+ * VMFLEET_REQUIRE_TOOLS=1). Call it where tests are declared, after riotNativeAvailable().
+ */
+export function requireRiotElf(vm: string): string | null {
+  const elf = riotElf(vm);
+  requireThat(
+    elf !== null,
+    `${path.relative(REPO_ROOT, riotElfPath(vm))} not built`,
+    `bash firmware/riot/build-all.sh, or make -C firmware/riot BOARD=native64 VM=${vm}`,
+  );
+  return elf;
 }
 
 // ---- the network -------------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the vmfleet RIOT firmware for every VM engine and board, once (CI runs it before
+# npm test; tests then use bin/<vm>/native64/vmfleet.elf), and prints the sizes.
+#
+#   firmware/riot/build-all.sh                  all of VMS x BOARDS
+#   VMS="none mips1" BOARDS=native64 firmware/riot/build-all.sh
+#
+# An engine whose source directory has no .c file yet is skipped (engines are being written).
+# RIOTBASE comes from the environment; else the kit at .riot (../shared/riot/install.sh .riot).
+# Every build runs even if one fails; the exit code is non-zero if any failed.
+set -uo pipefail
+
+APP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+VMS=${VMS:-none mips1 wasm wasm-fast}
+BOARDS=${BOARDS:-native64 adafruit-feather-nrf52840-sense}
+JOBS=${JOBS:-2}
+
+if [[ -z "${RIOTBASE:-}" && -f "$APP/../../.riot/env.sh" ]]; then
+  # shellcheck disable=SC1091
+  . "$APP/../../.riot/env.sh"
+fi
+[[ -f "${RIOTBASE:-}/Makefile.include" ]] || {
+  echo "build-all.sh: no RIOT at RIOTBASE='${RIOTBASE:-}': ../shared/riot/install.sh .riot && . .riot/env.sh" >&2
+  exit 1
+}
+
+engine_dir() { # vm -> its source directory (vm/<dir>, see Makefile)
+  case "$1" in
+    none | mips1) echo "$APP/vm/$1" ;;
+    wasm | wasm-fast) echo "$APP/vm/wamr" ;;
+    *) return 1 ;;
+  esac
+}
+
+size_tool() { [[ "$1" == native64 ]] && echo size || echo arm-none-eabi-size; }
+
+LOG_DIR=$(mktemp -d)
+trap 'rm -rf "$LOG_DIR"' EXIT
+rows=()
+failed=()
+for vm in $VMS; do
+  dir=$(engine_dir "$vm") || { echo "build-all.sh: unknown VM $vm" >&2; failed+=("$vm"); continue; }
+  if ! compgen -G "$dir/*.c" >/dev/null; then
+    for board in $BOARDS; do rows+=("$vm|$board|skipped: no .c in ${dir#"$APP"/}||||"); done
+    continue
+  fi
+  for board in $BOARDS; do
+    log="$LOG_DIR/$vm-$board.log"
+    start=$(date +%s.%N)
+    printf '== make VM=%s BOARD=%s\n' "$vm" "$board"
+    if make -C "$APP" -j"$JOBS" VM="$vm" BOARD="$board" all >"$log" 2>&1; then
+      took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+      elf="$APP/bin/$vm/$board/vmfleet.elf"
+      # text data bss dec, from the Berkeley format
+      sizes=$("$(size_tool "$board")" "$elf" | awk 'NR == 2 { print $1 "|" $2 "|" $3 "|" $4 }')
+      rows+=("$vm|$board|${took}s|$sizes")
+    else
+      echo "!!!! VM=$vm BOARD=$board failed; last lines of the build:"
+      tail -n 40 "$log"
+      rows+=("$vm|$board|FAILED||||")
+      failed+=("$vm/$board")
+    fi
+  done
+done
+
+printf '\n%-10s %-32s %-22s %9s %7s %9s %9s\n' vm board build text data bss total
+for row in "${rows[@]}"; do
+  IFS='|' read -r vm board took text data bss dec <<<"$row"
+  printf '%-10s %-32s %-22s %9s %7s %9s %9s\n' "$vm" "$board" "$took" "$text" "$data" "$bss" "$dec"
+done
+echo "(bytes; native64 by size, the feather by arm-none-eabi-size; ELFs in firmware/riot/bin/<vm>/<board>/)"
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "build-all.sh: failed: ${failed[*]}" >&2
+  exit 1
+fi
