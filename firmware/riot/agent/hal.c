@@ -29,7 +29,10 @@ static char fault_message[96];
 /* vm_time_ms in bench mode: a counter, so a benchmark's timing loop always ends. */
 static int32_t bench_clock;
 
-static vm_sys_result_t value(int32_t v) { return (vm_sys_result_t){ .kind = VM_SYS_VALUE, .value = v }; }
+static vm_sys_result_t value(int32_t v)
+{
+    return (vm_sys_result_t){ .kind = VM_SYS_VALUE, .value = v };
+}
 
 static vm_sys_result_t fault(uint32_t nr, const char *fmt, ...)
 {
@@ -93,7 +96,8 @@ static vm_sys_result_t publish(uint32_t nr, const int32_t args[4], const vm_memo
 {
     name_t name = { .len = 0 };
     if (!read_string(mem, (uint32_t)args[0], MAX_NAME_BYTES, name_sink, &name)) {
-        return fault(nr, "name at 0x%lx runs outside guest memory", (unsigned long)(uint32_t)args[0]);
+        return fault(nr, "name at 0x%lx runs outside guest memory",
+                     (unsigned long)(uint32_t)args[0]);
     }
     name.text[name.len] = '\0';
     agent_on_publish(name.text, args[1]);
@@ -104,7 +108,8 @@ static vm_sys_result_t on_condition(uint32_t nr, const int32_t args[4], const vm
 {
     uint8_t raw[20];
     if (!mem->read(mem->ctx, (uint32_t)args[0], raw, sizeof(raw))) {
-        return fault(nr, "condition at 0x%lx lies outside guest memory", (unsigned long)(uint32_t)args[0]);
+        return fault(nr, "condition at 0x%lx lies outside guest memory",
+                     (unsigned long)(uint32_t)args[0]);
     }
     int32_t field[5];
     for (unsigned i = 0; i < 5; i++) { /* little-endian, whatever the host's order */
@@ -120,7 +125,8 @@ static vm_sys_result_t on_condition(uint32_t nr, const int32_t args[4], const vm
 }
 
 /* The syscalls beyond the console ABI: sensors, actuators, messages, events. */
-static vm_sys_result_t device_syscall(uint32_t nr, const int32_t args[4], const vm_memory_view_t *mem)
+static vm_sys_result_t device_syscall(uint32_t nr, const int32_t args[4],
+                                      const vm_memory_view_t *mem)
 {
     int32_t reading;
     bool ok;
@@ -131,7 +137,10 @@ static vm_sys_result_t device_syscall(uint32_t nr, const int32_t args[4], const 
         runner_lock(); /* the button's press time comes from the agent thread */
         ok = hal_read(args[0], args[1], hal_program_ms(), &reading);
         runner_unlock();
-        return ok ? value(reading) : fault(nr, "no sensor of type %ld at index %ld", (long)args[0], (long)args[1]);
+        if (!ok) {
+            return fault(nr, "no sensor of type %ld at index %ld", (long)args[0], (long)args[1]);
+        }
+        return value(reading);
     case SYS_HAL_WRITE:
         return value(hal_write(args[0], args[1], args[2]) ? 0 : -1);
     case SYS_PUBLISH:
