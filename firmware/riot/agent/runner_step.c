@@ -33,7 +33,9 @@ static int enter_handler(void)
     if (vm_engine.invoke(event.handler, &event.value, 1) != 0) {
         return RUNNER_EADDRESS;
     }
+    mutex_lock(&runner.state_lock);
     runner.handler_active = true;
+    mutex_unlock(&runner.state_lock);
     return 0;
 }
 

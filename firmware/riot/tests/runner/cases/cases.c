@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "periph/pm.h"
+#include "ps.h"
 #include "ztimer.h"
 
 #include "event_handler.h"
@@ -265,6 +266,7 @@ void runner_cases_run(void)
     bench();
     refusals();
     runner_cases_units();
+    ps();
     printf("runner test: %u passed, %u failed\n", passed, failed);
     pm_off();
 }
