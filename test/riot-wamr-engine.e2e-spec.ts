@@ -132,6 +132,13 @@ const setup = riotSetup();
       expect(wild.end).toMatch(/^fault=bad_address /);
     });
 
+    it("traps an access past the board's cap though WAMR's page goes on", () => {
+      // heapsort's .bss reaches past 16 KiB; with memoryBytes 16384 its data and stack fit.
+      expect(output(vm)).toContain('@@LOADED heapsort-16k us=');
+      expect(output(vm)).toMatch(/@@LOADED heapsort-16k [^\n]* guest=16384@@/);
+      expect(caseOf(output(vm), 'heapsort-16k').end).toMatch(/^fault=bad_address /);
+    });
+
     it("serves button-counter's handler through invoke() after main exits", () => {
       const out = output(vm);
       expect(caseOf(out, 'button-counter').end).toBe('exit=0');
