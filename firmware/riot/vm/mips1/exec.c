@@ -272,16 +272,23 @@ static ex_t exec_immediate(uint32_t opcode, uint32_t w, uint32_t cur, vm_fault_t
     return EX_NEXT;
 }
 
-/* lwl/lwr/swl/swr, little-endian (MIPS32 Vol. II with BigEndianCPU = 0); b = addr & 3. */
+/* lwl/lwr/swl/swr, little-endian (MIPS32 Vol. II with BigEndianCPU = 0); b = addr & 3.
+ * Constants are uint32_t, not 1u: int is 16 bits on AVR. */
 static uint32_t merge_unaligned(uint32_t opcode, uint32_t reg, uint32_t word, uint32_t b)
 {
+    const uint32_t one = 1, all = 0xffffffffu;
     uint32_t left = (3 - b) << 3, right = b << 3;
     switch (opcode) {
-    case 34: return (word << left) | (reg & ((1u << left) - 1));          /* lwl */
-    case 38: return (word >> right) | (reg & ~(0xffffffffu >> right));    /* lwr */
-    case 42: return (reg >> left) | (word & ~(0xffffffffu >> left));      /* swl */
-    default: return (reg << right) | (word & ((1u << right) - 1));        /* swr */
+    case 34: return (word << left) | (reg & ((one << left) - 1)); /* lwl */
+    case 38: return (word >> right) | (reg & ~(all >> right));    /* lwr */
+    case 42: return (reg >> left) | (word & ~(all >> left));      /* swl */
+    default: return (reg << right) | (word & ((one << right) - 1)); /* swr */
     }
+}
+
+static uint16_t read16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
 }
 
 static ex_t exec_load(uint32_t opcode, uint32_t w, uint32_t cur, vm_fault_t *f)
@@ -301,8 +308,8 @@ static ex_t exec_load(uint32_t opcode, uint32_t w, uint32_t cur, vm_fault_t *f)
     switch (opcode) {
     case 32: *t = (uint32_t)(int32_t)(int8_t)p[0]; break;
     case 36: *t = p[0]; break;
-    case 33: *t = (uint32_t)(int32_t)(int16_t)(p[0] | p[1] << 8); break;
-    case 37: *t = (uint32_t)(p[0] | p[1] << 8); break;
+    case 33: *t = (uint32_t)(int32_t)(int16_t)read16(p); break;
+    case 37: *t = read16(p); break;
     case 35: *t = m1_read32(p); break;
     default: *t = merge_unaligned(opcode, *t, m1_read32(p), a & 3); break;
     }
