@@ -371,32 +371,6 @@ static bool wamr_read_memory(uint32_t addr, uint8_t *dst, uint32_t len)
     return true;
 }
 
-/* What the guest touched, as engine.ts computes it: the data and .bss/heap up to the last
- * non-zero byte, plus the stack below the initial stack pointer down to its deepest
- * non-zero byte (a stack-first layout grows down towards 0). */
-static uint32_t peak_guest_bytes(const uint8_t *mem)
-{
-    const wasm_layout_t *l = &s.layout;
-    uint32_t end = s.cap;
-    while (end > l->data_end && mem[end - 1] == 0) {
-        end--;
-    }
-    uint32_t statics = (end > l->data_end ? end : l->data_end) - l->data_start;
-    if (!l->has_stack_pointer) {
-        uint32_t static_end = wasm_static_end(l);
-        uint32_t touched = end > static_end ? end : static_end;
-        return touched < s.cap ? touched : s.cap;
-    }
-    uint32_t top = l->stack_top < s.cap ? l->stack_top : s.cap;
-    uint32_t floor = top > l->data_start ? l->data_end : 0;
-    uint32_t low = floor;
-    while (low < top && mem[low] == 0) {
-        low++;
-    }
-    uint32_t peak = statics + (top - low);
-    return peak < s.cap ? peak : s.cap;
-}
-
 static void wamr_memory(vm_memory_report_t *out)
 {
     memset(out, 0, sizeof(*out));
@@ -406,7 +380,7 @@ static void wamr_memory(vm_memory_report_t *out)
     }
     mem_alloc_info_t info;
     out->guest_bytes = s.cap;
-    out->peak_guest_bytes = peak_guest_bytes(base);
+    out->peak_guest_bytes = wasm_peak_bytes(&s.layout, base, s.cap);
     if (wasm_runtime_get_mem_alloc_info(&info)) {
         out->engine_bytes = info.total_size - info.total_free_size;
     }

@@ -1,7 +1,8 @@
 /*
  * A bounded walk over the sections of a WebAssembly binary (Core Spec §5.5) that picks
  * out the static layout and the table's handlers (wasm_scan.h). WAMR has validated the
- * module already, so anything unexpected simply ends the scan with false.
+ * module already, so anything unexpected simply ends the scan with false. The layout also
+ * tells what part of linear memory the program touched (wasm_peak_bytes).
  */
 #include <string.h>
 
@@ -251,4 +252,29 @@ bool wasm_scan(const uint8_t *image, size_t len, wasm_layout_t *out)
         c.p += size;
     }
     return c.ok;
+}
+
+/* What the guest touched, as engine.ts computes it: the data and .bss/heap up to the last
+ * non-zero byte, plus the stack below the initial stack pointer down to its deepest
+ * non-zero byte (a stack-first layout grows down towards 0). */
+uint32_t wasm_peak_bytes(const wasm_layout_t *l, const uint8_t *mem, uint32_t cap)
+{
+    uint32_t end = cap;
+    while (end > l->data_end && mem[end - 1] == 0) {
+        end--;
+    }
+    uint32_t statics = (end > l->data_end ? end : l->data_end) - l->data_start;
+    if (!l->has_stack_pointer) {
+        uint32_t static_end = wasm_static_end(l);
+        uint32_t touched = end > static_end ? end : static_end;
+        return touched < cap ? touched : cap;
+    }
+    uint32_t top = l->stack_top < cap ? l->stack_top : cap;
+    uint32_t floor = top > l->data_start ? l->data_end : 0;
+    uint32_t low = floor;
+    while (low < top && mem[low] == 0) {
+        low++;
+    }
+    uint32_t peak = statics + (top - low);
+    return peak < cap ? peak : cap;
 }

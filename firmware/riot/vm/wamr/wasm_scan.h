@@ -42,4 +42,7 @@ static inline uint32_t wasm_static_end(const wasm_layout_t *l)
     return l->data_end > sp ? l->data_end : sp;
 }
 
+/* The bytes of linear memory [0, cap) at mem the program touched (engine.ts memory()). */
+uint32_t wasm_peak_bytes(const wasm_layout_t *l, const uint8_t *mem, uint32_t cap);
+
 #endif /* VMFLEET_WASM_SCAN_H */
