@@ -76,6 +76,12 @@ static void _put_last_end(cbor_writer_t *w, const run_end_t *end)
         cbor_put_null(w);
         return;
     }
+    if (end->stopped) {
+        cbor_put_map(w, 1);
+        cbor_put_text(w, "kind");
+        cbor_put_text(w, "stopped");
+        return;
+    }
     cbor_put_map(w, 2);
     cbor_put_text(w, "kind");
     cbor_put_text(w, end->exited ? "exited" : "fault");
@@ -164,9 +170,17 @@ static void _load(const command_t *c)
             version[n] = '\0';
         }
     }
+    /* The runner keeps the image to reload it after a bench; the downlink buffer it came
+     * in is reused by the next downlink, so it is copied into a buffer of its own. */
+    static uint8_t loaded[DOWNLINK_BYTES];
+    if (len > sizeof(loaded)) {
+        _fail(c, RUNNER_EIMAGE, "image larger than the device's load buffer");
+        return;
+    }
+    memcpy(loaded, image, len);
     vm_load_report_t report;
     char err[VM_ERROR_BYTES];
-    int res = runner_load(image, len, id, version, &report, err, sizeof(err));
+    int res = runner_load(loaded, len, id, version, &report, err, sizeof(err));
     if (res < 0) {
         _fail(c, res, res == RUNNER_EIMAGE ? err : "cannot load while a program runs");
         return;
@@ -225,11 +239,17 @@ static void _registers(const command_t *c)
     cbor_put_uint(w, insp.pc);
     cbor_put_text(w, "instructions");
     cbor_put_uint(w, insp.instructions);
+    /* The TypeScript mips1 engine names the pc among its registers; so does this one. */
+    bool named_pc = !strcmp(vm_engine.kind, "mips1");
     cbor_put_text(w, "registers");
-    cbor_put_map(w, insp.register_count);
+    cbor_put_map(w, insp.register_count + named_pc);
     for (unsigned i = 0; i < insp.register_count; i++) {
         cbor_put_text(w, insp.registers[i].name);
         cbor_put_uint(w, insp.registers[i].value);
+    }
+    if (named_pc) {
+        cbor_put_text(w, "pc");
+        cbor_put_uint(w, insp.pc);
     }
     uplink_send("reply");
 }

@@ -221,7 +221,10 @@ static void _install(void)
         return;
     }
     int previous = slots_active();
+    /* Watch from the first instruction: a new app can fault before the reports go out. */
     _app_failed = false;
+    _job.state = JOB_WATCHING;
+    _job.running_since = ztimer_now(ZTIMER_MSEC);
     if (_load_and_start(_job.slot) < 0) {
         if (previous >= 0) {
             _load_and_start(previous);
@@ -233,8 +236,6 @@ static void _install(void)
     slots_activate(_job.slot);
     _report(_job.deployment, "installed", NULL, NULL, &s->manifest, -1);
     _report(_job.deployment, "running", NULL, NULL, &s->manifest, -1);
-    _job.state = JOB_WATCHING;
-    _job.running_since = ztimer_now(ZTIMER_MSEC);
 }
 
 static void _fetch_next(void)

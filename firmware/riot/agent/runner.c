@@ -256,7 +256,7 @@ static const char *phase_name(runner_phase_t phase)
     switch (phase) {
     case PHASE_MAIN: return runner.handler_active ? "handler" : "main";
     case PHASE_HANDLER: return "handler";
-    case PHASE_SERVING: return "idle";
+    case PHASE_SERVING: return "serving"; /* RunnerPhase of vm-runner.ts */
     default: return NULL;
     }
 }
