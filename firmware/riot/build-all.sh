@@ -55,8 +55,11 @@ for vm in $VMS; do
       sizes=$("$(size_tool "$board")" "$elf" | awk 'NR == 2 { print $1 "|" $2 "|" $3 "|" $4 }')
       rows+=("$vm|$board|${took}s|$sizes")
     else
-      echo "!!!! VM=$vm BOARD=$board failed; last lines of the build:"
-      tail -n 40 "$log"
+      # With -j the first error is often far above the end of the log: show errors, then the end.
+      echo "!!!! VM=$vm BOARD=$board failed; errors, then the last lines of the build:"
+      sed 's/\x1b\[[0-9;]*[mK]//g' "$log" | grep -E -m 20 'error|undefined reference|overflowed' || true
+      echo '....'
+      tail -n 15 "$log"
       rows+=("$vm|$board|FAILED||||")
       failed+=("$vm/$board")
     fi

@@ -80,8 +80,9 @@ export class RiotDevice {
     child.stdin?.on('error', () => {}); // EPIPE after exit; the exit line says why
     for (const stream of [child.stdout, child.stderr]) {
       let partial = '';
-      stream?.on('data', (chunk: Buffer) => {
-        const parts = (partial + chunk.toString()).split('\n');
+      stream?.setEncoding('utf8'); // no UTF-8 sequence split between chunks
+      stream?.on('data', (chunk: string) => {
+        const parts = (partial + chunk).split('\n');
         partial = parts.pop() ?? '';
         for (const line of parts) this.push(line.replace(/\r$/, ''));
       });

@@ -54,12 +54,14 @@ export async function startCoapRelay(
     if (err) stats.errors.push(`${what}: ${err.message}`);
   };
   inner.on('error', (err) => stats.errors.push(`netns socket: ${err.message}`));
+  inner.unref();
 
   const hostSocketFor = (address: string, port: number): dgram.Socket => {
     const key = `[${address}]:${port}`;
     let socket = outer.get(key);
     if (socket) return socket;
     socket = dgram.createSocket('udp4');
+    socket.unref(); // a relay a test forgot to close must not keep Jest alive
     // Sends issued before the bind completes are queued by dgram, not lost.
     socket.bind({ address: '127.0.0.1', port: 0 });
     socket.on('error', (err) => stats.errors.push(`host socket for ${key}: ${err.message}`));
@@ -88,7 +90,7 @@ export async function startCoapRelay(
 
   return {
     listen,
-    endpoints: () => new Map([...outer].map(([key, s]) => [key, s.address().port])),
+    endpoints: () => new Map([...outer].map(([key, s]) => [key, boundPort(s)])),
     stats: () => ({ ...stats, errors: [...stats.errors] }),
     close: async () => {
       await Promise.all([inner, ...outer.values()].map(closeSocket));
@@ -127,6 +129,15 @@ function bindInNamespace(
       reject(new Error(`relay child in ${netns} exited (${code}) before sending: ${stderr}`));
     });
   });
+}
+
+/** The host port a device's datagrams come from; 0 while its bind is still under way. */
+function boundPort(socket: dgram.Socket): number {
+  try {
+    return socket.address().port;
+  } catch {
+    return 0;
+  }
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {
