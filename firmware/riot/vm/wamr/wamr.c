@@ -164,10 +164,9 @@ static int check_fit(char *err, size_t err_len)
     s.cap = (uint32_t)(declared < s.memory_bytes ? declared : s.memory_bytes);
     uint32_t end = wasm_static_end(&s.layout);
     if (end > s.cap) {
-        snprintf(err, err_len, "does_not_fit: the module's data and stack end at %lu bytes, "
-                 "but only %lu bytes of linear memory are accessible: link with a smaller "
-                 "-z stack-size or less static data", (unsigned long)end,
-                 (unsigned long)s.cap);
+        snprintf(err, err_len, "does_not_fit: data and stack end at %lu bytes but only %lu "
+                 "are accessible; link with a smaller -z stack-size or less data",
+                 (unsigned long)end, (unsigned long)s.cap);
         return -1;
     }
     return 0;

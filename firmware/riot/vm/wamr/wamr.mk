@@ -18,9 +18,15 @@ endif
 # WAMR's pool (a static buffer, wamr.c) holds the guest's linear memory (whole 64 KiB
 # pages of VMFLEET_GUEST_RAM), the wasm stack, and VMFLEET_WAMR_MODULE_BYTES for the rest:
 # the image copy WAMR's loader rewrites, the loaded module (the fast interpreter's
-# translated code is about 2-3x the code section) and the instance. tarfind (a 24 KiB
-# image, the largest) needs about 30 KiB of it besides its copy.
-VMFLEET_WAMR_MODULE_BYTES ?= 65536
+# translated code is about 2-3x the code section) and the instance. On native64 (64-bit
+# structures) that is 12-14 KiB for xgboost (a 7 KiB image) and 30-38 KiB for tarfind
+# (24 KiB, the largest); boards get room for images up to their 16 KiB app slot, which
+# leaves the nRF52840's 256 KiB RAM about 9 KiB of heap besides the agent.
+ifneq (,$(filter native native32 native64,$(BOARD)))
+  VMFLEET_WAMR_MODULE_BYTES ?= 65536
+else
+  VMFLEET_WAMR_MODULE_BYTES ?= 32768
+endif
 CFLAGS += -DVMFLEET_WAMR_MODULE_BYTES=$(VMFLEET_WAMR_MODULE_BYTES)
 
 # The wasm stack of the exec env: WAMR's frames, locals, operand and block stacks. WAMR's
