@@ -1,6 +1,7 @@
 import { Mips1Engine } from '../devices/engines/mips1/engine';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
-import { deploy, firmwareImage, publishApp, waitForDeployment } from './support/ota';
+import type { VirtualDevice } from '../devices';
+import { deploy, firmwareImage, publishApp, startDevices, waitForDeployment } from './support/ota';
 import {
   BRIDGE_ADDRESS,
   COAP_PORT,
@@ -26,6 +27,7 @@ interface Riot {
   vm: 'mips1' | 'wasm-fast';
   ext: string;
   dir: string;
+  key: string;
   device: RiotDevice;
 }
 
@@ -61,7 +63,7 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
         id,
         board: 'native64',
         vm: spec.vm,
-        tags: ['riot', `riot-${spec.vm}`],
+        tags: ['riot', `riot-${spec.vm}`, 'bench'],
       });
       expect(res.status).toBe(201);
       const key = Buffer.from(res.body.signingKey.publicKey as string, 'base64').toString('hex');
@@ -74,11 +76,13 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
       await device.shell(`vmfleet key ${key}`, /key set/);
       await device.shell('vmfleet telemetry 1000', /telemetry set/);
       await device.shell('vmfleet start', /agent started/);
-      riots.push({ id, vm: spec.vm, ext: spec.ext, dir: spec.dir, device });
+      riots.push({ id, vm: spec.vm, ext: spec.ext, dir: spec.dir, key, device });
     }
   }, 240_000);
 
+  let virtual: VirtualDevice[] = [];
   afterAll(async () => {
+    await Promise.all(virtual.map((d) => d.stop()));
     await net?.close();
     await gw?.stop();
   });
@@ -236,7 +240,51 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
       30_000,
     );
     expect(refused.targets[0].code).toBe('bad_signature');
+    await mips.device.shell(`vmfleet key ${mips.key}`, /key set/);
   }, 240_000);
+
+  it('a coisa campaign over both RIOT devices and a virtual one reports RIOT figures beside the simulation', async () => {
+    virtual = await startDevices(gw, { prefix: 'sim', count: 1, vm: 'mips1', tags: ['bench'] });
+    const res = await gw.api('POST', '/api/benchmarks', {
+      suite: 'coisa',
+      target: { tag: 'bench' },
+      repetitions: 1,
+      native: false,
+      sequential: true,
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.id as number;
+    const done = await waitFor(
+      'campaign finished',
+      async () => {
+        const c = (await gw.api('GET', `/api/benchmarks/${id}`)).body;
+        return c.status !== 'running' ? c : null;
+      },
+      600_000,
+    );
+    const runs = (await gw.api('GET', `/api/benchmarks/${id}/runs`)).body;
+    const items: {
+      deviceId: string;
+      status: string;
+      program: string;
+      reason: string | null;
+      execMs: number;
+    }[] = runs.items ?? runs;
+    const bad = items
+      .filter((r) => r.status !== 'ok')
+      .map((r) => `${r.deviceId} ${r.program}: ${r.reason}`);
+    expect(bad).toEqual([]);
+    expect(done).toMatchObject({ status: 'completed', plannedRuns: 24, recordedRuns: 24 });
+    expect(done.counts).toMatchObject({ ok: 24, invalid: 0, failed: 0, missing: 0 });
+    for (const deviceId of ['riot-mips1', 'riot-wasm-fast', 'sim-01']) {
+      const mine = items.filter((r) => r.deviceId === deviceId);
+      expect(mine).toHaveLength(8);
+      expect(mine.every((r) => r.execMs > 0)).toBe(true);
+    }
+    const md = (await gw.api('GET', `/api/benchmarks/${id}/report?format=md`)).body as string;
+    expect(md).toContain('wamr-2.1.1');
+    process.stdout.write(`${md}\n`);
+  }, 660_000);
 });
 
 if (!available) {

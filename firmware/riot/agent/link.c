@@ -111,7 +111,7 @@ static void _on_observe(const gcoap_request_memo_t *memo, coap_pkt_t *pdu,
     }
 }
 
-static int _start(coap_pkt_t *pdu, unsigned method, const char *path, bool observe)
+static int _begin(coap_pkt_t *pdu, unsigned method, const char *path, bool observe)
 {
     if (gcoap_req_init(pdu, _pdu, sizeof(_pdu), method, NULL) < 0) {
         return -1;
@@ -151,7 +151,7 @@ static int _one_block1(unsigned method, const char *path, const uint8_t *body, s
                        link_response_t *out)
 {
     coap_pkt_t pdu;
-    if (_start(&pdu, method, path, false) < 0) {
+    if (_begin(&pdu, method, path, false) < 0) {
         return -1;
     }
     coap_opt_add_format(&pdu, FORMAT_CBOR);
@@ -196,7 +196,7 @@ int link_get_block(const char *path, uint32_t num, unsigned szx, uint8_t *resp,
                    size_t resp_cap, link_response_t *out)
 {
     coap_pkt_t pdu;
-    if (_start(&pdu, COAP_METHOD_GET, path, false) < 0) {
+    if (_begin(&pdu, COAP_METHOD_GET, path, false) < 0) {
         return -1;
     }
     _add_session(&pdu);
@@ -220,7 +220,7 @@ int link_observe(link_response_t *out)
         _obs_token_len = 0;
     }
     coap_pkt_t pdu;
-    if (_start(&pdu, COAP_METHOD_GET, "/v1/down", true) < 0) {
+    if (_begin(&pdu, COAP_METHOD_GET, "/v1/down", true) < 0) {
         return -1;
     }
     _add_session(&pdu);

@@ -315,6 +315,7 @@ void monitor_handle(cbor_reader_t *body)
         return;
     }
     c.has_args = cbor_map_find(body, "args", &c.args) == 0;
+    printf("vmfleet: cmd %.*s\n", (int)op_len, op);
 #define IS(name) (op_len == sizeof(name) - 1 && !memcmp(op, name, op_len))
     if (IS("status")) _status(&c);
     else if (IS("load")) _load(&c);

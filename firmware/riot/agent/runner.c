@@ -89,7 +89,10 @@ static void interrupt(runner_note_t *note)
 
 static void copy_string(char *dst, size_t size, const char *src)
 {
-    size_t n = src ? strnlen(src, size - 1) : 0;
+    size_t n = 0; /* strnlen is POSIX, not in newlib's strict C mode */
+    while (src && n < size - 1 && src[n]) {
+        n++;
+    }
     memcpy(dst, src ? src : "", n);
     dst[n] = '\0';
 }
