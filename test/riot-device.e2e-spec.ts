@@ -285,6 +285,43 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     expect(md).toContain('wamr-2.1.1');
     process.stdout.write(`${md}\n`);
   }, 660_000);
+
+  it('a device killed mid-transfer comes back from its flash and resumes the download', async () => {
+    const mips = riots[0];
+    const image = firmwareImage('tarfind');
+    await publishApp(gw, 'big-mips1', '1.0.0', image, 'mips1');
+    relay.throttle(60); // ~one 1 KiB block per 60 ms: time to pull the plug mid-way
+    const id = await deploy(gw, {
+      app: { name: 'big-mips1', version: '1.0.0' },
+      target: { tag: 'riot-mips1' },
+      healthWindowMs: 500,
+    });
+    await waitForDeployment(gw, id, 'a few blocks sent', (d) => d.targets[0].bytesSent >= 4096);
+    const from = mips.device.lines.length;
+    await mips.device.restart();
+    relay.throttle(0);
+    await mips.device.waitForLine(/provisioned as riot-mips1 \(from flash\)/, 15_000, from);
+    const resumed = await mips.device.waitForLine(
+      /update \d+: big-mips1@1\.0\.0, \d+ bytes from \d+/,
+      30_000,
+      from,
+    );
+    const offset = Number(/from (\d+)/.exec(resumed)![1]);
+    // Blocks in flight when the plug was pulled are fetched again; those written are not.
+    expect(offset).toBeGreaterThanOrEqual(2048);
+    expect(offset % 1024).toBe(0);
+    expect(offset).toBeLessThan(image.length);
+    const done = await waitForDeployment(
+      gw,
+      id,
+      'healthy after the restart',
+      (d) => d.status === 'completed',
+      60_000,
+    );
+    expect(done.targets[0].state).toBe('healthy');
+    const status = (await monitor(mips.id, 'status')).result;
+    expect(status.app).toEqual({ id: 'big-mips1', version: '1.0.0' });
+  }, 120_000);
 });
 
 if (!available) {

@@ -27,6 +27,8 @@ export interface CoapRelay {
   /** One entry per device endpoint seen: device address+port → host port the server sees. */
   endpoints(): Map<string, number>;
   stats(): RelayStats;
+  /** Holds every datagram to a device for `ms` (0: none), to slow a transfer down. */
+  throttle(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startCoapRelay(
   const inner = await bindInNamespace(netns, listen);
   const outer = new Map<string, dgram.Socket>();
   const stats: RelayStats = { up: 0, down: 0, foreign: 0, errors: [] };
+  let delayMs = 0;
   const fail = (what: string) => (err: Error | null) => {
     if (err) stats.errors.push(`${what}: ${err.message}`);
   };
@@ -72,7 +75,9 @@ export async function startCoapRelay(
         return;
       }
       stats.down++;
-      inner.send(msg, port, address, fail(`to device ${key}`));
+      const send = () => inner.send(msg, port, address, fail(`to device ${key}`));
+      if (delayMs > 0) setTimeout(send, delayMs).unref();
+      else send();
     });
     outer.set(key, socket);
     return socket;
@@ -92,6 +97,9 @@ export async function startCoapRelay(
     listen,
     endpoints: () => new Map([...outer].map(([key, s]) => [key, boundPort(s)])),
     stats: () => ({ ...stats, errors: [...stats.errors] }),
+    throttle: (ms) => {
+      delayMs = ms;
+    },
     close: async () => {
       await Promise.all([inner, ...outer.values()].map(closeSocket));
       outer.clear();

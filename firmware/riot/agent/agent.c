@@ -19,6 +19,7 @@
 #include "ota.h"
 #include "runner.h"
 #include "slots.h"
+#include "storage.h"
 #include "uplink.h"
 
 #define MSG_DOWN   0x5601 /* a notification is waiting in _incoming */
@@ -27,6 +28,7 @@
 
 #define EVENTS_MAX 16
 #define INCOMING_BYTES (LINK_BLOCK_BYTES + 128)
+#define INCOMING_MAX 4
 
 typedef struct {
     enum { EV_PUBLISH, EV_EMIT, EV_STATE } kind;
@@ -59,9 +61,15 @@ static bool _observing;
 static mutex_t _lock = MUTEX_INIT;
 static agent_event_t _events[EVENTS_MAX];
 static unsigned _ev_head, _ev_count, _ev_dropped;
-static uint8_t _incoming[INCOMING_BYTES];
-static size_t _incoming_len;
-static bool _incoming_more, _incoming_full;
+/* Notifications wait here for the agent thread: the gateway may send the next one (an
+ * offer, another command) while the agent still answers the previous one. */
+typedef struct {
+    uint8_t body[INCOMING_BYTES];
+    size_t len;
+    bool more;
+} incoming_t;
+static incoming_t _incoming[INCOMING_MAX];
+static unsigned _in_head, _in_count;
 
 const agent_config_t *agent_config(void)
 {
@@ -89,18 +97,18 @@ void agent_wake(void)
     _post(MSG_WAKE);
 }
 
-/* gcoap thread: keep the newest notification; the agent takes it from here. */
+/* gcoap thread: queue the notification for the agent thread. */
 static void _on_notification(const uint8_t *body, size_t len, bool more)
 {
     mutex_lock(&_lock);
-    if (_incoming_full) {
-        printf("vmfleet: downlink dropped (the previous one is still being handled)\n");
+    if (_in_count == INCOMING_MAX) {
+        printf("vmfleet: downlink dropped (%u waiting)\n", INCOMING_MAX);
     }
     else {
-        _incoming_len = len < sizeof(_incoming) ? len : sizeof(_incoming);
-        memcpy(_incoming, body, _incoming_len);
-        _incoming_more = more;
-        _incoming_full = true;
+        incoming_t *in = &_incoming[(_in_head + _in_count++) % INCOMING_MAX];
+        in->len = len < sizeof(in->body) ? len : sizeof(in->body);
+        memcpy(in->body, body, in->len);
+        in->more = more;
     }
     mutex_unlock(&_lock);
     _post(MSG_DOWN);
@@ -163,15 +171,21 @@ static void _send_events(void)
     }
 }
 
-static void _take_downlink(void)
+static void _take_downlinks(void)
 {
-    mutex_lock(&_lock);
-    bool full = _incoming_full;
-    mutex_unlock(&_lock);
-    if (full) {
-        downlink_handle(_incoming, _incoming_len, _incoming_more);
+    for (;;) {
         mutex_lock(&_lock);
-        _incoming_full = false;
+        if (_in_count == 0) {
+            mutex_unlock(&_lock);
+            return;
+        }
+        incoming_t *in = &_incoming[_in_head];
+        mutex_unlock(&_lock);
+        /* The slot stays taken while it is handled, so the gcoap thread cannot overwrite it. */
+        downlink_handle(in->body, in->len, in->more);
+        mutex_lock(&_lock);
+        _in_head = (_in_head + 1) % INCOMING_MAX;
+        _in_count--;
         mutex_unlock(&_lock);
     }
 }
@@ -262,7 +276,7 @@ static void *_agent_thread(void *arg)
             next_telemetry = now + _cfg.telemetry_ms;
         }
         ota_poll();
-        _take_downlink();
+        _take_downlinks();
         _send_events();
         msg_t m;
         uint32_t wait = ota_busy() ? 0 : 200;
@@ -273,10 +287,64 @@ static void *_agent_thread(void *arg)
     return NULL;
 }
 
+void agent_save_config(void)
+{
+    stored_config_t *c = &storage_state()->config;
+    memset(c, 0, sizeof(*c));
+    strcpy(c->id, _cfg.id);
+    strcpy(c->token, _cfg.token);
+    strcpy(c->gateway, _cfg.gateway_str);
+    strcpy(c->address, _cfg.address_str);
+    memcpy(c->key, _cfg.key, sizeof(c->key));
+    c->has_key = _cfg.has_key;
+    c->provisioned = true;
+    storage_commit();
+}
+
+/* A device that was provisioned before comes back by itself: identity, address, gateway. */
+static void _restore_config(void)
+{
+    const stored_config_t *c = &storage_state()->config;
+    if (!c->provisioned) {
+        return;
+    }
+    strcpy(_cfg.id, c->id);
+    strcpy(_cfg.token, c->token);
+    strcpy(_cfg.gateway_str, c->gateway);
+    strcpy(_cfg.address_str, c->address);
+    memcpy(_cfg.key, c->key, sizeof(_cfg.key));
+    _cfg.has_key = c->has_key;
+    _cfg.has_gateway = sock_udp_name2ep(&_cfg.gateway, c->gateway) == 0;
+    if (c->address[0]) {
+        agent_add_address(c->address);
+    }
+    printf("vmfleet: provisioned as %s (from flash)\n", _cfg.id);
+}
+
+/* The installed app runs again after a reboot, as on any device with an app in flash. */
+static void _boot_app(void)
+{
+    int slot = slots_active();
+    if (slot < 0 || !slots_get(slot)->complete) {
+        return;
+    }
+    const slot_t *s = slots_get(slot);
+    vm_load_report_t report;
+    char err[VM_ERROR_BYTES];
+    if (runner_load(slots_data(slot), s->manifest.size, s->manifest.name, s->manifest.version,
+                    &report, err, sizeof(err)) == 0) {
+        printf("vmfleet: booting %s@%s\n", s->manifest.name, s->manifest.version);
+        runner_start();
+    }
+}
+
 void agent_start(void)
 {
-    slots_init();
     runner_init();
+    if (slots_init()) {
+        _restore_config();
+        _boot_app();
+    }
 #ifdef VMFLEET_GATEWAY
     sock_udp_name2ep(&_cfg.gateway, VMFLEET_GATEWAY);
     _cfg.has_gateway = true;

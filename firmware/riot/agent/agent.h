@@ -25,6 +25,8 @@ typedef struct {
     char board[33];
     sock_udp_ep_t gateway;
     bool has_gateway;
+    char gateway_str[64];  /* as given: "[addr]:port" */
+    char address_str[48];  /* the device's own "addr/prefix", or "" */
     uint8_t key[32];       /* the gateway's Ed25519 manifest key (GET /api/signing-key) */
     bool has_key;
     uint32_t clock_hz;
@@ -43,6 +45,11 @@ agent_config_t *agent_config_mut(void);
 void agent_on_refusal(unsigned code);
 /** Asks the agent thread to run `ota_poll()` soon (the VM thread saw a state change). */
 void agent_wake(void);
+
+/** Adds "addr/prefix" to the network interface. 0, or negative with a message printed. */
+int agent_add_address(const char *cidr);
+/** Keeps the provisioning in flash: the next boot starts the agent by itself. */
+void agent_save_config(void);
 
 extern const shell_command_t agent_shell_commands[];
 

@@ -22,7 +22,7 @@ static int _usage(void)
     return 1;
 }
 
-static int _set_addr(const char *arg)
+int agent_add_address(const char *arg)
 {
     char buf[IPV6_ADDR_MAX_STR_LEN + 4];
     strncpy(buf, arg, sizeof(buf) - 1);
@@ -37,11 +37,11 @@ static int _set_addr(const char *arg)
     gnrc_netif_t *netif = gnrc_netif_iter(NULL);
     if (!netif || !ipv6_addr_from_str(&addr, buf)) {
         puts("vmfleet: no interface, or not an IPv6 address");
-        return 1;
+        return -1;
     }
     if (gnrc_netif_ipv6_addr_add(netif, &addr, prefix, GNRC_NETIF_IPV6_ADDRS_FLAGS_STATE_VALID) < 0) {
         puts("vmfleet: could not add the address");
-        return 1;
+        return -1;
     }
     printf("vmfleet: address %s/%u\n", buf, prefix);
     return 0;
@@ -56,10 +56,11 @@ static int _set(agent_config_t *cfg, const char *what, const char *arg)
         strncpy(cfg->token, arg, sizeof(cfg->token) - 1);
     }
     else if (!strcmp(what, "gw")) {
-        if (sock_udp_name2ep(&cfg->gateway, arg) < 0) {
+        if (strlen(arg) >= sizeof(cfg->gateway_str) || sock_udp_name2ep(&cfg->gateway, arg) < 0) {
             puts("vmfleet: gateway must be [ipv6]:port");
             return 1;
         }
+        strcpy(cfg->gateway_str, arg);
         cfg->has_gateway = true;
     }
     else if (!strcmp(what, "key")) {
@@ -73,7 +74,11 @@ static int _set(agent_config_t *cfg, const char *what, const char *arg)
         cfg->telemetry_ms = atoi(arg) < 500 ? 500 : atoi(arg);
     }
     else if (!strcmp(what, "addr")) {
-        return _set_addr(arg);
+        if (strlen(arg) >= sizeof(cfg->address_str) || agent_add_address(arg) != 0) {
+            return 1;
+        }
+        strcpy(cfg->address_str, arg);
+        return 0;
     }
     else {
         return _usage();
@@ -106,6 +111,7 @@ static int _vmfleet(int argc, char **argv)
             puts("vmfleet: set id, token and gw first");
             return 1;
         }
+        agent_save_config();
         agent_connect();
         puts("vmfleet: agent started");
         return 0;

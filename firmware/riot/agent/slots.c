@@ -1,6 +1,6 @@
 /*
- * App slots in RAM: a first cut that works on every board; a board's flash (mtd) can
- * back the same interface.
+ * App slots: the bytes in RAM, where the engines run them from, and mirrored to flash
+ * with the slot table (storage.c), so both survive a reboot and a cut transfer resumes.
  */
 #include <string.h>
 
@@ -10,15 +10,24 @@
 
 #define FLASH_PAGE 4096
 
-static slot_t _slots[2];
-static uint8_t _data[2][SLOT_BYTES];
-static int _active = -1;
-static int _previous = -1;
+#define _slots (storage_state()->slots)
+#define _active (storage_state()->active)
+#define _previous (storage_state()->previous)
 
-void slots_init(void)
+static uint8_t _data[2][SLOT_BYTES];
+
+bool slots_init(void)
 {
-    memset(_slots, 0, sizeof(_slots));
-    _active = _previous = -1;
+    if (!storage_init()) {
+        return false;
+    }
+    for (int i = 0; i < 2; i++) {
+        slot_t *s = &_slots[i];
+        if (s->used && (s->received > SLOT_BYTES || !storage_read(i, _data[i], s->received))) {
+            memset(s, 0, sizeof(*s));
+        }
+    }
+    return true;
 }
 
 int slots_active(void) { return _active; }
@@ -48,6 +57,8 @@ int slots_begin(const manifest_t *m)
     memset(&_slots[slot], 0, sizeof(_slots[slot]));
     _slots[slot].used = true;
     _slots[slot].manifest = *m;
+    storage_erase_slot(slot, m->size);
+    storage_commit();
     return slot;
 }
 
@@ -58,7 +69,11 @@ int slots_write(int slot, uint32_t offset, const uint8_t *data, uint32_t len)
         return -1;
     }
     memcpy(&_data[slot][offset], data, len);
+    storage_write(slot, offset, data, len);
     s->received += len;
+    /* The table follows every block, so a reboot resumes at the first byte not written.
+     * (A board whose flash wears should batch this; native64's is a file.) */
+    storage_commit();
     return 0;
 }
 
@@ -69,6 +84,7 @@ bool slots_verify(int slot)
     sha256(_data[slot], s->received, digest);
     s->complete = s->received == s->manifest.size &&
                   memcmp(digest, s->manifest.sha256, sizeof(digest)) == 0;
+    storage_commit();
     return s->complete;
 }
 
@@ -77,6 +93,7 @@ void slots_activate(int slot)
     if (_active != slot) {
         _previous = _active;
         _active = slot;
+        storage_commit();
     }
 }
 
@@ -85,9 +102,10 @@ int slots_revert(void)
     if (_previous < 0) {
         return -1;
     }
-    slots_discard(_active);
+    int failed = _active;
     _active = _previous;
     _previous = -1;
+    slots_discard(failed);
     return _active;
 }
 
@@ -101,6 +119,7 @@ void slots_discard(int slot)
         if (_previous == slot) {
             _previous = -1;
         }
+        storage_commit();
     }
 }
 

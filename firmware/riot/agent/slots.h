@@ -11,19 +11,17 @@
 #include <stdint.h>
 
 #include "manifest.h"
+#include "storage.h"
 
 #ifndef SLOT_BYTES
 #define SLOT_BYTES (64 * 1024)
 #endif
 
-typedef struct {
-    bool used;           /* holds (part of) an app */
-    bool complete;       /* all bytes arrived and their SHA-256 matched the manifest */
-    manifest_t manifest;
-    uint32_t received;   /* payload bytes written in order from offset 0 */
-} slot_t;
+/* A slot: its verified manifest and how many payload bytes arrived in order (storage.h). */
+typedef stored_slot_t slot_t;
 
-void slots_init(void);
+/** Reads the slots back from flash (storage.h); false on a fresh device. */
+bool slots_init(void);
 /** The slot that runs, or -1. */
 int slots_active(void);
 /** The slot that ran before the active one (for a revert), or -1. */
