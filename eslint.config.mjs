@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'firmware/**', 'tools/**', '*.js', '*.mjs', 'bin/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.riot/**', 'coverage/**', 'firmware/**', 'tools/**', '*.js', '*.mjs', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

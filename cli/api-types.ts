@@ -21,6 +21,10 @@ export const telemetryPointSchema = z.looseObject({
   instructions: z.number(),
   vmState: z.string(),
   app: z.looseObject({ id: z.string(), version: z.string() }).nullable(),
+  heapUsed: nullableNumber.optional(),
+  heapPeak: nullableNumber.optional(),
+  stackUsed: nullableNumber.optional(),
+  stackBytes: nullableNumber.optional(),
 });
 export type TelemetryPoint = z.infer<typeof telemetryPointSchema>;
 

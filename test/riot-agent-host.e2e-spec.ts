@@ -69,7 +69,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 // ---- COSE_Sign1 by hand (RFC 9052 §4.2, §4.4) ---------------------------------------
 const EDDSA_PROTECTED = map([uint(1), nint(-8)]); // h'a10127'
 /** ["Signature1", protected, external_aad = h'' (0x40), payload] */
-const sigStructure = (protectedHdr: Buffer, payload: Buffer, aad = Buffer.from([0x40])) =>
+const sigStructure = (protectedHdr: Buffer, payload: Buffer, aad: Buffer = Buffer.from([0x40])) =>
   cat(Buffer.from([0x84]), tstr('Signature1'), bstr(protectedHdr), aad, bstr(payload));
 
 interface CoseParts {

@@ -105,6 +105,10 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
         return t.points.length > 0 ? t.points : null;
       });
       expect(points[0].ramUsed).toBeGreaterThan(0);
+      // RIOT's own accounting (telemetry `os`): malloc_monitor and stack painting.
+      expect(points[0].stackUsed).toBeGreaterThan(0);
+      expect(points[0].stackBytes).toBeGreaterThan(points[0].stackUsed);
+      expect(points[0].heapPeak).toEqual(expect.any(Number));
       expect(points[0].vmState).toBe('idle');
     }
     expect(relay.stats().errors).toEqual([]);

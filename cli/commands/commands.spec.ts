@@ -155,6 +155,30 @@ describe('commands against a gateway', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ device: { id: 'new-2' }, token: 'token-2' });
   });
 
+  it('prints the RIOT shell lines that provision a firmware/riot device', async () => {
+    const { code, stdout } = await vmfleet(
+      'devices',
+      'add',
+      'riot-1',
+      '--board',
+      'native64',
+      '--vm',
+      'mips1',
+      '--riot',
+      '[fd00::1]:5683',
+    );
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines).toContain('vmfleet id riot-1');
+    expect(lines).toContain('vmfleet token token-1');
+    expect(lines).toContain('vmfleet gw [fd00::1]:5683');
+    expect(lines.find((l) => l.startsWith('vmfleet key '))).toMatch(/^vmfleet key [0-9a-f]{64}$/);
+    expect(lines).toContain(
+      '# start: firmware/riot/bin/mips1/native64/vmfleet.elf --mtd riot-1.flash tap0',
+    );
+    expect(lines[lines.length - 2]).toBe('vmfleet start');
+  });
+
   it('removes and retags devices', async () => {
     seed();
     await expect(

@@ -20,6 +20,33 @@ interface AddOptions {
   vm: string;
   tag?: string[];
   json?: boolean;
+  riot?: string | true;
+}
+
+/**
+ * The RIOT shell lines that provision a firmware/riot device (firmware/riot/README.md):
+ * identity, the gateway's CoAP endpoint and the manifest key, kept in the device's flash.
+ */
+export function riotProvisioning(
+  created: { device: { id: string; board: string; vm: { kind: string } }; token: string },
+  keyBase64: string,
+  gateway: string,
+): string[] {
+  const key = Buffer.from(keyBase64, 'base64').toString('hex');
+  const { id, board, vm } = created.device;
+  const native = board.startsWith('native');
+  return [
+    native
+      ? `# start: firmware/riot/bin/${vm.kind}/native64/vmfleet.elf --mtd ${id}.flash tap0`
+      : `# flash: make -C firmware/riot BOARD=${board} VM=${vm.kind} flash term`,
+    '# then type in the RIOT shell (the device keeps it in flash):',
+    ...(native ? ['vmfleet addr <device-ipv6>/64'] : []),
+    `vmfleet id ${id}`,
+    `vmfleet token ${created.token}`,
+    `vmfleet gw ${gateway}`,
+    `vmfleet key ${key}`,
+    'vmfleet start',
+  ];
 }
 
 interface TagOptions {
@@ -82,10 +109,17 @@ function addAddCommand(devices: Command, deps: CliDeps): void {
     )
     .addOption(vmOption('--vm <kind>', 'VM kind the device runs').makeOptionMandatory())
     .option('--tag <tag...>', 'tags to attach (repeatable)', collectTag)
+    .option(
+      '--riot [gateway]',
+      'also print the RIOT shell lines that provision a firmware/riot device; gateway is the CoAP endpoint it reaches, [ipv6]:port',
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples('vmfleet devices add lab-01 --board nrf52840 --vm wasm --tag lab'),
+      examples(
+        'vmfleet devices add lab-01 --board nrf52840 --vm wasm --tag lab',
+        'vmfleet devices add riot-01 --board native64 --vm mips1 --riot [fd00:dead:beef::1]:5683',
+      ),
     )
     .action(async (id: string, opts: AddOptions, command: Command) => {
       const ctx = commandContext(command, deps);
@@ -102,6 +136,11 @@ function addAddCommand(devices: Command, deps: CliDeps): void {
           `Created device ${created.device.id} (${created.device.board}, ${created.device.vm.kind}).`,
         );
         printLine(ctx.io, `Token: ${created.token}`);
+        if (opts.riot) {
+          const gateway = opts.riot === true ? '[<gateway-ipv6>]:5683' : opts.riot;
+          const { publicKey } = await ctx.client.signingKey();
+          for (const line of riotProvisioning(created, publicKey, gateway)) printLine(ctx.io, line);
+        }
       }
       ctx.io.stderr(
         'Warning: the token is shown only this once; store it now (it is the MQTT password).\n',

@@ -38,7 +38,6 @@ const HEADER_KID = 4;
 const ALG_EDDSA = -8;
 const COSE_SIGN1_TAG = 18;
 
-
 const count = z.number().int().nonnegative();
 const manifestSchema = z.object({
   name: z.string().min(1).max(64),
@@ -57,9 +56,7 @@ export function signManifest(m: Manifest, privateKey: KeyObject, kid: string): U
   const protectedHeader = encodeCbor(new Map([[HEADER_ALG, ALG_EDDSA]]));
   const signature = sign(null, sigStructure(protectedHeader, payload), privateKey);
   const unprotected = new Map([[HEADER_KID, Buffer.from(kid, 'utf8')]]);
-  return encodeCbor(
-    new Tag([protectedHeader, unprotected, payload, signature], COSE_SIGN1_TAG),
-  );
+  return encodeCbor(new Tag([protectedHeader, unprotected, payload, signature], COSE_SIGN1_TAG));
 }
 
 /** Verifies the signature with `publicKey`, then decodes the manifest. Throws ManifestError. */

@@ -40,6 +40,11 @@ export const telemetrySchema = z
     actuators: z
       .object({ led: z.array(z.number().int()).max(16), gpio: z.array(z.number().int()).max(64) })
       .optional(),
+    /** The OS's own accounting, where the device has it (a RIOT device: malloc_monitor, stack painting). */
+    os: z
+      .object({ heapUsed: bytes, heapPeak: bytes, stackUsed: bytes, stackBytes: bytes })
+      .partial()
+      .optional(),
   })
   .refine((s) => s.ram.used <= s.ram.total && s.ram.peak <= s.ram.total, {
     message: 'ram.used and ram.peak must not exceed ram.total',

@@ -49,4 +49,16 @@ export class TelemetrySampleEntity {
 
   @Column({ name: 'app_version', type: 'varchar', length: 64, nullable: true })
   appVersion!: string | null;
+
+  @Column({ name: 'heap_used', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  heapUsed!: number | null;
+
+  @Column({ name: 'heap_peak', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  heapPeak!: number | null;
+
+  @Column({ name: 'stack_used', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  stackUsed!: number | null;
+
+  @Column({ name: 'stack_bytes', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  stackBytes!: number | null;
 }

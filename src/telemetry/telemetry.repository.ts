@@ -6,7 +6,7 @@ import type { TelemetrySample } from './domain/sample';
 import { TelemetrySampleEntity } from './telemetry-sample.entity';
 
 const COLUMNS =
-  'device_id, ts, device_ts, uptime_ms, ram_used, ram_peak, ram_total, flash_used, flash_total, cpu_load, vm_state, instructions, app_id, app_version';
+  'device_id, ts, device_ts, uptime_ms, ram_used, ram_peak, ram_total, flash_used, flash_total, cpu_load, vm_state, instructions, app_id, app_version, heap_used, heap_peak, stack_used, stack_bytes';
 
 @Injectable()
 export class TelemetryRepository {
@@ -19,7 +19,7 @@ export class TelemetryRepository {
     this.writer = new BulkWriter(
       samples.manager.connection,
       `INSERT INTO telemetry_samples (${COLUMNS}) VALUES`,
-      14,
+      18,
     );
   }
 
@@ -63,5 +63,9 @@ function toRow(s: TelemetrySample): unknown[] {
     s.instructions,
     s.appId,
     s.appVersion,
+    s.heapUsed,
+    s.heapPeak,
+    s.stackUsed,
+    s.stackBytes,
   ];
 }

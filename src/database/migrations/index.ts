@@ -3,6 +3,7 @@ import { DeviceEvents1763800000000 } from './1763800000000-device-events';
 import { Apps1763900000000 } from './1763900000000-apps';
 import { Deployments1764000000000 } from './1764000000000-deployments';
 import { Benchmarks1764100000000 } from './1764100000000-benchmarks';
+import { OsTelemetry1764200000000 } from './1764200000000-os-telemetry';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Apps1763900000000,
   Deployments1764000000000,
   Benchmarks1764100000000,
+  OsTelemetry1764200000000,
 ];

@@ -17,6 +17,10 @@ function sample(ts: number, over: Partial<TelemetrySample> = {}): TelemetrySampl
     instructions: 0,
     appId: null,
     appVersion: null,
+    heapUsed: null,
+    heapPeak: null,
+    stackUsed: null,
+    stackBytes: null,
     ...over,
   };
 }
@@ -69,5 +73,18 @@ describe('downsample', () => {
       app: { id: 'blink', version: '1.0.0' },
       samples: 2,
     });
+  });
+
+  it('summarises the OS figures over the samples that have them, else null', () => {
+    const [point] = downsample(
+      [
+        sample(0, { heapUsed: 100, heapPeak: 150, stackUsed: 900, stackBytes: 4096 }),
+        sample(10),
+        sample(20, { heapUsed: 300, heapPeak: 400, stackUsed: 700, stackBytes: 4096 }),
+      ],
+      1000,
+    );
+    expect(point).toMatchObject({ heapUsed: 200, heapPeak: 400, stackUsed: 900, stackBytes: 4096 });
+    expect(downsample([sample(0)], 1000)[0]).toMatchObject({ heapUsed: null, stackUsed: null });
   });
 });

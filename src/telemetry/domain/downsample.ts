@@ -29,6 +29,14 @@ function summarise(ts: number, bucket: TelemetrySample[]): TelemetryPoint {
     bucket.reduce((sum, s) => sum + f(s), 0) / bucket.length;
   const max = (f: (s: TelemetrySample) => number) =>
     bucket.reduce((m, s) => Math.max(m, f(s)), -Infinity);
+  /** The OS figures are optional per sample: over the samples that have them, else null. */
+  const some = (f: (s: TelemetrySample) => number | null, how: 'mean' | 'max') => {
+    const values = bucket.map(f).filter((v): v is number => v !== null);
+    if (!values.length) return null;
+    return how === 'max'
+      ? Math.max(...values)
+      : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+  };
   return {
     ts,
     samples: bucket.length,
@@ -42,5 +50,9 @@ function summarise(ts: number, bucket: TelemetrySample[]): TelemetryPoint {
     instructions: max((s) => s.instructions),
     vmState: last.vmState,
     app: last.appId && last.appVersion ? { id: last.appId, version: last.appVersion } : null,
+    heapUsed: some((s) => s.heapUsed, 'mean'),
+    heapPeak: some((s) => s.heapPeak, 'max'),
+    stackUsed: some((s) => s.stackUsed, 'max'),
+    stackBytes: some((s) => s.stackBytes, 'max'),
   };
 }

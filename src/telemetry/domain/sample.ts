@@ -17,6 +17,11 @@ export interface TelemetrySample {
   instructions: number;
   appId: string | null;
   appVersion: string | null;
+  /** The OS's heap and stacks (telemetry `os`), null where the device does not report them. */
+  heapUsed: number | null;
+  heapPeak: number | null;
+  stackUsed: number | null;
+  stackBytes: number | null;
   /** Not stored per sample: only the device's latest snapshot keeps it. */
   actuators?: { led: number[]; gpio: number[] };
 }
@@ -35,6 +40,10 @@ export interface TelemetryPoint {
   instructions: number;
   vmState: string;
   app: { id: string; version: string } | null;
+  heapUsed: number | null;
+  heapPeak: number | null;
+  stackUsed: number | null;
+  stackBytes: number | null;
 }
 
 export function sampleFromMessage(
@@ -57,6 +66,10 @@ export function sampleFromMessage(
     instructions: t.vm.instructions,
     appId: t.app?.id ?? null,
     appVersion: t.app?.version ?? null,
+    heapUsed: t.os?.heapUsed ?? null,
+    heapPeak: t.os?.heapPeak ?? null,
+    stackUsed: t.os?.stackUsed ?? null,
+    stackBytes: t.os?.stackBytes ?? null,
     ...(t.actuators ? { actuators: t.actuators } : {}),
   };
 }
