@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const lines = [
     `vmfleet gateway ${gw.httpUrl}  (API docs ${gw.httpUrl}/api/docs)`,
     `  MQTT  ${mqttWhere(config.bindHost, gw.mqttPort)}  ws ${gw.httpUrl.replace('http', 'ws')}/mqtt`,
-    `  CoAP  coap://${coapHost(config.bindHost)}:${gw.coapPort}  (udp)`,
+    `  CoAP  coap://${coapHost(config.coapHost)}:${gw.coapPort}  (udp)`,
     `  data  ${config.dataDir} (${config.database.kind})`,
   ];
   if (gw.apiTokenGenerated) {

@@ -107,3 +107,33 @@ describeWithTool(
     });
   },
 );
+
+describeWithTool(
+  'coap-client-notls',
+  'libcoap3-bin',
+  'CoAP over IPv6 (VMFLEET_COAP_HOST), as 6LoWPAN/RIOT devices reach it (e2e)',
+  () => {
+    let gw: TestGateway;
+    beforeAll(async () => {
+      gw = await startTestGateway({ VMFLEET_COAP_HOST: '::1' });
+    });
+    afterAll(async () => {
+      await gw.stop();
+    });
+
+    it('binds CoAP to its own IPv6 address while HTTP stays on IPv4 loopback', async () => {
+      const out = await coapClient(['-m', 'get', `coap://[::1]:${gw.coapPort}/.well-known/core`]);
+      expect(out).toContain('</v1/register>');
+      // Nothing listens on IPv4 for CoAP now: libcoap reports the ICMP refusal, no answer.
+      const v4 = await coapClient([
+        '-B',
+        '2',
+        '-m',
+        'get',
+        `coap://127.0.0.1:${gw.coapPort}/.well-known/core`,
+      ]);
+      expect(v4).not.toContain('</v1/register>');
+      expect((await gw.api('GET', '/api/health')).status).toBe(200);
+    });
+  },
+);

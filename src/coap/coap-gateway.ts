@@ -71,7 +71,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     this.link.attach(this.sessions);
     this.links.register(this.link);
-    const host = this.config.bindHost;
+    const host = this.config.coapHost;
     const server = createServer({ type: host.includes(':') ? 'udp6' : 'udp4' }, (req, res) =>
       this.handle(req, res),
     );

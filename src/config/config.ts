@@ -20,6 +20,8 @@ const envSchema = z.object({
   VMFLEET_MQTT_PORT: port('VMFLEET_MQTT_PORT', 1883),
   VMFLEET_COAP_PORT: port('VMFLEET_COAP_PORT', 5683),
   VMFLEET_BIND_HOST: z.string().min(1).default('0.0.0.0'),
+  /** CoAP's own bind address when it differs (IPv6 for 6LoWPAN/RIOT devices: `::`, `fe80::1%tap0`). */
+  VMFLEET_COAP_HOST: z.string().min(1).optional(),
   VMFLEET_DATA_DIR: z.string().min(1).default('./data'),
   VMFLEET_DATABASE_URL: z
     .string()
@@ -58,6 +60,8 @@ export interface Config {
   mqttPort: number;
   coapPort: number;
   bindHost: string;
+  /** Where the CoAP socket binds: VMFLEET_COAP_HOST, else bindHost. */
+  coapHost: string;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   apiToken?: string;
@@ -97,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mqttPort: e.VMFLEET_MQTT_PORT,
     coapPort: e.VMFLEET_COAP_PORT,
     bindHost: e.VMFLEET_BIND_HOST,
+    coapHost: e.VMFLEET_COAP_HOST ?? e.VMFLEET_BIND_HOST,
     dataDir,
     database: e.VMFLEET_DATABASE_URL
       ? { kind: 'postgres', url: e.VMFLEET_DATABASE_URL }
