@@ -24,7 +24,7 @@ const describeRiot = available ? describe : describe.skip;
 
 interface Riot {
   id: string;
-  vm: 'mips1' | 'wasm-fast';
+  vm: 'mips1' | 'wasm' | 'wasm-fast';
   ext: string;
   dir: string;
   key: string;
@@ -46,7 +46,11 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     api('POST', `/api/devices/${id}/monitor`, { op, ...(args ? { args } : {}), timeoutMs: 20_000 });
 
   beforeAll(async () => {
-    const elfs = { mips1: riotElf('mips1'), 'wasm-fast': riotElf('wasm-fast') };
+    const elfs = {
+      mips1: riotElf('mips1'),
+      wasm: riotElf('wasm'),
+      'wasm-fast': riotElf('wasm-fast'),
+    };
     for (const [vm, elf] of Object.entries(elfs)) {
       if (!elf && toolsRequired()) throw new Error(`no firmware/riot build for VM=${vm}`);
     }
@@ -56,6 +60,7 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     const specs = [
       { vm: 'mips1' as const, ext: 'm1', dir: 'mips1', address: 'fd00:dead:beef::2' },
       { vm: 'wasm-fast' as const, ext: 'wasm', dir: 'wasm', address: 'fd00:dead:beef::3' },
+      { vm: 'wasm' as const, ext: 'wasm', dir: 'wasm', address: 'fd00:dead:beef::4' },
     ];
     for (const [n, spec] of specs.entries()) {
       const id = `riot-${spec.vm}`;
@@ -80,7 +85,7 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     }
   }, 240_000);
 
-  let virtual: VirtualDevice[] = [];
+  const virtual: VirtualDevice[] = [];
   afterAll(async () => {
     await Promise.all(virtual.map((d) => d.stop()));
     await net?.close();
@@ -248,7 +253,11 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
   }, 240_000);
 
   it('a coisa campaign over both RIOT devices and a virtual one reports RIOT figures beside the simulation', async () => {
-    virtual = await startDevices(gw, { prefix: 'sim', count: 1, vm: 'mips1', tags: ['bench'] });
+    for (const vm of ['mips1', 'wasm', 'wasm-fast'] as const) {
+      virtual.push(
+        ...(await startDevices(gw, { prefix: `sim-${vm}`, count: 1, vm, tags: ['bench'] })),
+      );
+    }
     const res = await gw.api('POST', '/api/benchmarks', {
       suite: 'coisa',
       target: { tag: 'bench' },
@@ -278,16 +287,37 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
       .filter((r) => r.status !== 'ok')
       .map((r) => `${r.deviceId} ${r.program}: ${r.reason}`);
     expect(bad).toEqual([]);
-    expect(done).toMatchObject({ status: 'completed', plannedRuns: 24, recordedRuns: 24 });
-    expect(done.counts).toMatchObject({ ok: 24, invalid: 0, failed: 0, missing: 0 });
-    for (const deviceId of ['riot-mips1', 'riot-wasm-fast', 'sim-01']) {
+    expect(done).toMatchObject({ status: 'completed', plannedRuns: 48, recordedRuns: 48 });
+    expect(done.counts).toMatchObject({ ok: 48, invalid: 0, failed: 0, missing: 0 });
+    const devices = [
+      'riot-mips1',
+      'riot-wasm',
+      'riot-wasm-fast',
+      'sim-mips1-01',
+      'sim-wasm-01',
+      'sim-wasm-fast-01',
+    ];
+    for (const deviceId of devices) {
       const mine = items.filter((r) => r.deviceId === deviceId);
       expect(mine).toHaveLength(8);
       expect(mine.every((r) => r.execMs > 0)).toBe(true);
     }
     const md = (await gw.api('GET', `/api/benchmarks/${id}/report?format=md`)).body as string;
     expect(md).toContain('wamr-2.1.1');
-    process.stdout.write(`${md}\n`);
+    expect(md).toContain('c-1.0.0');
+    // Execution time per device (the report pools a VM kind's engines): RIOT's C engines
+    // beside the TypeScript ones, for the closing note and for anyone reading the log.
+    const table = [
+      '| program | ' + devices.join(' | ') + ' |',
+      '|---|' + devices.map(() => '---|').join(''),
+    ];
+    for (const program of [...new Set(items.map((r) => r.program))].sort()) {
+      const cells = devices.map((d) =>
+        items.find((r) => r.deviceId === d && r.program === program)?.execMs.toFixed(2),
+      );
+      table.push(`| ${program} | ${cells.join(' | ')} |`);
+    }
+    process.stdout.write(`execMs per device (coisa, native64 host):\n${table.join('\n')}\n`);
   }, 660_000);
 
   it('a device killed mid-transfer comes back from its flash and resumes the download', async () => {

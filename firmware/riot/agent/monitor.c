@@ -105,16 +105,7 @@ static void _status(const command_t *c)
     cbor_put_text(w, "vm");
     cbor_put_text(w, vm_engine.kind);
     cbor_put_text(w, "app");
-    if (st.app_id[0]) {
-        cbor_put_map(w, 2);
-        cbor_put_text(w, "id");
-        cbor_put_text(w, st.app_id);
-        cbor_put_text(w, "version");
-        cbor_put_text(w, st.app_version);
-    }
-    else {
-        cbor_put_null(w);
-    }
+    uplink_put_app_ref(w, st.app_id, st.app_version);
     cbor_put_text(w, "phase");
     if (st.phase) {
         cbor_put_text(w, st.phase);
@@ -303,6 +294,18 @@ static void _inject(const command_t *c)
 
 void monitor_bench(const char *id, size_t id_len);
 
+/* `bench {native}` asks for the host build of a program: a RIOT device has none, and the
+ * campaign counts the cell as skipped rather than measuring the app under that name. */
+static void _bench(const command_t *c)
+{
+    cbor_reader_t r;
+    if (c->has_args && cbor_map_find(&c->args, "native", &r) == 0) {
+        uplink_reply_error(c->id, c->id_len, "unsupported", "no native builds on a RIOT device");
+        return;
+    }
+    monitor_bench(c->id, c->id_len);
+}
+
 void monitor_handle(cbor_reader_t *body)
 {
     command_t c = { 0 };
@@ -328,7 +331,7 @@ void monitor_handle(cbor_reader_t *body)
     else if (IS("registers")) _registers(&c);
     else if (IS("memory")) _memory(&c);
     else if (IS("inject")) _inject(&c);
-    else if (IS("bench")) monitor_bench(c.id, c.id_len);
+    else if (IS("bench")) _bench(&c);
     else uplink_reply_error(c.id, c.id_len, "unsupported", "unknown operation");
 #undef IS
 }

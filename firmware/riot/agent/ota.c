@@ -61,11 +61,7 @@ static void _report(uint32_t deployment, const char *state, const char *code, co
     }
     if (app) {
         cbor_put_text(w, "app");
-        cbor_put_map(w, 2);
-        cbor_put_text(w, "id");
-        cbor_put_text(w, app->name);
-        cbor_put_text(w, "version");
-        cbor_put_text(w, app->version);
+        uplink_put_app_ref(w, app->name, app->version);
     }
     uplink_send("ota");
 }

@@ -163,18 +163,17 @@ static void _put_actuators(cbor_writer_t *w)
     }
 }
 
-static void _put_app(cbor_writer_t *w, const runner_status_t *st)
+void uplink_put_app_ref(cbor_writer_t *w, const char *id, const char *version)
 {
-    cbor_put_text(w, "app");
-    if (!st->app_id[0]) {
+    if (!id || !id[0]) {
         cbor_put_null(w);
         return;
     }
     cbor_put_map(w, 2);
     cbor_put_text(w, "id");
-    cbor_put_text(w, st->app_id);
+    cbor_put_text(w, id);
     cbor_put_text(w, "version");
-    cbor_put_text(w, st->app_version);
+    cbor_put_text(w, version);
 }
 
 int uplink_telemetry(void)
@@ -214,7 +213,8 @@ int uplink_telemetry(void)
     cbor_put_text(w, program_state_name(st.state));
     cbor_put_text(w, "instructions");
     cbor_put_uint(w, st.total_instructions);
-    _put_app(w, &st);
+    cbor_put_text(w, "app");
+    uplink_put_app_ref(w, st.app_id, st.app_version);
     _put_actuators(w);
     /* RIOT's own figures (docs/protocol.md §5.3 "os"): what a RIOT device fills. */
     cbor_put_text(w, "os");

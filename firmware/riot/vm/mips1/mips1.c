@@ -334,7 +334,7 @@ static vm_state_t m1_state(void)
 }
 
 const vm_engine_t vm_engine = {
-    .kind = "mips1", .version = "1.0.0", .preemptible = true,
+    .kind = "mips1", .version = "c-1.0.0", .preemptible = true, /* the C engine, beside the TS one */
     .load = m1_load, .run = m1_run, .step = m1_step, .reset = m1_reset,
     .invoke = m1_invoke, .inspect = m1_inspect, .read_memory = m1_read_memory,
     .memory = m1_memory, .state = m1_state, .unload = m1_unload,
