@@ -29,6 +29,8 @@ export interface CoapRelay {
   stats(): RelayStats;
   /** Holds every datagram to a device for `ms` (0: none), to slow a transfer down. */
   throttle(ms: number): void;
+  /** Rewrites datagrams to devices on their way (null: as they are), as a network attacker would. */
+  tamper(rewrite: ((datagram: Buffer) => Buffer) | null): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startCoapRelay(
   const outer = new Map<string, dgram.Socket>();
   const stats: RelayStats = { up: 0, down: 0, foreign: 0, errors: [] };
   let delayMs = 0;
+  let rewrite: ((datagram: Buffer) => Buffer) | null = null;
   const fail = (what: string) => (err: Error | null) => {
     if (err) stats.errors.push(`${what}: ${err.message}`);
   };
@@ -75,7 +78,8 @@ export async function startCoapRelay(
         return;
       }
       stats.down++;
-      const send = () => inner.send(msg, port, address, fail(`to device ${key}`));
+      const out = rewrite ? rewrite(msg) : msg;
+      const send = () => inner.send(out, port, address, fail(`to device ${key}`));
       if (delayMs > 0) setTimeout(send, delayMs).unref();
       else send();
     });
@@ -99,6 +103,9 @@ export async function startCoapRelay(
     stats: () => ({ ...stats, errors: [...stats.errors] }),
     throttle: (ms) => {
       delayMs = ms;
+    },
+    tamper: (fn) => {
+      rewrite = fn;
     },
     close: async () => {
       await Promise.all([inner, ...outer.values()].map(closeSocket));

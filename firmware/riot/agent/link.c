@@ -146,6 +146,11 @@ static int _send_and_wait(coap_pkt_t *pdu, size_t len, gcoap_resp_handler_t hand
     return out->code ? 0 : -1;
 }
 
+/* The token of the first block of a Block1 upload. RFC 7959 §2.5 lets a client change
+ * tokens between blocks, but servers (the gateway's coap package among them) tie the
+ * reassembly to the token, so every block of one body carries the first block's. */
+static uint8_t _upload_token[GCOAP_TOKENLEN_MAX];
+
 static int _one_block1(unsigned method, const char *path, const uint8_t *body, size_t len,
                        size_t offset, size_t total, uint8_t *resp, size_t cap,
                        link_response_t *out)
@@ -153,6 +158,15 @@ static int _one_block1(unsigned method, const char *path, const uint8_t *body, s
     coap_pkt_t pdu;
     if (_begin(&pdu, method, path, false) < 0) {
         return -1;
+    }
+    size_t tkl = coap_get_token_len(&pdu);
+    if (total > LINK_BLOCK_BYTES && tkl <= sizeof(_upload_token)) {
+        if (offset == 0) {
+            memcpy(_upload_token, coap_get_token(&pdu), tkl);
+        }
+        else {
+            memcpy(coap_get_token(&pdu), _upload_token, tkl);
+        }
     }
     coap_opt_add_format(&pdu, FORMAT_CBOR);
     _add_session(&pdu);
