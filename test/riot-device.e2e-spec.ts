@@ -390,6 +390,21 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     const status = (await monitor(mips.id, 'status')).result;
     expect(status.app).toEqual({ id: 'big-mips1', version: '1.0.0' });
   }, 120_000);
+
+  it('after a gateway restart the devices register again (4.01 on their old session) and come back online', async () => {
+    const port = gw.coapPort;
+    await gw.restartable();
+    gw = await startTestGateway({ VMFLEET_COAP_PORT: String(port) }, { dataDir: gw.dataDir });
+    for (const r of riots) {
+      await waitFor(
+        `${r.id} online again`,
+        async () => ((await api('GET', `/api/devices/${r.id}`)).online ? true : null),
+        40_000,
+      );
+    }
+    const status = (await monitor(riots[0].id, 'status')).result;
+    expect(status.app).toEqual({ id: 'big-mips1', version: '1.0.0' });
+  }, 90_000);
 });
 
 if (!available) {
