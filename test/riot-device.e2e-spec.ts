@@ -407,7 +407,3 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
   }, 90_000);
 });
 
-if (!available) {
-  it.skip('RIOT firmware devices: needs root, iproute2 and the RIOT kit (see test/support/riot-native.ts)', () =>
-    undefined);
-}
