@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppsService } from '../apps/apps.service';
 import type { App } from '../apps/domain/app';
+import { AppExistsError } from '../common/domain-error';
 import { CONFIG, Config } from '../config/config';
 import { VM_KINDS, type VmKind } from '../protocol';
 import { benchAppName } from './domain/campaign';
@@ -42,6 +43,7 @@ export function findFirmwareDir(): string | null {
 export class BenchmarkImages implements OnApplicationBootstrap {
   private readonly logger = new Logger('Benchmarks');
   private registered?: Promise<Map<string, App | MissingImage>>;
+  private readonly republishing = new Map<string, Promise<unknown>>();
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -65,14 +67,45 @@ export class BenchmarkImages implements OnApplicationBootstrap {
    * after a later one is published again, same bytes, next patch version.
    */
   async newerThan(program: string, vm: VmKind, sequence: number): Promise<App> {
-    const images = await this.ensure();
     const key = `${program}/${vm}`;
+    // One republish at a time per image: two devices asking at once both want "the next
+    // patch", and the second upload of the same name@version would be refused.
+    const turn = (this.republishing.get(key) ?? Promise.resolve()).then(() =>
+      this.republish(key, program, vm, sequence),
+    );
+    const tail = turn.catch(() => undefined);
+    this.republishing.set(key, tail);
+    void tail.then(() => {
+      if (this.republishing.get(key) === tail) this.republishing.delete(key);
+    });
+    return turn;
+  }
+
+  private async republish(
+    key: string,
+    program: string,
+    vm: VmKind,
+    sequence: number,
+  ): Promise<App> {
+    const images = await this.ensure();
     const known = images.get(key);
     if (!known || isMissing(known)) throw new Error(`no ${vm} build of ${program}`);
     if (known.sequence > sequence) return known;
     const { bytes } = await this.apps.payload(known.name, known.version);
-    const patch = Number(known.version.split('.')[2]) + 1;
-    const app = await this.apps.upload({ name: known.name, version: `1.0.${patch}`, vm }, bytes);
+    const versions = await this.apps.list({ name: known.name });
+    const patch = Math.max(...versions.map((a) => patchOf(a.version)), patchOf(known.version)) + 1;
+    const version = `1.0.${patch}`;
+    let app: App;
+    try {
+      app = await this.apps.upload({ name: known.name, version, vm }, bytes, { quiet: true });
+    } catch (err) {
+      // Another gateway on the same database published this version meanwhile: the same
+      // bytes under that name@version are what we wanted.
+      if (!(err instanceof AppExistsError)) throw err;
+      const existing = await this.apps.get(known.name, version);
+      if (existing.sha256 !== known.sha256 || existing.sequence <= sequence) throw err;
+      app = existing;
+    }
     images.set(key, app);
     return app;
   }
@@ -127,7 +160,7 @@ export class BenchmarkImages implements OnApplicationBootstrap {
     // The newest version with these bytes (a program measured again was republished).
     const same = versions.find((a) => a.sha256 === sha256 && a.vm === vm);
     if (same) return { app: same, fresh: false };
-    const patch = Math.max(-1, ...versions.map((a) => Number(a.version.split('.')[2]) || 0)) + 1;
+    const patch = Math.max(-1, ...versions.map((a) => patchOf(a.version))) + 1;
     try {
       const app = await this.apps.upload(
         { name, version: `1.0.${patch}`, vm },
@@ -143,6 +176,10 @@ export class BenchmarkImages implements OnApplicationBootstrap {
       };
     }
   }
+}
+
+function patchOf(version: string): number {
+  return Number(version.split('.')[2]) || 0;
 }
 
 function missingReason(vm: VmKind, program: string): string {
