@@ -4,7 +4,6 @@ import {
   formatDuration,
   formatHex32,
   formatHz,
-  formatKiB,
   formatOnline,
   formatPercent,
   formatRelativeTime,
@@ -37,19 +36,6 @@ describe('formatBytes', () => {
   });
 });
 
-describe('formatKiB', () => {
-  it.each([
-    [0, 1, '0.0 KiB'],
-    [2048, 1, '2.0 KiB'],
-    [1229, 1, '1.2 KiB'],
-    [1229, 2, '1.20 KiB'],
-    [1024 * 1024, 0, '1024 KiB'],
-    [null, 1, '-'],
-  ])('%p bytes, %p digits → %p', (bytes, digits, expected) => {
-    expect(formatKiB(bytes, digits)).toBe(expected);
-  });
-});
-
 describe('formatPercent and ratioOf', () => {
   it.each([
     [0, '0.0%'],
@@ -75,12 +61,13 @@ describe('formatPercent and ratioOf', () => {
 
 describe('formatUsage', () => {
   it.each([
-    [12 * 1024, 256 * 1024, undefined, '12.0 KiB / 256.0 KiB (4.7%)'],
-    [512, 2048, formatKiB, '0.5 KiB / 2.0 KiB (25.0%)'],
-    [10, 0, undefined, '10 B / 0 B (-)'],
-    [null, 100, undefined, '-'],
-  ])('%p of %p → %p', (used, total, unit, expected) => {
-    expect(formatUsage(used, total, unit)).toBe(expected);
+    [12 * 1024, 256 * 1024, '12.0 KiB / 256.0 KiB (4.7%)'],
+    [512, 2048, '512 B / 2.0 KiB (25.0%)'],
+    [512 * 1024, 1024 * 1024, '512.0 KiB / 1.0 MiB (50.0%)'],
+    [10, 0, '10 B / 0 B (-)'],
+    [null, 100, '-'],
+  ])('%p of %p → %p', (used, total, expected) => {
+    expect(formatUsage(used, total)).toBe(expected);
   });
 });
 

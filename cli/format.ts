@@ -14,7 +14,10 @@ function isNumber(n: number | null | undefined): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
 
-/** 512 → "512 B", 1536 → "1.5 KiB", 3 MiB → "3.0 MiB". */
+/**
+ * 512 → "512 B", 1536 → "1.5 KiB", 3 MiB → "3.0 MiB": the one byte formatter, so a size
+ * reads the same in every view.
+ */
 export function formatBytes(bytes: number | null | undefined): string {
   if (!isNumber(bytes)) return NONE;
   const abs = Math.abs(bytes);
@@ -22,12 +25,6 @@ export function formatBytes(bytes: number | null | undefined): string {
   if (abs < MiB) return `${(bytes / KiB).toFixed(1)} KiB`;
   if (abs < GiB) return `${(bytes / MiB).toFixed(1)} MiB`;
   return `${(bytes / GiB).toFixed(1)} GiB`;
-}
-
-/** Always in KiB, so a column of RAM figures lines up: 2048 → "2.0 KiB". */
-export function formatKiB(bytes: number | null | undefined, digits = 1): string {
-  if (!isNumber(bytes)) return NONE;
-  return `${(bytes / KiB).toFixed(digits)} KiB`;
 }
 
 /** A 0..1 ratio as a percentage: 0.4567 → "45.7%". */
@@ -45,14 +42,13 @@ export function ratioOf(
   return used / total;
 }
 
-/** "12.0 KiB / 256.0 KiB (4.7%)"; the unit formatter defaults to formatBytes. */
+/** "12.0 KiB / 256.0 KiB (4.7%)". */
 export function formatUsage(
   used: number | null | undefined,
   total: number | null | undefined,
-  unit: (n: number | null | undefined) => string = formatBytes,
 ): string {
   if (!isNumber(used) || !isNumber(total)) return NONE;
-  return `${unit(used)} / ${unit(total)} (${formatPercent(ratioOf(used, total))})`;
+  return `${formatBytes(used)} / ${formatBytes(total)} (${formatPercent(ratioOf(used, total))})`;
 }
 
 /** Thousands separated with commas, independent of the locale: 1234567 → "1,234,567". */

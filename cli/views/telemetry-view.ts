@@ -1,8 +1,8 @@
 import type { TelemetrySeries } from '../api-types';
 import {
+  formatBytes,
   formatCount,
   formatDuration,
-  formatKiB,
   formatPercent,
   formatTimestamp,
   formatUsage,
@@ -35,11 +35,11 @@ export function printTelemetry(io: CliIo, series: TelemetrySeries): void {
   for (const p of series.points) {
     table.push([
       formatTimestamp(p.ts),
-      formatKiB(p.ramUsed),
-      formatKiB(p.ramPeak),
-      formatKiB(p.ramTotal),
+      formatBytes(p.ramUsed),
+      formatBytes(p.ramPeak),
+      formatBytes(p.ramTotal),
       formatPercent(ratioOf(p.ramUsed, p.ramTotal)),
-      formatUsage(p.flashUsed, p.flashTotal, formatKiB),
+      formatUsage(p.flashUsed, p.flashTotal),
       formatPercent(p.cpuLoad),
       p.vmState,
       formatCount(p.instructions),
