@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAppKey, parseDeviceId, parseTag, type AppKey } from '../args';
-import type { CreateDeployment, Deployment } from '../api-types';
+import type { CreateDeployment, Deployment, DeploymentDetail } from '../api-types';
 import { commandContext, examples, type CliDeps, type CommandContext } from '../context';
 import { createDeployProgress } from '../deploy-progress';
 import { appFailure, CliError } from '../errors';
+import { EXIT } from '../exit-codes';
 import { printJson, printLine } from '../output';
 import { appRef } from '../views/app-views';
 import { describeCounts, printDeploymentRecord } from '../views/deployment-views';
@@ -61,9 +62,12 @@ export function registerDeployCommand(program: Command, deps: CliDeps): void {
     .argument('<name@version>', 'the app, e.g. blinky@1.2.0', parseAppKey)
     .option('--device <id...>', 'target these devices', collectDevices, undefined)
     .option('--tag <tag>', 'target every device with this tag', parseTag)
-    .option('--strategy <s>', 'all | canary:<n> | waves:<p1,p2,…,100>', parseStrategy, {
-      kind: 'all-at-once',
-    })
+    .addOption(
+      // The parsed default is an object; help shows it as the user would type it.
+      new Option('--strategy <s>', 'all | canary:<n> | waves:<p1,p2,…,100>')
+        .argParser(parseStrategy)
+        .default({ kind: 'all-at-once' }, 'all'),
+    )
     .option(
       '--threshold <percent>',
       'halt when more devices than this fail (default 10)',
@@ -74,7 +78,10 @@ export function registerDeployCommand(program: Command, deps: CliDeps): void {
       'how long the new app must run without a fault (default 10s)',
       parseWindow,
     )
-    .option('--wait', 'follow the rollout until it ends; exit 1 unless every device is fine')
+    .option(
+      '--wait',
+      'follow the rollout until it ends; exit 1 if it failed, 3 if it installed nothing',
+    )
     .addOption(
       new Option('--poll-ms <ms>', 'how often --wait asks')
         .default(500)
@@ -94,7 +101,10 @@ export function registerDeployCommand(program: Command, deps: CliDeps): void {
     .action(async (key: AppKey, opts: DeployOptions, command: Command) => {
       const ctx = commandContext(command, deps);
       if (Boolean(opts.device?.length) === Boolean(opts.tag)) {
-        throw new CliError('say which devices: --device <id…> or --tag <tag> (one of them)', 2);
+        throw new CliError(
+          'say which devices: --device <id…> or --tag <tag> (one of them)',
+          EXIT.usage,
+        );
       }
       const target = opts.tag ? { tag: opts.tag } : { devices: opts.device! };
       const body: CreateDeployment = {
@@ -151,6 +161,17 @@ async function follow(
       `deployment ${detail.id} ${detail.status}: ${describeCounts(detail.counts)}`,
     );
   }
+  if ((detail.counts.healthy ?? 0) === 0) throw nothingInstalled(detail);
+}
+
+/** A rollout that completed without a single device taking the app (all skipped). */
+function nothingInstalled(detail: DeploymentDetail): CliError {
+  const skipped = detail.targets.find((t) => t.state === 'skipped');
+  const example = skipped ? `; e.g. ${skipped.deviceId}: ${skipped.reason ?? skipped.code}` : '';
+  return new CliError(
+    `deployment ${detail.id} installed ${appRef(detail.app)} on no device: ${describeCounts(detail.counts)}${example}`,
+    EXIT.nothingInstalled,
+  );
 }
 
 function isOver(d: Deployment): boolean {
