@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
 import { BENCH_SUITES, NATIVE_VM, SUITE_PROGRAMS } from '../../src/benchmarks/domain/catalog';
 import { VM_KINDS } from '../../src/protocol';
 import { BenchmarkApi, type Campaign, type CreateCampaign } from '../api-benchmarks';
@@ -93,7 +94,8 @@ Each device runs each program on its own VM kind and natively (the host gcc -O2 
 --reps times. Without --wait the command returns once the campaign is planned.
 Exit status with --wait: 0 when the campaign completed with no failed or invalid run
 (missing and skipped runs do not count against it), 1 otherwise (cancelled, or a run
-failed or did not pass its self-check).
+failed or did not pass its self-check, or the devices had no native builds: run
+\`make -C firmware native\` where they run, or pass --no-native).
 `;
 
 export function addRunCommand(bench: Command, deps: CliDeps): void {
@@ -180,10 +182,52 @@ async function follow(
   }
   if (opts.json) printJson(ctx.io, current);
   else printCampaignRecord(ctx.io, current);
+  const unbuilt = opts.native ? await programsWithoutNativeBuild(api, current.id) : [];
+  if (unbuilt.length > 0) throw new CliError(describeNoNativeBuild(unbuilt));
   if (current.status !== 'completed' || badRuns(current) > 0) {
     throw new CliError(
       `campaign ${current.id} ${current.status}: ${describeRunCounts(current.counts)}`,
     );
   }
   if (!opts.json) printLine(ctx.io, `Report: \`vmfleet bench report ${current.id}\`.`);
+}
+
+/** Just what the native check reads of the JSON report (src/benchmarks/report/json.ts). */
+const reportCellsSchema = z.looseObject({
+  cells: z.array(
+    z.looseObject({ program: z.string(), vm: z.string(), emptyReason: z.string().nullable() }),
+  ),
+});
+
+/** What a device says when it has no host build to run (devices/runtime/bench-runner.ts). */
+const NO_NATIVE_BUILD = /no native build of /;
+
+/**
+ * The programs whose native cell is empty because a device had no native build; [] when
+ * the report cannot be read (an older gateway), so the check never hides the campaign.
+ */
+export async function programsWithoutNativeBuild(
+  api: BenchmarkApi,
+  campaignId: number,
+): Promise<string[]> {
+  let cells: z.infer<typeof reportCellsSchema>['cells'];
+  try {
+    cells = reportCellsSchema.parse(JSON.parse(await api.report(campaignId, 'json'))).cells;
+  } catch {
+    return [];
+  }
+  const empty = cells.filter(
+    (c) => c.vm === NATIVE_VM && c.emptyReason !== null && NO_NATIVE_BUILD.test(c.emptyReason),
+  );
+  return [...new Set(empty.map((c) => c.program))];
+}
+
+/** One line for every program at once, with the command that fixes it. */
+export function describeNoNativeBuild(programs: readonly string[]): string {
+  const which = programs.length === 1 ? programs[0] : `${programs.length} programs`;
+  return (
+    `no native baseline for ${which}: the devices have no native builds. ` +
+    'Build them with `make -C firmware native` (needs gcc) where the devices run, ' +
+    'or leave the baseline out with --no-native.'
+  );
 }

@@ -126,6 +126,55 @@ describe('vmfleet bench', () => {
       },
     );
 
+    describe('--wait without native builds on the devices', () => {
+      const noBuild = (program: string) =>
+        `skipped: no native build of ${program} on this device (make -C firmware native; needs gcc)`;
+      const cell = (program: string, vm: string, emptyReason: string | null) => ({
+        suite: 'coisa',
+        program,
+        vm,
+        emptyReason,
+      });
+
+      beforeEach(() => {
+        gateway.progress = [{ counts: { ok: 4, skipped: 4 }, status: 'completed' }];
+        gateway.reportJson = {
+          cells: [
+            cell('fibonacci', 'mips1', null),
+            cell('fibonacci', 'native', noBuild('fibonacci')),
+            cell('sieve', 'mips1', null),
+            cell('sieve', 'native', noBuild('sieve')),
+          ],
+        };
+      });
+
+      it('says so once, with the command that builds them, and exits 1', async () => {
+        const { code, stdout, stderr } = await vmfleet([...RUN, '--wait', '--poll-ms', '1']);
+        expect(code).toBe(1);
+        expect(stdout).toMatch(/Status +│ completed/);
+        const errors = stderr.split('\n').filter((l) => l.startsWith('error:'));
+        expect(errors).toEqual([
+          'error: no native baseline for 2 programs: the devices have no native builds. ' +
+            'Build them with `make -C firmware native` (needs gcc) where the devices run, ' +
+            'or leave the baseline out with --no-native.',
+        ]);
+      });
+
+      it('is not asked about with --no-native', async () => {
+        const { code } = await vmfleet([...RUN, '--no-native', '--wait', '--poll-ms', '1']);
+        expect(code).toBe(0);
+        expect(gateway.requests.some((r) => r.path.endsWith('/report'))).toBe(false);
+      });
+
+      it('does not blame the builds for a native cell empty for another reason', async () => {
+        gateway.reportJson = {
+          cells: [cell('sieve', 'native', 'skipped: bench {native} is unsupported on RIOT')],
+        };
+        const { code } = await vmfleet([...RUN, '--wait', '--poll-ms', '1']);
+        expect(code).toBe(0);
+      });
+    });
+
     it('shows the gateway’s refusal as other commands do', async () => {
       const { code, stdout, stderr } = await vmfleet([
         ...['bench', 'run', '--program', 'nope', '--device', 'lab-01'],

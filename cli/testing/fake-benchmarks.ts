@@ -48,6 +48,8 @@ export class FakeBenchmarks {
   readonly campaigns = new Map<number, Campaign>();
   /** What each new campaign goes through, one step per GET. */
   progress: ProgressStep[] = [];
+  /** The body of `report?format=json`; a placeholder text when unset. */
+  reportJson?: unknown;
   private readonly pending = new Map<number, ProgressStep[]>();
 
   private constructor(private readonly server: StubServer) {}
@@ -91,6 +93,9 @@ export class FakeBenchmarks {
       case 'cancel':
         return this.cancel(campaign);
       case 'report':
+        if (format === 'json' && this.reportJson !== undefined) {
+          return { status: 200, body: this.reportJson };
+        }
         return text(`report ${campaign.id} as ${format}`, format === 'svg' ? 'image/svg+xml' : '');
       case 'compare':
         return this.compare(campaign, Number(match[3]), format);
