@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parseHttpUrl } from './args';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe';
 import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from './api-types';
 import { registerAppsCommand } from './commands/apps';
@@ -117,7 +118,9 @@ export async function runCli(args: string[], partialDeps: Partial<CliDeps> = {})
   }
 }
 
+/** The CLI as a process: real stdout and stderr, which a reader such as `head` may close. */
 export function main(args: string[] = process.argv.slice(2)): Promise<number> {
+  exitQuietlyOnBrokenPipe();
   return runCli(args);
 }
 
