@@ -169,7 +169,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
       throw new CoapError('4.01', 'bad device id or token');
     }
     const session = this.sessions.open(id, hello, lifetime, encoding);
-    this.metrics.connectedDevices.set(this.link.connectedCount);
+    this.metrics.connectedDevices.set({ transport: 'coap' }, this.link.connectedCount);
     const body = encodePayload({ session: session.id, lifetime }, encoding);
     this.answer(res, '2.01', body, FORMAT[encoding]);
   }
@@ -340,7 +340,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private expired(session: CoapSession): void {
-    this.metrics.connectedDevices.set(this.link.connectedCount);
+    this.metrics.connectedDevices.set({ transport: 'coap' }, this.link.connectedCount);
     const at = Date.now();
     this.enqueue(session.deviceId, 'offline', () =>
       this.router.connectionLost(session.deviceId, at),

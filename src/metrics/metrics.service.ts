@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
+/** The label values of `vmfleet_connected_devices`. */
+export const TRANSPORTS = ['mqtt', 'coap'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
 /**
  * Prometheus metrics. One registry per gateway instance (not prom-client's global one),
  * so several gateways in one process (tests, benchmarks) do not collide.
@@ -35,9 +39,11 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Set by each transport for its own label only, so neither overwrites the other's count. */
   readonly connectedDevices = new Gauge({
-    name: 'vmfleet_mqtt_connected_devices',
-    help: 'Devices with an open MQTT connection',
+    name: 'vmfleet_connected_devices',
+    help: 'Devices connected, by transport (mqtt: an open connection; coap: a live registration)',
+    labelNames: ['transport'] as const,
     registers: [this.registry],
   });
 
@@ -56,5 +62,7 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Both series from the start: a dashboard shows 0, not "no data", for an idle transport.
+    for (const transport of TRANSPORTS) this.connectedDevices.set({ transport }, 0);
   }
 }

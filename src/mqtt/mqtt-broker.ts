@@ -156,11 +156,11 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   private watch(aedes: Aedes): void {
     aedes.on('clientReady', (client) => {
       this.link.connected(client);
-      this.metrics.connectedDevices.set(this.link.connectedCount);
+      this.metrics.connectedDevices.set({ transport: 'mqtt' }, this.link.connectedCount);
     });
     aedes.on('clientDisconnect', (client) => {
       if (this.link.disconnected(client)) this.uplink.connectionLost(client.id);
-      this.metrics.connectedDevices.set(this.link.connectedCount);
+      this.metrics.connectedDevices.set({ transport: 'mqtt' }, this.link.connectedCount);
     });
     aedes.on('publish', (packet, client) => {
       if (client) this.uplink.received(client.id, packet.topic, packet.payload as Buffer);
