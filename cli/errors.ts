@@ -1,14 +1,26 @@
 import { ApiError, GatewayUnreachableError } from './api-client';
 import type { Connection } from './config';
+import { EXIT } from './exit-codes';
+
+/** The `code` of a CliError that names none: what its exit status means. */
+const CODE_BY_EXIT: Record<number, string> = {
+  [EXIT.usage]: 'usage',
+  [EXIT.nothingInstalled]: 'nothing_installed',
+  [EXIT.interrupted]: 'interrupted',
+};
 
 /** A mistake the user can fix (bad combination of options, missing state); printed as is. */
 export class CliError extends Error {
+  readonly code: string;
+
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT.failed,
+    code?: string,
   ) {
     super(message);
     this.name = 'CliError';
+    this.code = code ?? CODE_BY_EXIT[exitCode] ?? 'failed';
   }
 }
 
@@ -49,6 +61,13 @@ export function describeError(err: unknown, connection: Connection): string {
   return oneLine(String(err));
 }
 
+/** The stable code a `--json` error carries: the gateway's, or the CLI's own. */
+export function errorCode(err: unknown): string {
+  if (err instanceof GatewayUnreachableError) return 'gateway_unreachable';
+  if (err instanceof ApiError || err instanceof CliError) return err.code;
+  return 'failed';
+}
+
 /** How long the gateway waits for a device's reply unless told otherwise (MONITOR.md). */
 export const DEFAULT_DEVICE_TIMEOUT_MS = 5000;
 
@@ -63,16 +82,19 @@ export function deviceFailure(
   timeoutMs = DEFAULT_DEVICE_TIMEOUT_MS,
 ): unknown {
   if (!(err instanceof ApiError)) return err;
-  if (err.code === 'device_offline') return new CliError(`device ${deviceId} is not connected`);
+  if (err.code === 'device_offline') {
+    return new CliError(`device ${deviceId} is not connected`, EXIT.failed, err.code);
+  }
   if (err.code === 'device_timeout') {
-    return new CliError(`device ${deviceId} did not answer within ${timeoutMs} ms`);
+    const message = `device ${deviceId} did not answer within ${timeoutMs} ms`;
+    return new CliError(message, EXIT.failed, err.code);
   }
   if (err.status === 422) {
     // The gateway prefixes the device's message with its id, which the CLI user just typed.
     const prefix = `${deviceId}: `;
     const message = oneLine(err.message);
     const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-    return new CliError(`${err.code}: ${text}`);
+    return new CliError(`${err.code}: ${text}`, EXIT.failed, err.code);
   }
   return err;
 }
@@ -91,9 +113,11 @@ export function appFailure(err: unknown, ref: string): unknown {
   if (!(err instanceof ApiError)) return err;
   if (err.status === 413) {
     const code = err.code.startsWith('http_') ? 'payload_too_large' : err.code;
-    return new CliError(`${code}: the payload is larger than the gateway takes (1 MiB at most)`);
+    const message = `${code}: the payload is larger than the gateway takes (1 MiB at most)`;
+    return new CliError(message, EXIT.failed, code);
   }
   const fallback = APP_ERROR_TEXT[err.code];
   if (!fallback) return err;
-  return new CliError(`${err.code}: ${oneLine(err.message) || fallback(ref)}`);
+  const message = `${err.code}: ${oneLine(err.message) || fallback(ref)}`;
+  return new CliError(message, EXIT.failed, err.code);
 }

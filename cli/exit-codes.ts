@@ -13,4 +13,6 @@ export const EXIT = {
    * was skipped as incompatible): not a failure to retry but an app no device can run.
    */
   nothingInstalled: 3,
+  /** `sim` stopped by Ctrl-C while provisioning (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;

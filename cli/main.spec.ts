@@ -232,10 +232,6 @@ describe('vmfleet command line', () => {
     [['apps', 'download', 'Blinky@1.0.0'], 'the name before @ must be 1-64 chars'],
     [['apps', 'download', 'b@1.0.0', '--out'], "option '--out <file>' argument missing"],
     [
-      ['apps', 'download', 'b@1.0.0', '--out', '-', '--json'],
-      'error: --json needs --out <file>: with --out - stdout carries the bytes',
-    ],
-    [
       ['--url', 'localhost:3000', 'fleet'],
       "option '--url <url>' argument 'localhost:3000' is invalid",
     ],
@@ -247,6 +243,56 @@ describe('vmfleet command line', () => {
     expect(stderr()).toContain(message);
     expect(stdout()).toBe('');
     expect(fetch).not.toHaveBeenCalled();
+  });
+
+  describe('with --json, errors are one JSON object on stderr, with the same exit code', () => {
+    it.each([
+      [
+        ['apps', 'download', 'b@1.0.0', '--out', '-', '--json'],
+        1,
+        'failed',
+        '--json needs --out <file>: with --out - stdout carries the bytes',
+      ],
+      [
+        ['deploy', 'blinky@1.0.0', '--json'],
+        2,
+        'usage',
+        'say which devices: --device <id…> or --tag <tag> (one of them)',
+      ],
+      [
+        ['devices', 'list', '--online', '--offline', '--json'],
+        1,
+        'invalid_arguments',
+        "option '--online' cannot be used with option '--offline'",
+      ],
+      [
+        ['devices', 'lst', '--json'],
+        1,
+        'invalid_arguments',
+        "unknown command 'lst' (Did you mean one of list, ls?)",
+      ],
+      [
+        ['--url', 'http://127.0.0.1:1', 'fleet', '--json'],
+        1,
+        'gateway_unreachable',
+        'cannot reach the vmfleet gateway at http://127.0.0.1:1',
+      ],
+    ])('%j exits %d with code %s', async (args, exitCode, code, message) => {
+      const { io, stdout, stderr } = captureIo();
+      const fetch = jest.fn(() => Promise.reject(new TypeError('fetch failed: bad port')));
+      await expect(runCli(args, { io, fetch })).resolves.toBe(exitCode);
+      expect(stdout()).toBe('');
+      expect(stderr()).toMatch(/^\{.*\}\n$/); // one line: nothing else around it
+      const printed = JSON.parse(stderr()) as { error: { code: string; message: string } };
+      expect(printed).toEqual({ error: { code, message: expect.stringContaining(message) } });
+    });
+
+    it('leaves help and version as they are', async () => {
+      const { io, stdout, stderr } = captureIo();
+      await expect(runCli(['fleet', '--help', '--json'], { io })).resolves.toBe(0);
+      expect(stdout()).toContain('Usage: vmfleet fleet');
+      expect(stderr()).toBe('');
+    });
   });
 
   it('refuses `devices tag` without --add or --remove before calling the gateway', async () => {

@@ -18,8 +18,9 @@ import { registerSimCommand } from './commands/sim';
 import { registerTelemetryCommand } from './commands/telemetry';
 import { DEFAULT_URL, resolveConnection, type GlobalOptions } from './config';
 import { examples, type CliDeps } from './context';
-import { CliError, describeError } from './errors';
-import { processIo } from './output';
+import { CliError, describeError, errorCode } from './errors';
+import { EXIT } from './exit-codes';
+import { processIo, type CliIo } from './output';
 import { deviceRuntime } from './sim/fleet';
 
 /** The package version, found by walking up from this file (cli/ in tests, dist/cli/ when built). */
@@ -47,7 +48,10 @@ function withDefaults(deps: Partial<CliDeps>): CliDeps {
  * The whole command tree. Commander never exits the process itself (exitOverride): it throws
  * CommanderError, which `runCli` turns into an exit code, so tests can run commands in-process.
  */
-export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
+export function buildProgram(
+  partialDeps: Partial<CliDeps> = {},
+  { jsonErrors = false }: { jsonErrors?: boolean } = {},
+): Command {
   const deps = withDefaults(partialDeps);
   const program = new Command('vmfleet')
     .description('Manage and simulate a vmfleet: microcontrollers running small VMs')
@@ -65,6 +69,8 @@ export function buildProgram(partialDeps: Partial<CliDeps> = {}): Command {
     .configureOutput({
       writeOut: (text) => deps.io.stdout(text),
       writeErr: (text) => deps.io.stderr(text),
+      // Under --json, runCli prints commander's errors too, as JSON.
+      outputError: (text, write) => (jsonErrors ? undefined : write(text)),
     })
     .showSuggestionAfterError()
     .addHelpText(
@@ -102,19 +108,47 @@ function normalizeArgs(args: string[]): string[] {
   return joinOptionValue(reordered, ['apps', 'push'], '--version');
 }
 
+/** `--json` anywhere before `--`: the user wants errors as JSON too (docs/cli.md). */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+/** What commander prints as help or version rather than as an error. */
+const COMMANDER_OUTPUT = new Set([
+  'commander.help',
+  'commander.helpDisplayed',
+  'commander.version',
+]);
+
+/** Under --json, an error is one line of JSON on stderr; stdout keeps the command's own JSON. */
+function printJsonError(io: CliIo, code: string, message: string): void {
+  io.stderr(`${JSON.stringify({ error: { code, message } })}\n`);
+}
+
 /** Runs one command line (without `node vmfleet`) and returns the exit code. */
 export async function runCli(args: string[], partialDeps: Partial<CliDeps> = {}): Promise<number> {
   const deps = withDefaults(partialDeps);
-  const program = buildProgram(deps);
+  const argv = normalizeArgs(args);
+  const jsonErrors = wantsJson(argv);
+  const program = buildProgram(deps, { jsonErrors });
   try {
-    await program.parseAsync(normalizeArgs(args), { from: 'user' });
-    return 0;
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
   } catch (err) {
-    // Commander has already printed its own message (or the help / version) by now.
-    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CommanderError) {
+      // Commander has printed its message (unless --json), or the help / version, by now.
+      if (jsonErrors && err.exitCode !== 0 && !COMMANDER_OUTPUT.has(err.code)) {
+        const message = err.message.replace(/^error: /, '').replace(/\s+/g, ' ');
+        printJsonError(deps.io, 'invalid_arguments', message.trim());
+      }
+      return err.exitCode;
+    }
     const connection = resolveConnection(program.opts<GlobalOptions>(), deps.io.env, deps.io.cwd);
-    deps.io.stderr(`error: ${describeError(err, connection)}\n`);
-    return err instanceof CliError ? err.exitCode : 1;
+    const message = describeError(err, connection);
+    if (jsonErrors) printJsonError(deps.io, errorCode(err), message);
+    else deps.io.stderr(`error: ${message}\n`);
+    return err instanceof CliError ? err.exitCode : EXIT.failed;
   }
 }
 

@@ -121,7 +121,10 @@ describe('vmfleet bench', () => {
           '--json',
         ]);
         expect(code).toBe(1);
-        expect(stderr).toBe(`error: campaign 1 ${end.status}: ${counts}\n`);
+        // Under --json the error is JSON too, on stderr: stdout keeps the campaign.
+        expect(JSON.parse(stderr)).toEqual({
+          error: { code: 'failed', message: `campaign 1 ${end.status}: ${counts}` },
+        });
         expect(JSON.parse(stdout)).toMatchObject({ id: 1, status: end.status });
       },
     );

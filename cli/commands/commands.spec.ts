@@ -200,6 +200,17 @@ describe('commands against a gateway', () => {
     expect(stderr).toBe('error: device ghost not found (device_not_found, HTTP 404)\n');
   });
 
+  it("prints the server's error as JSON on stderr under --json, with the gateway's code", async () => {
+    const { code, stdout, stderr } = await vmfleet('devices', 'show', 'ghost', '--json');
+    expect([code, stdout]).toEqual([1, '']);
+    expect(JSON.parse(stderr)).toEqual({
+      error: {
+        code: 'device_not_found',
+        message: 'device ghost not found (device_not_found, HTTP 404)',
+      },
+    });
+  });
+
   it('prints telemetry points as a table', async () => {
     gateway.devices.set('lab-01', makeDevice('lab-01'));
     gateway.telemetry = {

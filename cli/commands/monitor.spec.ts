@@ -229,4 +229,14 @@ describe('vmfleet monitor', () => {
     expect([code, stdout]).toEqual([1, '']);
     expect(stderr).toBe(`error: ${message}\n`);
   });
+
+  it.each([
+    [fail(409, 'device_offline', 'x'), 'device_offline', 'device lab-01 is not connected'],
+    [fail(422, 'bad_state', 'lab-01: not paused'), 'bad_state', 'bad_state: not paused'],
+  ])('with --json, %j prints {error: {code: %s}}', async (response, code, message) => {
+    gateway.monitor = () => response;
+    const run = await vmfleet('monitor', 'lab-01', 'step', '--json');
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(JSON.parse(run.stderr)).toEqual({ error: { code, message } });
+  });
 });

@@ -2,6 +2,7 @@ import type { VmKind } from '../../src/protocol';
 import type { ApiClient } from '../api-client';
 import { defaultCoapUrl, defaultMqttUrl } from '../config';
 import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
 import { plural } from '../format';
 import type { CliIo } from '../output';
 import { createProgress, type Progress } from '../progress';
@@ -107,7 +108,7 @@ async function provision(
     throw new CliError(
       `interrupted: ${result.devices.length}/${opts.count} devices provisioned and saved in ` +
         `${store.path}; run the same command again to continue`,
-      130,
+      EXIT.interrupted,
     );
   }
   return result;
