@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildProgram, runCli } from './main';
 import { captureIo } from './testing/capture-io';
 
@@ -32,6 +34,34 @@ function usageOf(path: string[]): string {
     path.length === 2 && (path[0] === 'monitor' || path.join(' ') === 'events inject');
   const words = idFirst ? [path[0], '<id>', path[1]] : path;
   return ['Usage: vmfleet', ...words].join(' ');
+}
+
+const REPO_ROOT = join(__dirname, '..');
+
+/** The lines of a help text's "Examples:" block, without the `$ `. */
+function exampleLines(help: string): string[] {
+  const block = help.split('\nExamples:\n')[1] ?? '';
+  return block
+    .split('\n')
+    .filter((line) => line.startsWith('  $ '))
+    .map((line) => line.slice(4));
+}
+
+/**
+ * The files an example reads: arguments with a `/` or an extension, in the `vmfleet` parts
+ * of the line (not `| jq .x`), leaving out what it writes (`--out <file>`, `> file`), URLs
+ * and `name@version`.
+ */
+function inputPaths(example: string): string[] {
+  const vmfleetParts = example.split(/\s*(?:\||&&)\s*/).filter((p) => p.startsWith('vmfleet '));
+  return vmfleetParts.flatMap((part) => {
+    const words = part.split(/\s+/);
+    return words.filter((word, i) => {
+      const written = words[i - 1] === '--out' || words[i - 1] === '>';
+      const pathLike = word.includes('/') || /^[\w.-]+\.[a-z][a-z0-9]*$/i.test(word);
+      return pathLike && !written && !word.includes('://') && !word.includes('@');
+    });
+  });
 }
 
 function noNetwork(): jest.Mock {
@@ -83,6 +113,32 @@ describe('vmfleet command line', () => {
       expect(fetch).not.toHaveBeenCalled();
     },
   );
+
+  it("names only files that exist in the repo in every command's help examples", async () => {
+    const checked: string[] = [];
+    for (const path of [[], ...paths]) {
+      const { io, stdout } = captureIo();
+      await runCli([...path, '--help'], { io, fetch: noNetwork() });
+      for (const example of exampleLines(stdout())) {
+        for (const file of inputPaths(example)) {
+          checked.push(file);
+          expect(`${example}: ${existsSync(join(REPO_ROOT, file)) ? 'exists' : 'missing'}`).toBe(
+            `${example}: exists`,
+          );
+        }
+      }
+    }
+    // apps push, monitor load and run name their files: the check above did look at some.
+    expect(checked.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('shows no default as a JSON object or array in any --help', async () => {
+    for (const path of [[], ...paths]) {
+      const { io, stdout } = captureIo();
+      await runCli([...path, '--help'], { io, fetch: noNetwork() });
+      expect(`${path.join(' ')}: ${stdout()}`).not.toMatch(/\(default:\s*[{[]/);
+    }
+  });
 
   it('lists --json on every command that lists or reports', async () => {
     const reporting = [

@@ -78,7 +78,7 @@ export function buildProgram(
       examples(
         'vmfleet sim --count 20 --vm wasm --board nrf52840 --duration 60',
         'vmfleet devices list --online',
-        'vmfleet apps push firmware/build/mips1/blinky.m1 --name blinky --version 1.2.0',
+        'vmfleet apps push firmware/build/mips1/blink.m1 --name blinky --version 1.2.0',
         'vmfleet monitor lab-01 status',
         'vmfleet events lab-01 --follow',
         'vmfleet bench run --suite coisa embench --tag lab --wait',

@@ -38,9 +38,9 @@ The gateway validates the payload for its VM kind, derives what it needs (RAM, f
 stack), signs a manifest for it and gives it the next sequence number. A payload it does
 not accept prints as \`image_rejected: <reason>\`; a name@version it has as \`app_exists: …\`.
 ${examples(
-  'vmfleet apps push firmware/build/mips1/blinky.m1 --name blinky --version 1.2.0',
-  'vmfleet apps push app.bin --vm mips1 --name sensor --version 2.0.0-rc.1 --ram 64KiB',
-  'vmfleet apps push blinky.m1 --name blinky --version 1.2.1 --json',
+  'vmfleet apps push firmware/build/mips1/blink.m1 --name blinky --version 1.2.0',
+  'vmfleet apps push firmware/build/wasm/thermostat.wasm --vm wasm-fast --name sensor --version 2.0.0-rc.1 --ram 64KiB',
+  'vmfleet apps push firmware/build/mips1/blink.m1 --name blinky --version 1.2.1 --json',
 )}`;
 
 export function addPushCommand(apps: Command, deps: CliDeps): void {

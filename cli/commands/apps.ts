@@ -102,7 +102,7 @@ export function registerAppsCommand(program: Command, deps: CliDeps): void {
     .addHelpText(
       'after',
       examples(
-        'vmfleet apps push firmware/build/mips1/blinky.m1 --name blinky --version 1.2.0',
+        'vmfleet apps push firmware/build/mips1/blink.m1 --name blinky --version 1.2.0',
         'vmfleet apps list --vm mips1',
         'vmfleet apps show blinky@1.2.0',
         'vmfleet apps download blinky@1.2.0 --manifest',

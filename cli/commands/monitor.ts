@@ -97,8 +97,8 @@ function addLoadCommand(monitor: Command, deps: CliDeps): void {
     monitor,
     'load',
     'load a guest image into the device, replacing its app (then `start` it)',
-    'firmware/build/mips1/blinky.m1',
-    'blinky.m1 --app blinky@1.2.0 --json',
+    'firmware/build/mips1/blink.m1',
+    'firmware/build/mips1/blink.m1 --app blinky@1.2.0 --json',
   )
     .argument('<image-file>', 'the guest image')
     .addOption(
@@ -216,7 +216,7 @@ Every op also works with the op first: vmfleet monitor status lab-01.
 Device errors print as \`code: message\`, e.g. bad_state: not paused.
 ${examples(
   'vmfleet monitor lab-01 status',
-  'vmfleet monitor lab-01 load firmware/build/mips1/blinky.m1 && vmfleet monitor lab-01 start',
+  'vmfleet monitor lab-01 load firmware/build/mips1/blink.m1 && vmfleet monitor lab-01 start',
   'vmfleet monitor lab-01 pause && vmfleet monitor lab-01 registers',
   'vmfleet monitor lab-01 memory 0x10000 64',
 )}`;

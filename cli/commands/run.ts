@@ -33,7 +33,7 @@ export function registerRunCommand(program: Command, deps: CliDeps): void {
       'after',
       examples(
         'vmfleet run firmware/build/mips1/fibonacci.m1',
-        'vmfleet run app.m1 --board esp32 --serve 30',
+        'vmfleet run firmware/build/mips1/button-counter.m1 --board esp32 --serve 30',
         'vmfleet run firmware/build/mips1/crc32.m1 --json',
       ),
     )
