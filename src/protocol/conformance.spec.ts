@@ -65,7 +65,12 @@ function scan(bytes: Uint8Array): Item[] {
 }
 
 /** Fields whose value is a fraction by definition: the only places a float may appear. */
-const FRACTION_FIELDS = new Set(['$.cpu', '$.result.loadTimeMs', '$.result.loadMs', '$.result.execMs']);
+const FRACTION_FIELDS = new Set([
+  '$.cpu',
+  '$.result.loadTimeMs',
+  '$.result.loadMs',
+  '$.result.execMs',
+]);
 
 function offences(bytes: Uint8Array): string[] {
   return scan(bytes).flatMap(({ path: where, major, info }) => {
