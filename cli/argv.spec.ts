@@ -25,9 +25,13 @@ describe('idFirstToCommandFirst', () => {
     ['', ''],
     // Both could be ops: the id-first form wins.
     ['monitor status step', 'monitor step status'],
+    // The group's own options before the id:
+    ['monitor --timeout 2000 lab-01 status', 'monitor --timeout 2000 status lab-01'],
+    ['monitor --timeout 2000 status lab-01', 'monitor --timeout 2000 status lab-01'],
+    ['monitor --timeout', 'monitor --timeout'],
   ])('%p → %p', (line, expected) => {
     const args = line ? line.split(' ') : [];
-    expect(idFirstToCommandFirst(args, GROUPS).join(' ')).toBe(expected);
+    expect(idFirstToCommandFirst(args, GROUPS, new Set(['--timeout'])).join(' ')).toBe(expected);
   });
 
   it('leaves its input alone', () => {

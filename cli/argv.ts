@@ -18,25 +18,36 @@ function commandIndex(args: readonly string[]): number {
   return -1;
 }
 
+/** Where the id is after the group at `at`: past the group's own options (`--timeout 2000`). */
+function idIndex(args: readonly string[], at: number, groupOptions: ReadonlySet<string>): number {
+  let i = at + 1;
+  while (i < args.length && groupOptions.has(args[i])) i += 2;
+  return i;
+}
+
 /**
  * Swaps `<group> <id> <sub>` to `<group> <sub> <id>` when `sub` is one of the group's
- * subcommands; `subcommands` maps each group to those names.
+ * subcommands; `subcommands` maps each group to those names. Options of the group itself
+ * that take a value (`groupOptions`, e.g. `monitor --timeout 2000 lab-01 status`) may come
+ * between the group and the id.
  */
 export function idFirstToCommandFirst(
   args: readonly string[],
   subcommands: Readonly<Record<string, readonly string[]>>,
+  groupOptions: ReadonlySet<string> = new Set(),
 ): string[] {
   const result = [...args];
   const at = commandIndex(args);
   const names = at < 0 ? undefined : subcommands[args[at]];
   if (!names) return result;
-  const id = args[at + 1];
-  const sub = args[at + 2];
+  const idAt = idIndex(args, at, groupOptions);
+  const id = args[idAt];
+  const sub = args[idAt + 1];
   if (id === undefined || sub === undefined) return result;
   // The id-first form wins when both could be subcommands: `monitor status step` steps `status`.
   if (id.startsWith('-') || id === 'help' || !names.includes(sub)) return result;
-  result[at + 1] = sub;
-  result[at + 2] = id;
+  result[idAt] = sub;
+  result[idAt + 1] = id;
   return result;
 }
 

@@ -101,10 +101,12 @@ export function buildProgram(
 
 /** Subcommands that come after the device id on the command line (see argv.ts). */
 const ID_FIRST_SUBCOMMANDS = { monitor: MONITOR_OPS, events: ['inject'] };
+/** Options of those groups that may stand before the id: `monitor --timeout 2000 lab-01 …`. */
+const GROUP_OPTIONS_WITH_VALUE = new Set(['--timeout']);
 
 /** The command line commander parses: id-first ops reordered, `apps push --version` kept (argv.ts). */
 function normalizeArgs(args: string[]): string[] {
-  const reordered = idFirstToCommandFirst(args, ID_FIRST_SUBCOMMANDS);
+  const reordered = idFirstToCommandFirst(args, ID_FIRST_SUBCOMMANDS, GROUP_OPTIONS_WITH_VALUE);
   return joinOptionValue(reordered, ['apps', 'push'], '--version');
 }
 

@@ -81,6 +81,34 @@ describe('vmfleet monitor', () => {
     expect(stdout).toMatch(/Last end\s+│ -/);
   });
 
+  it.each([
+    [['monitor', '--timeout', '2000', 'lab-01', 'status']],
+    [['monitor', '--timeout', '2000', 'status', 'lab-01']],
+    [['monitor', 'lab-01', 'status', '--timeout', '2000']],
+    [['monitor', 'status', 'lab-01', '--timeout', '2000']],
+  ])('passes --timeout to the gateway as timeoutMs: %j', async (args) => {
+    gateway.monitor = (body) => ok(body, STATUS);
+    const { code, stderr } = await vmfleet(...args);
+    expect([code, stderr]).toEqual([0, '']);
+    expect(sent()).toEqual([{ op: 'status', timeoutMs: 2000 }]);
+  });
+
+  it('names the --timeout it was given when the device does not answer in time', async () => {
+    gateway.monitor = () => fail(504, 'device_timeout', 'x');
+    const run = await vmfleet('monitor', '--timeout', '300', 'lab-01', 'registers');
+    expect([run.code, run.stderr]).toEqual([
+      1,
+      'error: device lab-01 did not answer within 300 ms\n',
+    ]);
+    expect(sent()).toEqual([{ op: 'registers', timeoutMs: 300 }]);
+  });
+
+  it('lists --timeout in `monitor --help`', async () => {
+    const { code, stdout } = await vmfleet('monitor', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--timeout <ms> +how long the gateway waits for the device's reply/);
+  });
+
   it('loads an image file as base64, with the VM from its extension', async () => {
     const file = join(dir, 'blinky.m1');
     writeFileSync(file, Buffer.from([0x4d, 0x31, 0x00, 0xff]));

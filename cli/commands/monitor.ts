@@ -48,12 +48,17 @@ async function send<R extends MonitorRequest>(
   opts: MonitorOptions,
 ): Promise<Sent<R>> {
   const ctx = commandContext(command, deps);
+  // The op's own --timeout, else the one given to `monitor` (before the id).
+  const timeout = opts.timeout ?? command.parent?.opts<MonitorOptions>().timeout;
   try {
-    return { ctx, reply: await ctx.client.monitor(id, request, opts.timeout) };
+    return { ctx, reply: await ctx.client.monitor(id, request, timeout) };
   } catch (err) {
-    throw deviceFailure(err, id, opts.timeout);
+    throw deviceFailure(err, id, timeout);
   }
 }
+
+/** Sent to the gateway as `timeoutMs` (POST /api/devices/:id/monitor). */
+const TIMEOUT_HELP = `how long the gateway waits for the device's reply (100-60000, default ${DEFAULT_DEVICE_TIMEOUT_MS})`;
 
 /** One op: `vmfleet monitor <id> <op> …`, with the options every op has. */
 function opCommand(
@@ -68,11 +73,7 @@ function opCommand(
     .command(op)
     .description(description)
     .argument('<id>', 'device id', parseDeviceId)
-    .option(
-      '--timeout <ms>',
-      `how long the gateway waits for the device's reply (100-60000, default ${DEFAULT_DEVICE_TIMEOUT_MS})`,
-      parseMonitorTimeout,
-    )
+    .option('--timeout <ms>', TIMEOUT_HELP, parseMonitorTimeout)
     .option('--json', "print the gateway's answer as JSON")
     .configureHelp({ commandUsage: (cmd) => `${root} monitor <id> ${opTerm(cmd)} [options]` })
     .addHelpText('after', examples(...lines));
@@ -219,6 +220,7 @@ ${examples(
   'vmfleet monitor lab-01 load firmware/build/mips1/blink.m1 && vmfleet monitor lab-01 start',
   'vmfleet monitor lab-01 pause && vmfleet monitor lab-01 registers',
   'vmfleet monitor lab-01 memory 0x10000 64',
+  'vmfleet monitor --timeout 20000 lab-01 step 100000',
 )}`;
 
 export function registerMonitorCommand(program: Command, deps: CliDeps): void {
@@ -229,6 +231,7 @@ export function registerMonitorCommand(program: Command, deps: CliDeps): void {
     .argument('[id]', 'device id')
     .argument('[op]', 'one of the ops below')
     .argument('[args...]', "the op's arguments")
+    .option('--timeout <ms>', TIMEOUT_HELP, parseMonitorTimeout)
     .addHelpText('after', MONITOR_HELP)
     .configureHelp({ subcommandTerm: opTerm })
     .commandsGroup('Ops (vmfleet monitor <id> <op> [args...]):')
