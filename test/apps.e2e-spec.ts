@@ -76,6 +76,7 @@ describe('app repository over REST (e2e)', () => {
       name: 'fibonacci',
       version: '1.0.0',
       vm: 'mips1',
+      origin: 'user',
       size: fibonacci.length,
       sha256: sha256(fibonacci),
       sequence: 1,

@@ -29,8 +29,10 @@ import { MAX_PAYLOAD_BYTES } from './domain/app-rules';
 import {
   appNameSchema,
   appVersionSchema,
+  appFilterOf,
   appView,
   listAppsQuerySchema,
+  type ListAppsQuery,
   uploadAppOpenApi,
   uploadAppSchema,
   type UploadAppInput,
@@ -79,11 +81,14 @@ export class AppsController {
   @ApiOperation({ summary: 'List apps, newest first, filtered by name and VM kind' })
   @ApiQuery({ name: 'name', required: false })
   @ApiQuery({ name: 'vm', required: false, enum: VM_KINDS })
-  async list(
-    @Query(new ZodPipe(listAppsQuerySchema, 'query'))
-    query: ReturnType<typeof listAppsQuerySchema.parse>,
-  ) {
-    return { items: (await this.apps.list(query)).map(appView) };
+  @ApiQuery({
+    name: 'all',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'include the benchmark images (origin "benchmark"), left out by default',
+  })
+  async list(@Query(new ZodPipe(listAppsQuerySchema, 'query')) query: ListAppsQuery) {
+    return { items: (await this.apps.list(appFilterOf(query))).map(appView) };
   }
 
   @Get('apps/:name/:version')

@@ -12,7 +12,7 @@ import type { VmKind } from '../protocol';
 import { AppsRepository, type SignedApp } from './apps.repository';
 import { BlobStore } from './blob-store';
 import { manifestFor, type App, type AppFilter } from './domain/app';
-import { resolveNeeds } from './domain/app-rules';
+import { appOrigin, resolveNeeds } from './domain/app-rules';
 import type { UploadAppInput } from './dto/app.dto';
 import { SigningKeyService } from './signing-key.service';
 
@@ -110,8 +110,10 @@ export class AppsService implements OnApplicationBootstrap {
     return app;
   }
 
-  list(filter: AppFilter): Promise<App[]> {
-    return this.repo.list(filter);
+  async list(filter: AppFilter): Promise<App[]> {
+    const apps = await this.repo.list(filter);
+    const { origin } = filter;
+    return origin ? apps.filter((a) => appOrigin(a.name) === origin) : apps;
   }
 
   async payload(name: string, version: string): Promise<{ app: App; bytes: Uint8Array }> {

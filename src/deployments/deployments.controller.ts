@@ -44,11 +44,19 @@ export class DeploymentsController {
   @ApiOperation({ summary: 'Deployments, newest first, with device counts per state' })
   @ApiQuery({ name: 'status', required: false })
   @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({
+    name: 'all',
+    required: false,
+    enum: ['true', 'false'],
+    description:
+      'include benchmark campaigns\' deployments (origin "benchmark"), left out by default',
+  })
   async list(
     @Query(new ZodPipe(listDeploymentsQuerySchema, 'query'))
     query: ReturnType<typeof listDeploymentsQuerySchema.parse>,
   ) {
-    const rows = await this.deployments.list(query.status, query.limit);
+    const origin = query.all === true ? undefined : 'user';
+    const rows = await this.deployments.list(query.status, query.limit, origin);
     return { items: rows.map((r) => deploymentView(r.deployment, r.counts)) };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, Like, Not, Repository } from 'typeorm';
+import { BENCHMARK_APP_PREFIX, type AppOrigin } from '../apps/domain/app-rules';
 import type { VmKind } from '../protocol';
 import { DeploymentDeviceEntity } from './deployment-device.entity';
 import { DeploymentEntity } from './deployment.entity';
@@ -44,10 +45,15 @@ export class DeploymentsRepository {
     return row ? toDeployment(row) : null;
   }
 
-  /** Newest first. */
-  async list(status?: DeploymentStatus, limit = 100): Promise<Deployment[]> {
+  /** Newest first; `origin` keeps only deployments of that origin's apps. */
+  async list(status?: DeploymentStatus, limit = 100, origin?: AppOrigin): Promise<Deployment[]> {
+    const benchmark = Like(`${BENCHMARK_APP_PREFIX}%`);
+    const byOrigin = { user: Not(benchmark), benchmark };
     const rows = await this.deployments.find({
-      where: status ? { status } : {},
+      where: {
+        ...(status ? { status } : {}),
+        ...(origin ? { appName: byOrigin[origin] } : {}),
+      },
       order: { id: 'DESC' },
       take: limit,
     });

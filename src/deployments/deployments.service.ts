@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppsService } from '../apps/apps.service';
+import type { AppOrigin } from '../apps/domain/app-rules';
 import { DeploymentNotFoundError, DeploymentStateError } from '../common/domain-error';
 import { DevicesService } from '../devices/devices.service';
 import { DeploymentsRepository, type NewDeviceRollout } from './deployments.repository';
@@ -102,8 +103,8 @@ export class DeploymentsService implements OnModuleInit {
     return { deployment, devices };
   }
 
-  async list(status?: DeploymentStatus, limit?: number) {
-    const deployments = await this.repo.list(status, limit);
+  async list(status?: DeploymentStatus, limit?: number, origin?: AppOrigin) {
+    const deployments = await this.repo.list(status, limit, origin);
     return Promise.all(
       deployments.map(async (d) => ({
         deployment: d,

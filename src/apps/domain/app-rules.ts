@@ -19,6 +19,20 @@ export const SEMVER_PATTERN = new RegExp(
 );
 export const MAX_VERSION_LENGTH = 64;
 
+/**
+ * The gateway publishes firmware/'s benchmark programs as apps named `bench-<program>-<vm>`
+ * (src/benchmarks): the prefix marks them, so lists can leave them out by default, and the
+ * REST upload keeps it for them.
+ */
+export const BENCHMARK_APP_PREFIX = 'bench-';
+
+/** Who an app is for: the user's own, or the gateway's benchmark images. */
+export type AppOrigin = 'user' | 'benchmark';
+
+export function appOrigin(name: string): AppOrigin {
+  return name.startsWith(BENCHMARK_APP_PREFIX) ? 'benchmark' : 'user';
+}
+
 export function isAppName(name: string): boolean {
   return APP_NAME_PATTERN.test(name);
 }

@@ -1,5 +1,6 @@
 import type { Manifest } from '../../protocol/manifest';
 import type { VmKind } from '../../protocol';
+import type { AppOrigin } from './app-rules';
 
 /** What a device must offer to run an app, in bytes. */
 export interface AppNeeds {
@@ -29,6 +30,8 @@ export interface App {
 export interface AppFilter {
   name?: string;
   vm?: VmKind;
+  /** Only apps of this origin (app-rules.ts); every app when unset. */
+  origin?: AppOrigin;
 }
 
 /** The manifest the gateway signs for an app: the same facts, the digest as bytes. */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { openApiSchema } from '../../common/zod';
 import { vmKindSchema } from '../../protocol';
-import type { App } from '../domain/app';
+import type { App, AppFilter } from '../domain/app';
 import {
   APP_NAME_PATTERN,
+  appOrigin,
+  BENCHMARK_APP_PREFIX,
   MAX_PAYLOAD_BYTES,
   MAX_VERSION_LENGTH,
   SEMVER_PATTERN,
@@ -27,7 +29,10 @@ const byteCount = z
 
 /** The text fields of POST /api/apps; the payload comes as the file field `file`. */
 export const uploadAppSchema = z.object({
-  name: appNameSchema,
+  name: appNameSchema.refine(
+    (name) => appOrigin(name) === 'user',
+    `names starting with "${BENCHMARK_APP_PREFIX}" are kept for the gateway's benchmark images; pick another name`,
+  ),
   version: appVersionSchema,
   vm: vmKindSchema,
   ramBytes: byteCount.optional(),
@@ -58,10 +63,31 @@ export function uploadAppOpenApi(): Record<string, unknown> {
 export const listAppsQuerySchema = z.object({
   name: appNameSchema.optional(),
   vm: vmKindSchema.optional(),
+  /** Benchmark images too; they are left out by default unless asked for by name. */
+  all: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
+export type ListAppsQuery = z.infer<typeof listAppsQuerySchema>;
+
+/** The repository filter for a list query: the user's own apps unless told otherwise. */
+export function appFilterOf(query: ListAppsQuery): AppFilter {
+  const everything = query.all === true || query.name !== undefined;
+  return {
+    ...(query.name === undefined ? {} : { name: query.name }),
+    ...(query.vm === undefined ? {} : { vm: query.vm }),
+    ...(everything ? {} : { origin: 'user' as const }),
+  };
+}
 
 /** The app as the API shows it: digest in hex, time as ISO. */
 export function appView(a: App) {
-  return { ...a, needs: { ...a.needs }, createdAt: new Date(a.createdAt).toISOString() };
+  return {
+    ...a,
+    origin: appOrigin(a.name),
+    needs: { ...a.needs },
+    createdAt: new Date(a.createdAt).toISOString(),
+  };
 }
 export type AppView = ReturnType<typeof appView>;

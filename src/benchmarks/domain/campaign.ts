@@ -1,4 +1,5 @@
 import type { VmKind } from '../../protocol/vm';
+import { BENCHMARK_APP_PREFIX } from '../../apps/domain/app-rules';
 import type { DeviceTarget } from '../../devices/domain/device';
 import {
   type BenchSuite,
@@ -91,5 +92,5 @@ export function plannedRuns(spec: CampaignSpec, devices: readonly CampaignDevice
 
 /** The app a benchmark image is published as: one per program and VM kind. */
 export function benchAppName(program: string, vm: string): string {
-  return `bench-${program}-${vm}`;
+  return `${BENCHMARK_APP_PREFIX}${program}-${vm}`;
 }

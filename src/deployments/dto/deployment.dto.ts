@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appOrigin } from '../../apps/domain/app-rules';
 import { appNameSchema, appVersionSchema } from '../../apps/dto/app.dto';
 import { deviceIdSchema, MAX_HEALTH_WINDOW_MS, tagSchema } from '../../protocol';
 import type { Deployment, DeviceRollout, RolloutState } from '../domain/deployment';
@@ -53,6 +54,11 @@ export const listDeploymentsQuerySchema = z.object({
     .regex(/^\d{1,4}$/)
     .transform(Number)
     .optional(),
+  /** Benchmark campaigns' deployments too; they are left out by default. */
+  all: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -60,6 +66,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function deploymentView(d: Deployment, counts: Record<RolloutState, number>) {
   return {
     ...d,
+    origin: appOrigin(d.app.name),
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
     finishedAt: iso(d.finishedAt),
