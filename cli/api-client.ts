@@ -170,7 +170,7 @@ export class ApiClient {
 
   /** Apps of the repository, newest first. */
   async listApps(filter: AppFilter = {}): Promise<App[]> {
-    const query = { name: filter.name, vm: filter.vm };
+    const query = { name: filter.name, vm: filter.vm, all: filter.all ? 'true' : undefined };
     const list = await this.http.request({
       method: 'GET',
       path: '/api/apps',
@@ -209,10 +209,11 @@ export class ApiClient {
     });
   }
 
-  listDeployments(status?: string): Promise<Deployment[]> {
-    const query = status ? `?status=${encodeURIComponent(status)}` : '';
+  /** `all`: benchmark campaigns' deployments too; left out by default. */
+  listDeployments(status?: string, options: { all?: boolean } = {}): Promise<Deployment[]> {
+    const query = { status, all: options.all ? 'true' : undefined };
     return this.http
-      .request({ method: 'GET', path: `/api/deployments${query}`, schema: deploymentListSchema })
+      .request({ method: 'GET', path: '/api/deployments', query, schema: deploymentListSchema })
       .then((list) => list.items);
   }
 

@@ -307,6 +307,8 @@ export type SigningKey = z.infer<typeof signingKeySchema>;
 export interface AppFilter {
   name?: string;
   vm?: string;
+  /** The gateway's benchmark images (`bench-*`) too; left out by default. */
+  all?: boolean;
 }
 
 /** What `POST /api/apps` takes; the sizes override what the gateway derives, never below it. */

@@ -169,6 +169,20 @@ describe('vmfleet apps', () => {
       });
     });
 
+    it('leaves the benchmark images out unless --all', async () => {
+      const [newer, older] = seed();
+      const bench = makeApp({ name: 'bench-sieve-mips1', version: '1.0.0', sequence: 3 });
+      gateway.apps.add(bench, PAYLOAD);
+      const mine = await vmfleet('apps', 'list', '--json');
+      expect(JSON.parse(mine.stdout)).toEqual([newer, older]);
+      expect(gateway.requests.at(-1)?.query.has('all')).toBe(false);
+      const all = await vmfleet('apps', 'list', '--all', '--json');
+      expect(JSON.parse(all.stdout)).toEqual([bench, newer, older]);
+      expect(gateway.requests.at(-1)?.query.get('all')).toBe('true');
+      const table = await vmfleet('apps', 'list', '--all');
+      expect(table.stdout).toContain('bench-sieve-mips1@1.0.0');
+    });
+
     it('says so when there are no apps, or none match', async () => {
       await expect(vmfleet('apps', 'list')).resolves.toMatchObject({
         stdout: 'No apps yet; add one with `vmfleet apps push`.\n',

@@ -11,6 +11,7 @@ import { addPushCommand } from './apps-push';
 interface ListOptions {
   name?: string;
   vm?: string;
+  all?: boolean;
   json?: boolean;
 }
 
@@ -25,14 +26,20 @@ function addListCommand(apps: Command, deps: CliDeps): void {
     .description('list the apps of the repository, newest first')
     .option('--name <name>', 'only versions of this app', parseAppName)
     .addOption(new Option('--vm <kind>', 'only apps for this VM kind').choices(VM_KINDS))
+    .option('--all', "also the gateway's benchmark images (bench-*), hidden by default")
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples('vmfleet apps list', 'vmfleet apps list --name blinky', 'vmfleet apps ls --json'),
+      examples(
+        'vmfleet apps list',
+        'vmfleet apps list --name blinky',
+        'vmfleet apps ls --all --json',
+      ),
     )
     .action(async (opts: ListOptions, command: Command) => {
       const ctx = commandContext(command, deps);
-      const items = await ctx.client.listApps({ name: opts.name, vm: opts.vm });
+      const filter = { name: opts.name, vm: opts.vm, all: opts.all };
+      const items = await ctx.client.listApps(filter);
       if (opts.json) return printJson(ctx.io, items);
       if (items.length > 0) return printAppTable(ctx.io, items);
       const filtered = opts.name !== undefined || opts.vm !== undefined;

@@ -28,14 +28,19 @@ export function registerDeploymentsCommand(program: Command, deps: CliDeps): voi
     .alias('ls')
     .description('deployments, newest first, with how many devices are in each state')
     .addOption(new Option('--status <status>', 'only deployments in this status').choices(STATUSES))
+    .option('--all', "also benchmark campaigns' deployments, hidden by default")
     .option('--json', 'print JSON instead of a table')
     .addHelpText(
       'after',
-      examples('vmfleet deployments list', 'vmfleet deployments list --status running --json'),
+      examples(
+        'vmfleet deployments list',
+        'vmfleet deployments list --status running --json',
+        'vmfleet deployments list --all',
+      ),
     )
-    .action(async (opts: { status?: string; json?: boolean }, command: Command) => {
+    .action(async (opts: { status?: string; all?: boolean; json?: boolean }, command: Command) => {
       const ctx = commandContext(command, deps);
-      const items = await ctx.client.listDeployments(opts.status);
+      const items = await ctx.client.listDeployments(opts.status, { all: opts.all });
       if (opts.json) return printJson(ctx.io, items);
       if (items.length === 0) {
         return printLine(ctx.io, 'No deployments; start one with `vmfleet deploy`.');

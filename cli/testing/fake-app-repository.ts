@@ -80,7 +80,14 @@ export class FakeAppRepository {
   private list(req: StubRequest): StubResponse {
     const name = req.query.get('name');
     const vm = req.query.get('vm');
-    const items = this.apps.filter((a) => (!name || a.name === name) && (!vm || a.vm === vm));
+    // As the gateway does: benchmark images only with all=true or when asked for by name.
+    const everything = Boolean(name) || req.query.get('all') === 'true';
+    const items = this.apps.filter(
+      (a) =>
+        (!name || a.name === name) &&
+        (!vm || a.vm === vm) &&
+        (everything || !a.name.startsWith('bench-')),
+    );
     return { status: 200, body: { items } };
   }
 
