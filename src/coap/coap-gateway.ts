@@ -16,6 +16,7 @@ import { DeviceLinks } from '../link/device-links';
 import { InboundRouter } from '../link/inbound-router';
 import { KeyedQueue } from '../link/keyed-queue';
 import { MetricsService } from '../metrics/metrics.service';
+import { SessionTakeovers } from '../metrics/session-takeovers';
 import {
   COAP_MAX_BLOCK,
   COAP_PATHS,
@@ -66,6 +67,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly link: CoapDeviceLink,
     private readonly links: DeviceLinks,
     private readonly metrics: MetricsService,
+    private readonly takeovers: SessionTakeovers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -168,6 +170,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`refused registration for "${id}": wrong device id or token`);
       throw new CoapError('4.01', 'bad device id or token');
     }
+    if (this.sessions.ofDevice(id)) this.takeovers.record('coap', id);
     const session = this.sessions.open(id, hello, lifetime, encoding);
     this.metrics.connectedDevices.set({ transport: 'coap' }, this.link.connectedCount);
     const body = encodePayload({ session: session.id, lifetime }, encoding);

@@ -47,6 +47,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly sessionTakeovers = new Counter({
+    name: 'vmfleet_session_takeovers_total',
+    help: 'Sessions a device took over from its own live one (reconnect or re-registration)',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+
   readonly otaBytesSent = new Counter({
     name: 'vmfleet_ota_bytes_sent_total',
     help: 'App payload bytes sent to devices in OTA chunks',

@@ -19,6 +19,7 @@ import { CONFIG, Config } from '../config/config';
 import { DevicesService } from '../devices/devices.service';
 import { DeviceLinks } from '../link/device-links';
 import { MetricsService } from '../metrics/metrics.service';
+import { SessionTakeovers } from '../metrics/session-takeovers';
 import { mayPublish, maySubscribe } from './access-policy';
 import { limitPacketSize } from './frame-limit';
 import { MqttDeviceLink } from './mqtt-device-link';
@@ -43,6 +44,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly uplink: MqttUplink,
     private readonly metrics: MetricsService,
     private readonly links: DeviceLinks,
+    private readonly takeovers: SessionTakeovers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -126,7 +128,11 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
       username === client.id &&
       password !== undefined &&
       (await this.devices.authenticate(client.id, password.toString('utf8')));
-    if (ok) return null;
+    if (ok) {
+      // The broker closes the live connection with this client id ([MQTT-3.1.4-2]).
+      if (this.link.isConnected(client.id)) this.takeovers.record('mqtt', client.id);
+      return null;
+    }
     this.metrics.connectionsRefused.inc({ reason: 'bad_credentials' });
     this.logger.warn(`refused connection for "${client.id}": wrong device id or token`);
     return Object.assign(new Error('bad device id or token'), { returnCode: 4 as const });
