@@ -27,6 +27,54 @@ export interface Gateway {
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
+/**
+ * Nest says "successfully started" before the HTTP port is bound, and logs a listen failure
+ * itself before rejecting; main.ts prints the banner once everything listens, and
+ * `PortInUseError` says what to change, so both Nest lines go.
+ */
+class StartupLogger extends GatewayLogger {
+  override log(message: unknown, context?: string): void {
+    if (context === 'NestApplication' && String(message).includes('successfully started')) return;
+    super.log(message, context);
+  }
+
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest.at(-1) === 'NestApplication' && String(message).includes('EADDRINUSE')) return;
+    super.error(message, ...rest);
+  }
+}
+
+/** A listener's port is taken: which one, and the variable that moves it. */
+export class PortInUseError extends Error {
+  readonly code = 'port_in_use';
+
+  constructor(
+    readonly port: number,
+    readonly variable: string,
+    what: string,
+    host: string,
+  ) {
+    super(
+      `port ${port} (${what}) is already in use on ${host}: stop what holds it, or set ${variable} to a free port (0 picks one)`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** EADDRINUSE from the HTTP or MQTT listen (TCP) or the CoAP bind (UDP), in those terms. */
+export function portInUse(err: unknown, config: Config): PortInUseError | undefined {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  if (e.syscall === 'bind') {
+    return new PortInUseError(config.coapPort, 'VMFLEET_COAP_PORT', 'CoAP, udp', config.coapHost);
+  }
+  // MQTT binds first, during init; a taken port that is also the HTTP one is the HTTP listen.
+  if (e.port === config.mqttPort && e.port !== config.httpPort) {
+    return new PortInUseError(config.mqttPort, 'VMFLEET_MQTT_PORT', 'MQTT', config.bindHost);
+  }
+  return new PortInUseError(config.httpPort, 'VMFLEET_HTTP_PORT', 'HTTP', config.bindHost);
+}
+
 /** Boots the whole gateway (HTTP, MQTT, database) from a parsed Config. */
 export async function startGateway(
   config: Config,
@@ -35,7 +83,7 @@ export async function startGateway(
   fs.mkdirSync(config.dataDir, { recursive: true });
   const { token, generated } = resolveApiToken(config);
   const levels = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
-  const logger = options.logger === false ? false : new GatewayLogger({ logLevels: levels });
+  const logger = options.logger === false ? false : new StartupLogger({ logLevels: levels });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, token), {
     logger,
     bodyParser: false,
@@ -48,8 +96,15 @@ export async function startGateway(
       new DocumentBuilder().setTitle('vmfleet gateway').setVersion(VERSION).addBearerAuth().build(),
     ),
   );
+  try {
+    await app.listen(config.httpPort, config.bindHost);
+  } catch (err) {
+    await app.close().catch(() => undefined); // let go of the listeners that did start
+    throw portInUse(err, config) ?? err;
+  }
+  // Attached once HTTP listens: the WebSocket server re-emits the HTTP server's errors, and
+  // with no listener of its own a taken port would crash the process with a stack trace.
   app.get(MqttBroker).attachWebSocket(app.getHttpServer());
-  await app.listen(config.httpPort, config.bindHost);
   const address = app.getHttpServer().address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   const host =

@@ -16,9 +16,9 @@ async function main(): Promise<void> {
   }
   const gw = await startGateway(config);
   const lines = [
-    `vmfleet gateway ${gw.httpUrl}  (API docs ${gw.httpUrl}/api/docs)`,
-    `  MQTT  ${mqttWhere(config.bindHost, gw.mqttPort)}  ws ${gw.httpUrl.replace('http', 'ws')}/mqtt`,
-    `  CoAP  coap://${coapHost(config.coapHost)}:${gw.coapPort}  (udp)`,
+    `vmfleet gateway ${httpWhere(config.bindHost, gw)}  (API docs ${gw.httpUrl}/api/docs)`,
+    `  MQTT  ${mqttWhere(config.bindHost, gw.mqttPort)}  ws ${wsWhere(config.bindHost, gw)}/mqtt`,
+    `  CoAP  ${coapWhere(config.coapHost, gw.coapPort)}  (udp)`,
     `  data  ${config.dataDir} (${config.database.kind})`,
   ];
   if (gw.apiTokenGenerated) {
@@ -30,19 +30,34 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
+
+/** What HTTP binds to; on all interfaces, also the loopback URL to use from this host. */
+function httpWhere(host: string, gw: { httpUrl: string; httpPort: number }): string {
+  if (!isWildcard(host)) return gw.httpUrl;
+  return `http://<this host>:${gw.httpPort} (all interfaces; here ${gw.httpUrl})`;
+}
+
 function mqttWhere(host: string, port: number): string {
-  const all = host === '0.0.0.0' || host === '::';
-  return all ? `mqtt://<this host>:${port} (all interfaces)` : `mqtt://${host}:${port}`;
+  return isWildcard(host)
+    ? `mqtt://<this host>:${port} (all interfaces)`
+    : `mqtt://${host}:${port}`;
+}
+
+function wsWhere(host: string, gw: { httpUrl: string; httpPort: number }): string {
+  return isWildcard(host) ? `ws://<this host>:${gw.httpPort}` : gw.httpUrl.replace('http', 'ws');
+}
+
+/** CoAP binds on its own (VMFLEET_COAP_HOST): where, in the same words as the other lines. */
+function coapWhere(bindHost: string, port: number): string {
+  if (isWildcard(bindHost)) return `coap://<this host>:${port} (all interfaces)`;
+  const host = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  return `coap://${host}:${port}`;
 }
 
 main().catch((err: Error) => {
   process.stderr.write(`vmfleet: failed to start: ${err.message}\n`);
   process.exit(1);
 });
-
-/** Where a CoAP client finds the gateway: the bind address, or loopback for a wildcard. */
-function coapHost(bindHost: string): string {
-  if (bindHost === '0.0.0.0') return '127.0.0.1';
-  if (bindHost === '::') return '[::1]';
-  return bindHost.includes(':') ? `[${bindHost}]` : bindHost;
-}
