@@ -119,6 +119,26 @@ describe('vmfleet sim', () => {
     );
   });
 
+  it('refuses, exit 1, to start devices another process has online, unless --new-ids', async () => {
+    const first = setup();
+    await expect(first.run('--count', '2', '--duration', '0.01')).resolves.toBe(0);
+    gateway.devices.get('sim-nrf52840-wasm-001')!.online = true;
+    const second = setup();
+    await expect(second.run('--count', '2', '--duration', '0.01')).resolves.toBe(1);
+    expect(second.stderr()).toMatch(
+      /^error: 1 of the 2 devices are already online from another process \(sim-nrf52840-wasm-001\)/,
+    );
+    expect(second.runtime.fleets).toHaveLength(0);
+    const third = setup();
+    await expect(
+      third.run('--count', '2', '--duration', '0.01', '--new-ids', '--json'),
+    ).resolves.toBe(0);
+    expect(third.runtime.fleets[0].options.devices.map((d) => d.id)).toEqual([
+      'sim-nrf52840-wasm-002',
+      'sim-nrf52840-wasm-003',
+    ]);
+  });
+
   it('keeps credentials in <state-dir>/devices.json (0600) and reuses them on the next run', async () => {
     const first = setup();
     await expect(

@@ -20,11 +20,15 @@ const HELP_AFTER = `
 Devices get ids <prefix>-<board>-<vm>-001, -002, …; their tokens are kept in
 <state-dir>/devices.json (mode 0600), so running the same command again reuses them and
 only provisions what is missing. Boards: nrf52840, atmega328, esp32, native.
+Devices already online from another process (a second \`vmfleet sim\` with the same ids)
+make it refuse, exit 1: both would keep taking each other's sessions over. --new-ids
+skips them and simulates the next free ids instead.
 ${examples(
   'vmfleet sim --count 50 --vm wasm --board nrf52840',
   'vmfleet sim --count 5 --vm lua --board esp32 --duration 60 --interval 2000 --tag demo',
   'vmfleet sim --count 200 --vm mips1 --board native --duration 30 --json > run.json',
   'vmfleet sim --count 20 --vm wasm --transport coap --coap-url coap://127.0.0.1:5683',
+  'vmfleet sim --count 10 --vm wasm --new-ids   # beside a sim already running',
 )}`;
 
 function simOptions(command: Command): Command {
@@ -60,6 +64,10 @@ function simOptions(command: Command): Command {
     )
     .option('--tag <tag...>', 'tags for the devices (repeatable)', collectTag)
     .option('--prefix <name>', 'device id prefix', parseDeviceId, 'sim')
+    .option(
+      '--new-ids',
+      'when some of the devices are online from another process, simulate the next free ids instead of refusing',
+    )
     .option('--status-every <seconds>', 'seconds between status lines', parsePositiveNumber, 5)
     .option('--json', 'print the final summary as JSON (status lines go to stderr)');
 }

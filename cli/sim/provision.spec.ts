@@ -117,4 +117,37 @@ describe('provisionDevices', () => {
     // What was provisioned before the failure is saved, so a rerun does not lose tokens.
     expect((await DeviceStore.open('state', cwd)).get('sim-esp32-lua-001')).toBeDefined();
   });
+
+  describe('devices already online from another process', () => {
+    async function firstRun(): Promise<void> {
+      await provisionDevices(client, await DeviceStore.open('state', cwd), spec);
+      // Another `vmfleet sim` with these ids is running: two of the devices are online.
+      for (const id of ['sim-esp32-lua-001', 'sim-esp32-lua-003']) {
+        gateway.devices.get(id)!.online = true;
+      }
+    }
+
+    it('refuses them, naming them and the way out, and starts none', async () => {
+      await firstRun();
+      const run = provisionDevices(client, await DeviceStore.open('state', cwd), spec);
+      await expect(run).rejects.toBeInstanceOf(CliError);
+      await expect(run).rejects.toThrow(
+        /^2 of the 3 devices are already online from another process \(sim-esp32-lua-001, sim-esp32-lua-003\): is another `vmfleet sim` running with the same --prefix\?.* pass --new-ids/,
+      );
+    });
+
+    it('with newIds takes the next free ids instead', async () => {
+      await firstRun();
+      // Another state file's device, on the gateway without a token we hold: skipped too.
+      gateway.devices.set('sim-esp32-lua-004', makeDevice('sim-esp32-lua-004'));
+      const store = await DeviceStore.open('state', cwd);
+      const result = await provisionDevices(client, store, { ...spec, newIds: true });
+      expect(result.devices.map((d) => d.id)).toEqual([
+        'sim-esp32-lua-002',
+        'sim-esp32-lua-005',
+        'sim-esp32-lua-006',
+      ]);
+      expect(result).toMatchObject({ created: 2, reused: 1, reprovisioned: 0 });
+    });
+  });
 });

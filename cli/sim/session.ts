@@ -27,6 +27,8 @@ export interface SimOptions {
   coapUrl?: string;
   tag?: string[];
   prefix: string;
+  /** Skip devices online from another process and take the next free ids (SimSpec). */
+  newIds?: boolean;
   /** Seconds between status lines. */
   statusEvery: number;
   json: boolean;
