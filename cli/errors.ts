@@ -2,6 +2,17 @@ import { ApiError, GatewayUnreachableError } from './api-client';
 import type { Connection } from './config';
 import { EXIT } from './exit-codes';
 
+/**
+ * Ends a command with this exit status and nothing more to print: it has reported its
+ * outcome itself (`vmfleet run`: the guest's exit code, 3 on a fault).
+ */
+export class ExitStatus extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit status ${exitCode}`);
+    this.name = 'ExitStatus';
+  }
+}
+
 /** The `code` of a CliError that names none: what its exit status means. */
 const CODE_BY_EXIT: Record<number, string> = {
   [EXIT.usage]: 'usage',

@@ -18,7 +18,7 @@ import { registerSimCommand } from './commands/sim';
 import { registerTelemetryCommand } from './commands/telemetry';
 import { DEFAULT_URL, resolveConnection, type GlobalOptions } from './config';
 import { examples, type CliDeps } from './context';
-import { CliError, describeError, errorCode } from './errors';
+import { CliError, describeError, errorCode, ExitStatus } from './errors';
 import { EXIT } from './exit-codes';
 import { processIo, type CliIo } from './output';
 import { deviceRuntime } from './sim/fleet';
@@ -146,6 +146,7 @@ export async function runCli(args: string[], partialDeps: Partial<CliDeps> = {})
       }
       return err.exitCode;
     }
+    if (err instanceof ExitStatus) return err.exitCode;
     const connection = resolveConnection(program.opts<GlobalOptions>(), deps.io.env, deps.io.cwd);
     const message = describeError(err, connection);
     if (jsonErrors) printJsonError(deps.io, errorCode(err), message);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { examples, type CliDeps } from '../context';
-import { CliError } from '../errors';
+import { CliError, ExitStatus } from '../errors';
 import { readImageFile, vmForImage } from '../image-file';
 import { printJson } from '../output';
 
@@ -38,8 +38,9 @@ export function registerRunCommand(program: Command, deps: CliDeps): void {
       ),
     )
     .action(async (file: string, opts: RunOptions) => {
+      // runCli returns it (bin/vmfleet.js sets the process's exit code from that).
       const code = await runImage(file, opts, deps);
-      if (code !== 0) process.exitCode = code;
+      if (code !== 0) throw new ExitStatus(code);
     });
 }
 
