@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -81,6 +82,18 @@ describe('gateway start-up', () => {
     await expect(start).rejects.toThrow(
       `port ${held.port} (MQTT) is already in use on 127.0.0.1: stop what holds it, or set VMFLEET_MQTT_PORT`,
     );
+  });
+
+  it('refuses a taken CoAP port naming VMFLEET_COAP_PORT instead of hanging', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    try {
+      const port = udp.address().port;
+      const start = startTestGateway({ VMFLEET_COAP_PORT: String(port) }, { dataDir });
+      await expect(start).rejects.toThrow(`port ${port} (CoAP, udp) is already in use`);
+    } finally {
+      udp.close();
+    }
   });
 
   it('prints one line and exits 1 when `npm start` finds the HTTP port taken', async () => {

@@ -82,7 +82,14 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     );
     server.on('error', (err: Error) => this.logger.error(`socket: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
-      server.listen(this.config.coapPort, host, (err?: Error) => (err ? reject(err) : resolve()));
+      // A failed bind (EADDRINUSE) comes as an 'error' event, never through the callback.
+      const failed = (err: Error) => reject(err);
+      server.once('error', failed);
+      server.listen(this.config.coapPort, host, (err?: Error) => {
+        server.off('error', failed);
+        if (err) reject(err);
+        else resolve();
+      });
     });
     this.server = server;
     const socket = (server as unknown as { _sock: { address(): AddressInfo } })._sock;
