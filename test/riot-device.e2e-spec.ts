@@ -406,4 +406,3 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     expect(status.app).toEqual({ id: 'big-mips1', version: '1.0.0' });
   }, 90_000);
 });
-
