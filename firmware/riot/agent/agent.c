@@ -239,8 +239,9 @@ static void _connect(void)
     if (!_observing) {
         _observing = link_observe(&resp) == 0 && resp.code == 205;
         if (_observing) {
+            /* The gateway re-offers pending updates on this observe (§11.1): a cut
+             * transfer resumes from there, with nothing to do here. */
             printf("vmfleet: online\n");
-            ota_resume();
         }
         else if (resp.code == 401) {
             _registered = false;

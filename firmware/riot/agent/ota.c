@@ -91,11 +91,6 @@ bool ota_busy(void)
     return _job.state == JOB_TRANSFERRING;
 }
 
-void ota_resume(void)
-{
-    /* The gateway re-offers pending updates when the device observes again (§11.1). */
-}
-
 static int _load_and_start(int slot)
 {
     const slot_t *s = slots_get(slot);

@@ -12,8 +12,6 @@
 void ota_poll(void);
 /** A transfer is under way: the agent loop should not wait between blocks. */
 bool ota_busy(void);
-/** Called when the device is online again. */
-void ota_resume(void);
 /** The VM thread saw a state change (a fault or an exit inside a health window). */
 void ota_on_vm_state(program_state_t state, const run_end_t *end);
 

@@ -53,7 +53,7 @@ typedef struct {
     program_state_t state;
     char app_id[RUNNER_APP_ID_BYTES];      /* "" when loaded by hand without an app ref */
     char app_version[RUNNER_APP_VERSION_BYTES];
-    const char *phase;                     /* "main", "handler", "idle" (serving events) or NULL */
+    const char *phase;                     /* "main", "handler", "serving" (events) or NULL */
     uint32_t pc;
     uint64_t instructions;                 /* since load; only grows */
     uint64_t total_instructions;           /* since boot (telemetry vm.instructions) */
