@@ -11,7 +11,7 @@
 set -uo pipefail
 
 APP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-VMS=${VMS:-none mips1 wasm wasm-fast}
+VMS=${VMS:-none mips1 wasm wasm-fast lua js ebpf}
 BOARDS=${BOARDS:-native64 adafruit-feather-nrf52840-sense}
 JOBS=${JOBS:-2}
 
@@ -24,10 +24,11 @@ fi
   exit 1
 }
 
-engine_dir() { # vm -> its source directory (vm/<dir>, see Makefile)
+engine_dir() { # vm -> its source directory (vm/<dir>, see vm/engines.mk)
   case "$1" in
-    none | mips1) echo "$APP/vm/$1" ;;
+    none | mips1 | lua | ebpf) echo "$APP/vm/$1" ;;
     wasm | wasm-fast) echo "$APP/vm/wamr" ;;
+    js) echo "$APP/vm/jerryscript" ;;
     *) return 1 ;;
   esac
 }

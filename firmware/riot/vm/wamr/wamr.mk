@@ -1,5 +1,5 @@
 # Build settings of the WAMR engines (vm/wamr), included by firmware/riot/Makefile and by
-# tests/wamr-engine for VM=wasm (WAMR's classic interpreter) and VM=wasm-fast (its fast
+# tests/engine for VM=wasm (WAMR's classic interpreter) and VM=wasm-fast (its fast
 # interpreter). WAMR 2.1.1 comes from RIOT's pkg/wamr.
 WAMR_ENGINE_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 

@@ -1,7 +1,9 @@
 /*
- * The cases of wamr_engine_test: drive the WAMR engine (vm/wamr) through vm.h without
- * the agent, the way the agent's VM thread will, in a thread of VMFLEET_VM_STACK bytes. Each case prints machine-readable markers that
- * test/riot-wamr-engine.e2e-spec.ts checks:
+ * The cases of engine_test: drive one VM engine through vm.h without the agent, the way
+ * the agent's VM thread does, in a thread of VMFLEET_VM_STACK bytes. The cases every
+ * engine runs are here; the images and the cases of one VM family are in CASES_HEADER
+ * (wasm.h, lua.h, js.h, ebpf.h). Each case prints machine-readable markers that
+ * test/support/riot-engine.ts checks:
  *
  *   @@BEGIN <name>@@\n<guest output>\n@@END <name> exit=<code>@@
  *   @@END <name> fault=<code> <message>@@     @@REFUSED <name> <load error>@@
@@ -18,25 +20,8 @@
 #include "vm.h"
 #include "vm_clock.h"
 
-#include "blob/ackermann.wasm.h"
-#include "blob/array.wasm.h"
-#include "blob/button-counter.wasm.h"
-#include "blob/crc32.wasm.h"
-#include "blob/fibonacci.wasm.h"
-#include "blob/heapsort.wasm.h"
-#include "blob/lists.wasm.h"
-#include "blob/matrix.wasm.h"
-#include "blob/md5sum.wasm.h"
-#include "blob/random.wasm.h"
-#include "blob/sieve.wasm.h"
-#include "blob/spin.wasm.h"
-#include "blob/tarfind.wasm.h"
-#include "blob/ud.wasm.h"
-#include "blob/wild-store.wasm.h"
-#include "blob/xgboost.wasm.h"
-
 #define GUEST_RAM VMFLEET_GUEST_RAM
-/* Enough for every benchmark at VMFLEET_WAMR_OPS_PER_MS (several seconds of guest time). */
+/* Enough for every benchmark (several seconds of guest time on the slowest engine). */
 #define RUN_BUDGET 2000000000u
 /* spin must end as budget_exhausted: a short budget keeps the test quick. */
 #define SPIN_BUDGET 20000000u
@@ -47,27 +32,8 @@ typedef struct {
     unsigned len;
 } program_t;
 
-#define PROGRAM(n, sym) { n, sym##_wasm, sizeof(sym##_wasm) }
-
-static const program_t programs[] = {
-    PROGRAM("ackermann", ackermann), PROGRAM("array", array), PROGRAM("crc32", crc32),
-    PROGRAM("fibonacci", fibonacci), PROGRAM("heapsort", heapsort), PROGRAM("lists", lists),
-    PROGRAM("matrix", matrix), PROGRAM("md5sum", md5sum), PROGRAM("random", random),
-    PROGRAM("sieve", sieve), PROGRAM("tarfind", tarfind), PROGRAM("ud", ud),
-    PROGRAM("xgboost", xgboost),
-};
-
-/* "\0asm" with a wrong byte, and two modules that import what the ABI does not offer. */
-static const uint8_t bad_magic[] = { 0x00, 0x61, 0x73, 0x6e, 0x01, 0x00, 0x00, 0x00 };
-static const uint8_t env_import[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
-    0x02, 0x0b, 0x01, 0x03, 'e', 'n', 'v', 0x03, 'f', 'o', 'o', 0x00, 0x00,
-};
-static const uint8_t print_no_args[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
-    0x02, 0x14, 0x01, 0x07, 'v', 'm', 'f', 'l', 'e', 'e', 't',
-    0x08, 'v', 'm', '_', 'p', 'r', 'i', 'n', 't', 0x00, 0x00,
-};
+/* PROGRAM("fibonacci", fibonacci, wasm): the blob of fibonacci.wasm */
+#define PROGRAM(n, sym, ext) { n, sym##_##ext, sizeof(sym##_##ext) }
 
 static uint32_t last_handler = UINT32_MAX;
 
@@ -179,9 +145,9 @@ static void run_program(const char *name, const uint8_t *image, size_t len, uint
 }
 
 /* button-counter registers a handler and exits; the handler then serves five presses. */
-static void handler_test(void)
+static void __attribute__((unused)) handler_test(const program_t *button_counter)
 {
-    run_program("button-counter", button_counter_wasm, sizeof(button_counter_wasm), RUN_BUDGET);
+    run_program(button_counter->name, button_counter->image, button_counter->len, RUN_BUDGET);
     printf("@@HANDLER %lu@@\n", (unsigned long)last_handler);
     for (int press = 1; press <= 5; press++) {
         const int32_t value = 1000;
@@ -202,6 +168,9 @@ static void handler_test(void)
            vm_engine.read_memory(GUEST_RAM, &byte, 1));
 }
 
+/* The family's images (programs[], spin, wild_store) and its own cases (family_cases). */
+#include CASES_HEADER
+
 static void *engine_thread(void *arg)
 {
     (void)arg;
@@ -210,16 +179,9 @@ static void *engine_thread(void *arg)
     for (unsigned i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
         run_program(programs[i].name, programs[i].image, programs[i].len, RUN_BUDGET);
     }
-    run_program("spin", spin_wasm, sizeof(spin_wasm), SPIN_BUDGET);
-    run_program("wild-store", wild_store_wasm, sizeof(wild_store_wasm), RUN_BUDGET);
-    /* heapsort's arrays (.bss) reach past 16 KiB: with the board's cap there, its data and
-     * stack still fit, but the first store past the cap traps though the page goes on. */
-    run_capped("heapsort-16k", heapsort_wasm, sizeof(heapsort_wasm), RUN_BUDGET, 16384);
-    handler_test();
-    load("bad-magic", bad_magic, sizeof(bad_magic), GUEST_RAM);
-    load("env-import", env_import, sizeof(env_import), GUEST_RAM);
-    load("print-no-args", print_no_args, sizeof(print_no_args), GUEST_RAM);
-    load("small-ram", fibonacci_wasm, sizeof(fibonacci_wasm), 2048);
+    run_program(spin.name, spin.image, spin.len, SPIN_BUDGET);
+    run_program(wild_store.name, wild_store.image, wild_store.len, RUN_BUDGET);
+    family_cases();
     vm_engine.unload();
     printf("@@DONE@@\n");
     fflush(stdout);
@@ -229,7 +191,7 @@ static void *engine_thread(void *arg)
 
 static char stack[VMFLEET_VM_STACK];
 
-void wamr_engine_cases_start(void)
+void engine_cases_start(void)
 {
     thread_create(stack, sizeof(stack), THREAD_PRIORITY_MAIN - 1, 0, engine_thread, NULL,
                   "vm");
