@@ -107,6 +107,38 @@ static void print_end(const char *name, const vm_outcome_t *out)
     }
 }
 
+/* Slices of a preemptible engine's run, as the agent's runner takes them. */
+#define SLICE 1000000u
+
+/* Runs the way the agent's runner does (agent/runner_loop.c): a preemptible engine in
+ * slices, sleeps served in place, and a budget used up ends as budget_exhausted. */
+static vm_outcome_t run_to_end(uint32_t budget)
+{
+    uint32_t used = 0;
+    for (;;) {
+        uint32_t left = budget - used;
+        uint32_t slice = vm_engine.preemptible && left > SLICE ? SLICE : left;
+        vm_outcome_t out = vm_engine.run(slice);
+        if (out.kind == VM_RUN_YIELDED) {
+            if (out.value > 0) {
+                ztimer_sleep(ZTIMER_MSEC, (uint32_t)out.value);
+            }
+            continue;
+        }
+        if (out.kind != VM_RUN_BUDGET) {
+            return out;
+        }
+        used += slice;
+        if (used >= budget) {
+            out = (vm_outcome_t){ .kind = VM_RUN_FAULT };
+            out.fault.code = "budget_exhausted";
+            snprintf(out.fault.message, sizeof(out.fault.message),
+                     "ran %lu instructions without finishing", (unsigned long)budget);
+            return out;
+        }
+    }
+}
+
 static bool load(const char *name, const uint8_t *image, size_t len, uint32_t ram)
 {
     char err[VM_ERROR_BYTES];
@@ -129,7 +161,7 @@ static void run_capped(const char *name, const uint8_t *image, size_t len, uint3
     printf("@@BEGIN %s@@\n", name);
     fflush(stdout);
     uint32_t started = ztimer_now(ZTIMER_USEC);
-    vm_outcome_t out = vm_engine.run(budget);
+    vm_outcome_t out = run_to_end(budget);
     uint32_t us = ztimer_now(ZTIMER_USEC) - started;
     print_end(name, &out);
     vm_memory_report_t m;
@@ -156,7 +188,7 @@ static void __attribute__((unused)) handler_test(const program_t *button_counter
             return;
         }
         printf("@@BEGIN press%d@@\n", press);
-        vm_outcome_t out = vm_engine.run(RUN_BUDGET);
+        vm_outcome_t out = run_to_end(RUN_BUDGET);
         char name[12];
         snprintf(name, sizeof(name), "press%d", press);
         print_end(name, &out);
