@@ -2,9 +2,8 @@ import { Mips1Engine } from '../devices/engines/mips1/engine';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
 import type { VirtualDevice } from '../devices';
 import { deploy, firmwareImage, publishApp, startDevices, waitForDeployment } from './support/ota';
+import { startRiotFleet } from './support/riot-fleet';
 import {
-  BRIDGE_ADDRESS,
-  COAP_PORT,
   CoapRelay,
   createRiotNetwork,
   RiotDevice,
@@ -62,26 +61,18 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
       { vm: 'wasm-fast' as const, ext: 'wasm', dir: 'wasm', address: 'fd00:dead:beef::3' },
       { vm: 'wasm' as const, ext: 'wasm', dir: 'wasm', address: 'fd00:dead:beef::4' },
     ];
-    for (const [n, spec] of specs.entries()) {
-      const id = `riot-${spec.vm}`;
-      const res = await gw.api('POST', '/api/devices', {
-        id,
-        board: 'native64',
+    const fleet = await startRiotFleet(
+      gw,
+      net,
+      specs.map((spec) => ({
         vm: spec.vm,
+        elf: elfs[spec.vm]!,
+        address: spec.address,
         tags: ['riot', `riot-${spec.vm}`, 'bench'],
-      });
-      expect(res.status).toBe(201);
-      const key = Buffer.from(res.body.signingKey.publicKey as string, 'base64').toString('hex');
-      const device = net.startDevice({ elf: elfs[spec.vm]!, tap: net.tap(n) });
-      await device.waitForLine(/vmfleet device, VM/, 15_000);
-      await device.shell(`vmfleet addr ${spec.address}/64`, /vmfleet: address/);
-      await device.shell(`vmfleet id ${id}`, /id set/);
-      await device.shell(`vmfleet token ${res.body.token as string}`, /token set/);
-      await device.shell(`vmfleet gw [${BRIDGE_ADDRESS}]:${COAP_PORT}`, /gw set/);
-      await device.shell(`vmfleet key ${key}`, /key set/);
-      await device.shell('vmfleet telemetry 1000', /telemetry set/);
-      await device.shell('vmfleet start', /agent started/);
-      riots.push({ id, vm: spec.vm, ext: spec.ext, dir: spec.dir, key, device });
+      })),
+    );
+    for (const [n, member] of fleet.entries()) {
+      riots.push({ ...member, vm: specs[n].vm, ext: specs[n].ext, dir: specs[n].dir });
     }
   }, 240_000);
 

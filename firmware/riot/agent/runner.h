@@ -109,6 +109,10 @@ int runner_read_memory(uint32_t addr, uint8_t *dst, uint32_t len);
 /** Queues a raw event (1 = button, 100-199 user events); returns the queue length. */
 int runner_inject(uint16_t event, int32_t value);
 void runner_status(runner_status_t *out);
+
+/** Instructions main may run before it faults budget_exhausted (RUNNER_MAIN_BUDGET by
+ * default; the shell's `vmfleet budget`): a device owner's cap on a guest's CPU. */
+void runner_set_main_budget(uint64_t instructions);
 /**
  * One benchmark run of `image` on the engine: the device's own program is stopped and
  * unloaded for it (the C engines are singletons), then the installed app (if any) is

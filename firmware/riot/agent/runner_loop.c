@@ -54,6 +54,13 @@ void runner_finish(const vm_outcome_t *outcome, runner_note_t *note)
     *note = (runner_note_t){ .pending = true, .state = runner.state, .end = *end };
 }
 
+static uint64_t main_budget = RUNNER_MAIN_BUDGET;
+
+void runner_set_main_budget(uint64_t instructions)
+{
+    main_budget = instructions > 0 ? instructions : RUNNER_MAIN_BUDGET;
+}
+
 static void over_budget(uint64_t budget, runner_note_t *note)
 {
     vm_outcome_t out = { .kind = VM_RUN_FAULT };
@@ -117,7 +124,7 @@ static void run_slice(void)
         goto out;
     }
     uint32_t generation = runner.generation;
-    uint64_t budget = runner.phase == PHASE_MAIN ? RUNNER_MAIN_BUDGET : RUNNER_HANDLER_BUDGET;
+    uint64_t budget = runner.phase == PHASE_MAIN ? main_budget : RUNNER_HANDLER_BUDGET;
     uint64_t left = budget > runner.used ? budget - runner.used : 1;
     uint64_t slice = vm_engine.preemptible && left > RUNNER_SLICE ? RUNNER_SLICE : left;
     mutex_unlock(&runner.state_lock);

@@ -18,7 +18,8 @@
 static int _usage(void)
 {
     puts("usage: vmfleet id <device-id> | token <token> | gw <[ipv6]:port> | key <64 hex>\n"
-         "       vmfleet addr <ipv6>/<prefix> | telemetry <ms> | start | status");
+         "       vmfleet addr <ipv6>/<prefix> | telemetry <ms> | budget <instructions>\n"
+         "       vmfleet start | status");
     return 1;
 }
 
@@ -72,6 +73,15 @@ static int _set(agent_config_t *cfg, const char *what, const char *arg)
     }
     else if (!strcmp(what, "telemetry")) {
         cfg->telemetry_ms = atoi(arg) < 500 ? 500 : atoi(arg);
+    }
+    else if (!strcmp(what, "budget")) {
+        /* Not saved: a cap for this boot, e.g. while trying out an untrusted guest. */
+        unsigned long long n = strtoull(arg, NULL, 10);
+        if (n == 0) {
+            puts("vmfleet: budget must be a positive number of instructions");
+            return 1;
+        }
+        runner_set_main_budget(n);
     }
     else if (!strcmp(what, "addr")) {
         if (strlen(arg) >= sizeof(cfg->address_str) || agent_add_address(arg) != 0) {
