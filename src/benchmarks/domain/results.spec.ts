@@ -56,6 +56,18 @@ describe('aggregate', () => {
     expect(fib.issue).toBe('invalid: check: 0x1f != 0x2a');
   });
 
+  it('does not call a measured cell partial for a device that skipped it', () => {
+    const runs = [
+      ...smallCampaign(),
+      run({ deviceId: 'riot-1', status: 'skipped', reason: 'no native builds on a RIOT device' }),
+    ];
+    const fib = cell(runs, 'fibonacci', 'mips1');
+    expect(fib.counts.skipped).toBe(1);
+    expect(fib.issue).toBeNull();
+    const alone = cell([runs[runs.length - 1]], 'fibonacci', 'mips1');
+    expect(alone.emptyReason).toBe('skipped: no native builds on a RIOT device');
+  });
+
   it('leaves out a metric the ok runs did not report, without emptying the cell', () => {
     const native = cell(smallCampaign(), 'fibonacci', 'native');
     expect(native.metrics.loadMs).toBeNull();
