@@ -73,7 +73,8 @@ export function campaignRequest(opts: RunOptions): CreateCampaign {
   return {
     ...(opts.name === undefined ? {} : { name: opts.name }),
     ...(opts.suite ? { suite: [...new Set(opts.suite)] } : { programs: opts.program }),
-    ...(opts.vm ? { vms: [...new Set(opts.vm)] } : {}),
+    // `all`: every VM each device has, and native: the gateway's default, said out loud.
+    ...(opts.vm && !opts.vm.includes(ALL_VMS) ? { vms: [...new Set(opts.vm)] } : {}),
     target: opts.tag ? { tag: opts.tag } : { devices: opts.device! },
     ...(opts.reps === undefined ? {} : { repetitions: opts.reps }),
     native: opts.native,
@@ -98,6 +99,8 @@ failed or did not pass its self-check, or the devices had no native builds: run
 \`make -C firmware native\` where they run, or pass --no-native).
 `;
 
+const ALL_VMS = 'all';
+
 export function addRunCommand(bench: Command, deps: CliDeps): void {
   bench
     .command('run')
@@ -111,8 +114,8 @@ export function addRunCommand(bench: Command, deps: CliDeps): void {
     .addOption(
       new Option(
         '--vm <kind...>',
-        `only these VMs (default: each device's own + ${NATIVE_VM})`,
-      ).choices([...VM_KINDS, NATIVE_VM]),
+        `only these VMs (default, or ${ALL_VMS}: each device's own + ${NATIVE_VM})`,
+      ).choices([...VM_KINDS, NATIVE_VM, ALL_VMS]),
     )
     .option('--reps <n>', 'runs per program, VM and device (default 5)', parseRepetitions)
     .option('--no-native', 'leave out the native baseline (and so the slowdown)')
@@ -138,6 +141,7 @@ export function addRunCommand(bench: Command, deps: CliDeps): void {
           'vmfleet bench run --suite coisa embench --tag bench --wait',
           'vmfleet bench run --program sieve crc32 --device lab-01 --reps 10 --no-native',
           'vmfleet bench run --suite embench --tag lab --vm wasm native --sequential --name nightly',
+          'vmfleet bench run --suite coisa embench --tag riot --vm all --reps 3 --sequential --wait',
         ),
     )
     .action(async (opts: RunOptions, command: Command) => {

@@ -55,6 +55,18 @@ describe('vmfleet bench', () => {
       );
     });
 
+    it('takes --vm all as every VM of each device and native (no filter)', async () => {
+      const { code } = await vmfleet([
+        ...['bench', 'run', '--suite', 'embench', '--tag', 'riot', '--vm', 'all', '--json'],
+      ]);
+      expect(code).toBe(0);
+      expect(gateway.requests[0].body).toEqual({
+        suite: ['embench'],
+        target: { tag: 'riot' },
+        native: true,
+      });
+    });
+
     it('leaves the defaults to the gateway', async () => {
       const { code, stdout } = await vmfleet([
         ...['bench', 'run', '--suite', 'coisa', 'embench', '--tag', 'bench', '--json'],
