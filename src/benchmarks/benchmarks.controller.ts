@@ -107,15 +107,15 @@ export class BenchmarksController {
     @Query(new ZodPipe(reportQuerySchema, 'query')) query: z.infer<typeof reportQuerySchema>,
     @Res() res: Response,
   ) {
-    const { report, meta } = await this.benchmarks.report(id);
+    const { report, meta, footprints } = await this.benchmarks.report(id);
     const body =
       query.format === 'md'
-        ? renderMarkdown(report, meta)
+        ? renderMarkdown(report, meta, footprints)
         : query.format === 'csv'
           ? renderCsv(report)
           : query.format === 'svg'
             ? await renderSvg(report, meta)
-            : JSON.stringify(renderJson(report, meta));
+            : JSON.stringify(renderJson(report, meta, footprints));
     res.type(CONTENT_TYPES[query.format]).send(body);
   }
 

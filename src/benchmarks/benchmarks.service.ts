@@ -20,7 +20,16 @@ import { BENCH_SUITES, type BenchSuite } from './domain/catalog';
 import { compare, type Comparison } from './domain/comparison';
 import { aggregate, type BenchReport, type RunRecord, type RunStatus } from './domain/results';
 import type { CampaignMeta } from './domain/campaign-meta';
+import type { BoardFootprint } from './domain/footprint';
 import type { CreateCampaignInput } from './dto/benchmark.dto';
+import { FootprintsService } from './footprints.service';
+
+export interface CampaignReport {
+  report: BenchReport;
+  meta: CampaignMeta;
+  /** The VM footprint tables of the campaign's boards (FootprintsService.forBoards). */
+  footprints: BoardFootprint[];
+}
 
 /** The campaign use cases: create (plan and start), list, show, cancel, report, compare. */
 @Injectable()
@@ -31,6 +40,7 @@ export class BenchmarksService {
     private readonly repo: BenchmarksRepository,
     private readonly runner: BenchmarkRunner,
     private readonly devices: DevicesService,
+    private readonly footprints: FootprintsService,
   ) {}
 
   async create(input: CreateCampaignInput): Promise<Campaign> {
@@ -117,7 +127,21 @@ export class BenchmarksService {
     return this.get(id);
   }
 
-  async report(id: number): Promise<{ report: BenchReport; meta: CampaignMeta }> {
+  async report(id: number): Promise<CampaignReport> {
+    const { campaign, report, meta } = await this.campaignResults(id);
+    const footprints = await this.footprints.forBoards(campaign.devices.map((d) => d.board));
+    return { report, meta, footprints };
+  }
+
+  async compare(baseline: number, candidate: number): Promise<Comparison> {
+    const [a, b] = await Promise.all([
+      this.campaignResults(baseline),
+      this.campaignResults(candidate),
+    ]);
+    return compare(a.report, b.report);
+  }
+
+  private async campaignResults(id: number) {
     const c = await this.get(id);
     const runs = await this.repo.runsOf(id);
     const vms = [...new Set(c.devices.flatMap((d) => vmsOf(c.spec, d)))];
@@ -132,11 +156,6 @@ export class BenchmarksService {
       createdAt: c.createdAt,
       finishedAt: c.finishedAt,
     };
-    return { report, meta };
-  }
-
-  async compare(baseline: number, candidate: number): Promise<Comparison> {
-    const [a, b] = await Promise.all([this.report(baseline), this.report(candidate)]);
-    return compare(a.report, b.report);
+    return { campaign: c, report, meta };
   }
 }

@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { AppSequenceEntity } from '../apps/app-sequence.entity';
 import { AppEntity } from '../apps/app.entity';
 import { BenchmarkCampaignEntity, BenchmarkRunEntity } from '../benchmarks/benchmark.entities';
+import { FootprintEntity } from '../benchmarks/footprint.entity';
 import type { Config } from '../config/config';
 import { DeploymentDeviceEntity } from '../deployments/deployment-device.entity';
 import { DeploymentEntity } from '../deployments/deployment.entity';
@@ -24,6 +25,7 @@ export const entities = [
   DeploymentDeviceEntity,
   BenchmarkCampaignEntity,
   BenchmarkRunEntity,
+  FootprintEntity,
 ];
 
 /** The schema always comes from migrations, never from `synchronize`. */

@@ -8,6 +8,19 @@ import { TelemetrySampleEntity } from './telemetry-sample.entity';
 const COLUMNS =
   'device_id, ts, device_ts, uptime_ms, ram_used, ram_peak, ram_total, flash_used, flash_total, cpu_load, vm_state, instructions, app_id, app_version, heap_used, heap_peak, stack_used, stack_bytes';
 
+/** Device ids per IN (…) list: well below SQLite's and PostgreSQL's parameter limits. */
+const IN_CHUNK = 500;
+const HAS_OS = (alias: string) =>
+  `(${alias}.heap_peak IS NOT NULL OR ${alias}.stack_used IS NOT NULL)`;
+
+/** A device's OS heap high-water mark and stack use at `ts` (telemetry `os`). */
+export interface OsSample {
+  deviceId: string;
+  ts: number;
+  heapPeak: number | null;
+  stackUsed: number | null;
+}
+
 @Injectable()
 export class TelemetryRepository {
   private readonly writer: BulkWriter;
@@ -40,6 +53,46 @@ export class TelemetryRepository {
       take: limit,
     });
     return rows.map(({ id: _id, ...sample }) => sample);
+  }
+
+  /**
+   * Each device's newest sample that carries telemetry `os` heap or stack figures (RIOT
+   * devices send them; virtual devices do not), for the footprint report's runtime peak.
+   */
+  async latestOs(deviceIds: readonly string[]): Promise<OsSample[]> {
+    const found: OsSample[] = [];
+    for (let i = 0; i < deviceIds.length; i += IN_CHUNK) {
+      const ids = deviceIds.slice(i, i + IN_CHUNK);
+      const rows = await this.samples
+        .createQueryBuilder('s')
+        .innerJoin(
+          (sub) =>
+            sub
+              .select('l.device_id', 'device_id')
+              .addSelect('MAX(l.ts)', 'ts')
+              .from(TelemetrySampleEntity, 'l')
+              .where('l.device_id IN (:...ids)', { ids })
+              .andWhere(HAS_OS('l'))
+              .groupBy('l.device_id'),
+          'latest',
+          'latest.device_id = s.device_id AND latest.ts = s.ts',
+        )
+        .where(HAS_OS('s'))
+        .orderBy('s.id', 'DESC')
+        .getMany();
+      const seen = new Set<string>();
+      for (const r of rows) {
+        if (seen.has(r.deviceId)) continue; // two samples in the same ms: the later row
+        seen.add(r.deviceId);
+        found.push({
+          deviceId: r.deviceId,
+          ts: r.ts,
+          heapPeak: r.heapPeak,
+          stackUsed: r.stackUsed,
+        });
+      }
+    }
+    return found;
   }
 
   async deleteOlderThan(ts: number): Promise<number> {

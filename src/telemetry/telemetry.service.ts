@@ -13,7 +13,7 @@ import {
   type TelemetrySample,
 } from './domain/sample';
 import { MAX_POINTS, RangeQuery, resolveRange } from './domain/time-range';
-import { TelemetryRepository } from './telemetry.repository';
+import { TelemetryRepository, type OsSample } from './telemetry.repository';
 
 /** Samples held in memory at most; beyond it new samples are dropped and counted. */
 const MAX_BUFFERED = 100_000;
@@ -100,6 +100,12 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     const range = resolveRange(query, Date.now());
     const raw = await this.repo.range(deviceId, range.from, range.to, MAX_RAW_ROWS);
     return { deviceId, ...range, points: downsample(raw, range.stepMs).slice(0, MAX_POINTS) };
+  }
+
+  /** Each device's newest heap peak and stack use (telemetry `os`), for those that sent any. */
+  async latestOs(deviceIds: readonly string[]): Promise<OsSample[]> {
+    await this.flush();
+    return this.repo.latestOs(deviceIds);
   }
 
   async fleetSummary(): Promise<FleetSummary> {

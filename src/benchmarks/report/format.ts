@@ -31,7 +31,12 @@ export function metricFormat(metric: BenchMetric, values: readonly number[]): Va
   if (METRIC_INFO[metric].unit === 'ms') {
     return { unit: 'ms', format: (x, like = x) => x.toFixed(decimalsFor(like)) };
   }
-  if (Math.max(0, ...values) < KIB_FROM) {
+  return bytesFormat(values);
+}
+
+/** B, or KiB with one decimal once the largest of `values` (by magnitude) would take 5+ digits. */
+export function bytesFormat(values: readonly number[]): ValueFormat {
+  if (Math.max(0, ...values.map(Math.abs)) < KIB_FROM) {
     return { unit: 'B', format: (x) => Math.round(x).toString() };
   }
   return { unit: 'KiB', format: (x) => (x / KIB).toFixed(1) };

@@ -8,6 +8,10 @@ import {
   type MetricInfo,
   type ProgramRef,
 } from '../domain/results';
+import { BASELINE_VM, type BoardFootprint, type FootprintRow } from '../domain/footprint';
+
+/** A footprint row with its build time as ISO 8601. */
+export type FootprintRowJson = Omit<FootprintRow, 'builtAt'> & { builtAt: string };
 
 /** The report as plain data: only objects, arrays, strings, finite numbers, booleans, null. */
 export interface BenchReportJson {
@@ -27,10 +31,19 @@ export interface BenchReportJson {
   programs: ProgramRef[];
   vms: string[];
   cells: CellReport[];
+  /** The VM footprint of each board shown (docs/benchmarks.md, "VM footprint"). */
+  footprint: {
+    baselineVm: string;
+    boards: (Omit<BoardFootprint, 'rows'> & { rows: FootprintRowJson[] })[];
+  };
 }
 
 /** A deep copy of the report and its metadata, timestamps as ISO 8601, ready for JSON.stringify. */
-export function renderJson(report: BenchReport, meta: CampaignMeta): BenchReportJson {
+export function renderJson(
+  report: BenchReport,
+  meta: CampaignMeta,
+  footprints: readonly BoardFootprint[] = [],
+): BenchReportJson {
   const copy = structuredClone(report);
   return {
     campaign: {
@@ -49,5 +62,12 @@ export function renderJson(report: BenchReport, meta: CampaignMeta): BenchReport
     programs: copy.programs,
     vms: copy.vms,
     cells: copy.cells,
+    footprint: {
+      baselineVm: BASELINE_VM,
+      boards: structuredClone(footprints).map((board) => ({
+        ...board,
+        rows: board.rows.map((row) => ({ ...row, builtAt: new Date(row.builtAt).toISOString() })),
+      })),
+    },
   };
 }

@@ -9,6 +9,8 @@ import {
   type CampaignMeta,
   type CellReport,
 } from '../domain/results';
+import type { BoardFootprint } from '../domain/footprint';
+import { footprintSection } from './footprint-markdown';
 import {
   Footnotes,
   formatDuration,
@@ -23,16 +25,21 @@ const EMPTY = '—';
 
 /**
  * The campaign as a paper would print it: metadata, one table per metric (programs ×
- * VMs, "median ± stddev"), slowdown against native, and footnotes saying why a cell is
- * empty or rests on fewer runs than planned.
+ * VMs, "median ± stddev"), slowdown against native, the VM footprint of each board's
+ * firmware builds, and footnotes saying why a cell is empty or rests on fewer runs than planned.
  */
-export function renderMarkdown(report: BenchReport, meta: CampaignMeta): string {
+export function renderMarkdown(
+  report: BenchReport,
+  meta: CampaignMeta,
+  footprints: readonly BoardFootprint[] = [],
+): string {
   const notes = new Footnotes();
   const sections = [
     `# ${campaignTitle(meta)}`,
     describeCampaign(report, meta),
     ...BENCH_METRICS.map((metric) => metricSection(report, metric, notes)),
     slowdownSection(report, notes),
+    footprintSection(footprints, notes),
   ];
   if (notes.entries.length > 0) {
     sections.push(

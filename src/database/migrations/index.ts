@@ -4,6 +4,7 @@ import { Apps1763900000000 } from './1763900000000-apps';
 import { Deployments1764000000000 } from './1764000000000-deployments';
 import { Benchmarks1764100000000 } from './1764100000000-benchmarks';
 import { OsTelemetry1764200000000 } from './1764200000000-os-telemetry';
+import { Footprints1764300000000 } from './1764300000000-footprints';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Deployments1764000000000,
   Benchmarks1764100000000,
   OsTelemetry1764200000000,
+  Footprints1764300000000,
 ];
