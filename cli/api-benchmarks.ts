@@ -43,6 +43,31 @@ export type Campaign = z.infer<typeof campaignSchema>;
 
 const campaignListSchema = z.looseObject({ items: z.array(campaignSchema) });
 
+const footprintRowSchema = z.looseObject({
+  vm: z.string(),
+  riot: z.string(),
+  builtAt: z.string(),
+  romBytes: z.number(),
+  romOverBaseline: z.number().nullable(),
+  staticRamBytes: z.number(),
+  staticRamOverBaseline: z.number().nullable(),
+  runtimePeak: z.looseObject({ bytes: z.number(), devices: z.number() }).nullable(),
+});
+
+/** `GET /api/benchmarks/footprints`: the stored builds and, per board, the VMs over none. */
+export const footprintsSchema = z.looseObject({
+  builds: z.array(z.looseObject({ board: z.string(), vm: z.string(), uploadedAt: z.string() })),
+  boards: z.array(
+    z.looseObject({
+      board: z.string(),
+      baselineRiot: z.string().nullable(),
+      rows: z.array(footprintRowSchema),
+    }),
+  ),
+});
+export type Footprints = z.infer<typeof footprintsSchema>;
+export type BoardFootprint = Footprints['boards'][number];
+
 /** What `POST /api/benchmarks` takes; the gateway fills in the defaults. */
 export interface CreateCampaign {
   name?: string;
@@ -94,6 +119,24 @@ export class BenchmarkApi {
       method: 'POST',
       path: `${campaignPath(id)}/cancel`,
       schema: campaignSchema,
+    });
+  }
+
+  /** Stores a vmfleet-footprint/1 file as it is (the gateway checks it); answers with all stored. */
+  uploadFootprints(file: unknown): Promise<Footprints> {
+    return this.http.request({
+      method: 'POST',
+      path: '/api/benchmarks/footprints',
+      body: file,
+      schema: footprintsSchema,
+    });
+  }
+
+  footprints(): Promise<Footprints> {
+    return this.http.request({
+      method: 'GET',
+      path: '/api/benchmarks/footprints',
+      schema: footprintsSchema,
     });
   }
 

@@ -20,7 +20,9 @@ const MONITOR_PATHS = [
 
 const BENCH_PATHS = [
   'bench',
-  ...['run', 'list', 'show', 'cancel', 'report', 'compare'].map((sub) => `bench ${sub}`),
+  ...['run', 'list', 'show', 'cancel', 'report', 'compare', 'footprint'].map(
+    (sub) => `bench ${sub}`,
+  ),
 ];
 
 const APPS_PATHS = [
@@ -163,6 +165,7 @@ describe('vmfleet command line', () => {
       'bench list',
       'bench show',
       'bench cancel',
+      'bench footprint',
       'telemetry',
       'fleet',
     ];

@@ -18,6 +18,7 @@ import {
   printCampaignRecord,
   printCampaignTable,
 } from '../views/benchmark-views';
+import { addFootprintCommand } from './bench-footprint';
 import { addRunCommand, benchmarkApi } from './bench-run';
 
 export function parseCampaignId(value: string): number {
@@ -37,6 +38,7 @@ export function registerBenchCommand(program: Command, deps: CliDeps): void {
         'vmfleet bench run --suite coisa --tag bench --wait',
         'vmfleet bench list',
         'vmfleet bench report 3 --format svg --out campaign-3.svg',
+        'vmfleet bench footprint',
       ),
     );
   addRunCommand(bench, deps);
@@ -45,6 +47,7 @@ export function registerBenchCommand(program: Command, deps: CliDeps): void {
   addCancelCommand(bench, deps);
   addReportCommand(bench, deps);
   addCompareCommand(bench, deps);
+  addFootprintCommand(bench, deps);
 }
 
 function addListCommand(bench: Command, deps: CliDeps): void {
