@@ -8,12 +8,23 @@ USEPKG += lua
 # doubles, and the benchmarks' checksums and printed floats depend on it.
 CFLAGS += -DLUA_64BITS
 
-# Nested C calls (pcall, metamethods, gsub callbacks, the parser's nesting): Lua raises
-# "C stack overflow" past LUAI_MAXCCALLS, which must come before the native stack of the
-# VM thread runs out. Lua-to-Lua calls take no C stack (their frames are in the Lua stack,
-# in the heap: deep recursion ends as out_of_memory or "stack overflow").
-# Measured per nested pcall level: about 0.9 KiB on native64 (see README.md), so 200
-# levels need ~180 KiB; a board gets fewer levels and a stack that holds them.
+# The Lua heap (lua_heap.c) is VMFLEET_GUEST_RAM, and the runtime counts in it: the
+# standard libraries and the prelude take about 33 KiB on native64. What each benchmark
+# needs at least on native64 (64-bit pointers): fibonacci 49 KiB, random 51, ud 76,
+# array 84, matrix 97, crc32 108, ackermann 117, md5sum 138, lists 141, tarfind 141,
+# sieve 165, heapsort 166, xgboost 177. A board has 32-bit pointers (smaller objects)
+# but far less RAM; the nRF52840's 256 KiB hold the agent and this heap.
+ifneq (,$(filter native native32 native64,$(BOARD)))
+  VMFLEET_GUEST_RAM ?= 262144
+else
+  VMFLEET_GUEST_RAM ?= 98304
+endif
+
+# Nested C calls (pcall, metamethods, gsub callbacks, coroutines, the parser's nesting):
+# Lua raises "C stack overflow" past LUAI_MAXCCALLS, which must come before the native
+# stack of the VM thread runs out. Lua-to-Lua calls take no C stack (their frames are in
+# the Lua stack, in the heap: deep recursion ends as out_of_memory). The family cases
+# (tests/engine/cases/lua.h, @@STACK) measure the deepest of these chains.
 ifneq (,$(filter native native32 native64,$(BOARD)))
   VMFLEET_LUA_MAXCCALLS ?= 200
   VMFLEET_VM_STACK ?= 262144

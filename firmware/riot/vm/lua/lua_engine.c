@@ -98,9 +98,9 @@ static int start(const uint8_t *source, size_t len, uint32_t memory_bytes, char 
     lx_unload();
     memset(&lx_calls, 0, sizeof(lx_calls));
     lx_heap_reset(memory_bytes);
-    lx.L = lx_state_new(err, err_len);
-    if (lx.L == NULL || lx_state_compile(lx.L, (const char *)source, len, &lx.main,
-                                         &lx.current_ref, err, err_len) != 0) {
+    lx.L = lx_state_new(memory_bytes, err, err_len);
+    if (lx.L == NULL || lx_state_compile(lx.L, (const char *)source, len, memory_bytes,
+                                         &lx.main, &lx.current_ref, err, err_len) != 0) {
         lx_unload();
         return -1;
     }
@@ -234,7 +234,8 @@ static vm_outcome_t failed(int status)
 {
     const char *message = lua_tostring(lx.current, -1);
     int line = line_of(message);
-    if (status == LUA_ERRMEM) {
+    /* lauxlib's buffers fail with an error of their own, not LUA_ERRMEM */
+    if (status == LUA_ERRMEM || (message && strstr(message, "not enough memory"))) {
         char why[VM_FAULT_MESSAGE_BYTES];
         snprintf(why, sizeof(why), "not enough memory: the script needs more than the %lu "
                  "bytes the board grants", (unsigned long)lx.memory_bytes);

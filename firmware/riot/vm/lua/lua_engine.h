@@ -20,13 +20,14 @@
 /* ---- heap (lua_heap.c) ----------------------------------------------------------------- */
 
 /* A fresh TLSF pool over the whole static pool; Lua may use at most limit bytes of it
- * (Lua's own byte count: what it asked for, TLSF's headers not counted). */
+ * (blocks with their headers), limit <= lx_heap_pool_bytes(). */
 void lx_heap_reset(uint32_t limit);
 /* The lua_Alloc of every state: refuses to grow past the limit, tracks the high-water
  * mark. A refusal is Lua's "not enough memory" once an emergency collection did not help. */
 void *lx_heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 uint32_t lx_heap_used(void);
 uint32_t lx_heap_peak(void);
+/* The most a program can be granted: VMFLEET_GUEST_RAM. */
 uint32_t lx_heap_pool_bytes(void);
 
 /* ---- host calls (lua_sys.c) ------------------------------------------------------------ */
@@ -57,10 +58,10 @@ int lx_sys_stop(lua_State *L, lx_stop_kind_t kind, int32_t code, const char *fau
 
 /* A fresh state with the standard libraries, the prelude and the sandbox; NULL with err
  * when the runtime does not fit the grant. */
-lua_State *lx_state_new(char *err, size_t err_len);
+lua_State *lx_state_new(uint32_t granted, char *err, size_t err_len);
 /* Compiles source as chunk "guest" onto a new anchored thread: 0, or -1 with err. */
-int lx_state_compile(lua_State *L, const char *source, size_t len, lua_State **thread,
-                     int *ref, char *err, size_t err_len);
+int lx_state_compile(lua_State *L, const char *source, size_t len, uint32_t granted,
+                     lua_State **thread, int *ref, char *err, size_t err_len);
 /* A new anchored thread with handler #index on its stack: 0, or -1 if there is none. */
 int lx_state_handler(lua_State *L, uint32_t index, lua_State **thread, int *ref);
 void lx_state_release(lua_State *L, int ref);

@@ -100,12 +100,12 @@ static int setup(lua_State *L)
     return 0;
 }
 
-lua_State *lx_state_new(char *err, size_t err_len)
+lua_State *lx_state_new(uint32_t granted, char *err, size_t err_len)
 {
     lua_State *L = lua_newstate(lx_heap_alloc, NULL);
     if (L == NULL) {
         snprintf(err, err_len, "does_not_fit: the Lua runtime needs more than the %lu bytes "
-                 "the board grants", (unsigned long)lx_heap_pool_bytes());
+                 "granted", (unsigned long)granted);
         return NULL;
     }
     lua_atpanic(L, panic);
@@ -113,7 +113,7 @@ lua_State *lx_state_new(char *err, size_t err_len)
     int status = lua_pcall(L, 0, 0, 0);
     if (status == LUA_ERRMEM) {
         snprintf(err, err_len, "does_not_fit: the Lua runtime and the device API need more "
-                 "than the bytes the board grants (%lu in use)", (unsigned long)lx_heap_used());
+                 "than the %lu bytes granted", (unsigned long)granted);
         return NULL;
     }
     if (status != LUA_OK) {
@@ -144,8 +144,8 @@ static int compile(lua_State *L)
     return 0;
 }
 
-int lx_state_compile(lua_State *L, const char *source, size_t len, lua_State **thread,
-                     int *ref, char *err, size_t err_len)
+int lx_state_compile(lua_State *L, const char *source, size_t len, uint32_t granted,
+                     lua_State **thread, int *ref, char *err, size_t err_len)
 {
     job_t job = { .source = source, .len = len, .status = LUA_OK };
     if (protected(L, compile, &job) == LUA_OK) {
@@ -158,7 +158,7 @@ int lx_state_compile(lua_State *L, const char *source, size_t len, lua_State **t
         snprintf(err, err_len, "syntax_error: Lua syntax error: %s", why ? why : "?");
     } else {
         snprintf(err, err_len, "does_not_fit: compiling the program needs more than the "
-                 "bytes the board grants (%s)", why ? why : "not enough memory");
+                 "%lu bytes granted (%s)", (unsigned long)granted, why ? why : "?");
     }
     lua_pop(L, 1);
     return -1;

@@ -6,6 +6,7 @@
  * agent/hal.c serves a Lua program exactly as it serves a native one.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,17 @@ static const abi_name_t condition_ops[] = {
     { "<", 0 }, { "<=", 1 }, { ">", 2 }, { ">=", 3 }, { NULL, 0 },
 };
 
+/* The error a bad argument raises: the message alone, as the TS engines' ScriptApiError
+ * (luaL_error would add the prelude's line); the fault's pc is the guest's line. */
+static int api_error(lua_State *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    return lua_error(L);
+}
+
 /* ---- the scratch buffer: the guest memory of a script ---------------------------------- */
 
 static struct {
@@ -73,7 +85,7 @@ static const vm_memory_view_t scratch_view = { NULL, scratch_read, scratch_write
 static uint32_t scratch_reserve(lua_State *L, uint32_t len)
 {
     if (scratch.used + len > SCRATCH_BYTES) {
-        return (uint32_t)luaL_error(L, "syscall arguments need more than %d bytes",
+        return (uint32_t)api_error(L, "syscall arguments need more than %d bytes",
                                     SCRATCH_BYTES);
     }
     uint32_t addr = scratch.used;
@@ -142,7 +154,7 @@ static int32_t int32_arg(lua_State *L, int idx, const char *what)
     if (lua_type(L, idx) == LUA_TBOOLEAN) {
         return lua_toboolean(L, idx) ? 1 : 0;
     }
-    return (int32_t)luaL_error(L, "%s must be a number, not %s", what, shown(L, idx));
+    return (int32_t)api_error(L, "%s must be a number, not %s", what, shown(L, idx));
 }
 
 /* abiNumber() of abi-names.ts: an integral number as it is, or a name of the table. */
@@ -170,7 +182,7 @@ static int32_t abi_number(lua_State *L, int idx, const abi_name_t *table, const 
         luaL_addstring(&b, e->name);
     }
     luaL_pushresult(&b);
-    return (int32_t)luaL_error(L, "unknown %s %s; use one of: %s", what, value,
+    return (int32_t)api_error(L, "unknown %s %s; use one of: %s", what, value,
                                lua_tostring(L, -1));
 }
 
@@ -182,7 +194,9 @@ int lx_sys_stop(lua_State *L, lx_stop_kind_t kind, int32_t code, const char *fau
     lx_calls.stop = kind;
     lx_calls.exit_code = code;
     lx_calls.fault_code = fault_code;
-    snprintf(lx_calls.message, sizeof(lx_calls.message), "%s", message ? message : "");
+    if (message != lx_calls.message) {
+        snprintf(lx_calls.message, sizeof(lx_calls.message), "%s", message ? message : "");
+    }
     if (kind == LX_STOP_EXIT) {
         lua_pushfstring(L, "exit(%d)", (int)code);
     } else {
@@ -194,6 +208,10 @@ int lx_sys_stop(lua_State *L, lx_stop_kind_t kind, int32_t code, const char *fau
 /* One syscall; the scratch buffer holds what the arguments point at. */
 static int32_t call(lua_State *L, uint32_t nr, int32_t a0, int32_t a1, int32_t a2)
 {
+    if (lx_calls.stop != LX_STOP_NONE) { /* the script caught the stop: no more calls */
+        return lx_sys_stop(L, lx_calls.stop, lx_calls.exit_code, lx_calls.fault_code,
+                           lx_calls.message);
+    }
     const int32_t args[4] = { a0, a1, a2, 0 };
     vm_sys_result_t r = vm_host_syscall(nr, args, &scratch_view);
     switch (r.kind) {
@@ -232,7 +250,7 @@ static int sys_print(lua_State *L)
 static int sys_publish(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING) {
-        return luaL_error(L, "publish(name, value): name must be a string");
+        return api_error(L, "publish(name, value): name must be a string");
     }
     size_t len;
     const char *name = lua_tolstring(L, 1, &len);
