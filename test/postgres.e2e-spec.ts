@@ -43,6 +43,7 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
         'app_sequence',
         'apps',
         'benchmark_campaigns',
+        'benchmark_footprints',
         'benchmark_runs',
         'deployment_devices',
         'deployments',
