@@ -49,6 +49,7 @@ const js_abi_name_t js_condition_ops[] = {
 
 jerry_value_t js_stop_value(void)
 {
+    js_call.stop_line = js_current_line();
     return jerry_create_abort_from_value(jerry_create_string((const jerry_char_t *)"vmfleet: stop"),
                                          true);
 }

@@ -101,13 +101,11 @@ static int compile_program(const uint8_t *source, size_t len, char *err, size_t 
 
 int js_context_prepare(const uint8_t *source, size_t len, char *err, size_t err_len)
 {
-    volatile char here;
     js_context_drop();
     memset(&js_call, 0, sizeof(js_call));
     js_call.limit = UINT64_MAX; /* evaluating the prelude and the wrapper runs no program */
     jerry_init(JERRY_INIT_EMPTY);
     js_ctx.up = true;
-    js_ctx.stack_mark = (uintptr_t)&here;
     jerry_set_vm_exec_stop_callback(js_exec_poll, NULL, VMFLEET_JERRY_TICKS_PER_POLL);
     jerry_set_error_object_created_callback(js_on_error_created, NULL);
     if (install_prelude(err, err_len) != 0 || compile_program(source, len, err, err_len) != 0) {
@@ -115,12 +113,4 @@ int js_context_prepare(const uint8_t *source, size_t len, char *err, size_t err_
     }
     js_call.peak = js_heap_used();
     return 0;
-}
-
-bool js_context_on_this_stack(void)
-{
-    volatile char here;
-    uintptr_t now = (uintptr_t)&here;
-    uintptr_t apart = now > js_ctx.stack_mark ? now - js_ctx.stack_mark : js_ctx.stack_mark - now;
-    return js_ctx.up && apart < JS_SAME_STACK_BYTES;
 }

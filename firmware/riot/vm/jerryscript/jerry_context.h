@@ -7,16 +7,9 @@
 
 #include "jerry_engine.h"
 
-/* JerryScript measures its stack limit from where jerry_init() ran (ecma_init keeps that
- * stack address): a context made on another thread's stack (the agent loads from its own
- * thread) must be made again on the VM thread before the program starts. Closer than this
- * is the same stack at another depth, which only shifts the limit a little. */
-#define JS_SAME_STACK_BYTES 2048
-
 typedef struct {
     bool up;              /* jerry_init ran and no fatal error has lost the context */
     bool started;         /* the program's generator exists */
-    uintptr_t stack_mark; /* a stack address of jerry_init's caller */
     jerry_value_t program;    /* the generator function */
     jerry_value_t generator;  /* the running program */
     jerry_value_t dispatcher; /* (index, value) => handlers[index](value), from prelude.js */
@@ -66,8 +59,5 @@ void js_context_drop(void);
 
 /* After a fatal error: the context's values are gone with it; only jerry_init may follow. */
 void js_context_lost(void);
-
-/* Whether the context was made on the caller's stack. */
-bool js_context_on_this_stack(void);
 
 #endif /* VMFLEET_JERRY_CONTEXT_H */

@@ -27,6 +27,7 @@ __attribute__((weak)) uint64_t vm_clock_us(void) { return 0; }
 bool js_guarded(void (*fn)(void *), void *arg)
 {
     jmp_buf here;
+    js_stack_base = (uintptr_t)&here;
     if (setjmp(here) != 0) {
         js_fatal_exit = NULL;
         js_context_lost();

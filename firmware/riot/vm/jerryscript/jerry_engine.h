@@ -27,6 +27,7 @@ typedef enum {
 typedef struct {
     js_stop_t stop;
     int32_t exit_code;
+    uint32_t stop_line;      /* where the script was when it was stopped */
     char message[VM_FAULT_MESSAGE_BYTES];
     uint32_t sleep_ms;       /* the host's sleep of the last vm_sleep_ms (0: none) */
     uint32_t handler_count;  /* handlers registered: invoke()'s valid addresses */
@@ -57,6 +58,10 @@ uint32_t js_heap_used(void);
 extern jmp_buf *js_fatal_exit;
 extern volatile jerry_fatal_code_t js_fatal_code;
 
+/* The stack address JerryScript's stack limit is measured from (jerry_port.c): where the
+ * engine last entered JerryScript. */
+extern uintptr_t js_stack_base;
+
 /* The outcome of a script that ended with `error` (released), given js_call.stop. */
 vm_outcome_t js_error_outcome(jerry_value_t error);
 
@@ -69,7 +74,9 @@ void js_syntax_error(jerry_value_t error, char *err, size_t err_len);
 /* JerryScript's error-created callback: gives errors a short "stack" (jerry_outcome.c). */
 void js_on_error_created(jerry_value_t error_object, void *user);
 
-/* The line of the innermost guest.js frame of an error's backtrace, or 0. */
+/* The line of the innermost guest.js frame of an error's backtrace, or of the running
+ * script, or 0. */
 uint32_t js_error_line(jerry_value_t error_object);
+uint32_t js_current_line(void);
 
 #endif /* VMFLEET_JERRY_ENGINE_H */

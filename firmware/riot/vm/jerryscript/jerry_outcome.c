@@ -50,14 +50,9 @@ static uint32_t guest_line(jerry_value_t frame)
     return (uint32_t)strtoul(text + sizeof(prefix) - 1, NULL, 10);
 }
 
-uint32_t js_error_line(jerry_value_t error_object)
+/* The first guest.js line of a backtrace array ("guest.js:12" strings), or 0. */
+static uint32_t backtrace_line(jerry_value_t stack)
 {
-    if (!jerry_value_is_object(error_object)) {
-        return 0;
-    }
-    jerry_value_t key = jerry_create_string((const jerry_char_t *)"stack");
-    jerry_value_t stack = jerry_get_property(error_object, key);
-    jerry_release_value(key);
     uint32_t line = 0;
     if (jerry_value_is_array(stack)) {
         uint32_t frames = jerry_get_array_length(stack);
@@ -67,6 +62,26 @@ uint32_t js_error_line(jerry_value_t error_object)
             jerry_release_value(frame);
         }
     }
+    return line;
+}
+
+uint32_t js_error_line(jerry_value_t error_object)
+{
+    if (!jerry_value_is_object(error_object)) {
+        return 0;
+    }
+    jerry_value_t key = jerry_create_string((const jerry_char_t *)"stack");
+    jerry_value_t stack = jerry_get_property(error_object, key);
+    jerry_release_value(key);
+    uint32_t line = backtrace_line(stack);
+    jerry_release_value(stack);
+    return line;
+}
+
+uint32_t js_current_line(void)
+{
+    jerry_value_t stack = jerry_get_backtrace(LINE_FRAMES);
+    uint32_t line = backtrace_line(stack);
     jerry_release_value(stack);
     return line;
 }
@@ -106,7 +121,8 @@ vm_outcome_t js_error_outcome(jerry_value_t error)
 {
     bool range = jerry_get_error_type(error) == JERRY_ERROR_RANGE;
     jerry_value_t thrown = jerry_get_value_from_error(error, true);
-    uint32_t line = js_error_line(thrown);
+    /* a stop's value is no error object: the line is where the script was stopped */
+    uint32_t line = js_call.stop == JS_STOP_NONE ? js_error_line(thrown) : js_call.stop_line;
     char text[VM_FAULT_MESSAGE_BYTES];
     vm_outcome_t out;
     switch (js_call.stop) {

@@ -15,6 +15,24 @@
 
 jmp_buf *js_fatal_exit;
 volatile jerry_fatal_code_t js_fatal_code;
+uintptr_t js_stack_base;
+
+/*
+ * JerryScript's stack limit (JERRY_STACK_LIMIT) compares this function's answer with the
+ * limit at every call (ECMA_CHECK_STACK_USAGE). Its own version measures from the stack
+ * address jerry_init() saw, which breaks when the program runs on another thread (the
+ * agent loads from its thread, runs on the VM thread) or at a shallower depth than
+ * jerry_init ran at (a negative usage wraps to a huge one: every call would fail). The
+ * link wraps it (-Wl,--wrap, jerryscript.mk) with this one, which measures from where the
+ * engine entered JerryScript this time (js_guarded).
+ */
+uintptr_t __wrap_ecma_get_current_stack_usage(void);
+uintptr_t __wrap_ecma_get_current_stack_usage(void)
+{
+    volatile char here;
+    uintptr_t sp = (uintptr_t)&here;
+    return js_stack_base > sp ? js_stack_base - sp : 0;
+}
 
 void jerry_port_fatal(jerry_fatal_code_t code)
 {

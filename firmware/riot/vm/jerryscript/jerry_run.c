@@ -99,7 +99,7 @@ typedef struct {
 static void run_body(void *arg)
 {
     run_t *r = arg;
-    if (!js_ctx.started && (js.stale || !js_context_on_this_stack())) {
+    if (!js_ctx.started && js.stale) {
         char err[VM_ERROR_BYTES];
         if (js_context_prepare(js.source, js.len, err, sizeof(err)) != 0) {
             r->out = js_finish(refused("out_of_memory", err));

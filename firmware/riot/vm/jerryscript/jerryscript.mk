@@ -29,23 +29,27 @@ export JERRY_PROFILE := $(JERRY_ENGINE_DIR)/vmfleet.profile -DJERRY_ERROR_MESSAG
 ifneq (,$(filter native native32 native64,$(BOARD)))
   export JERRY_HEAP := $(shell echo $$(( $(VMFLEET_GUEST_RAM) / 1024 )))
 else
-  export JERRY_HEAP := 48
+  export JERRY_HEAP := 56
 endif
 CFLAGS += -DVMFLEET_JERRY_HEAP_BYTES=$(shell echo $$(( $(JERRY_HEAP) * 1024 )))
 
-# JerryScript's stack limit (KiB of native stack from jerry_init, checked at every call:
+# JerryScript's stack limit (KiB of native stack, checked at every call:
 # RangeError "Maximum call stack size exceeded", reported as stack_exhausted), below the
 # VM thread's native stack by the frames one call can add between two checks (builtins,
-# the host's syscall handlers, printf). On native64 a JS call takes about 400 bytes of
-# native stack: ackermann's ~510 nested calls need about 200 KiB; boards end it early.
+# the host's syscall handlers, printf). On native64 (-Og) a JS call takes about 435 bytes
+# of native stack: ackermann's ~510 nested calls need about 220 KiB, and 384 KiB let a
+# script nest about 900. The nRF52840 gets 24 KiB, some 100 calls: ackermann ends there
+# with stack_exhausted, as it does on WAMR's board stack.
 ifneq (,$(filter native native32 native64,$(BOARD)))
-  export JERRY_STACK := 256
-  VMFLEET_VM_STACK ?= 294912
+  export JERRY_STACK := 384
+  VMFLEET_VM_STACK ?= 425984
 else
-  export JERRY_STACK := 10
-  VMFLEET_VM_STACK ?= 16384
+  export JERRY_STACK := 24
+  VMFLEET_VM_STACK ?= 28672
 endif
 CFLAGS += -DVMFLEET_VM_STACK=$(VMFLEET_VM_STACK)
+# ...measured from where the engine enters JerryScript, not from jerry_init (jerry_port.c)
+LINKFLAGS += -Wl,--wrap=ecma_get_current_stack_usage
 
 # run(budget): the exec-stop callback runs once per this many backward jumps (loop
 # iterations), each counted as one instruction; a budget ends within one poll.

@@ -41,6 +41,9 @@ static const program_t hostile[] = {
     SCRIPT("deep-recursion", "write('deep: going down\\n');\n"
                              "function f(n) { return 1 + f(n + 1); }\n"
                              "f(0);\n"),
+    SCRIPT("builtin-recursion", "let a = [];\n"
+                                "for (let i = 0; i < 1200; i++) a = [a];\n"
+                                "String(a);\n"),
     SCRIPT("alloc-bomb", "write('bomb: allocating\\n');\n"
                          "const keep = [];\n"
                          "for (;;) keep.push(new Array(64).fill(keep.length));\n"),
@@ -49,8 +52,10 @@ static const program_t hostile[] = {
                           "for (;;) s = s + s;\n"),
     SCRIPT("catch-budget", "write('catch: looping\\n');\n"
                            "for (;;) { try { for (;;) {} } catch (e) { write('caught\\n'); } }\n"),
-    SCRIPT("catch-recursion", "function f(n) { return 1 + f(n + 1); }\n"
+    SCRIPT("catch-recursion", "let depth = 0;\n"
+                              "function f(n) { depth = n; return 1 + f(n + 1); }\n"
                               "try { f(0); } catch (e) { write(e.name, ': caught\\n'); }\n"
+                              "write('depth ', depth, '\\n');\n"
                               "return 4;\n"),
 };
 
@@ -80,25 +85,35 @@ static const program_t refused[] = {
     SCRIPT("empty", ""),
 };
 
+/* Each case, then the line inspect() reports (the line of a fault). */
 static void run_all(const program_t *list, unsigned n, uint32_t budget)
 {
     for (unsigned i = 0; i < n; i++) {
         run_program(list[i].name, list[i].image, list[i].len, budget);
+        vm_inspection_t seen;
+        vm_engine.inspect(&seen);
+        printf("@@LINE %s %lu@@\n", list[i].name, (unsigned long)seen.pc);
     }
 }
 
 static void family_cases(void)
 {
+    /* wild-store again, for the line of its fault */
+    const program_t wild_line = { "wild-store-line", wild_store_js, sizeof(wild_store_js) };
+    run_all(&wild_line, 1, RUN_BUDGET);
     handler_test(&button_counter);
     run_all(hostile, sizeof(hostile) / sizeof(hostile[0]), SPIN_BUDGET);
     run_all(api_cases, sizeof(api_cases) / sizeof(api_cases[0]), RUN_BUDGET);
     /* a handler that throws ends the program with guest_error and the handler's line */
-    run_program(handler_error.name, handler_error.image, handler_error.len, RUN_BUDGET);
+    run_all(&handler_error, 1, RUN_BUDGET);
     const int32_t value = 5;
     printf("@@INVOKE handler-error=%d@@\n", vm_engine.invoke(last_handler, &value, 1));
     printf("@@BEGIN handler-throw@@\n");
     vm_outcome_t out = run_to_end(RUN_BUDGET);
     print_end("handler-throw", &out);
+    vm_inspection_t seen;
+    vm_engine.inspect(&seen);
+    printf("@@LINE handler-throw %lu@@\n", (unsigned long)seen.pc);
     for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         load(refused[i].name, refused[i].image, refused[i].len, GUEST_RAM);
     }
