@@ -25,10 +25,11 @@ const FAULT_MESSAGE_CHARS = 95;
 
 const cSource = (file: string) => readFileSync(join(ENGINE_DIR, file), 'utf8');
 
-/** The { "name", number } pairs of one abi_name_t table in lua_sys.c. */
+/** The { "name", number } pairs of one abi_name_t table in lua_args.c. */
 function cTable(name: string): Record<string, number> {
-  const body = new RegExp(`abi_name_t ${name}\\[\\] = \\{([^;]*)\\};`).exec(cSource('lua_sys.c'));
-  if (!body) throw new Error(`no table ${name} in lua_sys.c`);
+  const pattern = new RegExp(`abi_name_t lx_${name}\\[\\] = \\{([^;]*)\\};`);
+  const body = pattern.exec(cSource('lua_args.c'));
+  if (!body) throw new Error(`no table lx_${name} in lua_args.c`);
   const pairs = [...body[1].matchAll(/\{ "([^"]+)", (\d+) \}/g)];
   return Object.fromEntries(pairs.map(([, key, value]) => [key, Number(value)]));
 }

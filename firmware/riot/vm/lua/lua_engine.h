@@ -1,7 +1,8 @@
 /*
  * Internals of the Lua engine (vm/lua) shared by its files: the heap (lua_heap.c), the
- * host functions behind the prelude's `sys` table (lua_sys.c), the Lua state with the
- * device API (lua_state.c) and vm.h's engine (lua_engine.c).
+ * host functions behind the prelude's `sys` table (lua_sys.c) and their arguments
+ * (lua_args.c), the Lua state with the device API (lua_state.c), vm.h's engine
+ * (lua_engine.c) and its run path (lua_run.c).
  */
 #ifndef VMFLEET_LUA_ENGINE_H
 #define VMFLEET_LUA_ENGINE_H
@@ -48,6 +49,24 @@ typedef struct {
 
 extern lx_calls_t lx_calls;
 
+/* ---- arguments (lua_args.c) ------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    int32_t number;
+} abi_name_t;
+
+/* abi-names.ts: SENSOR_TYPES, ACTUATOR_TYPES, RAW_EVENTS, CONDITION_OP_CODES */
+extern const abi_name_t lx_sensors[], lx_actuators[], lx_raw_events[], lx_condition_ops[];
+
+/* Raises the message alone, as the TS engines' ScriptApiError (luaL_error would add the
+ * prelude's line); the fault's pc is the guest's line. Does not return. */
+int lx_api_error(lua_State *L, const char *fmt, ...);
+/* int32() of abi-names.ts: a number truncated toward zero to 32 bits, or a boolean. */
+int32_t lx_int32(lua_State *L, int idx, const char *what);
+/* abiNumber() of abi-names.ts: an integral number as it is, or a name of the table. */
+int32_t lx_abi_number(lua_State *L, int idx, const abi_name_t *table, const char *what);
+
 /* Pushes the table of host functions the prelude takes as `__vmfleet_sys`. */
 void lx_sys_push(lua_State *L);
 /* Records a stop (exit or fault) and unwinds the script; does not return. */
@@ -68,5 +87,32 @@ void lx_state_release(lua_State *L, int ref);
 /* Line of the innermost frame of the guest's chunk in thread co (0 if none), and how
  * many frames deep it is. */
 int lx_state_line(lua_State *co, int *depth);
+
+/* ---- the engine (lua_engine.c) and its run path (lua_run.c) --------------------------- */
+
+typedef struct {
+    vm_state_t state;
+    lua_State *L;
+    lua_State *main;        /* the chunk's coroutine */
+    lua_State *current;     /* the one run() resumes: main or an invoked handler */
+    int current_ref;
+    const uint8_t *source;  /* the image (the caller keeps it, reset() compiles it again) */
+    size_t source_len;
+    uint32_t memory_bytes;
+    vm_state_t before_invoke;
+    bool invoking;
+    int pending_args;
+    vm_outcome_t ended;     /* exit or fault, repeated by run() until reset() or load() */
+    bool ended_valid;
+    uint64_t instructions;
+    int64_t remaining;
+    int64_t overrun;
+    int hook_count;
+} lx_engine_t;
+
+extern lx_engine_t lx;
+
+vm_outcome_t lx_run(uint32_t budget);
+vm_outcome_t lx_fault(const char *code, uint32_t line, const char *message);
 
 #endif /* VMFLEET_LUA_ENGINE_H */

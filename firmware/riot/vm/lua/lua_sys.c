@@ -5,8 +5,6 @@
  * small scratch buffer that is the guest memory the host reads (scratch-memory.ts), so
  * agent/hal.c serves a Lua program exactly as it serves a native one.
  */
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,34 +22,6 @@ enum {
 #define SCRATCH_BYTES 320
 
 lx_calls_t lx_calls;
-
-/* ---- names (abi-names.ts) -------------------------------------------------------------- */
-
-typedef struct {
-    const char *name;
-    int32_t number;
-} abi_name_t;
-
-static const abi_name_t sensors[] = {
-    { "temperature", 1 }, { "humidity", 2 }, { "light", 3 }, { "distance", 4 },
-    { "button", 5 }, { "accelerometer", 6 }, { NULL, 0 },
-};
-static const abi_name_t actuators[] = { { "led", 1 }, { "gpio", 2 }, { NULL, 0 } };
-static const abi_name_t raw_events[] = { { "button", 1 }, { NULL, 0 } };
-static const abi_name_t condition_ops[] = {
-    { "<", 0 }, { "<=", 1 }, { ">", 2 }, { ">=", 3 }, { NULL, 0 },
-};
-
-/* The error a bad argument raises: the message alone, as the TS engines' ScriptApiError
- * (luaL_error would add the prelude's line); the fault's pc is the guest's line. */
-static int api_error(lua_State *L, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    lua_pushvfstring(L, fmt, ap);
-    va_end(ap);
-    return lua_error(L);
-}
 
 /* ---- the scratch buffer: the guest memory of a script ---------------------------------- */
 
@@ -85,7 +55,7 @@ static const vm_memory_view_t scratch_view = { NULL, scratch_read, scratch_write
 static uint32_t scratch_reserve(lua_State *L, uint32_t len)
 {
     if (scratch.used + len > SCRATCH_BYTES) {
-        return (uint32_t)api_error(L, "syscall arguments need more than %d bytes",
+        return (uint32_t)lx_api_error(L, "syscall arguments need more than %d bytes",
                                     SCRATCH_BYTES);
     }
     uint32_t addr = scratch.used;
@@ -99,91 +69,6 @@ static int32_t scratch_string(lua_State *L, const char *s, size_t len)
     memcpy(&scratch.bytes[addr], s, len);
     scratch.bytes[addr + len] = 0;
     return (int32_t)addr;
-}
-
-/* ---- arguments ------------------------------------------------------------------------- */
-
-/* How JSON.stringify shows the value in the TS engines' messages, near enough. */
-static const char *shown(lua_State *L, int idx)
-{
-    switch (lua_type(L, idx)) {
-    case LUA_TSTRING: {
-        luaL_Buffer b;
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        luaL_buffinit(L, &b);
-        luaL_addchar(&b, '"');
-        for (size_t i = 0; i < len; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c == '"' || c == '\\') {
-                luaL_addchar(&b, '\\');
-            }
-            if (c < 0x20) {
-                char esc[8];
-                snprintf(esc, sizeof(esc), "\\u%04x", c);
-                luaL_addstring(&b, esc);
-            } else {
-                luaL_addchar(&b, (char)c);
-            }
-        }
-        luaL_addchar(&b, '"');
-        luaL_pushresult(&b);
-        return lua_tostring(L, -1);
-    }
-    case LUA_TNUMBER:
-        if (!isfinite(lua_tonumber(L, idx))) {
-            return "null";
-        }
-        return luaL_tolstring(L, idx, NULL);
-    case LUA_TBOOLEAN: return lua_toboolean(L, idx) ? "true" : "false";
-    case LUA_TTABLE: return "{}";
-    default: return "undefined";
-    }
-}
-
-/* int32() of abi-names.ts: a number truncated toward zero to 32 bits, or a boolean. */
-static int32_t int32_arg(lua_State *L, int idx, const char *what)
-{
-    if (lua_isinteger(L, idx)) {
-        return (int32_t)(uint32_t)(lua_Unsigned)lua_tointeger(L, idx);
-    }
-    if (lua_type(L, idx) == LUA_TNUMBER && isfinite(lua_tonumber(L, idx))) {
-        double t = fmod(trunc(lua_tonumber(L, idx)), 4294967296.0);
-        return (int32_t)(uint32_t)(t < 0 ? t + 4294967296.0 : t);
-    }
-    if (lua_type(L, idx) == LUA_TBOOLEAN) {
-        return lua_toboolean(L, idx) ? 1 : 0;
-    }
-    return (int32_t)api_error(L, "%s must be a number, not %s", what, shown(L, idx));
-}
-
-/* abiNumber() of abi-names.ts: an integral number as it is, or a name of the table. */
-static int32_t abi_number(lua_State *L, int idx, const abi_name_t *table, const char *what)
-{
-    if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Number n = lua_tonumber(L, idx);
-        if (lua_isinteger(L, idx) || (isfinite(n) && n == floor(n))) {
-            return int32_arg(L, idx, what);
-        }
-    }
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        const char *name = lua_tostring(L, idx);
-        for (const abi_name_t *e = table; e->name; e++) {
-            if (strcmp(e->name, name) == 0) {
-                return e->number;
-            }
-        }
-    }
-    luaL_Buffer b;
-    const char *value = shown(L, idx);
-    luaL_buffinit(L, &b);
-    for (const abi_name_t *e = table; e->name; e++) {
-        luaL_addstring(&b, e == table ? "" : ", ");
-        luaL_addstring(&b, e->name);
-    }
-    luaL_pushresult(&b);
-    return (int32_t)api_error(L, "unknown %s %s; use one of: %s", what, value,
-                               lua_tostring(L, -1));
 }
 
 /* ---- the calls ------------------------------------------------------------------------- */
@@ -250,11 +135,11 @@ static int sys_print(lua_State *L)
 static int sys_publish(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING) {
-        return api_error(L, "publish(name, value): name must be a string");
+        return lx_api_error(L, "publish(name, value): name must be a string");
     }
     size_t len;
     const char *name = lua_tolstring(L, 1, &len);
-    int32_t value = int32_arg(L, 2, "publish value");
+    int32_t value = lx_int32(L, 2, "publish value");
     scratch.used = 0;
     call(L, NR_PUBLISH, scratch_string(L, name, len), value, 0);
     return 0;
@@ -268,38 +153,38 @@ static int sys_time_ms(lua_State *L)
 
 static int sys_sleep_ms(lua_State *L)
 {
-    int32_t ms = int32_arg(L, 1, "sleep_ms(ms)");
+    int32_t ms = lx_int32(L, 1, "sleep_ms(ms)");
     call(L, NR_SLEEP_MS, ms > 0 ? ms : 0, 0, 0);
     return 0;
 }
 
 static int sys_exit(lua_State *L)
 {
-    int32_t code = lua_isnoneornil(L, 1) ? 0 : int32_arg(L, 1, "exit(code)");
+    int32_t code = lua_isnoneornil(L, 1) ? 0 : lx_int32(L, 1, "exit(code)");
     call(L, NR_EXIT, code, 0, 0);
     return lx_sys_stop(L, LX_STOP_EXIT, code, NULL, NULL); /* a host that did not stop it */
 }
 
 static int sys_hal_probe(lua_State *L)
 {
-    int32_t type = abi_number(L, 1, sensors, "sensor");
+    int32_t type = lx_abi_number(L, 1, lx_sensors, "sensor");
     lua_pushinteger(L, call(L, NR_HAL_PROBE, type, 0, 0));
     return 1;
 }
 
 static int sys_hal_read(lua_State *L)
 {
-    int32_t type = abi_number(L, 1, sensors, "sensor");
-    int32_t index = lua_isnoneornil(L, 2) ? 0 : int32_arg(L, 2, "sensor index");
+    int32_t type = lx_abi_number(L, 1, lx_sensors, "sensor");
+    int32_t index = lua_isnoneornil(L, 2) ? 0 : lx_int32(L, 2, "sensor index");
     lua_pushinteger(L, call(L, NR_HAL_READ, type, index, 0));
     return 1;
 }
 
 static int sys_hal_write(lua_State *L)
 {
-    int32_t type = abi_number(L, 1, actuators, "actuator");
-    int32_t index = int32_arg(L, 2, "index");
-    int32_t value = int32_arg(L, 3, "value");
+    int32_t type = lx_abi_number(L, 1, lx_actuators, "actuator");
+    int32_t index = lx_int32(L, 2, "index");
+    int32_t value = lx_int32(L, 3, "value");
     lua_pushinteger(L, call(L, NR_HAL_WRITE, type, index, value));
     return 1;
 }
@@ -307,7 +192,7 @@ static int sys_hal_write(lua_State *L)
 /* events.on(event, fn): the prelude passes the handler's index, the "address". */
 static int sys_on(lua_State *L)
 {
-    int32_t id = abi_number(L, 1, raw_events, "event");
+    int32_t id = lx_abi_number(L, 1, lx_raw_events, "event");
     int32_t handler = (int32_t)luaL_checkinteger(L, 2);
     lua_pushboolean(L, call(L, NR_ON_RAW, id, handler, 0) == 0);
     return 1;
@@ -315,13 +200,12 @@ static int sys_on(lua_State *L)
 
 static int sys_on_condition(lua_State *L)
 {
-    int32_t words[5] = {
-        abi_number(L, 1, sensors, "sensor"),
-        int32_arg(L, 2, "sensor index"),
-        abi_number(L, 3, condition_ops, "condition op"),
-        int32_arg(L, 4, "threshold"),
-        int32_arg(L, 5, "period_ms"),
-    };
+    int32_t words[5]; /* in order, so the first bad argument is the one reported */
+    words[0] = lx_abi_number(L, 1, lx_sensors, "sensor");
+    words[1] = lx_int32(L, 2, "sensor index");
+    words[2] = lx_abi_number(L, 3, lx_condition_ops, "condition op");
+    words[3] = lx_int32(L, 4, "threshold");
+    words[4] = lx_int32(L, 5, "period_ms");
     int32_t handler = (int32_t)luaL_checkinteger(L, 6);
     scratch.used = 0;
     uint32_t addr = scratch_reserve(L, sizeof(words));
@@ -336,8 +220,8 @@ static int sys_on_condition(lua_State *L)
 
 static int sys_emit(lua_State *L)
 {
-    int32_t id = int32_arg(L, 1, "event id");
-    int32_t value = lua_isnoneornil(L, 2) ? 0 : int32_arg(L, 2, "event value");
+    int32_t id = lx_int32(L, 1, "event id");
+    int32_t value = lua_isnoneornil(L, 2) ? 0 : lx_int32(L, 2, "event value");
     call(L, NR_EMIT, id, value, 0);
     return 0;
 }
