@@ -3,12 +3,13 @@
  * functions its files share.
  *
  * The C counterpart of devices/engines/ebpf (its README states every rule followed here);
- * file by file: ebpf.c = engine.ts, rbf.c = src/protocol/images/rbf/format.ts +
- * verify.ts, frames.c = frames.ts, exec.c = interpreter.ts + calls.ts + arith.ts,
- * memory.c = memory.ts + faults.ts, helpers.c = helper-calls.ts + saul.ts, printf.c =
- * printf.ts. No libc (only <stdint.h>, <stddef.h>, <stdbool.h>) and nothing allocates:
- * the program's text and rodata are read in place from the image (which stays valid while
- * it is loaded, in the agent's app slot, as for mips1), and everything else is static.
+ * file by file: ebpf.c = engine.ts, rbf.c and verify.c = src/protocol/images/rbf/format.ts
+ * and verify.ts (+ isa.ts), frames.c = frames.ts, exec.c = interpreter.ts + calls.ts +
+ * arith.ts, memory.c = memory.ts + faults.ts, helpers.c = helper-calls.ts + saul.ts,
+ * printf.c = printf.ts, text.c = the message formatter. No libc (only <stdint.h>,
+ * <stddef.h>, <stdbool.h>) and nothing allocates: the program's text and rodata are read
+ * in place from the image (which stays valid while it is loaded, in the agent's app slot,
+ * as for mips1), and everything else is static.
  */
 #ifndef VMFLEET_EBPF_INTERNAL_H
 #define VMFLEET_EBPF_INTERNAL_H
@@ -49,6 +50,7 @@
 #define EB_DATA_OFFSET EB_STACK_BYTES
 
 #define EB_INSN_BYTES 8u
+#define EB_FUNCTION_BYTES 6u /* .rbf function table entry */
 #define EB_R10 10
 #define EB_OP_LDDW 0x18
 #define EB_OP_LDDW_DATA 0xb8
@@ -177,7 +179,7 @@ typedef enum {
 
 eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault);
 
-/* ---- image, verifier, frames (rbf.c, frames.c) ---------------------------------------- */
+/* ---- image, verifier, frames (rbf.c, verify.c, frames.c) ------------------------------ */
 
 typedef struct {
     char *buf;
@@ -206,7 +208,7 @@ bool eb_service_helper(vm_outcome_t *out);
 /* Formats bpf_printf into the helper buffer; its byte length, or -1 with *fault set. */
 int32_t eb_printf(uint32_t format, vm_fault_t *fault, uint32_t helper);
 
-/* ---- memory view, faults, text (memory.c) ---------------------------------------------- */
+/* ---- memory view, faults (memory.c), text (text.c) ------------------------------------ */
 
 /* Host pointer of [a, a + n), any n, inside one readable / writable region, or NULL. */
 const uint8_t *eb_map_read(uint64_t a, uint32_t n);

@@ -32,28 +32,62 @@ static inline uint32_t bswap32(uint32_t v)
     return v >> 24 | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | v << 24;
 }
 
-/* Signed compares as unsigned ones with the sign bit flipped: no conversion to int64. */
-#define SLT(a, b) (((a) ^ SIGN64) < ((b) ^ SIGN64))
-#define SLT32(a, b) (((a) ^ 0x80000000u) < ((b) ^ 0x80000000u))
+/* Signed compares as unsigned ones with the sign bit flipped, no conversion to a signed
+ * type; a 32-bit operand is flipped at bit 31 and compares zero-extended, in the same order. */
+#define SLT(a, b) (((a) ^ sign_of(a)) < ((b) ^ sign_of(b)))
+#define sign_of(x) (sizeof(x) == 8 ? SIGN64 : 0x80000000u)
 
 #define DST r[dst]
 #define SRC r[src]
 #define IMM64 ((uint64_t)(int64_t)imm)
 
-/* ALU64 (§4.1): immediate sign-extended to 64 bits, or a register. */
+/* ALU64 (§4.1): immediate sign-extended to 64 bits, or a register ((void)a: mov does not
+ * read dst). */
 #define ALU64(code, expr)                                                                  \
-    case (code) | 0x07: { uint64_t a = DST, b = IMM64; (void)a; (void)b; DST = (expr); break; }              \
-    case (code) | 0x0f: { uint64_t a = DST, b = SRC; (void)a; (void)b; DST = (expr); break; }
+    case (code) | 0x07: {                                                                  \
+        uint64_t a = DST, b = IMM64;                                                       \
+        (void)a, (void)b, DST = (expr);                                                    \
+        break;                                                                             \
+    }                                                                                      \
+    case (code) | 0x0f: {                                                                  \
+        uint64_t a = DST, b = SRC;                                                         \
+        (void)a, (void)b, DST = (expr);                                                    \
+        break;                                                                             \
+    }
 /* ALU (§4.1): 32-bit operations on the low words, the result zero-extended. */
 #define ALU32(code, expr)                                                                  \
-    case (code) | 0x04: { uint32_t a = (uint32_t)DST, b = (uint32_t)imm; (void)a; (void)b; DST = (uint32_t)(expr); break; } \
-    case (code) | 0x0c: { uint32_t a = (uint32_t)DST, b = (uint32_t)SRC; (void)a; (void)b; DST = (uint32_t)(expr); break; }
-/* JMP (64-bit compares, immediate sign-extended) and JMP32 (low words), §4.3. */
-#define JUMP(code, cond64, cond32)                                                         \
-    case (code) | 0x05: { uint64_t a = DST, b = IMM64; if (cond64) pc += off; break; }     \
-    case (code) | 0x0d: { uint64_t a = DST, b = SRC; if (cond64) pc += off; break; }       \
-    case (code) | 0x06: { uint32_t a = (uint32_t)DST, b = (uint32_t)imm; if (cond32) pc += off; break; } \
-    case (code) | 0x0e: { uint32_t a = (uint32_t)DST, b = (uint32_t)SRC; if (cond32) pc += off; break; }
+    case (code) | 0x04: {                                                                  \
+        uint32_t a = (uint32_t)DST, b = (uint32_t)imm;                                     \
+        (void)a, (void)b, DST = (uint32_t)(expr);                                          \
+        break;                                                                             \
+    }                                                                                      \
+    case (code) | 0x0c: {                                                                  \
+        uint32_t a = (uint32_t)DST, b = (uint32_t)SRC;                                     \
+        (void)a, (void)b, DST = (uint32_t)(expr);                                          \
+        break;                                                                             \
+    }
+/* JMP (64-bit compares, immediate sign-extended) and JMP32 (the low words), §4.3. */
+#define JUMP(code, cond)                                                                   \
+    case (code) | 0x05: {                                                                  \
+        uint64_t a = DST, b = IMM64;                                                       \
+        pc += (cond) ? off : 0;                                                            \
+        break;                                                                             \
+    }                                                                                      \
+    case (code) | 0x0d: {                                                                  \
+        uint64_t a = DST, b = SRC;                                                         \
+        pc += (cond) ? off : 0;                                                            \
+        break;                                                                             \
+    }                                                                                      \
+    case (code) | 0x06: {                                                                  \
+        uint32_t a = (uint32_t)DST, b = (uint32_t)imm;                                     \
+        pc += (cond) ? off : 0;                                                            \
+        break;                                                                             \
+    }                                                                                      \
+    case (code) | 0x0e: {                                                                  \
+        uint32_t a = (uint32_t)DST, b = (uint32_t)SRC;                                     \
+        pc += (cond) ? off : 0;                                                            \
+        break;                                                                             \
+    }
 
 /* LDX zero-extends (§5.1); n-byte little-endian load into dst. */
 #define LOAD(code, n, read)                                                                \
@@ -185,17 +219,17 @@ eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault)
             }
             break;
         case 0x05: pc += off; break;
-        JUMP(0x10, a == b, a == b)
-        JUMP(0x20, a > b, a > b)
-        JUMP(0x30, a >= b, a >= b)
-        JUMP(0x40, (a & b) != 0, (a & b) != 0)
-        JUMP(0x50, a != b, a != b)
-        JUMP(0x60, SLT(b, a), SLT32(b, a))
-        JUMP(0x70, !SLT(a, b), !SLT32(a, b))
-        JUMP(0xa0, a < b, a < b)
-        JUMP(0xb0, a <= b, a <= b)
-        JUMP(0xc0, SLT(a, b), SLT32(a, b))
-        JUMP(0xd0, !SLT(b, a), !SLT32(b, a))
+        JUMP(0x10, a == b)
+        JUMP(0x20, a > b)
+        JUMP(0x30, a >= b)
+        JUMP(0x40, (a & b) != 0)
+        JUMP(0x50, a != b)
+        JUMP(0x60, SLT(b, a))
+        JUMP(0x70, !SLT(a, b))
+        JUMP(0xa0, a < b)
+        JUMP(0xb0, a <= b)
+        JUMP(0xc0, SLT(a, b))
+        JUMP(0xd0, !SLT(b, a))
         LOAD(0x71, 1, p[0])
         LOAD(0x69, 2, get(p, 2))
         LOAD(0x61, 4, get(p, 4))

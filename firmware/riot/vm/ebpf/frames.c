@@ -100,7 +100,8 @@ bool eb_frames_compute(const eb_image_t *img, eb_text_t *err)
     uint32_t count = img->text_bytes / EB_INSN_BYTES;
     bool fits = add_entry(0);
     for (uint32_t k = 0; k < img->function_count; k++) {
-        fits = fits && add_entry(eb_u16(img->functions + k * 6 + 4) / EB_INSN_BYTES);
+        const uint8_t *f = img->functions + k * EB_FUNCTION_BYTES;
+        fits = fits && add_entry(eb_u16(f + 4) / EB_INSN_BYTES);
     }
     for (uint32_t pc = 0; fits && pc < count; pc++) {
         const uint8_t *p = img->text + pc * EB_INSN_BYTES;

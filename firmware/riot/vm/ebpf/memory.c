@@ -1,7 +1,6 @@
 /*
  * Guest memory for the host and the helpers (devices/engines/ebpf/memory.ts: the
- * GuestMemoryView, readCString), the fault builders of faults.ts (slow paths only) and
- * the tiny formatter their messages need: the engine has no libc, so no snprintf.
+ * GuestMemoryView, readCString) and the fault builders of faults.ts (slow paths only).
  * Messages are the TS engine's text, cut at VM_FAULT_MESSAGE_BYTES.
  */
 #include "ebpf_internal.h"
@@ -192,7 +191,8 @@ void eb_fault_memory(vm_fault_t *f, uint32_t pc, bool write, uint32_t n, uint64_
     region_t all[4];
     int k = region_at(a, all);
     if (k < 0) {
-        eb_text_str(&t, write ? "outside every writable region (" : "outside every readable region (");
+        eb_text_str(&t, write ? "outside every writable region ("
+                              : "outside every readable region (");
         eb_text_regions(&t, write);
         eb_text_str(&t, ")");
     } else if (write && !all[k].writable) {
@@ -265,81 +265,7 @@ void eb_fault_access(vm_fault_t *f, uint32_t helper, bool write, uint32_t a, uin
     eb_text_dec(&t, n);
     eb_text_str(&t, " bytes at 0x");
     eb_text_hex(&t, a, 8);
-    eb_text_str(&t, write ? " is outside the writable regions: " : " is outside the readable regions: ");
+    eb_text_str(&t, write ? " is outside the writable regions: "
+                          : " is outside the readable regions: ");
     eb_text_regions(&t, write);
-}
-
-/* ---- text -------------------------------------------------------------------------------- */
-
-void eb_copy(void *dst, const void *src, uint32_t len)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-    while (len--) {
-        *d++ = *s++;
-    }
-}
-
-void eb_zero(void *dst, uint32_t len)
-{
-    uint8_t *d = dst;
-    while (len--) {
-        *d++ = 0;
-    }
-}
-
-/* A bounded, always NUL-terminated string builder; what does not fit is dropped. */
-void eb_text_init(eb_text_t *t, char *buf, size_t cap)
-{
-    t->buf = buf;
-    t->cap = buf == NULL ? 0 : cap;
-    t->len = 0;
-    if (t->cap > 0) {
-        buf[0] = '\0';
-    }
-}
-
-void eb_text_char(eb_text_t *t, char c)
-{
-    if (t->len + 1 < t->cap) {
-        t->buf[t->len++] = c;
-        t->buf[t->len] = '\0';
-    }
-}
-
-void eb_text_str(eb_text_t *t, const char *s)
-{
-    while (s != NULL && *s != '\0') {
-        eb_text_char(t, *s++);
-    }
-}
-
-/* Lower-case hex, at least `digits` digits (0: as many as needed), no prefix. */
-void eb_text_hex(eb_text_t *t, uint64_t v, unsigned digits)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned n = 1;
-    while (n < 16 && (v >> (4 * n)) != 0) {
-        n++;
-    }
-    for (unsigned k = n < digits ? digits : n; k-- > 0;) {
-        eb_text_char(t, k < 16 ? hex[(v >> (4 * k)) & 15] : '0');
-    }
-}
-
-void eb_text_dec(eb_text_t *t, int64_t v)
-{
-    char digits[20];
-    unsigned n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    if (v < 0) {
-        eb_text_char(t, '-');
-    }
-    do {
-        digits[n++] = (char)('0' + (u % 10));
-        u /= 10;
-    } while (u != 0);
-    while (n > 0) {
-        eb_text_char(t, digits[--n]);
-    }
 }

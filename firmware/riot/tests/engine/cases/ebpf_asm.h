@@ -136,7 +136,8 @@ static void isa_alu(uint8_t cls)
             for (unsigned x = 0; x < 2 && !(op == 0x80 && x); x++) {
                 LDDW(0x18, 1, a);
                 LDDW(0x18, 2, b);
-                I((uint8_t)(op | cls | (x ? 0x08 : 0)), 1, x ? 2 : 0, 0, x ? 0 : (int32_t)(uint32_t)b);
+                int32_t imm = x ? 0 : (int32_t)(uint32_t)b;
+                I((uint8_t)(op | cls | (x ? 0x08 : 0)), 1, x ? 2 : 0, 0, imm);
                 print_r1();
             }
         }
@@ -164,7 +165,8 @@ static void isa_jumps(void)
             LDDW(0x18, 1, isa_values[k][0]);
             LDDW(0x18, 2, isa_values[k][1]);
             MOV64(0, 1);
-            I((uint8_t)(ops[j / 4] | cls | x), 1, x ? 2 : 0, 1, x ? 0 : (int32_t)(uint32_t)isa_values[k][1]);
+            int32_t imm = x ? 0 : (int32_t)(uint32_t)isa_values[k][1];
+            I((uint8_t)(ops[j / 4] | cls | x), 1, x ? 2 : 0, 1, imm);
             MOV64(0, 0);
             MOV64X(1, 0);
             CALL(ABI(3));
