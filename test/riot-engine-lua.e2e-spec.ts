@@ -148,6 +148,17 @@ describeRiotEngine('lua', {
       expect(output()).not.toContain(`@@LOADED ${name} `);
     });
 
+    it('steps exactly n Lua instructions and inspects the line', () => {
+      // kind 0 = VM_RUN_BUDGET, state 2 = VM_STATE_RUNNING (vm.h)
+      expect(output()).toMatch(/@@INSPECT kind=0 state=2 pc=3 instructions=50 line=3 depth=1 /);
+    });
+
+    it('reset() runs the program again in a fresh state', () => {
+      const reset = caseOf(output(), 'reset');
+      expect(reset.output).toBe('run\t1\n[state after reset 1]\nrun\t1\n');
+      expect(reset.end).toBe('exit=0');
+    });
+
     it('runs a program again after all the hostile ones', () => {
       const again = caseOf(output(), 'fibonacci-again');
       expect(again.output).toBe(readFileSync(join(EXPECTED, 'fibonacci.txt'), 'utf8'));

@@ -100,6 +100,40 @@ static void run_measured(const script_t *s)
 #endif
 }
 
+/* step(50) stops inside the loop on line 3; inspect() names the line and the depth. */
+static void inspect_case(void)
+{
+    static const char source[] = "local count = 7\nlocal name = \"x\"\n"
+                                 "while true do count = count + 0 end";
+    if (!load("inspect", (const uint8_t *)source, strlen(source), GUEST_RAM)) {
+        return;
+    }
+    vm_outcome_t out = vm_engine.step(50);
+    vm_inspection_t in;
+    vm_engine.inspect(&in);
+    printf("@@INSPECT kind=%d state=%d pc=%lu instructions=%lu", (int)out.kind, (int)in.state,
+           (unsigned long)in.pc, (unsigned long)in.instructions);
+    for (unsigned i = 0; i < in.register_count; i++) {
+        printf(" %s=%lu", in.registers[i].name, (unsigned long)in.registers[i].value);
+    }
+    printf("@@\n");
+}
+
+/* reset() runs the program again from the start, with a fresh state. */
+static void reset_case(void)
+{
+    static const char source[] = "counter = (counter or 0) + 1\nprint(\"run\", counter)";
+    if (!load("reset", (const uint8_t *)source, strlen(source), GUEST_RAM)) {
+        return;
+    }
+    printf("@@BEGIN reset@@\n");
+    vm_outcome_t out = run_to_end(RUN_BUDGET);
+    vm_engine.reset();
+    printf("[state after reset %d]\n", (int)vm_engine.state());
+    out = run_to_end(RUN_BUDGET);
+    print_end("reset", &out);
+}
+
 static const char syntax_error[] = "local a = 1\nlocal b = 2\nlocal c = = 3\n";
 static const char bad_utf8[] = "print(\"\xff\")";
 
@@ -112,6 +146,8 @@ static void family_cases(void)
     for (unsigned i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
         run_measured(&deep[i]);
     }
+    inspect_case();
+    reset_case();
     load("syntax-error", (const uint8_t *)syntax_error, strlen(syntax_error), GUEST_RAM);
     load("bad-utf8", (const uint8_t *)bad_utf8, strlen(bad_utf8), GUEST_RAM);
     load("empty", (const uint8_t *)"", 0, GUEST_RAM);
