@@ -7,7 +7,7 @@
 #   mips1       vm/mips1           our MIPS-I interpreter (COISA-style)
 #   wasm        vm/wamr            WAMR's classic interpreter (pkg/wamr)
 #   wasm-fast   vm/wamr            WAMR's fast interpreter
-#   lua         vm/lua             Lua 5.4 (pkg/lua)
+#   lua         vm/lua             Lua 5.3.4 (pkg/lua; the TypeScript engine runs 5.4)
 #   js          vm/jerryscript     JerryScript (pkg/jerryscript)
 #   ebpf        vm/ebpf            our Femto-Container-compatible eBPF interpreter
 VMFLEET_VMS := none mips1 wasm wasm-fast lua js ebpf
