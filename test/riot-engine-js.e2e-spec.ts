@@ -167,10 +167,23 @@ describeRiotEngine('js', {
       ['top-level-yield-in-function', 'syntax_error: JavaScript syntax error (line 1): '],
       ['bad-utf8', 'bad_source: JavaScript source is not valid UTF-8'],
       ['empty', 'bad_source: JavaScript source is empty'],
+      [
+        'deep-functions',
+        "syntax_error: JavaScript syntax error: functions nested too deeply for the device's stack",
+      ],
       ['small-ram', "does_not_fit: JerryScript's heap is 65536 bytes, the board grants 2048"],
     ])('refuses %s with %s', (name, reason) => {
       expect(output()).toContain(`@@REFUSED ${name} ${reason}`);
       expect(output()).not.toContain(`@@LOADED ${name} `);
+    });
+
+    it('parses the largest benchmarks within the load stack cap', () => {
+      for (const name of ['xgboost-parse', 'tarfind-parse']) {
+        const used = new RegExp(`@@PARSE_STACK ${name} (\\d+)@@`).exec(output());
+        expect(used).not.toBeNull();
+        expect(Number(used![1])).toBeGreaterThan(0);
+        expect(Number(used![1])).toBeLessThan(12288);
+      }
     });
 
     it('reports the heap as guest memory, and its high-water mark', () => {

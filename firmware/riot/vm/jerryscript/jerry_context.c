@@ -103,6 +103,7 @@ int js_context_prepare(const uint8_t *source, size_t len, char *err, size_t err_
 {
     js_context_drop();
     memset(&js_call, 0, sizeof(js_call));
+    js_parse_peak = 0;
     js_call.limit = UINT64_MAX; /* evaluating the prelude and the wrapper runs no program */
     jerry_init(JERRY_INIT_EMPTY);
     js_ctx.up = true;

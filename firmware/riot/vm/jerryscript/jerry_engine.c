@@ -70,6 +70,7 @@ static void prepare_body(void *arg)
 int js_prepare(char *err, size_t err_len)
 {
     prepare_t p = { .err = err, .err_len = err_len, .rc = -1 };
+    js_stack_cap = VMFLEET_JERRY_LOAD_STACK; /* the agent loads on its own, smaller stack */
     if (!js_guarded(prepare_body, &p)) {
         snprintf(err, err_len, "does_not_fit: the device API and the program need more than "
                  "JerryScript's %u-byte heap", (unsigned)VMFLEET_JERRY_HEAP_BYTES);
@@ -190,6 +191,7 @@ static void jerry_inspect(vm_inspection_t *out)
         { "heap_peak", (uint32_t)stats.peak_allocated_bytes },
         { "heap_size", (uint32_t)VMFLEET_JERRY_HEAP_BYTES },
         { "handlers", js_call.handler_count },
+        { "parse_stack", (uint32_t)js_parse_peak },
     };
     out->register_count = sizeof(regs) / sizeof(regs[0]);
     memcpy(out->registers, regs, sizeof(regs));

@@ -28,6 +28,7 @@ typedef struct {
     js_stop_t stop;
     int32_t exit_code;
     uint32_t stop_line;      /* where the script was when it was stopped */
+    bool too_deep;           /* a heap block was refused for the native stack it is at */
     char message[VM_FAULT_MESSAGE_BYTES];
     uint32_t sleep_ms;       /* the host's sleep of the last vm_sleep_ms (0: none) */
     uint32_t handler_count;  /* handlers registered: invoke()'s valid addresses */
@@ -61,6 +62,11 @@ extern volatile jerry_fatal_code_t js_fatal_code;
 /* The stack address JerryScript's stack limit is measured from (jerry_port.c): where the
  * engine last entered JerryScript. */
 extern uintptr_t js_stack_base;
+/* Native stack JerryScript may use from there before a heap block for the parser is
+ * refused (jerry_port.c): the load's cap, or the run's stack limit. */
+extern uintptr_t js_stack_cap;
+/* The deepest native stack seen at such a block: what the parser of load() used. */
+extern uintptr_t js_parse_peak;
 
 /* The outcome of a script that ended with `error` (released), given js_call.stop. */
 vm_outcome_t js_error_outcome(jerry_value_t error);

@@ -140,7 +140,9 @@ vm_outcome_t js_error_outcome(jerry_value_t error)
     case JS_STOP_NONE:
     default:
         text_of(thrown, text, sizeof(text));
-        bool deep = range && strstr(text, stack_limit_text) != NULL;
+        /* the stack limit, or eval's parser refused a block for the stack (a null) */
+        bool deep = (range && strstr(text, stack_limit_text) != NULL)
+                    || (js_call.too_deep && jerry_value_is_null(thrown));
         out = fault(deep ? "stack_exhausted" : "guest_error", line, text);
         break;
     }
@@ -165,6 +167,11 @@ vm_outcome_t js_fatal_outcome(uint32_t memory_bytes)
 void js_syntax_error(jerry_value_t error, char *err, size_t err_len)
 {
     jerry_value_t thrown = jerry_get_value_from_error(error, true);
+    if (jerry_value_is_null(thrown) && js_call.too_deep) {
+        snprintf(err, err_len, "syntax_error: JavaScript syntax error: functions nested too "
+                 "deeply for the device's stack");
+        return;
+    }
     if (jerry_value_is_null(thrown)) { /* the parser ran out of heap (js-parser.c) */
         snprintf(err, err_len, "does_not_fit: the program does not fit JerryScript's %u-byte "
                  "heap", (unsigned)VMFLEET_JERRY_HEAP_BYTES);

@@ -12,10 +12,13 @@
  */
 #include "jerry_engine.h"
 #include "thread.h"
+#include "vm_clock.h"
 
 jmp_buf *js_fatal_exit;
 volatile jerry_fatal_code_t js_fatal_code;
 uintptr_t js_stack_base;
+uintptr_t js_stack_cap;
+uintptr_t js_parse_peak;
 
 /*
  * JerryScript's stack limit (JERRY_STACK_LIMIT) compares this function's answer with the
@@ -34,6 +37,29 @@ uintptr_t __wrap_ecma_get_current_stack_usage(void)
     return js_stack_base > sp ? js_stack_base - sp : 0;
 }
 
+/*
+ * JerryScript's parser recurses on the native stack for every nested function and never
+ * checks it (about 500 bytes a level on x86-64): a source of a few hundred nested
+ * functions, within the heap, would overflow the agent's thread at load or the VM thread
+ * in eval. Every level allocates from the heap through this function (parser_malloc,
+ * scanner_malloc), so the link wraps it too: past js_stack_cap it fails, which the parser
+ * reports as out of memory (a thrown null) and the engine as the nesting it is. The
+ * runtime callers (fast arrays, property hashmaps, BigInts) fall back without the block;
+ * at runtime the cap is the stack limit, where the next call fails anyway.
+ */
+void *__real_jmem_heap_alloc_block_null_on_error(size_t size);
+void *__wrap_jmem_heap_alloc_block_null_on_error(size_t size);
+void *__wrap_jmem_heap_alloc_block_null_on_error(size_t size)
+{
+    uintptr_t used = __wrap_ecma_get_current_stack_usage();
+    js_parse_peak = used > js_parse_peak ? used : js_parse_peak;
+    if (used > js_stack_cap) {
+        js_call.too_deep = true;
+        return NULL;
+    }
+    return __real_jmem_heap_alloc_block_null_on_error(size);
+}
+
 void jerry_port_fatal(jerry_fatal_code_t code)
 {
     js_fatal_code = code;
@@ -47,4 +73,15 @@ void jerry_port_fatal(jerry_fatal_code_t code)
     for (;;) {
         thread_sleep();
     }
+}
+
+double jerry_port_get_current_time(void)
+{
+    return (double)(vm_clock_us() / 1000u);
+}
+
+double jerry_port_get_local_time_zone_adjustment(double unix_ms, bool is_utc)
+{
+    (void)unix_ms, (void)is_utc;
+    return 0.0;
 }

@@ -132,6 +132,7 @@ vm_outcome_t js_run(uint32_t budget)
         return (vm_outcome_t){ .kind = VM_RUN_BUDGET };
     }
     run_t r = { .budget = budget };
+    js_stack_cap = VMFLEET_JERRY_STACK_BYTES;
     if (!js_guarded(run_body, &r)) {
         js_call.peak = js.granted; /* a fatal error is the heap full, or nearly */
         r.out = js_finish(js_fatal_outcome(js.granted));

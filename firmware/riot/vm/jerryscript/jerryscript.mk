@@ -48,8 +48,20 @@ else
   VMFLEET_VM_STACK ?= 28672
 endif
 CFLAGS += -DVMFLEET_VM_STACK=$(VMFLEET_VM_STACK)
-# ...measured from where the engine enters JerryScript, not from jerry_init (jerry_port.c)
+CFLAGS += -DVMFLEET_JERRY_STACK_BYTES=$(shell echo $$(( $(JERRY_STACK) * 1024 )))
+# ...measured from where the engine enters JerryScript, not from jerry_init, and applied
+# to the parser's heap blocks too (jerry_port.c)
 LINKFLAGS += -Wl,--wrap=ecma_get_current_stack_usage
+LINKFLAGS += -Wl,--wrap=jmem_heap_alloc_block_null_on_error
+
+# Native stack load() may parse with: it runs on the agent's thread (THREAD_STACKSIZE_DEFAULT
+# + 8 KiB: 24 KiB on native64, 9 KiB on a Cortex-M), beside the agent's own frames.
+ifneq (,$(filter native native32 native64,$(BOARD)))
+  VMFLEET_JERRY_LOAD_STACK ?= 12288
+else
+  VMFLEET_JERRY_LOAD_STACK ?= 5120
+endif
+CFLAGS += -DVMFLEET_JERRY_LOAD_STACK=$(VMFLEET_JERRY_LOAD_STACK)
 
 # run(budget): the exec-stop callback runs once per this many backward jumps (loop
 # iterations), each counted as one instruction; a budget ends within one poll.

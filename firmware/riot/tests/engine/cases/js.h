@@ -96,6 +96,35 @@ static void run_all(const program_t *list, unsigned n, uint32_t budget)
     }
 }
 
+/* The native stack load()'s parser used (inspect()'s parse_stack register). */
+static void parse_stack(const char *name, const unsigned char *image, unsigned len)
+{
+    if (!load(name, image, len, GUEST_RAM)) {
+        return;
+    }
+    vm_inspection_t seen;
+    vm_engine.inspect(&seen);
+    for (unsigned i = 0; i < seen.register_count; i++) {
+        if (strcmp(seen.registers[i].name, "parse_stack") == 0) {
+            printf("@@PARSE_STACK %s %lu@@\n", name, (unsigned long)seen.registers[i].value);
+        }
+    }
+}
+
+/* A source of `levels` nested function expressions, which the parser recurses into. */
+static unsigned nested_functions(char *buf, unsigned levels)
+{
+    static const char open[] = "(function(){", close[] = "})";
+    unsigned n = 0;
+    for (unsigned i = 0; i < levels; i++, n += sizeof(open) - 1) {
+        memcpy(buf + n, open, sizeof(open) - 1);
+    }
+    for (unsigned i = 0; i < levels; i++, n += sizeof(close) - 1) {
+        memcpy(buf + n, close, sizeof(close) - 1);
+    }
+    return n;
+}
+
 static void family_cases(void)
 {
     /* wild-store again, for the line of its fault */
@@ -117,6 +146,11 @@ static void family_cases(void)
     for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         load(refused[i].name, refused[i].image, refused[i].len, GUEST_RAM);
     }
+    /* 300 nested functions would take the parser some 200 KiB of native stack */
+    static char deep[300 * 14];
+    load("deep-functions", (const uint8_t *)deep, nested_functions(deep, 300), GUEST_RAM);
+    parse_stack("xgboost-parse", xgboost_js, sizeof(xgboost_js));
+    parse_stack("tarfind-parse", tarfind_js, sizeof(tarfind_js));
     /* below JerryScript's heap: the program could use more than it was granted */
     load("small-ram", fibonacci_js, sizeof(fibonacci_js), 2048);
     /* after every hostile case the engine still runs a program */
