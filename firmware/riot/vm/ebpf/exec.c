@@ -14,12 +14,10 @@
  */
 #include "ebpf_internal.h"
 
-#define SIGN64 0x8000000000000000ull
-
 /* Arithmetic shifts without relying on implementation-defined >> of negative values. */
 static inline uint64_t sra64(uint64_t v, unsigned n)
 {
-    return (v & SIGN64) ? ~(~v >> n) : v >> n;
+    return (v >> 63) ? ~(~v >> n) : v >> n;
 }
 
 static inline uint32_t sra32(uint32_t v, unsigned n)
@@ -32,93 +30,65 @@ static inline uint32_t bswap32(uint32_t v)
     return v >> 24 | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | v << 24;
 }
 
-/* Signed compares as unsigned ones with the sign bit flipped, no conversion to a signed
- * type; a 32-bit operand is flipped at bit 31 and compares zero-extended, in the same order. */
-#define SLT(a, b) (((a) ^ sign_of(a)) < ((b) ^ sign_of(b)))
-#define sign_of(x) (sizeof(x) == 8 ? SIGN64 : 0x80000000u)
+/* Signed x < y as an unsigned compare with the sign bits flipped: no conversion to a
+ * signed type. */
+#define SLT64(x, y) (((x) ^ 0x8000000000000000ull) < ((y) ^ 0x8000000000000000ull))
+#define SLT32(x, y) (((x) ^ 0x80000000u) < ((y) ^ 0x80000000u))
 
 #define DST r[dst]
-#define SRC r[src]
-#define IMM64 ((uint64_t)(int64_t)imm)
 
-/* ALU64 (§4.1): immediate sign-extended to 64 bits, or a register ((void)a: mov does not
- * read dst). */
-#define ALU64(code, expr)                                                                  \
-    case (code) | 0x07: {                                                                  \
-        uint64_t a = DST, b = IMM64;                                                       \
-        (void)a, (void)b, DST = (expr);                                                    \
-        break;                                                                             \
-    }                                                                                      \
-    case (code) | 0x0f: {                                                                  \
-        uint64_t a = DST, b = SRC;                                                         \
-        (void)a, (void)b, DST = (expr);                                                    \
-        break;                                                                             \
-    }
-/* ALU (§4.1): 32-bit operations on the low words, the result zero-extended. */
-#define ALU32(code, expr)                                                                  \
-    case (code) | 0x04: {                                                                  \
-        uint32_t a = (uint32_t)DST, b = (uint32_t)imm;                                     \
-        (void)a, (void)b, DST = (uint32_t)(expr);                                          \
-        break;                                                                             \
-    }                                                                                      \
-    case (code) | 0x0c: {                                                                  \
-        uint32_t a = (uint32_t)DST, b = (uint32_t)SRC;                                     \
-        (void)a, (void)b, DST = (uint32_t)(expr);                                          \
-        break;                                                                             \
-    }
-/* JMP (64-bit compares, immediate sign-extended) and JMP32 (the low words), §4.3. */
-#define JUMP(code, cond)                                                                   \
-    case (code) | 0x05: {                                                                  \
-        uint64_t a = DST, b = IMM64;                                                       \
-        pc += (cond) ? off : 0;                                                            \
-        break;                                                                             \
-    }                                                                                      \
-    case (code) | 0x0d: {                                                                  \
-        uint64_t a = DST, b = SRC;                                                         \
-        pc += (cond) ? off : 0;                                                            \
-        break;                                                                             \
-    }                                                                                      \
-    case (code) | 0x06: {                                                                  \
-        uint32_t a = (uint32_t)DST, b = (uint32_t)imm;                                     \
-        pc += (cond) ? off : 0;                                                            \
-        break;                                                                             \
-    }                                                                                      \
-    case (code) | 0x0e: {                                                                  \
-        uint32_t a = (uint32_t)DST, b = (uint32_t)SRC;                                     \
-        pc += (cond) ? off : 0;                                                            \
-        break;                                                                             \
-    }
+/* The operands: dst, and b = the sign-extended immediate (K form) or src (X form, opcode
+ * bit 3, §3.3). The two forms share one body, entered by a case of each that sets b: half
+ * the code of a body per form (this is what a board's flash pays for), and unlike one case
+ * testing the source bit, no run-time test. */
+#define A32 ((uint32_t)DST)
+#define B32 ((uint32_t)b)
+#define K_OR_X(k_case, x_case, body)                                                       \
+    case (k_case): b = (uint64_t)(int64_t)imm; goto body;                                  \
+    case (x_case): b = r[src];                                                             \
+    body:
+/* ALU64 and ALU (32-bit, the result zero-extended), §4.1. */
+#define ALU(code, expr64, expr32)                                                          \
+    K_OR_X((code) | 0x07, (code) | 0x0f, alu64_##code) DST = (expr64); break;              \
+    K_OR_X((code) | 0x04, (code) | 0x0c, alu32_##code) DST = (uint32_t)(expr32); break;
+/* JMP (64-bit compares) and JMP32 (the low words), §4.3. */
+#define JUMP(code, cond64, cond32)                                                         \
+    K_OR_X((code) | 0x05, (code) | 0x0d, jmp64_##code) pc += (cond64) ? off : 0; break;    \
+    K_OR_X((code) | 0x06, (code) | 0x0e, jmp32_##code) pc += (cond32) ? off : 0; break;
 
-/* LDX zero-extends (§5.1); n-byte little-endian load into dst. */
-#define LOAD(code, n, read)                                                                \
+/* LDX zero-extends (§5.1); an n-byte little-endian load into dst, through the checked path. */
+#define LOAD(code, n)                                                                      \
     case (code): {                                                                         \
-        const uint8_t *p = eb_load_at(SRC + (uint64_t)(int64_t)off, n);                    \
+        uint64_t at = r[src] + (uint64_t)(int64_t)off;                                     \
+        const uint8_t *p = eb_load_at(at, n);                                              \
         if (p == NULL) {                                                                   \
-            eb_fault_memory(fault, cur, false, n, SRC + (uint64_t)(int64_t)off);           \
+            eb_fault_memory(fault, cur, false, n, at);                                     \
             goto faulted;                                                                  \
         }                                                                                  \
-        DST = (read);                                                                      \
+        DST = get(p, n);                                                                   \
         break;                                                                             \
     }
-/* ST stores the (sign-extended) immediate, STX the low bytes of src; the base is dst. */
-#define STORE(code, n, value)                                                              \
-    case (code): {                                                                         \
-        uint8_t *p = eb_store_at(DST + (uint64_t)(int64_t)off, n);                         \
+/* ST (code) stores the sign-extended immediate, STX (code + 1) src; the base is dst. */
+#define STORE(code, n)                                                                     \
+    K_OR_X((code), (code) + 1, store_##n) {                                                \
+        uint64_t at = DST + (uint64_t)(int64_t)off;                                        \
+        uint8_t *p = eb_store_at(at, n);                                                   \
         if (p == NULL) {                                                                   \
-            eb_fault_memory(fault, cur, true, n, DST + (uint64_t)(int64_t)off);            \
+            eb_fault_memory(fault, cur, true, n, at);                                      \
             goto faulted;                                                                  \
         }                                                                                  \
-        put(p, (value), n);                                                                \
+        put(p, b, n);                                                                      \
         break;                                                                             \
     }
 
 static inline uint64_t get(const uint8_t *p, unsigned n)
 {
-    uint64_t v = 0;
-    for (unsigned k = n; k-- > 0;) {
-        v = v << 8 | p[k];
+    switch (n) {
+    case 1: return p[0];
+    case 2: return eb_u16(p);
+    case 4: return eb_u32(p);
+    default: return eb_u32(p) | (uint64_t)eb_u32(p + 4) << 32;
     }
-    return v;
 }
 
 static inline void put(uint8_t *p, uint64_t v, unsigned n)
@@ -175,80 +145,65 @@ eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault)
 
     while (left > 0) {
         const uint8_t *ip = text + pc * EB_INSN_BYTES;
+        uint8_t op = ip[0];
         unsigned dst = ip[1] & 0x0f, src = ip[1] >> 4;
         int32_t off = (int16_t)eb_u16(ip + 2);
         int32_t imm = (int32_t)eb_u32(ip + 4);
+        uint64_t b = 0;
         cur = pc++;
         left--;
-        switch (ip[0]) {
-        ALU64(0x00, a + b)
-        ALU64(0x10, a - b)
-        ALU64(0x20, a * b)
-        ALU64(0x30, b ? a / b : 0) /* §4.1: division by zero gives 0 */
-        ALU64(0x40, a | b)
-        ALU64(0x50, a & b)
-        ALU64(0x60, a << (b & 63))
-        ALU64(0x70, a >> (b & 63))
-        ALU64(0x90, b ? a % b : a) /* §4.1: modulo by zero leaves dst unchanged */
-        ALU64(0xa0, a ^ b)
-        ALU64(0xb0, b)
-        ALU64(0xc0, sra64(a, (unsigned)(b & 63)))
+        switch (op) {
+        ALU(0x00, DST + b, A32 + B32)
+        ALU(0x10, DST - b, A32 - B32)
+        ALU(0x20, DST * b, A32 * B32)
+        ALU(0x30, b ? DST / b : 0, B32 ? A32 / B32 : 0) /* §4.1: x / 0 = 0 */
+        ALU(0x40, DST | b, A32 | B32)
+        ALU(0x50, DST & b, A32 & B32)
+        ALU(0x60, DST << (b & 63), A32 << (B32 & 31))
+        ALU(0x70, DST >> (b & 63), A32 >> (B32 & 31))
+        ALU(0x90, b ? DST % b : DST, B32 ? A32 % B32 : A32) /* §4.1: x % 0 = x */
+        ALU(0xa0, DST ^ b, A32 ^ B32)
+        ALU(0xb0, b, B32)
+        ALU(0xc0, sra64(DST, (unsigned)(b & 63)), sra32(A32, B32 & 31))
         case 0x87: DST = 0 - DST; break;
-        ALU32(0x00, a + b)
-        ALU32(0x10, a - b)
-        ALU32(0x20, a * b)
-        ALU32(0x30, b ? a / b : 0)
-        ALU32(0x40, a | b)
-        ALU32(0x50, a & b)
-        ALU32(0x60, a << (b & 31))
-        ALU32(0x70, a >> (b & 31))
-        ALU32(0x90, b ? a % b : a) /* the low word, zero-extended */
-        ALU32(0xa0, a ^ b)
-        ALU32(0xb0, b)
-        ALU32(0xc0, sra32(a, b & 31))
-        case 0x84: DST = (uint32_t)(0 - (uint32_t)DST); break;
+        case 0x84: DST = (uint32_t)(0 - A32); break;
         /* §4.2 byte swaps; "to le" on this little-endian machine truncates */
-        case 0xd4: DST = imm == 16 ? (DST & 0xffff) : imm == 32 ? (uint32_t)DST : DST; break;
+        case 0xd4: DST = imm == 16 ? (DST & 0xffff) : imm == 32 ? A32 : DST; break;
         case 0xdc:
             if (imm == 16) {
                 DST = (uint16_t)((DST & 0xff) << 8 | (DST >> 8 & 0xff));
             } else if (imm == 32) {
-                DST = bswap32((uint32_t)DST);
+                DST = bswap32(A32);
             } else {
-                DST = (uint64_t)bswap32((uint32_t)DST) << 32 | bswap32((uint32_t)(DST >> 32));
+                DST = (uint64_t)bswap32(A32) << 32 | bswap32((uint32_t)(DST >> 32));
             }
             break;
         case 0x05: pc += off; break;
-        JUMP(0x10, a == b)
-        JUMP(0x20, a > b)
-        JUMP(0x30, a >= b)
-        JUMP(0x40, (a & b) != 0)
-        JUMP(0x50, a != b)
-        JUMP(0x60, SLT(b, a))
-        JUMP(0x70, !SLT(a, b))
-        JUMP(0xa0, a < b)
-        JUMP(0xb0, a <= b)
-        JUMP(0xc0, SLT(a, b))
-        JUMP(0xd0, !SLT(b, a))
-        LOAD(0x71, 1, p[0])
-        LOAD(0x69, 2, get(p, 2))
-        LOAD(0x61, 4, get(p, 4))
-        LOAD(0x79, 8, get(p, 8))
-        STORE(0x72, 1, (uint64_t)imm)
-        STORE(0x6a, 2, (uint64_t)imm)
-        STORE(0x62, 4, (uint64_t)imm)
-        STORE(0x7a, 8, IMM64)
-        STORE(0x73, 1, SRC)
-        STORE(0x6b, 2, SRC)
-        STORE(0x63, 4, SRC)
-        STORE(0x7b, 8, SRC)
+        JUMP(0x10, DST == b, A32 == B32)
+        JUMP(0x20, DST > b, A32 > B32)
+        JUMP(0x30, DST >= b, A32 >= B32)
+        JUMP(0x40, (DST & b) != 0, (A32 & B32) != 0)
+        JUMP(0x50, DST != b, A32 != B32)
+        JUMP(0x60, SLT64(b, DST), SLT32(B32, A32))
+        JUMP(0x70, !SLT64(DST, b), !SLT32(A32, B32))
+        JUMP(0xa0, DST < b, A32 < B32)
+        JUMP(0xb0, DST <= b, A32 <= B32)
+        JUMP(0xc0, SLT64(DST, b), SLT32(A32, B32))
+        JUMP(0xd0, !SLT64(b, DST), !SLT32(B32, A32))
+        LOAD(0x71, 1)
+        LOAD(0x69, 2)
+        LOAD(0x61, 4)
+        LOAD(0x79, 8)
+        STORE(0x72, 1)
+        STORE(0x6a, 2)
+        STORE(0x62, 4)
+        STORE(0x7a, 8)
         /* §5.4: imm | next.imm << 32; 0xB8/0xD8 add the data/rodata base (LDDWD/LDDWR) */
         case EB_OP_LDDW:
         case EB_OP_LDDW_DATA:
         case EB_OP_LDDW_RODATA: {
             uint64_t v = (uint64_t)eb_u32(ip + 12) << 32 | (uint32_t)imm;
-            v += ip[0] == EB_OP_LDDW_DATA ? EB_DATA_BASE
-               : ip[0] == EB_OP_LDDW_RODATA ? EB_RODATA_BASE : 0;
+            v += op == EB_OP_LDDW_DATA ? EB_DATA_BASE : op == EB_OP_LDDW_RODATA ? EB_RODATA_BASE : 0;
             DST = v;
             pc++;
             break;
@@ -274,7 +229,7 @@ eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault)
             pc = return_from_call(r);
             break;
         default: /* the verifier refused it; an LDDW's second half is never reached */
-            eb_fault_illegal(fault, cur, ip[0]);
+            eb_fault_illegal(fault, cur, op);
             goto faulted;
         }
     }
