@@ -92,6 +92,7 @@ typedef struct {
     unsigned functions;
     uint32_t function_pc[VMFLEET_EBPF_MAX_FUNCTIONS];
     uint32_t function_frame[VMFLEET_EBPF_MAX_FUNCTIONS];
+    uint16_t function_hint, callee_hint; /* guesses of exec.c call_local, never trusted */
     /* cpu */
     uint64_t r[11];
     uint32_t pc;

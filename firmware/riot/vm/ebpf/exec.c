@@ -7,8 +7,7 @@
  * eBPF encoding is already a decoded form (byte-aligned opcode, registers, offset and
  * immediate), so a copy would cost 8 bytes of RAM per instruction for nothing but the
  * two things decode.ts resolves ahead: 0xB8/0xD8 add their region's base here (one add),
- * and a bpf-to-bpf call looks its frames up in the function table (frames.c), a binary
- * search over a handful of entries. The verifier guarantees every register is r0..r10,
+ * and a bpf-to-bpf call looks its frames up in the function table (frames.c). The verifier guarantees every register is r0..r10,
  * every jump and call lands on an instruction and text ends with exit, so the fetch
  * needs no check; every load and store goes through eb_load_at/eb_store_at.
  */
@@ -98,20 +97,33 @@ static inline void put(uint8_t *p, uint64_t v, unsigned n)
     }
 }
 
+/* Whether function k of the table holds instruction pc. */
+static inline bool holds(unsigned k, uint32_t pc)
+{
+    return eb.function_pc[k] <= pc && (k + 1 == eb.functions || pc < eb.function_pc[k + 1]);
+}
+
 /* A bpf-to-bpf call (calls.ts): saves r6..r9, r10 and the return pc, moves r10 down by the
- * caller's frame; false with *fault set past the depth limit or below the stack region. */
+ * caller's frame; false with *fault set past the depth limit or below the stack region.
+ * The caller is the function holding the call (frames.c): usually the one the last call
+ * entered (eb.function_hint), and a call site usually calls the target it called last,
+ * so the table is searched only when either guess is wrong. */
 static bool call_local(uint64_t *r, uint32_t cur, uint32_t target, vm_fault_t *fault)
 {
     if (eb.depth >= VMFLEET_EBPF_MAX_DEPTH) {
         eb_fault_depth(fault, cur);
         return false;
     }
-    int64_t r10 = (int64_t)r[EB_R10] - eb.function_frame[eb_function_of(cur)];
-    int64_t lowest = r10 - eb_frame_at(target);
+    unsigned caller = holds(eb.function_hint, cur) ? eb.function_hint : eb_function_of(cur);
+    unsigned callee = eb.function_pc[eb.callee_hint] == target ? eb.callee_hint
+                                                               : eb_function_of(target);
+    int64_t r10 = (int64_t)r[EB_R10] - eb.function_frame[caller];
+    int64_t lowest = r10 - eb.function_frame[callee]; /* a call target starts a function */
     if (lowest < EB_STACK_BASE) {
         eb_fault_stack(fault, cur, lowest);
         return false;
     }
+    eb.function_hint = eb.callee_hint = (uint16_t)callee;
     eb_frame_t *f = &eb_frames[eb.depth++];
     for (unsigned k = 0; k < 4; k++) {
         f->saved[k] = r[6 + k];
