@@ -22,12 +22,15 @@ const LANGUAGE: Record<ScriptVmKind, string> = {
 /**
  * RAM a script needs before it allocates anything: the VM's own state with the device API
  * (measured on the device engines), plus room for the compiled program, about the size of
- * its source.
+ * its source. js is JerryScript's figure, the engine of the boards (firmware/riot/vm/
+ * jerryscript: ~4.4 KB of heap for the smallest program with the API, 16 KiB with margin);
+ * QuickJS, which stands in for it on virtual devices, needs ~100 KiB, which a virtual
+ * board's grant covers, but a JerryScript board with a 56-64 KiB heap was refused every app.
  */
 const RUNTIME_RAM_BYTES: Record<ScriptVmKind, number> = {
   lua: 32 * 1024,
   micropython: 64 * 1024,
-  js: 100 * 1024,
+  js: 16 * 1024,
 };
 
 /**
