@@ -84,7 +84,13 @@ echo "(bytes; native64 by size, the feather by arm-none-eabi-size; ELFs in firmw
 
 # vmfleet-footprint/1 (docs/benchmarks.md, "VM footprint"): one entry per VM and board.
 if [[ ${#built[@]} -gt 0 ]]; then
-  riot=$(git -C "$RIOTBASE" rev-parse HEAD 2>/dev/null || echo unknown)
+  # The kit's env.sh names its RIOT; a RIOT checkout of one's own is its commit. (Not
+  # `git -C` blindly: a tree inside another repository would give that repository's HEAD.)
+  riot=${RIOT_VERSION:-}
+  if [[ -z "$riot" && "$(git -C "$RIOTBASE" rev-parse --show-toplevel 2>/dev/null)" == "$(cd "$RIOTBASE" && pwd -P)" ]]; then
+    riot=$(git -C "$RIOTBASE" rev-parse --short=10 HEAD)
+  fi
+  riot=${riot:-unknown}
   mkdir -p "$(dirname "$FOOTPRINT")"
   printf '%s\n' "${built[@]}" | node -e '
     const fs = require("fs");
