@@ -107,11 +107,14 @@ describe('runtimePeak', () => {
 describe('footprintBoards', () => {
   const builds = storedBuilds();
 
-  it("takes the campaign's boards that have builds", () => {
-    expect(footprintBoards(['native64', 'nrf52840', 'native64'], builds)).toEqual(['native64']);
+  it("takes the campaign's boards that have builds first, then the other boards with builds", () => {
+    expect(footprintBoards(['native64', 'nrf52840', 'native64'], builds)).toEqual([
+      'native64',
+      FEATHER_BOARD,
+    ]);
   });
 
-  it('falls back to every board with builds when no campaign board has any', () => {
+  it('shows every board with builds when no campaign board has any', () => {
     expect(footprintBoards(['nrf52840'], builds)).toEqual([FEATHER_BOARD, 'native64']);
     expect(footprintBoards([], builds)).toEqual([FEATHER_BOARD, 'native64']);
     expect(footprintBoards(['nrf52840'], [] as FootprintBuild[])).toEqual([]);

@@ -91,8 +91,9 @@ export function footprintTables(
 
 /**
  * The boards a campaign's report shows: those of its devices that have stored builds, in
- * the order given; when none has, every board with stored builds, so the report still
- * shows what was measured (virtual devices' boards have no firmware to measure).
+ * the order given, then every other board with stored builds: a campaign on native64
+ * devices still shows what the same firmware costs on a real board (the study's figures
+ * are the nRF52840's), and virtual devices' boards have no firmware to measure.
  */
 export function footprintBoards(
   campaignBoards: readonly string[],
@@ -100,7 +101,7 @@ export function footprintBoards(
 ): string[] {
   const stored = distinct(builds.map((b) => b.board));
   const own = distinct(campaignBoards).filter((board) => stored.includes(board));
-  return own.length > 0 ? own : stored.sort();
+  return [...own, ...stored.filter((board) => !own.includes(board)).sort()];
 }
 
 /** The baseline first, then BENCH_VM_ORDER, then the rest alphabetically. */
