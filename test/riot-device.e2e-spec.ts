@@ -2,7 +2,7 @@ import { Mips1Engine } from '../devices/engines/mips1/engine';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
 import type { VirtualDevice } from '../devices';
 import { deploy, firmwareImage, publishApp, startDevices, waitForDeployment } from './support/ota';
-import { startRiotFleet } from './support/riot-fleet';
+import { startRiotFleet, strictApi } from './support/riot-fleet';
 import {
   CoapRelay,
   createRiotNetwork,
@@ -35,14 +35,7 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
   let net: RiotNetwork;
   let relay: CoapRelay;
   const riots: Riot[] = [];
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await gw.api(method, url, body);
-    if (res.status >= 300)
-      throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const monitor = (id: string, op: string, args?: object) =>
-    api('POST', `/api/devices/${id}/monitor`, { op, ...(args ? { args } : {}), timeoutMs: 20_000 });
+  const { api, monitor } = strictApi(() => gw, 20_000);
 
   beforeAll(async () => {
     const elfs = {

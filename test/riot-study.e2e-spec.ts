@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { VirtualDevice } from '../devices';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
 import { startDevices } from './support/ota';
-import { startRiotFleet, type RiotFleetDevice } from './support/riot-fleet';
+import { startRiotFleet, strictApi, type RiotFleetDevice } from './support/riot-fleet';
 import {
   createRiotNetwork,
   REPO_ROOT,
@@ -95,14 +95,7 @@ function buildNative(): boolean {
   let net: RiotNetwork;
   let fleet: RiotFleetDevice[] = [];
   let host: VirtualDevice[] = [];
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await gw.api(method, url, body);
-    if (res.status >= 300)
-      throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const monitor = (id: string, op: string, args?: object) =>
-    api('POST', `/api/devices/${id}/monitor`, { op, ...(args ? { args } : {}), timeoutMs: 30_000 });
+  const { api, monitor } = strictApi(() => gw, 30_000);
 
   beforeAll(async () => {
     gw = await startTestGateway();

@@ -58,3 +58,24 @@ export async function startRiotFleet(
   }
   return fleet;
 }
+
+/**
+ * REST calls that throw on an error status (with the body), and Thing Monitor commands, on
+ * the gateway `current()` returns (a test may restart it).
+ */
+export function strictApi(current: () => TestGateway, monitorTimeoutMs: number) {
+  // The bodies are what the REST API answers: untyped JSON, as the tests read it.
+  const api = async (method: string, url: string, body?: unknown): Promise<any> => {
+    const res = await current().api(method, url, body);
+    if (res.status >= 300)
+      throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const monitor = (id: string, op: string, args?: object) =>
+    api('POST', `/api/devices/${id}/monitor`, {
+      op,
+      ...(args ? { args } : {}),
+      timeoutMs: monitorTimeoutMs,
+    });
+  return { api, monitor };
+}
