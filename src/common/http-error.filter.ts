@@ -25,6 +25,8 @@ export function toHttpError(err: unknown): HttpErrorBody {
     if (err instanceof InvalidInputError && err.issues.length) body.issues = err.issues;
     return body;
   }
+  const tooLarge = payloadTooLarge(err);
+  if (tooLarge) return tooLarge;
   if (err instanceof HttpException) {
     const status = err.getStatus();
     return { statusCode: status, code: httpCode(status), message: err.message };
@@ -34,6 +36,31 @@ export function toHttpError(err: unknown): HttpErrorBody {
     code: 'internal_error',
     message: 'internal error; see the gateway log',
   };
+}
+
+/**
+ * body-parser's PayloadTooLargeError (`type: 'entity.too.large'`, `limit` in bytes) comes
+ * from the express middleware before any route: 413 naming the limit, not a 500.
+ */
+function payloadTooLarge(err: unknown): HttpErrorBody | undefined {
+  const e = err as { type?: unknown; limit?: unknown; length?: unknown } | null;
+  if (typeof e !== 'object' || e === null || e.type !== 'entity.too.large') return undefined;
+  const limit = typeof e.limit === 'number' ? e.limit : undefined;
+  const size = typeof e.length === 'number' ? ` (this one has ${e.length} bytes)` : '';
+  return {
+    statusCode: 413,
+    code: 'payload_too_large',
+    message:
+      limit === undefined
+        ? `request body too large${size}`
+        : `request body too large: the limit is ${limit} bytes (${formatBytes(limit)})${size}; send a smaller body`,
+  };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024
+    ? `${+(n / 1024 / 1024).toFixed(1)} MiB`
+    : `${+(n / 1024).toFixed(1)} KiB`;
 }
 
 function statusOf(err: DomainError): number {
