@@ -295,6 +295,19 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const message = result.message;
     if (message.channel === 'status' && message.body.state === 'offline') {
       this.sessions.close(session, true);
+    } else if (req._packet.confirmable) {
+      // A CON is answered 2.04 once the message is durable (docs/protocol.md §5.5).
+      void this.queue
+        .run(deviceId, () => this.router.route(deviceId, message, receivedAt, 'confirmed'))
+        .then((routed) => routed.durable)
+        .then(
+          () => this.answer(res, '2.04'),
+          (err: Error) => {
+            this.logger.error(`${deviceId}/${channel}: not stored, answered 5.03: ${err.message}`);
+            this.answer(res, '5.03');
+          },
+        );
+      return;
     } else {
       this.enqueue(deviceId, channel, () => this.router.route(deviceId, message, receivedAt));
     }
@@ -343,7 +356,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     transfer.sent(end - start);
   }
 
-  private enqueue(deviceId: string, what: string, task: () => Promise<void>): void {
+  private enqueue(deviceId: string, what: string, task: () => Promise<unknown>): void {
     void this.queue
       .run(deviceId, task)
       .catch((err: Error) => this.logger.error(`${deviceId}/${what}: ${err.message}`));

@@ -1,10 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
 import { RolloutRunner } from '../deployments/rollout-runner';
 import { DevicesService } from '../devices/devices.service';
 import { EventsService } from '../events/events.service';
 import { MonitorService } from '../monitor/monitor.service';
 import type { UplinkMessage } from '../protocol';
 import { TelemetryService } from '../telemetry/telemetry.service';
+
+/**
+ * How a transport delivers a message (docs/protocol.md §5.5): `confirmed` when it will
+ * acknowledge the message to the device (MQTT QoS 1 PUBACK, a CoAP CON's 2.04) once
+ * `durable` resolves, so the store commits it soon; `best-effort` when nothing waits.
+ */
+export type Delivery = 'confirmed' | 'best-effort';
+
+/**
+ * What routing a message gave: `durable` resolves once it is stored or acted on (a
+ * telemetry sample when its batch has committed), and rejects when it could not be.
+ */
+export interface Routed {
+  durable: Promise<void>;
+}
+
+const DONE: Routed = { durable: Promise.resolve() };
 
 /**
  * Hands decoded uplink messages to the domain. Every transport calls this one router, so
@@ -22,7 +40,34 @@ export class InboundRouter {
     private readonly rollouts: RolloutRunner,
   ) {}
 
-  async route(deviceId: string, message: UplinkMessage, receivedAt: number): Promise<void> {
+  /**
+   * Applies one message. Resolves when the next message of the device may be applied;
+   * everything but telemetry is durable by then, telemetry once `durable` resolves. A
+   * message a domain rule refuses is logged and counts as handled; any other failure (the
+   * database) rejects, and the transport does not acknowledge the message.
+   */
+  async route(
+    deviceId: string,
+    message: UplinkMessage,
+    receivedAt: number,
+    delivery: Delivery = 'best-effort',
+  ): Promise<Routed> {
+    try {
+      return await this.apply(deviceId, message, receivedAt, delivery);
+    } catch (err) {
+      // A rule refused the message: it is handled (a resend would be refused the same way).
+      if (!(err instanceof DomainError)) throw err;
+      this.logger.warn(`${deviceId}/${message.channel}: ${err.message}`);
+      return DONE;
+    }
+  }
+
+  private async apply(
+    deviceId: string,
+    message: UplinkMessage,
+    receivedAt: number,
+    delivery: Delivery,
+  ): Promise<Routed> {
     switch (message.channel) {
       case 'hello':
         this.logger.log(
@@ -33,24 +78,33 @@ export class InboundRouter {
         void this.rollouts
           .onDeviceOnline(deviceId)
           .catch((err: Error) => this.logger.error(`${deviceId}: deployments: ${err.message}`));
-        return;
+        return DONE;
       case 'telemetry':
-        return this.telemetry.ingest(deviceId, message.body, receivedAt);
+        return {
+          durable: this.telemetry.ingest(
+            deviceId,
+            message.body,
+            receivedAt,
+            delivery === 'confirmed',
+          ),
+        };
       case 'status':
         // `online` is for other MQTT observers; the gateway takes presence from hello.
-        if (message.body.state === 'offline') return this.connectionLost(deviceId, receivedAt);
-        return;
+        if (message.body.state === 'offline') await this.connectionLost(deviceId, receivedAt);
+        return DONE;
       case 'event':
-        return this.events.record(deviceId, message.body, receivedAt);
+        await this.events.record(deviceId, message.body, receivedAt);
+        return DONE;
       case 'reply':
         if (!this.monitor.onReply(deviceId, message.body)) {
           this.logger.warn(
             `${deviceId}: reply to an unknown or expired command ${message.body.id}`,
           );
         }
-        return;
+        return DONE;
       case 'ota':
-        return this.rollouts.onOta(deviceId, message.body);
+        await this.rollouts.onOta(deviceId, message.body);
+        return DONE;
     }
   }
 

@@ -17,6 +17,24 @@ describe('MQTT access policy', () => {
   });
 
   it.each([
+    ['status', true],
+    ['hello', false],
+    ['telemetry', false],
+    ['event', false],
+    ['reply', false],
+    ['ota', false],
+  ])('dev-a publishing retained on %s: %s', (channel, allowed) => {
+    expect(mayPublish('dev-a', `vmfleet/v1/dev-a/${channel}`, true).allow).toBe(allowed);
+  });
+
+  it('says why it refuses a retained publish', () => {
+    expect(mayPublish('dev-a', 'vmfleet/v1/dev-a/telemetry', true)).toEqual({
+      allow: false,
+      reason: 'retained publish on "telemetry": only status may be retained',
+    });
+  });
+
+  it.each([
     ['vmfleet/v1/dev-a/error', true],
     ['vmfleet/v1/dev-a/+', true],
     ['vmfleet/v1/dev-a/#', true],

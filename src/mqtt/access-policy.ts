@@ -4,14 +4,22 @@ export type Decision = { allow: true } | { allow: false; reason: string };
 
 const allow: Decision = { allow: true };
 
-/** A device publishes only on its own uplink channels. */
-export function mayPublish(deviceId: string, topic: string): Decision {
+/** Of the uplink channels, only `status` is retained (docs/protocol.md §3). */
+const RETAINED_CHANNEL = 'status';
+
+/** A device publishes only on its own uplink channels, and retains only its `status`. */
+export function mayPublish(deviceId: string, topic: string, retain = false): Decision {
   const parsed = parseTopic(topic);
   if (!parsed || parsed.deviceId !== deviceId) {
     return { allow: false, reason: `publish outside ${devicePrefix(deviceId)}: ${topic}` };
   }
   if (!isUpChannel(parsed.channel))
     return { allow: false, reason: `no uplink channel "${parsed.channel}"` };
+  if (retain && parsed.channel !== RETAINED_CHANNEL)
+    return {
+      allow: false,
+      reason: `retained publish on "${parsed.channel}": only ${RETAINED_CHANNEL} may be retained`,
+    };
   return allow;
 }
 

@@ -60,7 +60,12 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
           (err) => done(err, err === null),
           (err: Error) => done(Object.assign(err, { returnCode: 3 as const }), false),
         ),
-      authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
+      // aedes writes PUBACK only after this hook: a QoS 1 message is acknowledged once durable.
+      authorizePublish: (client, packet, done) =>
+        void this.acceptPublish(client, packet).then(
+          () => done(null),
+          (err: Error) => done(err),
+        ),
       authorizeSubscribe: (client, sub, done) => this.authorizeSubscribe(client, sub, done),
     });
     this.aedes = aedes;
@@ -138,13 +143,21 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     return Object.assign(new Error('bad device id or token'), { returnCode: 4 as const });
   }
 
-  private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
-    if (!client) return new Error('publish without a client');
-    const decision = mayPublish(client.id, packet.topic);
-    if (decision.allow) return null;
-    this.metrics.connectionsRefused.inc({ reason: 'acl_publish' });
-    this.logger.warn(`${client.id}: ${decision.reason}; disconnecting`);
-    return new Error(decision.reason);
+  /**
+   * Checks a device's PUBLISH (the last will too) against the ACL and hands it to the
+   * uplink. Resolves when aedes may acknowledge and forward it; a rejection closes the
+   * connection (§3), unacknowledged.
+   */
+  private async acceptPublish(client: Client | null, packet: PublishPacket): Promise<void> {
+    if (!client) throw new Error('publish without a client');
+    const decision = mayPublish(client.id, packet.topic, packet.retain);
+    if (!decision.allow) {
+      this.metrics.connectionsRefused.inc({ reason: 'acl_publish' });
+      this.logger.warn(`${client.id}: ${decision.reason}; disconnecting`);
+      throw new Error(decision.reason);
+    }
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    await this.uplink.received(client.id, packet.topic, payload, packet.qos);
   }
 
   private authorizeSubscribe(
@@ -167,9 +180,6 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     aedes.on('clientDisconnect', (client) => {
       if (this.link.disconnected(client)) this.uplink.connectionLost(client.id);
       this.metrics.connectedDevices.set({ transport: 'mqtt' }, this.link.connectedCount);
-    });
-    aedes.on('publish', (packet, client) => {
-      if (client) this.uplink.received(client.id, packet.topic, packet.payload as Buffer);
     });
     aedes.on('clientError', (client, err) =>
       this.logger.debug(`${client?.id ?? '?'}: ${err.message}`),

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PublishPacket } from 'aedes';
 import { CONFIG, Config } from '../config/config';
 import { InboundRouter } from '../link/inbound-router';
 import { KeyedQueue } from '../link/keyed-queue';
@@ -27,7 +28,19 @@ export class MqttUplink {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  received(deviceId: string, topic: string, payload: Buffer): void {
+  /**
+   * Takes one PUBLISH of a device. The promise resolves when the broker may acknowledge it:
+   * at once for QoS 0 and for a refused frame (the refusal is the answer, §6), once the
+   * message is durable for QoS 1 (docs/protocol.md §5.5). It rejects when a QoS 1 message
+   * could not be stored: the broker then closes the connection unacknowledged, and the
+   * device resends after reconnecting ([MQTT-4.4.0-1]).
+   */
+  received(
+    deviceId: string,
+    topic: string,
+    payload: Buffer,
+    qos: PublishPacket['qos'],
+  ): Promise<void> {
     const receivedAt = Date.now();
     const channel = parseTopic(topic)?.channel ?? topic;
     const result = decodeUplink(channel, payload, this.config.mqttMaxPayloadBytes);
@@ -42,12 +55,20 @@ export class MqttUplink {
           result.encoding,
         )
         .catch(() => undefined);
-      return;
+      return Promise.resolve();
     }
     this.link.encodings.remember(deviceId, result.encoding);
-    void this.queue
-      .run(deviceId, () => this.router.route(deviceId, result.message, receivedAt))
-      .catch((err: Error) => this.logger.error(`${deviceId}/${channel}: ${err.message}`));
+    const delivery = qos === 0 ? 'best-effort' : 'confirmed';
+    const durable = this.queue
+      .run(deviceId, () => this.router.route(deviceId, result.message, receivedAt, delivery))
+      .then((routed) => routed.durable)
+      .catch((err: Error) => {
+        this.logger.error(`${deviceId}/${channel}: not stored: ${err.message}`);
+        throw err;
+      });
+    if (qos !== 0) return durable;
+    durable.catch(() => undefined);
+    return Promise.resolve();
   }
 
   connectionLost(deviceId: string): void {

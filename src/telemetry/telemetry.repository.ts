@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, LessThan, Repository } from 'typeorm';
-import { BulkWriter } from '../database/bulk-writer';
+import type { Statement } from 'better-sqlite3';
+import { BulkWriter, nativeSqlite } from '../database/bulk-writer';
 import type { TelemetrySample } from './domain/sample';
 import { TelemetrySampleEntity } from './telemetry-sample.entity';
 
@@ -24,6 +25,8 @@ export interface OsSample {
 @Injectable()
 export class TelemetryRepository {
   private readonly writer: BulkWriter;
+  private sqliteSeen?: Statement;
+  private sqliteInsert?: Statement;
 
   constructor(
     @InjectRepository(TelemetrySampleEntity)
@@ -36,9 +39,62 @@ export class TelemetryRepository {
     );
   }
 
-  /** The ingest hot path: one transaction per batch (see BulkWriter). */
-  async insertMany(samples: readonly TelemetrySample[]): Promise<void> {
-    await this.writer.write(samples.map(toRow));
+  /**
+   * The ingest hot path: one transaction per batch (see BulkWriter). A sample whose device,
+   * `uptimeMs` and device `ts` equal those of a sample received less than `windowMs`
+   * before it (in this batch or stored) is a resend and is skipped. Returns how many
+   * samples were stored.
+   */
+  async insertMany(samples: readonly TelemetrySample[], windowMs: number): Promise<number> {
+    const fresh = uniqueInBatch(samples);
+    const native = nativeSqlite(this.samples.manager.connection);
+    if (native) {
+      const seen = (this.sqliteSeen ??= native.prepare(
+        `SELECT 1 FROM telemetry_samples WHERE device_id = ? AND uptime_ms = ? AND device_ts IS ? AND ts >= ? LIMIT 1`,
+      ));
+      const insert = (this.sqliteInsert ??= native.prepare(
+        `INSERT INTO telemetry_samples (${COLUMNS}) VALUES (${COLUMNS.split(',')
+          .map(() => '?')
+          .join(',')})`,
+      ));
+      return native.transaction(() => {
+        let stored = 0;
+        for (const s of fresh) {
+          if (seen.get(s.deviceId, s.uptimeMs, s.deviceTs, s.ts - windowMs)) continue;
+          insert.run(...toRow(s));
+          stored++;
+        }
+        return stored;
+      })();
+    }
+    const stored = await this.storedKeys(fresh, windowMs);
+    const rows = fresh.filter((s) => !stored.has(keyOf(s)));
+    await this.writer.write(rows.map(toRow));
+    return rows.length;
+  }
+
+  /** The dedupe keys of `samples` already stored within the window (PostgreSQL). */
+  private async storedKeys(samples: readonly TelemetrySample[], windowMs: number) {
+    const keys = new Set<string>();
+    if (samples.length === 0) return keys;
+    const since = Math.min(...samples.map((s) => s.ts)) - windowMs;
+    const rows: { device_id: string; uptime_ms: string; device_ts: string | null }[] =
+      await this.samples.query(
+        `SELECT device_id, uptime_ms, device_ts FROM telemetry_samples
+          WHERE ts >= $1 AND (device_id, uptime_ms) IN
+            (SELECT * FROM unnest($2::varchar[], $3::bigint[]))`,
+        [since, samples.map((s) => s.deviceId), samples.map((s) => s.uptimeMs)],
+      );
+    for (const r of rows) {
+      keys.add(
+        keyOf({
+          deviceId: r.device_id,
+          uptimeMs: Number(r.uptime_ms),
+          deviceTs: r.device_ts === null ? null : Number(r.device_ts),
+        }),
+      );
+    }
+    return keys;
   }
 
   async range(
@@ -98,6 +154,26 @@ export class TelemetryRepository {
   async deleteOlderThan(ts: number): Promise<number> {
     return (await this.samples.delete({ ts: LessThan(ts) })).affected ?? 0;
   }
+}
+
+type SampleKey = Pick<TelemetrySample, 'deviceId' | 'uptimeMs' | 'deviceTs'>;
+
+function keyOf(s: SampleKey): string {
+  return `${s.deviceId}\u0000${s.uptimeMs}\u0000${s.deviceTs ?? ''}`;
+}
+
+/**
+ * `samples` without resends of an earlier one in the same list. Window is not checked
+ * here: one batch spans well under the dedupe window.
+ */
+function uniqueInBatch(samples: readonly TelemetrySample[]): TelemetrySample[] {
+  const seen = new Set<string>();
+  return samples.filter((s) => {
+    const key = keyOf(s);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function toRow(s: TelemetrySample): unknown[] {

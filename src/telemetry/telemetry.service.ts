@@ -19,6 +19,11 @@ import { TelemetryRepository, type OsSample } from './telemetry.repository';
 const MAX_BUFFERED = 100_000;
 /** A full batch is written at once instead of waiting for the timer. */
 const FLUSH_AT = 2_000;
+/**
+ * A sample equal in device, `uptimeMs` and `ts` to one stored this recently is a resend
+ * (docs/protocol.md §5.5) and is not stored again.
+ */
+const DEDUPE_WINDOW_MS = 60 * 60 * 1000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 /** Raw rows read for one downsampled query. */
 const MAX_RAW_ROWS = 200_000;
@@ -34,8 +39,8 @@ export interface TelemetrySeries {
 @Injectable()
 export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Telemetry');
-  private buffer: TelemetrySample[] = [];
-  private latest = new Map<string, LatestSample>();
+  private pending = new PendingBatch();
+  private flushScheduled = false;
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
   private retentionTimer?: NodeJS.Timeout;
@@ -61,16 +66,26 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     await this.flush();
   }
 
-  /** Queues one sample; it reaches the database with the next batch. */
-  ingest(deviceId: string, t: TelemetryMessage, receivedAt: number): void {
-    if (this.buffer.length >= MAX_BUFFERED) {
+  /**
+   * Queues one sample; it reaches the database with the next batch. The promise resolves
+   * when that batch has committed and rejects when it could not be written (or the buffer
+   * is full), so a transport acknowledges the sample only once it is stored. `soon` (a
+   * device waits for the acknowledgement) commits at the next turn of the event loop
+   * instead of at the flush timer: group commit, one transaction for every sample that
+   * arrived meanwhile.
+   */
+  ingest(deviceId: string, t: TelemetryMessage, receivedAt: number, soon = false): Promise<void> {
+    if (this.pending.samples.length >= MAX_BUFFERED) {
       this.metrics.samplesDropped.inc();
-      return;
+      return handled(Promise.reject(new Error(`telemetry buffer full (${MAX_BUFFERED} samples)`)));
     }
+    const batch = this.pending;
     const sample = sampleFromMessage(deviceId, t, receivedAt);
-    this.buffer.push(sample);
-    this.latest.set(deviceId, latestOf(sample));
-    if (this.buffer.length >= FLUSH_AT) void this.flush();
+    batch.samples.push(sample);
+    batch.latest.set(deviceId, latestOf(sample));
+    if (batch.samples.length >= FLUSH_AT) void this.flush();
+    else if (soon) this.flushSoon();
+    return batch.committed;
   }
 
   /** Writes everything queued so far; concurrent calls are serialised. */
@@ -79,19 +94,35 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     return this.flushing;
   }
 
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
   private async writeBatch(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    const latest = this.latest;
-    this.buffer = [];
-    this.latest = new Map();
+    const batch = this.pending;
+    if (batch.samples.length === 0) return;
+    this.pending = new PendingBatch();
     try {
-      await this.repo.insertMany(batch);
-      await this.devices.recordLatest(latest);
-      this.metrics.samplesIngested.inc(batch.length);
+      const stored = await this.repo.insertMany(batch.samples, DEDUPE_WINDOW_MS);
+      this.metrics.samplesIngested.inc(stored);
+      batch.commit();
     } catch (err) {
-      this.metrics.samplesDropped.inc(batch.length);
-      this.logger.error(`lost a batch of ${batch.length} samples: ${(err as Error).message}`);
+      this.metrics.samplesDropped.inc(batch.samples.length);
+      this.logger.error(
+        `could not store a batch of ${batch.samples.length} samples (QoS 1 senders are not acknowledged and resend): ${(err as Error).message}`,
+      );
+      batch.fail(err as Error);
+      return;
+    }
+    try {
+      await this.devices.recordLatest(batch.latest);
+    } catch (err) {
+      this.logger.warn(`could not update the devices' latest samples: ${(err as Error).message}`);
     }
   }
 
@@ -124,4 +155,28 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn(`retention sweep failed: ${(err as Error).message}`);
     }
   }
+}
+
+/** The samples of the next transaction and the promise their senders wait on. */
+class PendingBatch {
+  readonly samples: TelemetrySample[] = [];
+  readonly latest = new Map<string, LatestSample>();
+  readonly committed: Promise<void>;
+  commit!: () => void;
+  fail!: (err: Error) => void;
+
+  constructor() {
+    this.committed = handled(
+      new Promise<void>((resolve, reject) => {
+        this.commit = resolve;
+        this.fail = reject;
+      }),
+    );
+  }
+}
+
+/** Marks `p` handled, so a QoS 0 sample nobody waits on never surfaces as unhandled. */
+function handled(p: Promise<void>): Promise<void> {
+  p.catch(() => undefined);
+  return p;
 }

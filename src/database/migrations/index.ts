@@ -5,6 +5,7 @@ import { Deployments1764000000000 } from './1764000000000-deployments';
 import { Benchmarks1764100000000 } from './1764100000000-benchmarks';
 import { OsTelemetry1764200000000 } from './1764200000000-os-telemetry';
 import { Footprints1764300000000 } from './1764300000000-footprints';
+import { TelemetryDedupe1764400000000 } from './1764400000000-telemetry-dedupe';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Benchmarks1764100000000,
   OsTelemetry1764200000000,
   Footprints1764300000000,
+  TelemetryDedupe1764400000000,
 ];
