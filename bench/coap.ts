@@ -69,6 +69,7 @@ async function withGateway<T>(fn: (gw: Gateway) => Promise<T>): Promise<T> {
       VMFLEET_DATA_DIR: dataDir,
       VMFLEET_HTTP_PORT: '0',
       VMFLEET_MQTT_PORT: '0',
+      VMFLEET_MQTT_TLS_PORT: '0',
       VMFLEET_COAP_PORT: '0',
       VMFLEET_BENCH_IMAGES: 'off',
       VMFLEET_BIND_HOST: '127.0.0.1',

@@ -109,6 +109,7 @@ async function vmfleetRound(o: Options, image: Uint8Array, round: number): Promi
       VMFLEET_DATA_DIR: dataDir,
       VMFLEET_HTTP_PORT: '0',
       VMFLEET_MQTT_PORT: '0',
+      VMFLEET_MQTT_TLS_PORT: '0',
       VMFLEET_COAP_PORT: '0',
       VMFLEET_BENCH_IMAGES: 'off',
       VMFLEET_BIND_HOST: '127.0.0.1',

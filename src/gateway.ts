@@ -10,6 +10,7 @@ import { newSecret } from './common/secrets';
 import type { Config } from './config/config';
 import { CoapGateway } from './coap/coap-gateway';
 import { MqttBroker } from './mqtt/mqtt-broker';
+import { loadTlsMaterial, type TlsMaterial } from './mqtt/tls';
 import { VERSION } from './version';
 
 export interface Gateway {
@@ -17,6 +18,10 @@ export interface Gateway {
   httpUrl: string;
   httpPort: number;
   mqttPort: number;
+  /** MQTT over TLS, null when VMFLEET_MQTT_TLS_PORT=off. */
+  mqttTlsPort: number | null;
+  /** The certificate of MQTT over TLS and HTTPS (its file and SHA-256 fingerprint), if either is on. */
+  tls: Omit<TlsMaterial, 'cert' | 'key'> | null;
   /** UDP port of the CoAP transport. */
   coapPort: number;
   apiToken: string;
@@ -69,6 +74,9 @@ export function portInUse(err: unknown, config: Config): PortInUseError | undefi
     return new PortInUseError(config.coapPort, 'VMFLEET_COAP_PORT', 'CoAP, udp', config.coapHost);
   }
   // MQTT binds first, during init; a taken port that is also the HTTP one is the HTTP listen.
+  if (e.port !== undefined && e.port === config.mqttTlsPort && e.port !== config.httpPort) {
+    return new PortInUseError(e.port, 'VMFLEET_MQTT_TLS_PORT', 'MQTT over TLS', config.bindHost);
+  }
   if (e.port === config.mqttPort && e.port !== config.httpPort) {
     return new PortInUseError(config.mqttPort, 'VMFLEET_MQTT_PORT', 'MQTT', config.bindHost);
   }
@@ -84,9 +92,12 @@ export async function startGateway(
   const { token, generated } = resolveApiToken(config);
   const levels = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   const logger = options.logger === false ? false : new StartupLogger({ logLevels: levels });
+  // Made (or read) before Nest starts: HTTPS needs it at create, the MQTT TLS listener at init.
+  const tls = config.https || config.mqttTlsPort !== null ? loadTlsMaterial(config) : null;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, token), {
     logger,
     bodyParser: false,
+    httpsOptions: config.https && tls ? { cert: tls.cert, key: tls.key } : undefined,
   });
   app.useBodyParser('json', { limit: '1mb' });
   app.enableShutdownHooks();
@@ -111,9 +122,15 @@ export async function startGateway(
     config.bindHost === '0.0.0.0' || config.bindHost === '::' ? '127.0.0.1' : config.bindHost;
   return {
     app,
-    httpUrl: `http://${host}:${httpPort}`,
+    httpUrl: `${config.https ? 'https' : 'http'}://${host}:${httpPort}`,
     httpPort,
     mqttPort: app.get(MqttBroker).port,
+    mqttTlsPort: app.get(MqttBroker).tlsPort,
+    tls: tls && {
+      certFile: tls.certFile,
+      fingerprint: tls.fingerprint,
+      generated: tls.generated,
+    },
     coapPort: app.get(CoapGateway).port,
     apiToken: token,
     apiTokenGenerated: generated,

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const lines = [
     `vmfleet gateway ${httpWhere(config.bindHost, gw)}  (API docs ${gw.httpUrl}/api/docs)`,
     `  MQTT  ${mqttWhere(config.bindHost, gw.mqttPort)}  ws ${wsWhere(config.bindHost, gw)}/mqtt`,
+    ...tlsLines(config.bindHost, gw),
     `  CoAP  ${coapWhere(config.coapHost, gw.coapPort)}  (udp)`,
     `  data  ${config.dataDir} (${config.database.kind})`,
   ];
@@ -30,6 +31,18 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Where MQTT over TLS listens and the certificate's fingerprint, to check or pin it. */
+function tlsLines(host: string, gw: Awaited<ReturnType<typeof startGateway>>): string[] {
+  if (!gw.tls) return [];
+  const lines: string[] = [];
+  if (gw.mqttTlsPort !== null) {
+    lines.push(`  MQTTS ${mqttWhere(host, gw.mqttTlsPort).replace('mqtt://', 'mqtts://')}`);
+  }
+  const made = gw.tls.generated ? 'self-signed, made now' : 'certificate';
+  lines.push(`  TLS   ${gw.tls.certFile} (${made})`, `        SHA-256 ${gw.tls.fingerprint}`);
+  return lines;
+}
+
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::';
 }
@@ -37,7 +50,8 @@ function isWildcard(host: string): boolean {
 /** What HTTP binds to; on all interfaces, also the loopback URL to use from this host. */
 function httpWhere(host: string, gw: { httpUrl: string; httpPort: number }): string {
   if (!isWildcard(host)) return gw.httpUrl;
-  return `http://<this host>:${gw.httpPort} (all interfaces; here ${gw.httpUrl})`;
+  const scheme = gw.httpUrl.startsWith('https') ? 'https' : 'http';
+  return `${scheme}://<this host>:${gw.httpPort} (all interfaces; here ${gw.httpUrl})`;
 }
 
 function mqttWhere(host: string, port: number): string {
@@ -47,7 +61,10 @@ function mqttWhere(host: string, port: number): string {
 }
 
 function wsWhere(host: string, gw: { httpUrl: string; httpPort: number }): string {
-  return isWildcard(host) ? `ws://<this host>:${gw.httpPort}` : gw.httpUrl.replace('http', 'ws');
+  const scheme = gw.httpUrl.startsWith('https') ? 'wss' : 'ws';
+  return isWildcard(host)
+    ? `${scheme}://<this host>:${gw.httpPort}`
+    : gw.httpUrl.replace('http', 'ws');
 }
 
 /** CoAP binds on its own (VMFLEET_COAP_HOST): where, in the same words as the other lines. */

@@ -103,6 +103,7 @@ describe('gateway start-up', () => {
       VMFLEET_BIND_HOST: '127.0.0.1',
       VMFLEET_HTTP_PORT: String(held.port),
       VMFLEET_MQTT_PORT: '0',
+      VMFLEET_MQTT_TLS_PORT: '0',
       VMFLEET_COAP_PORT: '0',
     });
     expect(run.code).toBe(1);
@@ -120,6 +121,7 @@ describe('gateway start-up', () => {
         VMFLEET_BIND_HOST: '0.0.0.0',
         VMFLEET_HTTP_PORT: '0',
         VMFLEET_MQTT_PORT: '0',
+        VMFLEET_MQTT_TLS_PORT: '0',
         VMFLEET_COAP_PORT: '0',
       },
       /data {2}.*\n/,

@@ -15,10 +15,38 @@ const secret = (name: string) =>
     .min(16, `${name} must be at least 16 characters; generate one with: openssl rand -hex 24`)
     .optional();
 
+const count = (name: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(min, `${name} must be ${min}-${max}`)
+    .max(max, `${name} must be ${min}-${max}`)
+    .default(fallback);
+
+/** The CoAP abuse limits (docs/protocol.md §11.4). */
+const coapLimitsSchema = {
+  /** A Block1 upload is dropped this long after its last block (> MAX_TRANSMIT_SPAN, 45 s). */
+  VMFLEET_COAP_BLOCK1_TIMEOUT_MS: count('VMFLEET_COAP_BLOCK1_TIMEOUT_MS', 100, 600_000, 60_000),
+  VMFLEET_COAP_BLOCK1_PER_ENDPOINT: count('VMFLEET_COAP_BLOCK1_PER_ENDPOINT', 1, 64, 2),
+  VMFLEET_COAP_BLOCK1_MAX: count('VMFLEET_COAP_BLOCK1_MAX', 1, 100_000, 256),
+  /** Requests a second per endpoint (token bucket); 0: no limit. */
+  VMFLEET_COAP_RATE: count('VMFLEET_COAP_RATE', 0, 1_000_000, 100),
+  VMFLEET_COAP_BURST: count('VMFLEET_COAP_BURST', 1, 1_000_000, 200),
+};
+
 const envSchema = z.object({
   VMFLEET_HTTP_PORT: port('VMFLEET_HTTP_PORT', 3000),
   VMFLEET_MQTT_PORT: port('VMFLEET_MQTT_PORT', 1883),
   VMFLEET_COAP_PORT: port('VMFLEET_COAP_PORT', 5683),
+  /** MQTT over TLS; `off` turns the TLS listener off (plain MQTT stays on VMFLEET_MQTT_PORT). */
+  VMFLEET_MQTT_TLS_PORT: z
+    .union([z.literal('off'), port('VMFLEET_MQTT_TLS_PORT', 8883)])
+    .default(8883),
+  /** PEM files of the certificate and its key; both or neither (else <data dir>/tls/, made on first start). */
+  VMFLEET_TLS_CERT: z.string().min(1).optional(),
+  VMFLEET_TLS_KEY: z.string().min(1).optional(),
+  /** 1: the REST API (and MQTT over WebSocket) serve HTTPS with the same certificate. */
+  VMFLEET_HTTPS: z.enum(['0', '1'], { error: 'VMFLEET_HTTPS must be 0 or 1' }).default('0'),
   VMFLEET_BIND_HOST: z.string().min(1).default('0.0.0.0'),
   /** CoAP's own bind address when it differs (IPv6 for 6LoWPAN/RIOT devices: `::`, `fe80::1%tap0`). */
   VMFLEET_COAP_HOST: z.string().min(1).optional(),
@@ -51,6 +79,7 @@ const envSchema = z.object({
     .max(3650)
     .default(7),
   VMFLEET_TELEMETRY_FLUSH_MS: z.coerce.number().int().min(10).max(10000).default(250),
+  ...coapLimitsSchema,
   VMFLEET_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   VMFLEET_BENCH_IMAGES: z.enum(['start', 'lazy', 'off']).default('start'),
 });
@@ -58,6 +87,11 @@ const envSchema = z.object({
 export interface Config {
   httpPort: number;
   mqttPort: number;
+  /** The MQTT-over-TLS port, or null when it is off. */
+  mqttTlsPort: number | null;
+  /** Certificate and key files; absent: `<dataDir>/tls/{cert,key}.pem`, self-signed when new. */
+  tls: { certFile: string; keyFile: string; generate: boolean };
+  https: boolean;
   coapPort: number;
   bindHost: string;
   /** Where the CoAP socket binds: VMFLEET_COAP_HOST, else bindHost. */
@@ -67,11 +101,22 @@ export interface Config {
   apiToken?: string;
   enrollmentKey?: string;
   mqttMaxPayloadBytes: number;
+  coapLimits: CoapLimits;
   telemetryRetentionDays: number;
   telemetryFlushMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** When the benchmark images of firmware/ are published: at start, at the first campaign, never. */
   benchImages: 'start' | 'lazy' | 'off';
+}
+
+/** docs/protocol.md §11.4: how much a CoAP endpoint, or all of them, may hold and send. */
+export interface CoapLimits {
+  block1TimeoutMs: number;
+  block1PerEndpoint: number;
+  /** Unfinished Block1 uploads in all; a quarter of them (at least 1) without a session. */
+  block1Total: number;
+  ratePerS: number;
+  burst: number;
 }
 
 export class ConfigError extends Error {
@@ -95,10 +140,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (Boolean(e.VMFLEET_TLS_CERT) !== Boolean(e.VMFLEET_TLS_KEY)) {
+    throw new ConfigError([
+      'VMFLEET_TLS_CERT and VMFLEET_TLS_KEY go together: set both (PEM files) or neither (a self-signed pair is made in <data dir>/tls/)',
+    ]);
+  }
   const dataDir = path.resolve(e.VMFLEET_DATA_DIR);
   return {
     httpPort: e.VMFLEET_HTTP_PORT,
     mqttPort: e.VMFLEET_MQTT_PORT,
+    mqttTlsPort: e.VMFLEET_MQTT_TLS_PORT === 'off' ? null : e.VMFLEET_MQTT_TLS_PORT,
+    tls:
+      e.VMFLEET_TLS_CERT && e.VMFLEET_TLS_KEY
+        ? {
+            certFile: path.resolve(e.VMFLEET_TLS_CERT),
+            keyFile: path.resolve(e.VMFLEET_TLS_KEY),
+            generate: false,
+          }
+        : {
+            certFile: path.join(dataDir, 'tls', 'cert.pem'),
+            keyFile: path.join(dataDir, 'tls', 'key.pem'),
+            generate: true,
+          },
+    https: e.VMFLEET_HTTPS === '1',
     coapPort: e.VMFLEET_COAP_PORT,
     bindHost: e.VMFLEET_BIND_HOST,
     coapHost: e.VMFLEET_COAP_HOST ?? e.VMFLEET_BIND_HOST,
@@ -109,6 +173,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiToken: e.VMFLEET_API_TOKEN,
     enrollmentKey: e.VMFLEET_ENROLLMENT_KEY,
     mqttMaxPayloadBytes: e.VMFLEET_MQTT_MAX_PAYLOAD_BYTES,
+    coapLimits: {
+      block1TimeoutMs: e.VMFLEET_COAP_BLOCK1_TIMEOUT_MS,
+      block1PerEndpoint: e.VMFLEET_COAP_BLOCK1_PER_ENDPOINT,
+      block1Total: e.VMFLEET_COAP_BLOCK1_MAX,
+      ratePerS: e.VMFLEET_COAP_RATE,
+      burst: e.VMFLEET_COAP_BURST,
+    },
     telemetryRetentionDays: e.VMFLEET_TELEMETRY_RETENTION_DAYS,
     telemetryFlushMs: e.VMFLEET_TELEMETRY_FLUSH_MS,
     logLevel: e.VMFLEET_LOG_LEVEL,

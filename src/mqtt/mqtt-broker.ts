@@ -14,6 +14,7 @@ import {
 } from 'aedes';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { CONFIG, Config } from '../config/config';
 import { DevicesService } from '../devices/devices.service';
@@ -24,6 +25,7 @@ import { mayPublish, maySubscribe } from './access-policy';
 import { limitPacketSize } from './frame-limit';
 import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
+import { loadTlsMaterial } from './tls';
 
 /** Room for the fixed header, topic and packet id around the largest payload. */
 const HEADER_ALLOWANCE = 1024;
@@ -35,6 +37,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MQTT');
   private aedes?: Aedes;
   private tcp?: net.Server;
+  private tlsServer?: tls.Server;
   private ws?: WebSocketServer;
 
   constructor(
@@ -76,13 +79,33 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
       socket.setNoDelay(true);
       aedes.handle(this.limit(socket));
     });
-    await new Promise<void>((resolve, reject) => {
-      this.tcp!.once('error', reject);
-      this.tcp!.listen(this.config.mqttPort, this.config.bindHost, () => resolve());
-    });
+    await listen(this.tcp, this.config.mqttPort, this.config.bindHost);
+    await this.listenTls(aedes);
+    const tlsNote = this.tlsServer ? `, TLS ${this.tlsPort}` : '';
     this.logger.log(
-      `MQTT broker listening on ${this.config.bindHost}:${this.port} (and WebSocket ${MQTT_WS_PATH})`,
+      `MQTT broker listening on ${this.config.bindHost}:${this.port}${tlsNote} (and WebSocket ${MQTT_WS_PATH})`,
     );
+  }
+
+  /** MQTT over TLS (VMFLEET_MQTT_TLS_PORT, 8883) with the gateway's certificate; plain MQTT stays. */
+  private async listenTls(aedes: Aedes): Promise<void> {
+    if (this.config.mqttTlsPort === null) return;
+    const { cert, key } = loadTlsMaterial(this.config);
+    this.tlsServer = tls.createServer({ cert, key, minVersion: 'TLSv1.2' }, (socket) => {
+      socket.setNoDelay(true);
+      aedes.handle(this.limit(socket));
+    });
+    // A client that does not speak TLS (plain MQTT on 8883) only fails its own handshake.
+    this.tlsServer.on('tlsClientError', (err) =>
+      this.logger.debug(`TLS handshake: ${err.message}`),
+    );
+    await listen(this.tlsServer, this.config.mqttTlsPort, this.config.bindHost);
+  }
+
+  /** The bound MQTT-over-TLS port, or null when TLS is off. */
+  get tlsPort(): number | null {
+    const address = this.tlsServer?.address();
+    return typeof address === 'object' && address ? address.port : null;
   }
 
   /** MQTT over WebSocket on the HTTP server, for browsers and proxies. */
@@ -104,8 +127,11 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     this.ws?.close();
     // Stop accepting first, but await the server only after aedes has closed the
     // connections it holds: net.Server.close() completes once they are all gone.
-    const tcpClosed = new Promise<void>((resolve) =>
-      this.tcp ? this.tcp.close(() => resolve()) : resolve(),
+    const tcpClosed = Promise.all(
+      [this.tcp, this.tlsServer].map(
+        (server) =>
+          new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+      ),
     );
     await new Promise<void>((resolve) =>
       this.aedes ? this.aedes.close(() => resolve()) : resolve(),
@@ -188,4 +214,11 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.debug(`connection error ${client?.id ?? '?'}: ${err.message}`),
     );
   }
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
 }

@@ -86,6 +86,7 @@ export class GatewayProcess {
           VMFLEET_DATA_DIR: this.dataDir,
           VMFLEET_HTTP_PORT: String(httpPort),
           VMFLEET_MQTT_PORT: String(mqttPort),
+          VMFLEET_MQTT_TLS_PORT: '0',
           VMFLEET_COAP_PORT: String(coapPort),
           VMFLEET_BENCH_IMAGES: 'lazy',
           VMFLEET_BIND_HOST: '127.0.0.1',

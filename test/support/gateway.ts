@@ -30,6 +30,7 @@ export async function startTestGateway(
     VMFLEET_DATA_DIR: dataDir,
     VMFLEET_HTTP_PORT: '0',
     VMFLEET_MQTT_PORT: '0',
+    VMFLEET_MQTT_TLS_PORT: '0',
     VMFLEET_COAP_PORT: '0',
     // Publishing ~80 benchmark images takes seconds; only campaign tests need them.
     VMFLEET_BENCH_IMAGES: 'lazy',
