@@ -69,4 +69,16 @@ describe('signed manifest (COSE_Sign1, Ed25519)', () => {
     );
     expect(codeOf(() => verifyManifest(forged, keys.publicKey))).toBe('wrong_algorithm');
   });
+
+  // Found by the fuzzer (test/fuzz, target manifest): a protected header of CBOR null or
+  // undefined threw a TypeError out of verifyManifest instead of a ManifestError.
+  it.each([
+    ['null', 0xf6],
+    ['undefined', 0xf7],
+    ['a number', 0x01],
+  ])('refuses a protected header that is %s as wrong_algorithm', (_what, item) => {
+    const enc = new Encoder({ useRecords: false, mapsAsObjects: true });
+    const cose = enc.encode([Buffer.of(item), new Map(), Buffer.alloc(0), Buffer.alloc(0)]);
+    expect(codeOf(() => verifyManifest(cose, keys.publicKey))).toBe('wrong_algorithm');
+  });
 });

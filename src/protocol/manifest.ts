@@ -62,12 +62,15 @@ export function signManifest(m: Manifest, privateKey: KeyObject, kid: string): U
 /** Verifies the signature with `publicKey`, then decodes the manifest. Throws ManifestError. */
 export function verifyManifest(cose: Uint8Array, publicKey: KeyObject): Manifest {
   const [protectedHeader, , payload, signature] = coseParts(cose);
-  const header = decodeOr(protectedHeader, 'protected header') as Record<string, unknown>;
-  if (header[HEADER_ALG] !== ALG_EDDSA) {
-    throw new ManifestError(
-      'wrong_algorithm',
-      `manifest alg ${String(header[HEADER_ALG])} is not EdDSA (-8)`,
-    );
+  // RFC 9052 §3: the protected header is a serialized map; anything else (null, undefined,
+  // a number) names no algorithm.
+  const header = decodeOr(protectedHeader, 'protected header');
+  const alg =
+    header !== null && typeof header === 'object'
+      ? (header as Record<string, unknown>)[HEADER_ALG]
+      : undefined;
+  if (alg !== ALG_EDDSA) {
+    throw new ManifestError('wrong_algorithm', `manifest alg ${String(alg)} is not EdDSA (-8)`);
   }
   if (!verify(null, sigStructure(protectedHeader, payload), publicKey, signature)) {
     throw new ManifestError(
