@@ -33,18 +33,16 @@ import {
   UP_CHANNELS,
 } from '../protocol';
 import { CoapDeviceLink } from './coap-device-link';
-import {
-  CoapError,
-  etagOf,
-  expectMethod,
-  guardBlock1,
-  linkFormat,
-  sendAsIs,
-} from './coap-responses';
+import { Block1Uploads } from './coap-block1';
+import { block1Echo, CoapGuard, endpointOf } from './coap-guard';
+import { EndpointBuckets } from './coap-rate-limit';
+import { CoapError, etagOf, expectMethod, linkFormat, sendAsIs } from './coap-responses';
 import { type CoapSession, CoapSessions } from './coap-sessions';
 
 const FORMAT: Record<Encoding, string> = { json: 'application/json', cbor: 'application/cbor' };
 const ACCEPTED_FORMATS = new Set<unknown>([undefined, FORMAT.json, FORMAT.cbor]);
+/** Rate buckets kept at most (least recently used go first): ~2 MB. */
+const RATE_ENDPOINTS_MAX = 16_384;
 
 /**
  * The CoAP transport (docs/protocol.md §11): registration with the device token, uplinks
@@ -57,6 +55,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly queue = new KeyedQueue();
   private readonly sessions = new CoapSessions((s) => this.expired(s));
   private server?: Server;
+  private guard?: CoapGuard;
   private boundPort = 0;
 
   constructor(
@@ -77,9 +76,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const server = createServer({ type: host.includes(':') ? 'udp6' : 'udp4' }, (req, res) =>
       this.handle(req, res),
     );
-    guardBlock1(server, this.config.mqttMaxPayloadBytes, () =>
-      this.metrics.framesRejected.inc({ code: 'payload_too_large' }),
-    );
+    this.guard = this.guardFor(server);
     server.on('error', (err: Error) => this.logger.error(`socket: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       // A failed bind (EADDRINUSE) comes as an 'error' event, never through the callback.
@@ -101,7 +98,45 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     return this.boundPort;
   }
 
+  /** The datagram filter, Block1 reassembly and rate limit in front of the package. */
+  private guardFor(server: Server): CoapGuard {
+    const limits = this.config.coapLimits;
+    const uploads = new Block1Uploads({
+      timeoutMs: limits.block1TimeoutMs,
+      perEndpoint: limits.block1PerEndpoint,
+      total: limits.block1Total,
+      anonymousTotal: Math.max(1, Math.floor(limits.block1Total / 4)),
+      maxBodyBytes: this.config.mqttMaxPayloadBytes,
+    });
+    const buckets = new EndpointBuckets({
+      ratePerS: limits.ratePerS,
+      burst: limits.burst,
+      maxEndpoints: RATE_ENDPOINTS_MAX,
+    });
+    const rejected = (code: string) => this.metrics.framesRejected.inc({ code });
+    const hooks = {
+      admitUpload: (url: URL, endpoint: string) => this.admitUpload(url, endpoint),
+      dropped: (reason: string) => rejected(`coap_${reason}`),
+      uploadRefused: (code: string) =>
+        rejected(code === '4.13' ? 'payload_too_large' : `coap_block1_${code}`),
+      debug: (line: string) => this.logger.debug(line),
+    };
+    const sweepMs = Math.max(50, Math.min(5_000, limits.block1TimeoutMs / 4));
+    return new CoapGuard(server, uploads, buckets, hooks, sweepMs);
+  }
+
+  /** A Block1 upload starts only for a registration or a live session of this endpoint. */
+  private admitUpload(url: URL, endpoint: string): { anonymous: boolean } {
+    if (url.pathname === COAP_PATHS.register) return { anonymous: true };
+    if (!coapUplinkChannel(url.pathname)) {
+      throw new CoapError('4.04', `no resource ${url.pathname} takes a Block1 upload`);
+    }
+    this.session(url, endpoint);
+    return { anonymous: false };
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.guard?.close();
     this.sessions.closeAll();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
@@ -111,6 +146,8 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
 
   private handle(req: IncomingMessage, res: OutgoingMessage): void {
     res.on('error', (err: Error) => this.logger.debug(`response: ${err.message}`));
+    const echo = block1Echo(req._packet);
+    if (echo) res.setOption('Block1', echo); // RFC 7959 §2.3: the final block's response
     this.dispatch(req, res).catch((err: unknown) => {
       const known = err instanceof CoapError;
       if (!known) this.logger.error(`${req.method} ${req.url}: ${(err as Error).message}`);
@@ -133,30 +170,36 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
         `Content-Format ${String(req.headers['Content-Format'])}: send application/cbor (60) or application/json (50)`,
       );
     }
+    const endpoint = endpointOf(req.rsinfo);
     if (path === COAP_PATHS.register) {
-      if (method === 'POST') return this.register(req, res);
+      if (method === 'POST') return this.register(req, res, endpoint);
       expectMethod(method, 'DELETE');
-      const session = this.session(url);
+      const session = this.session(url, endpoint);
       this.sessions.close(session, true);
       return this.answer(res, '2.02');
     }
     if (path === COAP_PATHS.down) {
       expectMethod(method, 'GET');
-      return this.observe(req, res, this.session(url));
+      return this.observe(req, res, this.session(url, endpoint));
     }
     if (path.startsWith(`${COAP_PATHS.ota}/`)) {
       expectMethod(method, 'GET');
-      return this.payloadBlock(req, res, this.session(url), path.slice(COAP_PATHS.ota.length + 1));
+      const deployment = path.slice(COAP_PATHS.ota.length + 1);
+      return this.payloadBlock(req, res, this.session(url, endpoint), deployment);
     }
     const channel = coapUplinkChannel(path);
     if (channel) {
       expectMethod(method, 'POST');
-      return this.uplink(req, res, this.session(url), channel);
+      return this.uplink(req, res, this.session(url, endpoint), channel);
     }
     throw new CoapError('4.04', `no resource ${path}; GET ${COAP_PATHS.wellKnown} lists them`);
   }
 
-  private async register(req: IncomingMessage, res: OutgoingMessage): Promise<void> {
+  private async register(
+    req: IncomingMessage,
+    res: OutgoingMessage,
+    endpoint: string,
+  ): Promise<void> {
     let value: Record<string, unknown>;
     let encoding: Encoding;
     try {
@@ -178,18 +221,31 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
       throw new CoapError('4.01', 'bad device id or token');
     }
     if (this.sessions.ofDevice(id)) this.takeovers.record('coap', id);
-    const session = this.sessions.open(id, hello, lifetime, encoding);
+    // Registering (again) binds the session to this endpoint (docs/protocol.md §11.4).
+    const session = this.sessions.open(id, endpoint, hello, lifetime, encoding);
     this.metrics.connectedDevices.set({ transport: 'coap' }, this.link.connectedCount);
     const body = encodePayload({ session: session.id, lifetime }, encoding);
     this.answer(res, '2.01', body, FORMAT[encoding]);
   }
 
-  /** The live session named by `?s=`; 4.01 tells the device to register (again). */
-  private session(url: URL): CoapSession {
+  /**
+   * The live session named by `?s=`, used from the endpoint that registered it; 4.01
+   * tells the device to register (again).
+   */
+  private session(url: URL, endpoint: string): CoapSession {
     const id = url.searchParams.get(COAP_SESSION_QUERY);
     if (!id) throw new CoapError('4.01', `no session: register at ${COAP_PATHS.register} first`);
-    const session = this.sessions.touch(id);
-    if (!session) throw new CoapError('4.01', 'unknown or expired session: register again');
+    const session = this.sessions.touch(id, endpoint);
+    if (session === 'unknown') {
+      throw new CoapError('4.01', 'unknown or expired session: register again');
+    }
+    if (session === 'elsewhere') {
+      this.metrics.framesRejected.inc({ code: 'coap_session_elsewhere' });
+      throw new CoapError(
+        '4.01',
+        'session registered from another address or port: register again',
+      );
+    }
     return session;
   }
 

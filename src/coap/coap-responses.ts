@@ -1,12 +1,10 @@
-import { OutgoingMessage, type Server } from 'coap';
-import { generate, type Packet } from 'coap-packet';
+import { OutgoingMessage } from 'coap';
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { COAP_PATHS, coapUplinkPath, parseBlockOption, UP_CHANNELS } from '../protocol';
+import { COAP_PATHS, coapUplinkPath, UP_CHANNELS } from '../protocol';
 
 /**
  * What the CoAP gateway needs around the `coap` package: refusals with a code, responses
- * it must not touch, a guard on its Block1 reassembly, and the resource list.
+ * it must not touch, and the resource list (the guard in front of it: coap-guard.ts).
  */
 
 /** A refusal at the edge: a CoAP response code and a diagnostic for the device's developer. */
@@ -17,37 +15,6 @@ export class CoapError extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * The coap package reassembles Block1 uploads itself and would allocate whatever the
- * last block number claims; a block past the size limit is answered 4.13 here instead.
- */
-export function guardBlock1(server: Server, limit: number, onRefused: () => void): void {
-  const internals = server as unknown as {
-    _handle(packet: Packet, rsinfo: AddressInfo): void;
-    _sock: { send(buf: Buffer, port: number, address: string): void } | null;
-  };
-  const handle = internals._handle.bind(server);
-  internals._handle = (packet, rsinfo) => {
-    const option = packet.options?.find((o) => o.name === 'Block1');
-    const block = option ? parseBlockOption(option.value) : null;
-    if (option && (!block || block.num * block.size + (packet.payload?.length ?? 0) > limit)) {
-      onRefused();
-      const reply = generate({
-        messageId: packet.messageId,
-        token: packet.token,
-        code: block ? '4.13' : '4.02',
-        confirmable: false,
-        ack: Boolean(packet.confirmable),
-        options: [{ name: 'Size1', value: uintBytes(limit) }],
-        payload: Buffer.from(block ? `body over ${limit} bytes` : 'Block1: malformed'),
-      });
-      internals._sock?.send(reply, rsinfo.port, rsinfo.address);
-      return;
-    }
-    handle(packet, rsinfo);
-  };
 }
 
 const etags = new WeakMap<Uint8Array, Buffer>();
@@ -69,12 +36,6 @@ export function sendAsIs(res: OutgoingMessage, payload: Buffer): void {
 
 export function expectMethod(method: string, allowed: string): void {
   if (method !== allowed) throw new CoapError('4.05', `${method} not allowed here; use ${allowed}`);
-}
-
-function uintBytes(n: number): Buffer {
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-  return Buffer.from(bytes);
 }
 
 /** RFC 6690 link format of every resource. */

@@ -11,6 +11,8 @@ export interface DownlinkObserver {
 export interface CoapSession {
   readonly id: string;
   readonly deviceId: string;
+  /** The endpoint (address:port) that registered: the only one the session works from. */
+  readonly endpoint: string;
   readonly lifetimeMs: number;
   readonly hello: HelloMessage;
   encoding: Encoding;
@@ -25,7 +27,8 @@ export interface CoapSession {
 /**
  * Registered CoAP devices. A session lives `lifetime` seconds past the device's last
  * request; when it runs out, or the device registers again, `expired` is told, which is
- * what the MQTT last will is on the other transport.
+ * what the MQTT last will is on the other transport. A session is bound to the endpoint
+ * that registered: its id from anywhere else is refused until the device registers again.
  */
 export class CoapSessions {
   private readonly byId = new Map<string, CoapSession>();
@@ -33,12 +36,19 @@ export class CoapSessions {
 
   constructor(private readonly expired: (session: CoapSession) => void) {}
 
-  open(deviceId: string, hello: HelloMessage, lifetimeS: number, encoding: Encoding): CoapSession {
+  open(
+    deviceId: string,
+    endpoint: string,
+    hello: HelloMessage,
+    lifetimeS: number,
+    encoding: Encoding,
+  ): CoapSession {
     const previous = this.byDevice.get(deviceId);
     if (previous) this.close(previous, false);
     const session: CoapSession = {
       id: randomBytes(16).toString('base64url'),
       deviceId,
+      endpoint,
       lifetimeMs: lifetimeS * 1000,
       hello,
       encoding,
@@ -52,10 +62,14 @@ export class CoapSessions {
     return session;
   }
 
-  /** The live session with this id, its lifetime renewed; null when unknown or over. */
-  touch(id: string): CoapSession | null {
+  /**
+   * The live session with this id, its lifetime renewed; 'unknown' when unknown or over,
+   * 'elsewhere' when it belongs to another endpoint (and is left as it is).
+   */
+  touch(id: string, endpoint: string): CoapSession | 'unknown' | 'elsewhere' {
     const session = this.byId.get(id);
-    if (!session) return null;
+    if (!session) return 'unknown';
+    if (session.endpoint !== endpoint) return 'elsewhere';
     clearTimeout(session.timer);
     session.timer = this.arm(session.deviceId, session.lifetimeMs);
     return session;

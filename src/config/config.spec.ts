@@ -40,6 +40,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('gives the CoAP abuse limits their documented defaults, and refuses nonsense', () => {
+    expect(loadConfig({}).coapLimits).toEqual({
+      block1TimeoutMs: 60_000,
+      block1PerEndpoint: 2,
+      block1Total: 256,
+      ratePerS: 100,
+      burst: 200,
+    });
+    expect(loadConfig({ VMFLEET_COAP_RATE: '0' }).coapLimits.ratePerS).toBe(0);
+    expect(() => loadConfig({ VMFLEET_COAP_BLOCK1_MAX: '0' })).toThrow(/VMFLEET_COAP_BLOCK1_MAX/);
+    expect(() => loadConfig({ VMFLEET_COAP_BURST: 'x' })).toThrow(/VMFLEET_COAP_BURST/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ VMFLEET_HTTP_PORT: '' }).httpPort).toBe(3000);
   });
