@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +21,15 @@ function coapClient(args: string[]): Promise<string> {
   );
 }
 
+/** A UDP port free on 127.0.0.1 just now. */
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
 describeWithTool(
   'coap-client-notls',
   'libcoap3-bin',
@@ -27,10 +37,15 @@ describeWithTool(
   () => {
     let gw: TestGateway;
     let dir: string;
+    // A session works from the address and port that registered it (docs/protocol.md
+    // §11.4): every coap-client run of this "device" binds the same local port.
+    let local: string[];
+    const client = (args: string[]) => coapClient([...local, ...args]);
 
     beforeAll(async () => {
       gw = await startTestGateway();
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-coap-'));
+      local = ['-a', '127.0.0.1', '-p', String(await freeUdpPort())];
     });
     afterAll(async () => {
       await gw.stop();
@@ -41,7 +56,7 @@ describeWithTool(
 
     async function register(id: string): Promise<string> {
       const token = await provision(gw, id);
-      const out = await coapClient([
+      const out = await client([
         '-m',
         'post',
         '-t',
@@ -54,7 +69,7 @@ describeWithTool(
     }
 
     it('discovers the resources', async () => {
-      const out = await coapClient(['-m', 'get', `${base()}/.well-known/core`]);
+      const out = await client(['-m', 'get', `${base()}/.well-known/core`]);
       expect(out).toContain('</v1/register>;rt="vmfleet.register"');
       expect(out).toMatch(/<\/v1\/down>;rt="vmfleet.down";obs/);
       expect(out).toContain('</v1/telemetry>');
@@ -62,7 +77,7 @@ describeWithTool(
 
     it('registers and POSTs telemetry that lands in the database', async () => {
       const session = await register('lc-1');
-      await coapClient([
+      await client([
         '-m',
         'post',
         '-t',
@@ -89,15 +104,7 @@ describeWithTool(
         target: { devices: ['lc-2'] },
       });
       const file = path.join(dir, 'app.bin');
-      await coapClient([
-        '-m',
-        'get',
-        '-b',
-        '64',
-        '-o',
-        file,
-        `${base()}/v1/ota/${id}?s=${session}`,
-      ]);
+      await client(['-m', 'get', '-b', '64', '-o', file, `${base()}/v1/ota/${id}?s=${session}`]);
       const got = fs.readFileSync(file);
       expect(got.length).toBe(image.length);
       const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
