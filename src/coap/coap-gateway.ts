@@ -120,6 +120,10 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
       uploadRefused: (code: string) =>
         rejected(code === '4.13' ? 'payload_too_large' : `coap_block1_${code}`),
       debug: (line: string) => this.logger.debug(line),
+      held: (count: number, bytes: number) => {
+        this.metrics.coapBlock1Held.set({ measure: 'uploads' }, count);
+        this.metrics.coapBlock1Held.set({ measure: 'bytes' }, bytes);
+      },
     };
     const sweepMs = Math.max(50, Math.min(5_000, limits.block1TimeoutMs / 4));
     return new CoapGuard(server, uploads, buckets, hooks, sweepMs);

@@ -23,6 +23,8 @@ export interface GuardHooks {
   dropped(reason: DropReason): void;
   /** A Block1 upload refused (code) or timed out ('timeout'). */
   uploadRefused(code: string): void;
+  /** What unfinished uploads hold now, after each Block1 packet and sweep. */
+  held(uploads: number, bytes: number): void;
   debug(line: string): void;
 }
 
@@ -81,6 +83,7 @@ export class CoapGuard {
   private sweep(): void {
     const n = this.uploads.sweep();
     for (let i = 0; i < n; i++) this.hooks.uploadRefused('timeout');
+    this.hooks.held(this.uploads.size, this.uploads.bytes);
   }
 
   /** RFC 7252 §3, §4.2, §4.3: what gets to the package, what gets an RST, what nothing. */
@@ -123,6 +126,7 @@ export class CoapGuard {
     const option = packet.options?.find((o) => o.name === 'Block1');
     if (!option || cached !== undefined) return handle(packet, rsinfo);
     const outcome = this.block1(packet, rsinfo, option.value);
+    this.hooks.held(this.uploads.size, this.uploads.bytes);
     if (outcome.kind === 'complete') {
       packet.options = packet.options?.filter((o) => o.name !== 'Block1' && o.name !== 'Size1');
       packet.payload = outcome.body;

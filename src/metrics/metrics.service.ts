@@ -54,6 +54,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Unfinished CoAP Block1 uploads the gateway holds (docs/protocol.md §11.4). */
+  readonly coapBlock1Held = new Gauge({
+    name: 'vmfleet_coap_block1_held',
+    help: 'Unfinished CoAP Block1 uploads held: uploads (count) and bytes (body bytes)',
+    labelNames: ['measure'] as const,
+    registers: [this.registry],
+  });
+
   readonly otaBytesSent = new Counter({
     name: 'vmfleet_ota_bytes_sent_total',
     help: 'App payload bytes sent to devices in OTA chunks',
