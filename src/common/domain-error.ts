@@ -44,6 +44,17 @@ export class ForbiddenError extends DomainError {
   readonly code = 'forbidden';
 }
 
+/** Too many wrong attempts: try again after `retryAfterMs` (HTTP 429 with Retry-After). */
+export class TooManyAttemptsError extends DomainError {
+  readonly code = 'too_many_attempts';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 export class DeviceNotFoundError extends NotFoundError {
   constructor(id: string) {
     super('device_not_found', `no device "${id}"; list devices with GET /api/devices`);

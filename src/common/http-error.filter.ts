@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  TooManyAttemptsError,
   UnauthorizedError,
 } from './domain-error';
 
@@ -69,6 +70,7 @@ function statusOf(err: DomainError): number {
   if (err instanceof InvalidInputError) return 400;
   if (err instanceof UnauthorizedError) return 401;
   if (err instanceof ForbiddenError) return 403;
+  if (err instanceof TooManyAttemptsError) return 429;
   if (err instanceof DeviceRefusedError) return 422;
   if (err instanceof DeviceTimeoutError) return 504;
   return 500;
@@ -93,6 +95,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = toHttpError(err);
     if (body.statusCode >= 500)
       this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+    const res = host.switchToHttp().getResponse<Response>();
+    // RFC 9110 §10.2.3: whole seconds, rounded up so a client that waits exactly is let in.
+    if (err instanceof TooManyAttemptsError)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+    res.status(body.statusCode).json(body);
   }
 }

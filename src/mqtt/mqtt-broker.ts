@@ -25,6 +25,7 @@ import { mayPublish, maySubscribe } from './access-policy';
 import { limitPacketSize } from './frame-limit';
 import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
+import { LoginThrottle } from './login-throttle';
 import { loadTlsMaterial } from './tls';
 
 /** Room for the fixed header, topic and packet id around the largest payload. */
@@ -38,6 +39,9 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   private aedes?: Aedes;
   private tcp?: net.Server;
   private tlsServer?: tls.Server;
+  /** Each connection's peer address (aedes sees only the frame-limited wrapper). */
+  private readonly addresses = new WeakMap<object, string>();
+  private readonly throttle = new LoginThrottle();
   private ws?: WebSocketServer;
 
   constructor(
@@ -77,7 +81,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     this.watch(aedes);
     this.tcp = net.createServer((socket) => {
       socket.setNoDelay(true);
-      aedes.handle(this.limit(socket));
+      aedes.handle(this.accept(socket, socket.remoteAddress));
     });
     await listen(this.tcp, this.config.mqttPort, this.config.bindHost);
     await this.listenTls(aedes);
@@ -93,7 +97,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     const { cert, key } = loadTlsMaterial(this.config);
     this.tlsServer = tls.createServer({ cert, key, minVersion: 'TLSv1.2' }, (socket) => {
       socket.setNoDelay(true);
-      aedes.handle(this.limit(socket));
+      aedes.handle(this.accept(socket, socket.remoteAddress));
     });
     // A client that does not speak TLS (plain MQTT on 8883) only fails its own handshake.
     this.tlsServer.on('tlsClientError', (err) =>
@@ -113,7 +117,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     this.ws = new WebSocketServer({ server, path: MQTT_WS_PATH });
     this.ws.on('connection', (socket, req) => {
       const stream = createWebSocketStream(socket);
-      this.aedes?.handle(this.limit(stream), req);
+      this.aedes?.handle(this.accept(stream, req.socket.remoteAddress), req);
     });
   }
 
@@ -140,6 +144,13 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.uplink.drain();
   }
 
+  /** The connection aedes reads (frame-limited), remembering the peer's address for throttling. */
+  private accept(conn: Parameters<typeof limitPacketSize>[0], address: string | undefined) {
+    const wrapped = this.limit(conn);
+    this.addresses.set(wrapped, address ?? 'unknown');
+    return wrapped;
+  }
+
   private limit(conn: Parameters<typeof limitPacketSize>[0]) {
     const max = this.config.mqttMaxPayloadBytes + HEADER_ALLOWANCE;
     return limitPacketSize(conn, max, (err) => {
@@ -153,6 +164,9 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     username?: string,
     password?: Buffer,
   ): Promise<AuthenticateError | null> {
+    const address = this.addresses.get(client.conn) ?? 'unknown';
+    const throttled = this.throttle.check(client.id, address);
+    if (!throttled.allow) return this.refuseThrottled(client.id, address, throttled.retryAfterMs);
     // Client id, username and device id are one and the same (docs/protocol.md).
     const ok =
       username !== undefined &&
@@ -160,13 +174,30 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
       password !== undefined &&
       (await this.devices.authenticate(client.id, password.toString('utf8')));
     if (ok) {
+      this.throttle.succeeded(client.id, address);
       // The broker closes the live connection with this client id ([MQTT-3.1.4-2]).
       if (this.link.isConnected(client.id)) this.takeovers.record('mqtt', client.id);
       return null;
     }
+    this.throttle.failed(client.id, address);
     this.metrics.connectionsRefused.inc({ reason: 'bad_credentials' });
-    this.logger.warn(`refused connection for "${client.id}": wrong device id or token`);
+    this.logger.warn(
+      `refused connection for "${client.id}" from ${address}: wrong device id or token`,
+    );
     return Object.assign(new Error('bad device id or token'), { returnCode: 4 as const });
+  }
+
+  /**
+   * CONNACK 0x05 "not authorized" (3.1.1 §3.2.2.3; aedes answers MQTT 5 clients with the
+   * same code): too many wrong logins from this address or for this device, the token is
+   * not even checked (docs/protocol.md "Login throttling").
+   */
+  private refuseThrottled(id: string, address: string, retryAfterMs: number): AuthenticateError {
+    this.metrics.connectionsRefused.inc({ reason: 'login_throttled' });
+    this.logger.debug(`throttled login for "${id}" from ${address}: retry in ${retryAfterMs} ms`);
+    return Object.assign(new Error(`too many wrong logins; retry in ${retryAfterMs} ms`), {
+      returnCode: 5 as const,
+    });
   }
 
   /**

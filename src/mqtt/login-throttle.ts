@@ -1,0 +1,128 @@
+/**
+ * Wrong-login throttling (docs/protocol.md "Login throttling"): exponential back-off per
+ * source address and per device id. Tokens are 256-bit random values, so the point is not
+ * to protect a weak secret but to keep a wrong-token flood from costing a token check each.
+ *
+ * - Per source address: after `freeFailures` wrong logins from one address, that address
+ *   waits `baseDelayMs`, doubling per further failure up to `maxDelayMs`, before a login
+ *   from it is checked again; meanwhile every login from it is refused unchecked.
+ * - Per device id: the same count over all addresses, but it never locks out the address the
+ *   device last logged in from: an attacker elsewhere slows guesses at the device's token
+ *   without keeping the real device off its usual address.
+ * A right login clears its device's count (not the address's: an attacker holding one valid
+ * token could otherwise reset the count between guesses at others).
+ */
+export interface ThrottleOptions {
+  freeFailures: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A key with no failure for this long is forgotten. */
+  forgetAfterMs: number;
+  /** Keys kept at most; the oldest go first (bounded memory under a spray of addresses). */
+  maxKeys: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleOptions = {
+  freeFailures: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  forgetAfterMs: 15 * 60_000,
+  maxKeys: 100_000,
+};
+
+interface Entry {
+  failures: number;
+  /** No login is checked before this time. */
+  until: number;
+  lastFailure: number;
+}
+
+export type ThrottleDecision =
+  { allow: true } | { allow: false; retryAfterMs: number; by: 'address' | 'device' };
+
+/** One back-off table (a key is an address or a device id). */
+export class Backoff {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly options: ThrottleOptions = DEFAULT_THROTTLE) {}
+
+  /** Milliseconds until `key` may be checked again; 0 when it may be now. */
+  waitMs(key: string, now: number): number {
+    const e = this.entries.get(key);
+    if (!e) return 0;
+    if (now - e.lastFailure > this.options.forgetAfterMs) {
+      this.entries.delete(key);
+      return 0;
+    }
+    return Math.max(0, e.until - now);
+  }
+
+  fail(key: string, now: number): void {
+    const e = this.entries.get(key) ?? { failures: 0, until: 0, lastFailure: now };
+    this.entries.delete(key); // re-inserted last: Map order is the eviction order
+    e.failures++;
+    e.lastFailure = now;
+    const over = e.failures - this.options.freeFailures;
+    if (over > 0) {
+      const delay = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (over - 1));
+      e.until = now + delay;
+    }
+    this.entries.set(key, e);
+    if (this.entries.size > this.options.maxKeys) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+
+  clear(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Device logins (MQTT CONNECT): per address and per device id, see the file comment. */
+export class LoginThrottle {
+  private readonly byAddress: Backoff;
+  private readonly byDevice: Backoff;
+  /** Where each device last logged in from: exempt from its device-id back-off. */
+  private readonly goodAddress = new Map<string, string>();
+
+  constructor(
+    options: ThrottleOptions = DEFAULT_THROTTLE,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.byAddress = new Backoff(options);
+    this.byDevice = new Backoff(options);
+    this.maxKeys = options.maxKeys;
+  }
+
+  private readonly maxKeys: number;
+
+  /** Whether a login for `deviceId` from `address` may be checked now. */
+  check(deviceId: string, address: string): ThrottleDecision {
+    const now = this.now();
+    const byAddress = this.byAddress.waitMs(address, now);
+    if (byAddress > 0) return { allow: false, retryAfterMs: byAddress, by: 'address' };
+    if (this.goodAddress.get(deviceId) === address) return { allow: true };
+    const byDevice = this.byDevice.waitMs(deviceId, now);
+    if (byDevice > 0) return { allow: false, retryAfterMs: byDevice, by: 'device' };
+    return { allow: true };
+  }
+
+  failed(deviceId: string, address: string): void {
+    const now = this.now();
+    this.byAddress.fail(address, now);
+    this.byDevice.fail(deviceId, now);
+  }
+
+  succeeded(deviceId: string, address: string): void {
+    this.byDevice.clear(deviceId);
+    this.goodAddress.delete(deviceId);
+    this.goodAddress.set(deviceId, address);
+    if (this.goodAddress.size > this.maxKeys) {
+      this.goodAddress.delete(this.goodAddress.keys().next().value as string);
+    }
+  }
+}
