@@ -19,12 +19,22 @@ export class GatewayProcess {
   coapPort = 0;
   readonly apiToken = API_TOKEN;
 
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly env: Record<string, string>,
+  ) {}
 
-  static async start(): Promise<GatewayProcess> {
-    const gw = new GatewayProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-proc-')));
+  /** `env` adds to (or overrides) the test defaults, e.g. a limit under test. */
+  static async start(env: Record<string, string> = {}): Promise<GatewayProcess> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-proc-'));
+    const gw = new GatewayProcess(dir, env);
     await gw.launch(0, 0, 0);
     return gw;
+  }
+
+  /** The gateway's process id, e.g. to read its RSS from /proc/<pid>/status. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get coapUrl(): string {
@@ -92,6 +102,7 @@ export class GatewayProcess {
           VMFLEET_BIND_HOST: '127.0.0.1',
           VMFLEET_API_TOKEN: API_TOKEN,
           VMFLEET_TELEMETRY_FLUSH_MS: '50',
+          ...this.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
