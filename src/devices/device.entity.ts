@@ -26,6 +26,25 @@ export class DeviceEntity {
   @Column({ name: 'token_hash', type: 'varchar', length: 128 })
   tokenHash!: string;
 
+  @Column({ name: 'previous_token_hash', type: 'varchar', length: 128, nullable: true })
+  previousTokenHash!: string | null;
+
+  /** Until when the previous token is still accepted (a rotation's grace period). */
+  @Column({
+    name: 'previous_token_until',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintAsNumber,
+  })
+  previousTokenUntil!: number | null;
+
+  @Column({ name: 'token_rotated_at', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  tokenRotatedAt!: number | null;
+
+  /** Set: no token is accepted; the device and its history stay. */
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  revokedAt!: number | null;
+
   @Column({ type: 'boolean', default: false })
   online!: boolean;
 

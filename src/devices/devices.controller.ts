@@ -22,6 +22,7 @@ import {
   listDevicesQuerySchema,
   provisionDeviceSchema,
   type ProvisionDeviceInput,
+  rotateTokenSchema,
 } from './dto/device.dto';
 
 const idPipe = new ZodPipe(deviceIdSchema, 'device id');
@@ -76,6 +77,37 @@ export class DevicesController {
   @HttpCode(204)
   async remove(@Param('id', idPipe) id: string): Promise<void> {
     await this.devices.remove(id);
+  }
+
+  @Post('devices/:id/token')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Rotate the device token: the new one is shown once, the old one refused after graceSeconds, the live connection dropped',
+  })
+  @ApiBody({ schema: openApiSchema(rotateTokenSchema), required: false })
+  async rotateToken(
+    @Param('id', idPipe) id: string,
+    @Body(new ZodPipe(rotateTokenSchema, 'rotation'))
+    body: ReturnType<typeof rotateTokenSchema.parse>,
+  ) {
+    const rotated = await this.devices.rotateToken(id, body.graceSeconds * 1000);
+    const until = rotated.previousTokenValidUntil;
+    return {
+      device: deviceView(rotated.device),
+      token: rotated.token,
+      previousTokenValidUntil: until === null ? null : new Date(until).toISOString(),
+    };
+  }
+
+  @Post('devices/:id/revoke')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Revoke the device: no token is accepted on MQTT or CoAP, its live connection is dropped, the device and its history stay (rotate-token lets it back)',
+  })
+  async revoke(@Param('id', idPipe) id: string) {
+    return deviceView(await this.devices.revoke(id));
   }
 
   @Patch('devices/:id/tags')

@@ -5,7 +5,7 @@ import { RowStatement } from '../database/bulk-writer';
 import type { HelloMessage, VmKind } from '../protocol';
 import { DeviceTagEntity } from './device-tag.entity';
 import { DeviceEntity } from './device.entity';
-import type { Device, DeviceFilter, LatestSample } from './domain/device';
+import type { Device, DeviceCredentials, DeviceFilter, LatestSample } from './domain/device';
 
 export interface NewDevice {
   id: string;
@@ -55,12 +55,52 @@ export class DevicesRepository {
     return row ? toDevice(row) : null;
   }
 
-  async tokenHashOf(id: string): Promise<string | null> {
+  async credentialsOf(id: string): Promise<DeviceCredentials | null> {
     const row = await this.devices.findOne({
       where: { id },
-      select: { id: true, tokenHash: true },
+      select: {
+        id: true,
+        tokenHash: true,
+        previousTokenHash: true,
+        previousTokenUntil: true,
+        revokedAt: true,
+      },
     });
-    return row?.tokenHash ?? null;
+    if (!row) return null;
+    return {
+      tokenHash: row.tokenHash,
+      previousTokenHash: row.previousTokenHash,
+      previousTokenUntil: row.previousTokenUntil,
+      revokedAt: row.revokedAt,
+    };
+  }
+
+  /** A new token; the old one stays valid until `previousUntil` (null: not at all). Un-revokes. */
+  async rotateToken(
+    id: string,
+    tokenHash: string,
+    previous: { hash: string; until: number } | null,
+    at: number,
+  ): Promise<boolean> {
+    const result = await this.devices.update(
+      { id },
+      {
+        tokenHash,
+        previousTokenHash: previous?.hash ?? null,
+        previousTokenUntil: previous?.until ?? null,
+        tokenRotatedAt: at,
+        revokedAt: null,
+      },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async revoke(id: string, at: number): Promise<boolean> {
+    const result = await this.devices.update(
+      { id },
+      { revokedAt: at, previousTokenHash: null, previousTokenUntil: null },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
   async list(filter: DeviceFilter): Promise<Device[]> {
@@ -152,5 +192,7 @@ function toDevice(row: DeviceEntity): Device {
     connectedAt: row.connectedAt,
     createdAt: row.createdAt,
     latest: row.latestTelemetry ?? null,
+    tokenRotatedAt: row.tokenRotatedAt ?? null,
+    revokedAt: row.revokedAt ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, Config } from '../config/config';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
 import {
@@ -19,9 +19,21 @@ export interface ProvisionedDevice {
   token: string;
 }
 
+export interface RotatedToken extends ProvisionedDevice {
+  /** Until when the old token is still accepted; null: it is refused from now on. */
+  previousTokenValidUntil: number | null;
+}
+
+/** The longest grace a rotation may give the old token: a week. */
+export const MAX_TOKEN_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
+
 @Injectable()
-export class DevicesService {
+export class DevicesService implements OnModuleDestroy {
   private readonly logger = new Logger('Devices');
+  /** Devices whose live session logged in with a previous (grace) token. */
+  private readonly onPreviousToken = new Set<string>();
+  /** Per device: drops a grace-token session when its grace ends. */
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly repo: DevicesRepository,
@@ -98,10 +110,78 @@ export class DevicesService {
     return this.get(id);
   }
 
-  /** True only for a known device presenting its own token. */
+  /**
+   * True only for a known, unrevoked device presenting its current token, or its previous
+   * one within a rotation's grace period.
+   */
   async authenticate(id: string, token: string): Promise<boolean> {
-    const stored = await this.repo.tokenHashOf(id);
-    return stored !== null && verifySecret(token, stored);
+    const c = await this.repo.credentialsOf(id);
+    if (!c || c.revokedAt !== null) return false;
+    if (verifySecret(token, c.tokenHash)) {
+      this.onPreviousToken.delete(id);
+      return true;
+    }
+    const inGrace =
+      c.previousTokenHash !== null &&
+      c.previousTokenUntil !== null &&
+      Date.now() < c.previousTokenUntil &&
+      verifySecret(token, c.previousTokenHash);
+    if (inGrace) this.onPreviousToken.add(id);
+    return inGrace;
+  }
+
+  /**
+   * A new token (shown once) for the device; its live connection is dropped so it logs in
+   * again. With a grace period the old token is still accepted until it ends, and a session
+   * opened with the old token is dropped then. Gives a revoked device its way back.
+   */
+  async rotateToken(id: string, graceMs = 0): Promise<RotatedToken> {
+    if (!Number.isInteger(graceMs) || graceMs < 0 || graceMs > MAX_TOKEN_GRACE_MS) {
+      throw new InvalidInputError(
+        `grace must be 0 to ${MAX_TOKEN_GRACE_MS / 1000} s (a week), got ${graceMs / 1000} s`,
+        ['graceSeconds'],
+      );
+    }
+    const current = await this.repo.credentialsOf(id);
+    if (!current) throw new DeviceNotFoundError(id);
+    const token = newSecret();
+    const now = Date.now();
+    const until = graceMs > 0 && current.revokedAt === null ? now + graceMs : null;
+    const previous = until === null ? null : { hash: current.tokenHash, until };
+    await this.repo.rotateToken(id, hashSecret(token), previous, now);
+    this.onPreviousToken.delete(id);
+    await this.link.disconnect(id);
+    if (until !== null) this.dropGraceSessionAt(id, until - now);
+    const grace = until === null ? 'old token refused now' : `old token valid ${graceMs / 1000} s`;
+    this.logger.log(`rotated the token of ${id} (${grace})`);
+    return { device: await this.get(id), token, previousTokenValidUntil: until };
+  }
+
+  /** No token is accepted for the device any more; it and its history stay. */
+  async revoke(id: string): Promise<Device> {
+    if (!(await this.repo.revoke(id, Date.now()))) throw new DeviceNotFoundError(id);
+    clearTimeout(this.graceTimers.get(id));
+    this.graceTimers.delete(id);
+    await this.link.disconnect(id);
+    this.logger.log(`revoked ${id}`);
+    return this.get(id);
+  }
+
+  private dropGraceSessionAt(id: string, delayMs: number): void {
+    clearTimeout(this.graceTimers.get(id));
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(id);
+      if (!this.onPreviousToken.delete(id)) return;
+      this.logger.log(`${id}: the grace of its old token ended; dropping that session`);
+      this.link.disconnect(id).catch((err: Error) => this.logger.warn(err.message));
+    }, delayMs);
+    timer.unref();
+    this.graceTimers.set(id, timer);
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.graceTimers.values()) clearTimeout(timer);
+    this.graceTimers.clear();
   }
 
   /** Birth: the device is online and tells what it is. */

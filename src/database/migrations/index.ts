@@ -6,6 +6,7 @@ import { Benchmarks1764100000000 } from './1764100000000-benchmarks';
 import { OsTelemetry1764200000000 } from './1764200000000-os-telemetry';
 import { Footprints1764300000000 } from './1764300000000-footprints';
 import { TelemetryDedupe1764400000000 } from './1764400000000-telemetry-dedupe';
+import { DeviceTokenRotation1764410000000 } from './1764410000000-device-token-rotation';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   OsTelemetry1764200000000,
   Footprints1764300000000,
   TelemetryDedupe1764400000000,
+  DeviceTokenRotation1764410000000,
 ];

@@ -28,6 +28,18 @@ export interface Device {
   connectedAt: number | null;
   createdAt: number;
   latest: LatestSample | null;
+  /** When its token was last rotated, null if never. */
+  tokenRotatedAt: number | null;
+  /** When it was revoked (no token accepted), null while it may connect. */
+  revokedAt: number | null;
+}
+
+/** What a login is checked against: the token hashes a device accepts now. */
+export interface DeviceCredentials {
+  tokenHash: string;
+  previousTokenHash: string | null;
+  previousTokenUntil: number | null;
+  revokedAt: number | null;
 }
 
 /** Devices by id, or every device with a tag. */

@@ -26,6 +26,19 @@ export const editTagsSchema = z
   })
   .refine((b) => b.add.length + b.remove.length > 0, { message: 'give tags to add or remove' });
 
+/** `POST /api/devices/:id/token`: how long the old token is still accepted (default 0). */
+export const rotateTokenSchema = z
+  .object({
+    graceSeconds: z
+      .number()
+      .int('graceSeconds must be whole seconds')
+      .min(0, 'graceSeconds must be >= 0')
+      .max(7 * 24 * 3600, 'graceSeconds must be at most 604800 (a week)')
+      .default(0),
+  })
+  .strict()
+  .default({ graceSeconds: 0 });
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The device as the API shows it: times as ISO strings, never the token hash. */
@@ -35,6 +48,8 @@ export function deviceView(d: Device) {
     lastSeenAt: iso(d.lastSeenAt),
     connectedAt: iso(d.connectedAt),
     createdAt: iso(d.createdAt)!,
+    tokenRotatedAt: iso(d.tokenRotatedAt),
+    revokedAt: iso(d.revokedAt),
     latest: d.latest ? { ...d.latest, at: iso(d.latest.at)! } : null,
   };
 }
