@@ -95,9 +95,13 @@ function buildNative(): boolean {
   let net: RiotNetwork;
   let fleet: RiotFleetDevice[] = [];
   let host: VirtualDevice[] = [];
+  let native = false;
   const { api, monitor } = strictApi(() => gw, 30_000);
 
   beforeAll(async () => {
+    // Before the gateway starts: a synchronous make holding the event loop mid-test lets the
+    // server close an idle keep-alive socket that fetch then reuses (ECONNRESET).
+    native = buildNative();
     gw = await startTestGateway();
     net = createRiotNetwork();
     await net.startRelay({ host: '127.0.0.1', port: gw.coapPort });
@@ -174,7 +178,6 @@ function buildNative(): boolean {
     // A RIOT device cannot run host programs: the native column comes from a virtual device
     // on this same x86-64 host that RIOT native64 runs on (gcc -O2 builds, firmware/Makefile).
     // Its own VM (micropython, which RIOT lacks here) is left out of the campaign.
-    const native = buildNative();
     if (native) {
       host = await startDevices(gw, {
         prefix: 'host-native',
