@@ -34,6 +34,8 @@ import {
   type MonitorRequest,
   type NewApp,
   type NewDevice,
+  rotatedTokenSchema,
+  type RotatedToken,
   type SigningKey,
   type TagChange,
   type TelemetryQuery,
@@ -99,6 +101,21 @@ export class ApiClient {
 
   async deleteDevice(id: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: devicePath(id) });
+  }
+
+  /** A new device token (the answer is the only place it appears); the old one lasts graceSeconds. */
+  rotateToken(id: string, graceSeconds = 0): Promise<RotatedToken> {
+    return this.http.request({
+      method: 'POST',
+      path: `${devicePath(id)}/token`,
+      body: { graceSeconds },
+      schema: rotatedTokenSchema,
+    });
+  }
+
+  revokeDevice(id: string): Promise<Device> {
+    const path = `${devicePath(id)}/revoke`;
+    return this.http.request({ method: 'POST', path, schema: deviceSchema });
   }
 
   updateTags(id: string, change: TagChange): Promise<Device> {

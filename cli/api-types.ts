@@ -56,6 +56,9 @@ export const deviceSchema = z.looseObject({
   connectedAt: z.string().nullable(),
   createdAt: z.string(),
   latest: latestSampleSchema.nullable(),
+  /** Absent from a gateway older than token rotation. */
+  revokedAt: z.string().nullable().optional(),
+  tokenRotatedAt: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 
@@ -63,6 +66,13 @@ export const deviceListSchema = z.looseObject({ items: z.array(deviceSchema) });
 
 export const createdDeviceSchema = z.looseObject({ device: deviceSchema, token: z.string() });
 export type CreatedDevice = z.infer<typeof createdDeviceSchema>;
+
+export const rotatedTokenSchema = z.looseObject({
+  device: deviceSchema,
+  token: z.string(),
+  previousTokenValidUntil: z.string().nullable(),
+});
+export type RotatedToken = z.infer<typeof rotatedTokenSchema>;
 
 export const telemetrySeriesSchema = z.looseObject({
   deviceId: z.string(),

@@ -1,4 +1,7 @@
 import { DataSource } from 'typeorm';
+import { parseGrace } from '../cli/commands/devices';
+import { runCli } from '../cli/main';
+import { captureIo } from '../cli/testing/capture-io';
 import { topicFor } from '../src/protocol';
 import { RawCoap } from './support/coap';
 import { cbor, hello, provision, telemetry } from './support/fixtures';
@@ -97,4 +100,53 @@ describe('device token rotation and revocation (e2e)', () => {
     expect(JSON.stringify(bad.body)).toContain('graceSeconds');
     await end(await login(token)); // nothing changed
   });
+
+  async function vmfleet(...args: string[]) {
+    const captured = captureIo({
+      env: { VMFLEET_URL: gw.httpUrl, VMFLEET_API_TOKEN: gw.apiToken },
+    });
+    const code = await runCli(args, { io: captured.io });
+    return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+  }
+
+  it('vmfleet devices rotate-token / revoke / list', async () => {
+    const rotated = await vmfleet('devices', 'rotate-token', 'dev-r', '--grace', '10m');
+    expect(rotated.code).toBe(0);
+    const fresh = /^New token for dev-r: (\S+)$/m.exec(rotated.stdout)?.[1];
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(rotated.stdout).toMatch(/The old token is accepted until 20\d\d-/);
+    expect(rotated.stderr).toContain('shown only this once');
+    await end(await login(token)); // in the grace
+    await end(await login(fresh!));
+
+    const revoked = await vmfleet('devices', 'revoke', 'dev-r');
+    expect(revoked).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Revoked device dev-r'),
+    });
+    const list = await vmfleet('devices', 'list');
+    expect(list.stdout).toMatch(/dev-r .*revoked/);
+    await expect(login(fresh!)).rejects.toThrow(/Bad username or password/);
+
+    const bad = await vmfleet('devices', 'rotate-token', 'dev-r', '--grace', '8d');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('at most 7d');
+    const help = await vmfleet('devices', 'rotate-token', '--help');
+    expect(help.stdout).toContain('vmfleet devices rotate-token lab-01 --grace 10m');
+  });
+});
+
+describe('parseGrace', () => {
+  it.each([
+    ['0', 0],
+    ['45', 45],
+    ['90s', 90],
+    ['10m', 600],
+    ['1h', 3600],
+    ['7d', 604800],
+  ])('reads %s as %d s', (text, seconds) => expect(parseGrace(text)).toBe(seconds));
+
+  it.each(['', '-1', '1.5h', '10x', '8d'])('refuses %j', (text) =>
+    expect(() => parseGrace(text)).toThrow(),
+  );
 });

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { VM_KINDS } from '../../src/protocol';
 import { collectTag, parseBoardName, parseDeviceId, parseTag } from '../args';
 import { commandContext, examples, type CliDeps } from '../context';
@@ -186,6 +186,84 @@ function addTagCommand(devices: Command, deps: CliDeps): void {
     });
 }
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `--grace`: `0`, `90s`, `10m`, `1h`, `2d` (a bare number is seconds) → seconds, at most a week. */
+export function parseGrace(value: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a duration such as 30s, 10m, 1h or 2d');
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
+  if (seconds > 7 * 86_400) throw new InvalidArgumentError('the grace period is at most 7d');
+  return seconds;
+}
+
+function addRotateTokenCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('rotate-token')
+    .description(
+      'give a device a new token (printed once) and drop its live connection; the old token is refused at once, or after --grace',
+    )
+    .argument('<id>', 'device id', parseDeviceId)
+    .option(
+      '--grace <duration>',
+      'keep accepting the old token this long (30s, 10m, 1h, 2d; at most 7d), so the device can be updated first',
+      parseGrace,
+      0,
+    )
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples(
+        'vmfleet devices rotate-token lab-01',
+        'vmfleet devices rotate-token lab-01 --grace 10m',
+        'vmfleet devices rotate-token lab-01 --json | jq -r .token',
+      ) + '\nA revoked device gets its way back with a new token (the grace does not apply).\n',
+    )
+    .action(async (id: string, opts: { grace: number; json?: boolean }, command: Command) => {
+      const ctx = commandContext(command, deps);
+      const rotated = await ctx.client.rotateToken(id, opts.grace);
+      if (opts.json) printJson(ctx.io, rotated);
+      else {
+        printLine(ctx.io, `New token for ${rotated.device.id}: ${rotated.token}`);
+        printLine(
+          ctx.io,
+          rotated.previousTokenValidUntil
+            ? `The old token is accepted until ${rotated.previousTokenValidUntil}; its session is dropped then.`
+            : 'The old token is refused from now on; the live connection was dropped.',
+        );
+      }
+      ctx.io.stderr(
+        'Warning: the token is shown only this once; store it now (it is the MQTT password).\n',
+      );
+    });
+}
+
+function addRevokeCommand(devices: Command, deps: CliDeps): void {
+  devices
+    .command('revoke')
+    .description(
+      'refuse every token of a device on MQTT and CoAP and drop its connection; the device and its history stay',
+    )
+    .argument('<id>', 'device id', parseDeviceId)
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples(
+        'vmfleet devices revoke lab-01',
+        'vmfleet devices rotate-token lab-01   # let it back',
+      ),
+    )
+    .action(async (id: string, opts: { json?: boolean }, command: Command) => {
+      const ctx = commandContext(command, deps);
+      const device = await ctx.client.revokeDevice(id);
+      if (opts.json) return printJson(ctx.io, device);
+      printLine(
+        ctx.io,
+        `Revoked device ${device.id}: no token is accepted; \`vmfleet devices rotate-token ${device.id}\` lets it back.`,
+      );
+    });
+}
+
 export function registerDevicesCommand(program: Command, deps: CliDeps): void {
   const devices = program
     .command('devices')
@@ -202,4 +280,6 @@ export function registerDevicesCommand(program: Command, deps: CliDeps): void {
   addAddCommand(devices, deps);
   addRemoveCommand(devices, deps);
   addTagCommand(devices, deps);
+  addRotateTokenCommand(devices, deps);
+  addRevokeCommand(devices, deps);
 }

@@ -21,7 +21,7 @@ export function printDeviceTable(io: CliIo, devices: Device[], now: Date): void 
       d.id,
       d.board,
       d.vm.kind,
-      formatOnline(d.online),
+      d.revokedAt ? 'revoked' : formatOnline(d.online),
       formatRelativeTime(d.lastSeenAt, now),
       formatUsage(d.latest?.ramUsed, d.latest?.ramTotal),
       formatPercent(d.latest?.cpuLoad),
@@ -72,7 +72,13 @@ export function printDeviceRecord(io: CliIo, device: Device, now: Date): void {
     ['Board', device.board],
     ['VM', vmLabel(device)],
     ['Firmware', device.firmware ?? NONE],
-    ['Status', formatOnline(device.online)],
+    [
+      'Status',
+      device.revokedAt
+        ? `revoked ${timeLabel(device.revokedAt, now)}`
+        : formatOnline(device.online),
+    ],
+    ['Token rotated', device.tokenRotatedAt ? timeLabel(device.tokenRotatedAt, now) : 'never'],
     ['Tags', formatTags(device.tags)],
     ['Limits', limitsLabel(device.limits)],
     ['Created', timeLabel(device.createdAt, now)],
