@@ -11,6 +11,7 @@ describe('portInUse', () => {
   it.each([
     ['listen' as const, 3000, 'HTTP', 'VMFLEET_HTTP_PORT', '0.0.0.0'],
     ['listen' as const, 1883, 'MQTT', 'VMFLEET_MQTT_PORT', '0.0.0.0'],
+    ['listen' as const, 8883, 'MQTT over TLS', 'VMFLEET_MQTT_TLS_PORT', '0.0.0.0'],
     ['bind' as const, 5683, 'CoAP, udp', 'VMFLEET_COAP_PORT', '::'],
   ])('%s EADDRINUSE on %d: %s, %s', (syscall, port, what, variable, host) => {
     expect(portInUse(inUse(syscall, port), config)?.message).toBe(

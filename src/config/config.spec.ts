@@ -53,6 +53,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VMFLEET_COAP_BURST: 'x' })).toThrow(/VMFLEET_COAP_BURST/);
   });
 
+  it('puts MQTT over TLS on 8883 with the certificate in <data dir>/tls by default', () => {
+    const c = loadConfig({ VMFLEET_DATA_DIR: '/srv/vmfleet' });
+    expect(c).toMatchObject({
+      mqttTlsPort: 8883,
+      https: false,
+      tls: {
+        certFile: path.resolve('/srv/vmfleet/tls/cert.pem'),
+        keyFile: path.resolve('/srv/vmfleet/tls/key.pem'),
+        generate: true,
+      },
+    });
+  });
+
+  it('takes a TLS port, off, a given pair of PEM files and VMFLEET_HTTPS=1', () => {
+    expect(loadConfig({ VMFLEET_MQTT_TLS_PORT: '0' }).mqttTlsPort).toBe(0);
+    expect(loadConfig({ VMFLEET_MQTT_TLS_PORT: 'off' }).mqttTlsPort).toBeNull();
+    const c = loadConfig({
+      VMFLEET_TLS_CERT: '/etc/c.pem',
+      VMFLEET_TLS_KEY: '/etc/k.pem',
+      VMFLEET_HTTPS: '1',
+    });
+    expect(c.tls).toEqual({ certFile: '/etc/c.pem', keyFile: '/etc/k.pem', generate: false });
+    expect(c.https).toBe(true);
+  });
+
+  it.each([
+    [{ VMFLEET_MQTT_TLS_PORT: '99999' }, /VMFLEET_MQTT_TLS_PORT/],
+    [{ VMFLEET_HTTPS: 'yes' }, /VMFLEET_HTTPS must be 0 or 1/],
+    [{ VMFLEET_TLS_CERT: '/etc/c.pem' }, /VMFLEET_TLS_CERT and VMFLEET_TLS_KEY go together/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ VMFLEET_HTTP_PORT: '' }).httpPort).toBe(3000);
   });

@@ -100,6 +100,7 @@ export class DevicesService implements OnModuleDestroy {
   /** Deletes the registration and drops the device's connection: its token is gone with it. */
   async remove(id: string): Promise<void> {
     if (!(await this.repo.delete(id))) throw new DeviceNotFoundError(id);
+    this.forgetGrace(id);
     await this.link.disconnect(id);
     this.logger.log(`deleted ${id}`);
   }
@@ -160,11 +161,16 @@ export class DevicesService implements OnModuleDestroy {
   /** No token is accepted for the device any more; it and its history stay. */
   async revoke(id: string): Promise<Device> {
     if (!(await this.repo.revoke(id, Date.now()))) throw new DeviceNotFoundError(id);
-    clearTimeout(this.graceTimers.get(id));
-    this.graceTimers.delete(id);
+    this.forgetGrace(id);
     await this.link.disconnect(id);
     this.logger.log(`revoked ${id}`);
     return this.get(id);
+  }
+
+  private forgetGrace(id: string): void {
+    clearTimeout(this.graceTimers.get(id));
+    this.graceTimers.delete(id);
+    this.onPreviousToken.delete(id);
   }
 
   private dropGraceSessionAt(id: string, delayMs: number): void {

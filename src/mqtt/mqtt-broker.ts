@@ -188,9 +188,9 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * CONNACK 0x05 "not authorized" (3.1.1 §3.2.2.3; aedes answers MQTT 5 clients with the
-   * same code): too many wrong logins from this address or for this device, the token is
-   * not even checked (docs/protocol.md "Login throttling").
+   * CONNACK 0x05 "not authorized" (3.1.1 §3.2.2.3; aedes speaks 3.1.1 only, so MQTT 5's
+   * 0x97 quota exceeded does not arise): too many wrong logins from this address or for this
+   * device, the token is not even checked (docs/protocol.md "Login throttling").
    */
   private refuseThrottled(id: string, address: string, retryAfterMs: number): AuthenticateError {
     this.metrics.connectionsRefused.inc({ reason: 'login_throttled' });

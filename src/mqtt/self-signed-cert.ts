@@ -69,7 +69,8 @@ function extensions(spki: Buffer, altNames: string[]): Buffer[] {
     net.isIP(n) ? tlv(0x87, ipBytes(n)) : tlv(0x82, Buffer.from(n, 'ascii')),
   );
   const san = seq(oid(OID.subjectAltName), octets(seq(...general)));
-  return [basic, ski, san];
+  // A subjectAltName must name at least one (RFC 5280 §4.2.1.6): none given, none written.
+  return general.length ? [basic, ski, san] : [basic, ski];
 }
 
 /** A P-256 SPKI ends in the 65-byte uncompressed point: the key identifier hashes it (RFC 5280 §4.2.1.2). */
