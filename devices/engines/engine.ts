@@ -106,7 +106,17 @@ export interface GuestMemoryView {
 export interface EngineLimits {
   /** Bytes of guest memory the board grants the VM (from the board profile). */
   memoryBytes: number;
+  /**
+   * Wall time one run() of an engine that cannot pause (QuickJS, MicroPython) may take
+   * before it ends the program with budget_exhausted, whatever the instruction budget says:
+   * their instruction counts skip costly work (an exception's backtrace, a big copy).
+   * Default DEFAULT_RUN_WALL_MS.
+   */
+  runWallMs?: number;
 }
+
+/** 60 s: what no benchmark of firmware/ needs in one run on these engines. */
+export const DEFAULT_RUN_WALL_MS = 60_000;
 
 /** Every VM engine implements this; the Thing Monitor and Event Handler drive it. */
 export interface Engine {

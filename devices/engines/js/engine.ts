@@ -9,7 +9,7 @@ import type {
   MemoryReport,
   RunOutcome,
 } from '../engine';
-import { NotSupportedError } from '../engine';
+import { DEFAULT_RUN_WALL_MS, NotSupportedError } from '../engine';
 import { budgetFault, scriptFault, stopOutcome } from '../script/faults';
 import { GuestCalls } from '../script/guest-calls';
 import { createJsVm, disposeJsVm, JsVm, usedBytes } from './quickjs-context';
@@ -23,6 +23,12 @@ import {
 
 /** QuickJS calls the interrupt handler once per this many interrupt-counter ticks. */
 const TICKS_PER_POLL = 10_000;
+/**
+ * The C stack QuickJS may use (its own check, InternalError "stack overflow": about 650 JS
+ * calls deep). Without it a runaway recursion overflows V8's native stack inside the wasm
+ * and the RangeError ends the host process; this leaves V8 room to spare.
+ */
+const MAX_STACK_BYTES = 128 * 1024;
 
 interface GuestError {
   name?: string;
@@ -51,8 +57,11 @@ export class QuickJsScriptEngine implements Engine {
   private exitCode = 0;
   private instructions = 0;
   private runLimit = 0;
-  private stopReason: 'budget' | 'memory' | null = null;
+  private deadline = 0;
+  private stopReason: 'budget' | 'time' | 'memory' | null = null;
   private peak = 0;
+  /** The wasm trapped under this engine's VM: never call into it again, not even to free it. */
+  private poisoned = false;
 
   constructor(
     private readonly limits: EngineLimits,
@@ -85,10 +94,16 @@ export class QuickJsScriptEngine implements Engine {
       return { kind: 'exited', code: this.exitCode };
     if (budget <= 0) return { kind: 'budget' };
     this.runLimit = this.instructions + budget;
+    this.deadline = performance.now() + (this.limits.runWallMs ?? DEFAULT_RUN_WALL_MS);
     this.stopReason = null;
     this.calls.pendingSleepMs = null;
     this.state_ = 'running';
-    const outcome = this.pendingInvoke ? this.callHandler(this.pendingInvoke) : this.resumeMain();
+    let outcome: RunOutcome;
+    try {
+      outcome = this.pendingInvoke ? this.callHandler(this.pendingInvoke) : this.resumeMain();
+    } catch (error) {
+      return this.hostTrap(error);
+    }
     this.peak = Math.max(this.peak, usedBytes(this.vm));
     return outcome;
   }
@@ -128,6 +143,7 @@ export class QuickJsScriptEngine implements Engine {
 
   /** Frees the QuickJS runtime; the engine cannot be used afterwards. */
   dispose(): void {
+    if (this.poisoned) return;
     this.releaseProgram();
     disposeJsVm(this.vm);
   }
@@ -142,13 +158,21 @@ export class QuickJsScriptEngine implements Engine {
       );
     }
     vm.runtime.setInterruptHandler(() => this.onInterrupt());
+    vm.runtime.setMaxStackSize(MAX_STACK_BYTES);
+    // Counts allocations, not bytes, in this build (see README): it refuses any single
+    // allocation larger than the board's RAM; the interrupt poll measures the total.
+    vm.runtime.setMemoryLimit(this.limits.memoryBytes);
     return vm;
   }
 
   private fresh(): void {
     if (this.state_ !== 'idle') {
-      this.releaseProgram();
-      disposeJsVm(this.vm);
+      if (!this.poisoned) {
+        this.releaseProgram();
+        disposeJsVm(this.vm);
+      }
+      this.poisoned = false;
+      this.generator = this.program = undefined;
       this.vm = this.newVm();
     }
     this.calls.clear();
@@ -208,11 +232,26 @@ export class QuickJsScriptEngine implements Engine {
       this.stopReason = 'budget';
       return true;
     }
+    if (performance.now() > this.deadline) {
+      this.stopReason = 'time';
+      return true;
+    }
     const used = usedBytes(this.vm);
     this.peak = Math.max(this.peak, used);
     if (used <= this.limits.memoryBytes) return false;
     this.stopReason = 'memory';
     return true;
+  }
+
+  /**
+   * Something escaped QuickJS itself (the wasm trapped: its stack, its memory): the VM is
+   * in an unknown state, so the program ends here and the runtime is not touched again.
+   */
+  private hostTrap(error: unknown): RunOutcome {
+    this.poisoned = true;
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const code = /call stack|stack overflow/i.test(text) ? 'stack_exhausted' : 'out_of_memory';
+    return this.finish(scriptFault(code, `the QuickJS VM trapped (${text}); program ended`));
   }
 
   private failure(handle: QuickJSHandle): RunOutcome {
@@ -222,6 +261,14 @@ export class QuickJsScriptEngine implements Engine {
     if (this.calls.stop) return this.finish(stopOutcome(this.calls.stop, line));
     if (this.stopReason === 'budget')
       return this.finish(budgetFault('QuickJS', this.runLimit, line));
+    if (this.stopReason === 'time') {
+      const ms = this.limits.runWallMs ?? DEFAULT_RUN_WALL_MS;
+      return this.finish(scriptFault('budget_exhausted', `ran over ${ms} ms in one run`, line));
+    }
+    if (error.name === 'InternalError' && error.message === 'stack overflow') {
+      const why = `the script nests calls deeper than the ${MAX_STACK_BYTES} bytes of stack it gets`;
+      return this.finish(scriptFault('stack_exhausted', `stack overflow: ${why}`, line));
+    }
     if (this.stopReason === 'memory' || error.message === 'out of memory') {
       const why = `the script needs more than the ${this.limits.memoryBytes} bytes the board grants`;
       return this.finish(scriptFault('out_of_memory', `out of memory: ${why}`, line));

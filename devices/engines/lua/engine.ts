@@ -134,17 +134,26 @@ export class LuaScriptEngine implements Engine {
     this.state_ = 'running';
   }
 
+  /**
+   * The line and locals are read only when asked for: the debug calls on a coroutine that
+   * yielded in the count hook raise its frame top for good (Lua 5.4's luaD_hook never
+   * restores it), so the device's per-slice instruction count must not make them, or an
+   * endless loop slowly runs its stack into the board's memory limit (out_of_memory).
+   */
   inspect(): Inspection {
-    const where = this.current ? inspectThread(this.vm.global, this.current) : undefined;
-    const line = where?.line ?? 0;
-    return {
-      state: this.state_,
-      pc: line,
-      line,
-      registers: { line },
-      variables: where?.variables ?? {},
-      instructions: this.instructions,
-    };
+    let where: { line: number; variables: Record<string, string> } | undefined;
+    const at = () =>
+      (where ??= this.current
+        ? inspectThread(this.vm.global, this.current)
+        : { line: 0, variables: {} });
+    const inspection = { state: this.state_, instructions: this.instructions } as Inspection;
+    const lazy = (get: () => unknown) => ({ get, enumerable: true, configurable: true });
+    return Object.defineProperties(inspection, {
+      pc: lazy(() => at().line),
+      line: lazy(() => at().line),
+      registers: lazy(() => ({ line: at().line })),
+      variables: lazy(() => at().variables),
+    });
   }
 
   readMemory(): Uint8Array {
