@@ -31,7 +31,7 @@ async function instantiate(): Promise<QuickJSWASMModule> {
     maximum: JS_RUNTIME_MAX_BYTES / PAGE,
   });
   return (runtime = await newQuickJSWASMModuleFromVariant(
-    newVariant(variant, { wasmMemory } as CustomizeVariantOptions),
+    newVariant(variant, { wasmMemory }),
   ));
 }
 
