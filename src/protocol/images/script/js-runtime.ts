@@ -1,4 +1,4 @@
-import type { CustomizeVariantOptions, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 
 let runtime: QuickJSWASMModule | undefined;
 let preparing: Promise<QuickJSWASMModule> | undefined;
@@ -30,9 +30,7 @@ async function instantiate(): Promise<QuickJSWASMModule> {
     initial: INITIAL_BYTES / PAGE,
     maximum: JS_RUNTIME_MAX_BYTES / PAGE,
   });
-  return (runtime = await newQuickJSWASMModuleFromVariant(
-    newVariant(variant, { wasmMemory }),
-  ));
+  return (runtime = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory })));
 }
 
 /**
