@@ -160,3 +160,50 @@ describe('HTTPS for the API (e2e)', () => {
     expect(gw.tls).toMatchObject({ fingerprint: before, generated: false });
   });
 });
+
+describe('the start banner (e2e)', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-banner-'))));
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  /** src/main.ts as `npm start` runs it, killed once the banner's data line is out. */
+  function banner(): Promise<string> {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+      {
+        cwd: path.join(__dirname, '..'),
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          VMFLEET_DATA_DIR: dataDir,
+          VMFLEET_BIND_HOST: '127.0.0.1',
+          VMFLEET_HTTP_PORT: '0',
+          VMFLEET_MQTT_PORT: '0',
+          VMFLEET_MQTT_TLS_PORT: '0',
+          VMFLEET_COAP_PORT: '0',
+          VMFLEET_BENCH_IMAGES: 'off',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/\n {2}data {2}.*\n/.test(stdout)) child.kill('SIGKILL');
+    });
+    return new Promise((resolve) => child.on('close', () => resolve(stdout)));
+  }
+
+  it('prints the TLS port, the certificate file and its SHA-256 fingerprint', async () => {
+    const first = await banner();
+    const certFile = path.join(dataDir, 'tls', 'cert.pem');
+    const fingerprint = new X509Certificate(fs.readFileSync(certFile)).fingerprint256;
+    expect(first).toMatch(/\n {2}MQTTS mqtts:\/\/127\.0\.0\.1:\d+\n/);
+    expect(first).toContain(`\n  TLS   ${certFile} (self-signed, made now)\n`);
+    expect(first).toContain(`\n        SHA-256 ${fingerprint}\n`);
+    const second = await banner();
+    expect(second).toContain(`\n  TLS   ${certFile} (certificate)\n`);
+    expect(second).toContain(fingerprint);
+  }, 90_000);
+});
