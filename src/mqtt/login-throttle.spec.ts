@@ -73,4 +73,26 @@ describe('LoginThrottle', () => {
     expect(t.check('dev-a', '10.0.0.5')).toEqual({ allow: true });
     expect(t.check('dev-b', '10.0.0.9').allow).toBe(false);
   });
+
+  it('lets a device in from its own address while that address is throttled for others', () => {
+    const t = throttle();
+    t.succeeded('dev-a', '10.0.0.1'); // behind a NAT with a broken or hostile neighbour
+    for (let i = 0; i < 10; i++) t.failed('dev-x', '10.0.0.1');
+    expect(t.check('dev-x', '10.0.0.1').allow).toBe(false);
+    expect(t.check('dev-new', '10.0.0.1').allow).toBe(false);
+    expect(t.check('dev-a', '10.0.0.1')).toEqual({ allow: true });
+  });
+
+  it('still slows guesses at a device from its own address', () => {
+    const t = throttle();
+    t.succeeded('dev-a', '10.0.0.1');
+    for (let i = 0; i < 4; i++) t.failed('dev-a', '10.0.0.1');
+    expect(t.check('dev-a', '10.0.0.1')).toEqual({
+      allow: false,
+      retryAfterMs: 1000,
+      by: 'device',
+    });
+    t.succeeded('dev-a', '10.0.0.1');
+    expect(t.check('dev-a', '10.0.0.1')).toEqual({ allow: true });
+  });
 });
