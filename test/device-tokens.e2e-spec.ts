@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { parseGrace } from '../cli/commands/devices';
 import { runCli } from '../cli/main';
 import { captureIo } from '../cli/testing/capture-io';
-import { topicFor } from '../src/protocol';
+import { decodePayload, type Registered, topicFor } from '../src/protocol';
 import { RawCoap } from './support/coap';
 import { cbor, hello, provision, telemetry } from './support/fixtures';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
@@ -90,6 +90,32 @@ describe('device token rotation and revocation (e2e)', () => {
     expect(back.body).toMatchObject({ device: { revokedAt: null }, previousTokenValidUntil: null });
     await expect(login(token)).rejects.toThrow(/Bad username or password/);
     await end(await login(back.body.token));
+  });
+
+  it('drops a CoAP session on rotation: the old session and token are refused, the new token registers', async () => {
+    const coap = await RawCoap.open(gw.coapPort);
+    try {
+      const register = (t: string) =>
+        coap.request({
+          method: 'POST',
+          url: '/v1/register',
+          payload: cbor({ id: 'dev-r', token: t, hello }),
+        });
+      const first = await register(token);
+      expect(first.code).toBe('2.01');
+      const session = (decodePayload(first.payload).value as Registered).session;
+      const rotated = await gw.api('POST', '/api/devices/dev-r/token');
+      const sent = await coap.request({
+        method: 'POST',
+        url: `/v1/telemetry?s=${session}`,
+        payload: cbor(telemetry()),
+      });
+      expect(sent.code).toBe('4.01');
+      expect((await register(token)).code).toBe('4.01');
+      expect((await register(rotated.body.token)).code).toBe('2.01');
+    } finally {
+      coap.close();
+    }
   });
 
   it('answers an unknown device with 404 and a bad grace with 400', async () => {
