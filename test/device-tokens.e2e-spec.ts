@@ -118,6 +118,14 @@ describe('device token rotation and revocation (e2e)', () => {
     }
   });
 
+  it('describes rotation and revocation in the OpenAPI document', async () => {
+    const res = await fetch(`${gw.httpUrl}/api/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/devices/{id}/revoke'])).toEqual(['post']);
+    expect(JSON.stringify(doc.paths['/api/devices/{id}/token'].post)).toContain('graceSeconds');
+  });
+
   it('answers an unknown device with 404 and a bad grace with 400', async () => {
     expect((await gw.api('POST', '/api/devices/nope/token')).status).toBe(404);
     expect((await gw.api('POST', '/api/devices/nope/revoke')).status).toBe(404);
