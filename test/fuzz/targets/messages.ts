@@ -166,9 +166,13 @@ function encodingOf(payload: Uint8Array): Encoding {
   return decodePayload(payload).encoding;
 }
 
-/** -0 and 0 are one number on the wire (JSON writes both as 0). */
+/**
+ * -0 and 0 are one number on the wire (JSON writes both as 0); bytes are bytes whether they
+ * came as a CBOR byte string (a Buffer) or as base64 text (a Uint8Array).
+ */
 function normal(value: unknown): unknown {
   if (Object.is(value, -0)) return 0;
+  if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('hex') };
   if (Array.isArray(value)) return value.map(normal);
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normal(v)]));
