@@ -58,7 +58,7 @@ export const deviceSchema = z.looseObject({
   latest: latestSampleSchema.nullable(),
   /** Absent from a gateway older than token rotation. */
   revokedAt: z.string().nullable().optional(),
-  tokenRotatedAt: z.string().nullable().optional(),
+  credentialsRotatedAt: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 

@@ -25,7 +25,7 @@ describe('device token rotation and revocation (e2e)', () => {
     const rotated = await gw.api('POST', '/api/devices/dev-r/token');
     expect(rotated.status).toBe(200);
     expect(rotated.body).toMatchObject({
-      device: { id: 'dev-r', revokedAt: null, tokenRotatedAt: expect.any(String) },
+      device: { id: 'dev-r', revokedAt: null, credentialsRotatedAt: expect.any(String) },
       previousTokenValidUntil: null,
     });
     const fresh: string = rotated.body.token;

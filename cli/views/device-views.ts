@@ -78,7 +78,10 @@ export function printDeviceRecord(io: CliIo, device: Device, now: Date): void {
         ? `revoked ${timeLabel(device.revokedAt, now)}`
         : formatOnline(device.online),
     ],
-    ['Token rotated', device.tokenRotatedAt ? timeLabel(device.tokenRotatedAt, now) : 'never'],
+    [
+      'Credentials rotated',
+      device.credentialsRotatedAt ? timeLabel(device.credentialsRotatedAt, now) : 'never',
+    ],
     ['Tags', formatTags(device.tags)],
     ['Limits', limitsLabel(device.limits)],
     ['Created', timeLabel(device.createdAt, now)],

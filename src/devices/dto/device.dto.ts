@@ -41,14 +41,18 @@ export const rotateTokenSchema = z
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The device as the API shows it: times as ISO strings, never the token hash. */
-export function deviceView(d: Device) {
+/**
+ * The device as the API shows it: times as ISO strings, never the token hash (nor a field
+ * named after the token: a view that says "token" is read as one that holds it).
+ */
+export function deviceView(device: Device) {
+  const { tokenRotatedAt, ...d } = device;
   return {
     ...d,
     lastSeenAt: iso(d.lastSeenAt),
     connectedAt: iso(d.connectedAt),
     createdAt: iso(d.createdAt)!,
-    tokenRotatedAt: iso(d.tokenRotatedAt),
+    credentialsRotatedAt: iso(tokenRotatedAt),
     revokedAt: iso(d.revokedAt),
     latest: d.latest ? { ...d.latest, at: iso(d.latest.at)! } : null,
   };
