@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
-import { generate, parse } from 'coap-packet';
+import { generate, type OptionName, parse } from 'coap-packet';
 import { decodePayload, encodeBlockOption, type Registered } from '../src/protocol';
 import { cbor, hello } from './support/fixtures';
 import { GatewayProcess } from './support/gateway-process';
@@ -11,6 +11,14 @@ const BLOCKS = 63;
 const DEVICES = 20;
 const TIMEOUT_MS = 5_000;
 const FLOOD_MS = 15_000;
+/** 60,000 requests in all: more than the exchange cache keeps, so it evicts. */
+const SMALL_REQUESTS = 60;
+/**
+ * RSS growth allowed: 50,000 cached exchanges (src/coap/coap-gateway.ts EXCHANGES_MAX) of
+ * ~450 bytes, and the garbage of 60,000 requests V8 has not collected yet. Without the
+ * entry cap and the dropped senders, 80,000 such requests grew RSS by ~300 MB.
+ */
+const EXCHANGES_GROWTH_BOUND_MB = 160;
 /** RSS growth allowed during the flood: the 16 MiB the caps allow at most in bodies (256 × 64 KiB), and room. */
 const RSS_GROWTH_BOUND_MB = 40;
 
@@ -30,7 +38,7 @@ async function openSocket(): Promise<dgram.Socket> {
 
 function uploadBlock(url: string, num: number, messageId: number): Buffer {
   const [path, query] = url.split('?');
-  const options = path
+  const options: { name: OptionName; value: Buffer }[] = path
     .split('/')
     .filter(Boolean)
     .map((seg) => ({ name: 'Uri-Path' as const, value: Buffer.from(seg) }));
@@ -188,4 +196,61 @@ describe('a flood of unfinished CoAP Block1 uploads (e2e, gateway process)', () 
     expect(freed).toEqual({ uploads: 0, bytes: 0 });
     expect((peak - before) / MiB).toBeLessThan(RSS_GROWTH_BOUND_MB);
   }, 120_000);
+
+  it('keeps RSS within a bound under a flood of small refused requests (the exchange cache)', async () => {
+    const pid = gw.pid!;
+    const flood = await Promise.all(Array.from({ length: ENDPOINTS }, () => openSocket()));
+    sockets.push(...flood);
+    let answered = 0;
+    const waiting = new Map<dgram.Socket, () => void>();
+    for (const s of flood) {
+      s.on('message', () => {
+        answered++;
+        waiting.get(s)?.();
+      });
+    }
+    await sleep(500);
+    const before = rssBytes(pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
+    const started = Date.now();
+    await Promise.all(
+      flood.map(async (socket, i) => {
+        for (let n = 0; n < SMALL_REQUESTS; n++) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 1000);
+            waiting.set(socket, () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            const datagram = generate({
+              code: '0.02',
+              messageId: (i * SMALL_REQUESTS + n) & 0xffff,
+              token: Buffer.of(n & 0xff, i & 0xff, i >> 8),
+              confirmable: true,
+              options: [
+                { name: 'Uri-Path', value: Buffer.from('v1') },
+                { name: 'Uri-Path', value: Buffer.from('telemetry') },
+                { name: 'Uri-Query', value: Buffer.from('s=AAAAAAAAAAAAAAAAAAAAAA') },
+              ],
+              payload: cbor({ uptimeMs: n }),
+            });
+            socket.send(datagram, gw.coapPort, '127.0.0.1');
+          });
+        }
+      }),
+    );
+    clearInterval(sampler);
+    peak = Math.max(peak, rssBytes(pid));
+    const mb = (b: number) => (b / MiB).toFixed(1);
+    const report = {
+      requests: ENDPOINTS * SMALL_REQUESTS,
+      answered,
+      ms: Date.now() - started,
+      rssMiB: { before: mb(before), peak: mb(peak) },
+    };
+    process.stdout.write(`coap-flood (small requests): ${JSON.stringify(report)}\n`);
+    expect(answered).toBeGreaterThan(ENDPOINTS * SMALL_REQUESTS * 0.5);
+    expect((peak - before) / MiB).toBeLessThan(EXCHANGES_GROWTH_BOUND_MB);
+  }, 180_000);
 });

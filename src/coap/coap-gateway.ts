@@ -43,6 +43,8 @@ const FORMAT: Record<Encoding, string> = { json: 'application/json', cbor: 'appl
 const ACCEPTED_FORMATS = new Set<unknown>([undefined, FORMAT.json, FORMAT.cbor]);
 /** Rate buckets kept at most (least recently used go first): ~2 MB. */
 const RATE_ENDPOINTS_MAX = 16_384;
+/** Responses kept for duplicate detection: ~50 s of history at 1,000 requests/s, ~50 MB. */
+const EXCHANGES_MAX = 50_000;
 
 /**
  * The CoAP transport (docs/protocol.md §11): registration with the device token, uplinks
@@ -126,7 +128,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
       },
     };
     const sweepMs = Math.max(50, Math.min(5_000, limits.block1TimeoutMs / 4));
-    return new CoapGuard(server, uploads, buckets, hooks, sweepMs);
+    return new CoapGuard(server, uploads, buckets, hooks, sweepMs, EXCHANGES_MAX);
   }
 
   /** A Block1 upload starts only for a registration or a live session of this endpoint. */

@@ -28,12 +28,26 @@ export interface GuardHooks {
   debug(line: string): void;
 }
 
+/** A cached response: its datagram, and what the package hangs on it. */
+type CachedResponse = Buffer & {
+  sender?: { reset(): void };
+  /** Set for Observe notifications: an RST to one ends the observation. */
+  response?: unknown;
+};
+
+interface ExchangeCache {
+  peek(key: string): unknown;
+  set(key: string, value: CachedResponse): unknown;
+  maxSize: number;
+  ttl: number;
+}
+
 interface ServerInternals {
   handleRequest(): (msg: Buffer, rsinfo: AddressInfo) => void;
   _handle(packet: Packet, rsinfo: AddressInfo): void;
   _sendError(...args: unknown[]): void;
   _sock: { send(buf: Buffer, port: number, address: string): void } | null;
-  _lru: { peek(key: string): unknown };
+  _lru: ExchangeCache;
   _toKey(request: { rsinfo: AddressInfo }, packet: Packet, appendToken: boolean): string;
 }
 
@@ -59,8 +73,10 @@ export class CoapGuard {
     private readonly buckets: EndpointBuckets,
     private readonly hooks: GuardHooks,
     sweepMs: number,
+    maxExchanges: number,
   ) {
     this.internals = server as unknown as ServerInternals;
+    this.capExchanges(maxExchanges);
     const listener = this.internals.handleRequest.bind(server);
     // listen() installs handleRequest()'s function as the socket's 'message' listener.
     this.internals.handleRequest = () => {
@@ -73,6 +89,40 @@ export class CoapGuard {
     this.internals._sendError = () => this.hooks.dropped('package_error');
     this.sweeper = setInterval(() => this.sweep(), sweepMs);
     this.sweeper.unref();
+  }
+
+  /**
+   * The package keeps every response for duplicate detection (RFC 7252 §4.5) in an LRU
+   * that counts only bytes, 32 MiB: short answers (a 4.01) to a flood from many
+   * endpoints become ~10^6 entries, each with a retransmission timer, hundreds of MB. The
+   * same cache, before listen() starts its pruning, with a cap on entries as well.
+   */
+  private capExchanges(max: number): void {
+    const old = this.internals._lru;
+    const Cache = old.constructor as new (options: object) => ExchangeCache;
+    const cache = new Cache({
+      max,
+      maxSize: old.maxSize,
+      ttl: old.ttl,
+      sizeCalculation: (entry: CachedResponse) => entry.buffer.byteLength,
+      dispose: (entry: CachedResponse) => entry.sender?.reset(),
+    });
+    const set = cache.set.bind(cache);
+    cache.set = (key, entry) => {
+      const stored = set(key, entry);
+      // The package attaches the sender right after set(). An ACK or NON is never
+      // retransmitted, yet its sender holds a 200 s timer and the whole response (~5 KB):
+      // only the datagram is needed to answer a duplicate.
+      queueMicrotask(() => {
+        const type = (entry[0] >> 4) & 3;
+        if (type === 0 || entry.response !== undefined || !entry.sender) return;
+        // Its listeners stay until the socket's send callback (an 'error' without one throws).
+        entry.sender.reset();
+        entry.sender = undefined;
+      });
+      return stored;
+    };
+    this.internals._lru = cache;
   }
 
   close(): void {
