@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { Backoff } from '../mqtt/login-throttle';
+import { Backoff } from './backoff';
 import { TooManyAttemptsError, UnauthorizedError } from './domain-error';
 import { secretsEqual } from './secrets';
 

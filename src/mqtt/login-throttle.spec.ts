@@ -1,4 +1,5 @@
-import { Backoff, LoginThrottle, type ThrottleOptions } from './login-throttle';
+import { Backoff, type ThrottleOptions } from '../common/backoff';
+import { LoginThrottle } from './login-throttle';
 
 const options: ThrottleOptions = {
   freeFailures: 3,
