@@ -2,6 +2,7 @@ import { generate, type OptionName, parse, type ParsedPacket } from 'coap-packet
 import { createHash, randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
+import { decodePayload } from '../src/protocol/codec';
 import { encodeBlockOption, parseBlockOption } from '../src/protocol/coap';
 
 /**
@@ -12,8 +13,13 @@ import { encodeBlockOption, parseBlockOption } from '../src/protocol/coap';
 export interface CoapJob {
   port: number;
   kind: 'telemetry' | 'blocks';
-  /** Per endpoint: the path+query to hit. */
+  /** Per endpoint: the path+query to hit; `{s}` stands for the endpoint's session. */
   urls: string[];
+  /**
+   * Per endpoint: the body of its POST /v1/register, sent from that endpoint's socket
+   * before the clock starts (a session works only from the endpoint that registered it).
+   */
+  registrations?: Uint8Array[];
   method: 'POST' | 'PUT' | 'GET';
   /** telemetry: requests per endpoint and the body. */
   requests?: number;
@@ -116,6 +122,16 @@ class Endpoint {
 async function run(job: CoapJob): Promise<void> {
   const endpoints = job.urls.map(() => new Endpoint(job.port));
   await Promise.all(endpoints.map((e) => e.bind()));
+  const urls = await Promise.all(
+    endpoints.map(async (e, i) => {
+      const body = job.registrations?.[i];
+      if (!body) return job.urls[i];
+      const p = await e.request('POST', '/v1/register', body);
+      if (p.code !== '2.01') throw new Error(`registering: ${p.code} ${p.payload.toString()}`);
+      const { session } = decodePayload(p.payload).value as { session: string };
+      return job.urls[i].replace('{s}', session);
+    }),
+  );
   parentPort!.postMessage({ type: 'ready' } satisfies CoapWorkerMessage);
   await new Promise<void>((resolve) => parentPort!.once('message', () => resolve()));
   const started = performance.now();
@@ -125,9 +141,9 @@ async function run(job: CoapJob): Promise<void> {
     endpoints.map(async (e, i) => {
       if (job.kind === 'telemetry') {
         for (let n = 0; n < job.requests!; n++) {
-          const p = await e.request(job.method, job.urls[i], job.body);
+          const p = await e.request(job.method, urls[i], job.body);
           if (!p.code.startsWith('2.'))
-            throw new Error(`${job.urls[i]}: ${p.code} ${p.payload.toString()}`);
+            throw new Error(`${urls[i]}: ${p.code} ${p.payload.toString()}`);
           requests++;
         }
         return;
@@ -135,10 +151,8 @@ async function run(job: CoapJob): Promise<void> {
       const parts: Buffer[] = [];
       for (let num = 0, more = true; more; num++) {
         const block = encodeBlockOption({ num, more: false, size: job.blockSize! });
-        const p = await e.request('GET', job.urls[i], undefined, [
-          { name: 'Block2', value: block },
-        ]);
-        if (p.code !== '2.05') throw new Error(`${job.urls[i]} block ${num}: ${p.code}`);
+        const p = await e.request('GET', urls[i], undefined, [{ name: 'Block2', value: block }]);
+        if (p.code !== '2.05') throw new Error(`${urls[i]} block ${num}: ${p.code}`);
         parts.push(p.payload);
         requests++;
         const option = p.options.find((o) => o.name === 'Block2');
@@ -147,7 +161,7 @@ async function run(job: CoapJob): Promise<void> {
       const whole = Buffer.concat(parts);
       bytes += whole.length;
       const sha = createHash('sha256').update(whole).digest('hex');
-      if (sha !== job.sha256) throw new Error(`${job.urls[i]}: SHA-256 ${sha} differs`);
+      if (sha !== job.sha256) throw new Error(`${urls[i]}: SHA-256 ${sha} differs`);
     }),
   );
   const ms = performance.now() - started;

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
 import { type Gateway, startGateway } from '../src/gateway';
-import { decodePayload, encodePayload, type TelemetryMessage } from '../src/protocol';
+import { encodePayload, type TelemetryMessage } from '../src/protocol';
 import type { CoapJob, CoapWorkerMessage } from './coap-worker';
 import { paddedImage } from './ota';
 import { median, printTable } from './stats';
@@ -73,6 +73,8 @@ async function withGateway<T>(fn: (gw: Gateway) => Promise<T>): Promise<T> {
       VMFLEET_COAP_PORT: '0',
       VMFLEET_BENCH_IMAGES: 'off',
       VMFLEET_BIND_HOST: '127.0.0.1',
+      // Throughput is what is measured: no per-endpoint rate limit (docs/protocol.md §11.4).
+      VMFLEET_COAP_RATE: '0',
     }),
     { logger: false },
   );
@@ -95,50 +97,29 @@ async function api<T>(gw: Gateway, method: string, url: string, body?: unknown):
   return json;
 }
 
-/** Provisions and registers devices over CoAP; returns their sessions. */
-async function registered(gw: Gateway, prefix: string, n: number): Promise<string[]> {
-  const client = dgram.createSocket('udp4');
-  await new Promise<void>((r) => client.bind(0, '127.0.0.1', r));
-  const { generate, parse } = await import('coap-packet');
-  const sessions: string[] = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const id = `${prefix}-${i}`;
-      const { token } = await api<{ token: string }>(gw, 'POST', '/api/devices', {
-        id,
-        board: 'esp32',
-        vm: 'mips1',
-        tags: [prefix],
-      });
-      const reply = new Promise<Buffer>((resolve) => client.once('message', resolve));
-      const body = encodePayload({ id, token, hello: HELLO }, 'cbor');
-      client.send(
-        generate({
-          code: '0.02',
-          messageId: i,
-          token: Buffer.of(i & 0xff, i >> 8),
-          options: [
-            { name: 'Uri-Path', value: Buffer.from('v1') },
-            { name: 'Uri-Path', value: Buffer.from('register') },
-          ],
-          payload: body,
-        }),
-        gw.coapPort,
-        '127.0.0.1',
-      );
-      const packet = parse(await reply);
-      if (packet.code !== '2.01') throw new Error(`registering ${id}: ${packet.code}`);
-      sessions.push((decodePayload(packet.payload).value as { session: string }).session);
-    }
-  } finally {
-    client.close();
+/**
+ * Provisions devices; returns the body of each one's registration, which the worker sends
+ * from that device's own socket (a CoAP session works only from the endpoint that
+ * registered it, docs/protocol.md §11.4).
+ */
+async function provisioned(gw: Gateway, prefix: string, n: number): Promise<Uint8Array[]> {
+  const bodies: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `${prefix}-${i}`;
+    const { token } = await api<{ token: string }>(gw, 'POST', '/api/devices', {
+      id,
+      board: 'esp32',
+      vm: 'mips1',
+      tags: [prefix],
+    });
+    bodies.push(encodePayload({ id, token, hello: HELLO }, 'cbor'));
   }
-  return sessions;
+  return bodies;
 }
 
 async function gatewayTelemetry(o: Options): Promise<Figures> {
   return withGateway(async (gw) => {
-    const sessions = await registered(gw, 'tel', o.endpoints);
+    const registrations = await provisioned(gw, 'tel', o.endpoints);
     const total = o.endpoints * o.requests;
     const db = gw.app.get(DataSource);
     const started = performance.now();
@@ -146,7 +127,8 @@ async function gatewayTelemetry(o: Options): Promise<Figures> {
       port: gw.coapPort,
       kind: 'telemetry',
       method: 'POST',
-      urls: sessions.map((s) => `/v1/telemetry?s=${s}`),
+      urls: registrations.map(() => '/v1/telemetry?s={s}'),
+      registrations,
       requests: o.requests,
       body: encodePayload(SAMPLE, 'cbor'),
     });
@@ -179,7 +161,7 @@ async function gatewayBlocks(o: Options, image: Uint8Array): Promise<Figures> {
       body: form,
     });
     if (up.status !== 201) throw new Error(`upload refused: ${await up.text()}`);
-    const sessions = await registered(gw, 'blk', o.transfers);
+    const registrations = await provisioned(gw, 'blk', o.transfers);
     // The devices never observe, so the rollout keeps them pending: fetchable, never offered.
     const { id } = await api<{ id: number }>(gw, 'POST', '/api/deployments', {
       app: { name: 'bench-coap', version: '1.0.0' },
@@ -189,7 +171,8 @@ async function gatewayBlocks(o: Options, image: Uint8Array): Promise<Figures> {
       port: gw.coapPort,
       kind: 'blocks',
       method: 'GET',
-      urls: sessions.map((s) => `/v1/ota/${id}?s=${s}`),
+      urls: registrations.map(() => `/v1/ota/${id}?s={s}`),
+      registrations,
       blockSize: 1024,
       sha256: createHash('sha256').update(image).digest('hex'),
     });
