@@ -37,7 +37,9 @@ export interface OpenFinding {
   /** What goes wrong and where it must be fixed. */
   summary: string;
   /** Matches the crash description judge() gives. */
-  matches: RegExp;
+  matches?: RegExp;
+  /** For a finding that is slowness, not a crash: which slow inputs it explains. */
+  slowWhen?: (input: Uint8Array) => boolean;
 }
 
 /** What the decoder did with an input that broke nothing: the round trips run on `accepted`. */
@@ -70,11 +72,14 @@ export async function judge(
   } catch (err) {
     const ms = performance.now() - started;
     const error = describe(err);
-    const open = target.knownOpen?.find((f) => f.matches.test(error));
+    const open = target.knownOpen?.find((f) => f.matches?.test(error));
     return open ? { kind: 'open', ms, error, id: open.id } : { kind: 'crash', ms, error };
   }
   const ms = performance.now() - started;
-  return ms > boundMs ? { kind: 'slow', ms } : { kind: 'ok', ms, outcome };
+  if (ms <= boundMs) return { kind: 'ok', ms, outcome };
+  const open = target.knownOpen?.find((f) => f.slowWhen?.(input));
+  const error = `took ${ms.toFixed(0)} ms, over the ${boundMs} ms bound`;
+  return open ? { kind: 'open', ms, error, id: open.id } : { kind: 'slow', ms };
 }
 
 /** Like judge(), but throws a readable Error for anything but ok (for fast-check and jest). */

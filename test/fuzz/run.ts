@@ -81,6 +81,7 @@ function parseOptions(argv: string[]): Options {
 
 /** One signature per distinct failure, so a bug hit 500 times is saved once. */
 function signature(verdict: string, detail: string): string {
+  if (verdict === 'open') return `open: ${detail.split(':')[0]}`; // one input per open finding
   return `${verdict}: ${detail.replace(/\d+/g, 'N').slice(0, 160)}`;
 }
 

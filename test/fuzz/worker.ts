@@ -47,7 +47,12 @@ async function main(job: WorkerJob): Promise<void> {
         if (verdict.outcome === 'accepted') accepted++;
         else refused++;
       } else {
-        const detail = verdict.kind === 'slow' ? `took ${verdict.ms.toFixed(0)} ms` : verdict.error;
+        const detail =
+          verdict.kind === 'slow'
+            ? `took ${verdict.ms.toFixed(0)} ms`
+            : verdict.kind === 'open'
+              ? `${verdict.id}: ${verdict.error}`
+              : verdict.error;
         post({ kind: 'finding', verdict: verdict.kind, input, detail });
       }
     }

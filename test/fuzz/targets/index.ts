@@ -1,5 +1,6 @@
 import type { FuzzTarget } from '../harness';
 import { coapTarget } from './coap';
+import { coapBlock1Target } from './coap-block1';
 import { manifestTarget } from './manifest';
 import { messagesTarget } from './messages';
 import { mips1Target } from './mips1';
@@ -17,6 +18,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   wasmTarget,
   scriptsTarget,
   coapTarget,
+  coapBlock1Target,
   mqttFramesTarget,
 ];
 

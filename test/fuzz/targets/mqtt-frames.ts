@@ -48,10 +48,11 @@ function reference(stream: Uint8Array, limit: number): Outcome {
     let length = 0;
     for (let k = 0; ; k++) {
       if (i >= stream.length) return { kind: 'ok' }; // the rest has not arrived yet
-      if (k === 4) return { kind: 'malformed' };
       const byte = stream[i++];
       length += (byte & 0x7f) * 128 ** k;
       if ((byte & 0x80) === 0) break;
+      // At most 4 bytes: a 4th with the continuation bit is malformed as soon as it arrives.
+      if (k === 3) return { kind: 'malformed' };
     }
     if (length > limit) return { kind: 'too_large', size: length };
     i += length;
