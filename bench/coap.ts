@@ -151,7 +151,7 @@ async function gatewayTelemetry(o: Options): Promise<Figures> {
 async function gatewayBlocks(o: Options, image: Uint8Array): Promise<Figures> {
   return withGateway(async (gw) => {
     const form = new FormData();
-    form.append('name', 'bench-coap');
+    form.append('name', 'coap-blocks');
     form.append('version', '1.0.0');
     form.append('vm', 'mips1');
     form.append('file', new Blob([Buffer.from(image)]), 'bench.m1');
@@ -164,7 +164,7 @@ async function gatewayBlocks(o: Options, image: Uint8Array): Promise<Figures> {
     const registrations = await provisioned(gw, 'blk', o.transfers);
     // The devices never observe, so the rollout keeps them pending: fetchable, never offered.
     const { id } = await api<{ id: number }>(gw, 'POST', '/api/deployments', {
-      app: { name: 'bench-coap', version: '1.0.0' },
+      app: { name: 'coap-blocks', version: '1.0.0' },
       target: { tag: 'blk' },
     });
     const done = await runWorker({
