@@ -3,8 +3,12 @@ import type { MqttClient } from 'mqtt';
 import * as path from 'node:path';
 import { topicFor } from '../src/protocol';
 import { cbor, telemetry } from './support/fixtures';
+import { DataSource } from 'typeorm';
+import { nativeSqlite } from '../src/database/bulk-writer';
+import { provision } from './support/fixtures';
+import { startTestGateway, type TestGateway } from './support/gateway';
 import { GatewayProcess } from './support/gateway-process';
-import { connectRaw, end } from './support/mqtt';
+import { closed, connectRaw, end, publish } from './support/mqtt';
 
 const DEVICE = 'durable-1';
 const TOPIC = topicFor(DEVICE, 'telemetry');
@@ -126,4 +130,47 @@ describe('QoS 1 telemetry survives a gateway SIGKILL (e2e, gateway in its own pr
     const wrong = [...Array(sent).keys()].filter((seq) => final.get(seq) !== 1);
     expect({ wrong: wrong.slice(0, 10), rows: final.size }).toEqual({ wrong: [], rows: sent });
   }, 120_000);
+});
+
+describe('a QoS 1 sample the database refuses (e2e)', () => {
+  let gw: TestGateway;
+  const clients: MqttClient[] = [];
+
+  beforeEach(async () => {
+    gw = await startTestGateway();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map(end));
+    await gw.stop();
+  });
+
+  it('is not acknowledged, the connection closes, the gateway lives on, and the resend is stored once', async () => {
+    const token = await provision(gw, DEVICE);
+    const connect = async () => {
+      const c = await connectRaw(gw.mqttUrl, {
+        clientId: DEVICE,
+        username: DEVICE,
+        password: token,
+      });
+      clients.push(c);
+      return c;
+    };
+    const db = nativeSqlite(gw.app.get(DataSource))!;
+    const stored = () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM telemetry_samples').get() as { n: number }).n;
+    const client = await connect();
+    db.pragma('query_only = ON'); // every write now fails: SQLITE_READONLY
+    let puback = false;
+    client.publish(TOPIC, sample(1), { qos: 1 }, (err) => (puback = !err));
+    await closed(client);
+    expect(puback).toBe(false);
+    expect(stored()).toBe(0);
+    expect((await gw.api('GET', '/api/health')).status).toBe(200);
+
+    db.pragma('query_only = OFF');
+    const again = await connect();
+    await publish(again, TOPIC, sample(1), 1);
+    await publish(again, TOPIC, sample(1), 1); // a second resend: still one row
+    expect(stored()).toBe(1);
+  });
 });

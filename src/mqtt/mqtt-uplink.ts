@@ -63,7 +63,9 @@ export class MqttUplink {
       .run(deviceId, () => this.router.route(deviceId, result.message, receivedAt, delivery))
       .then((routed) => routed.durable)
       .catch((err: Error) => {
-        this.logger.error(`${deviceId}/${channel}: not stored: ${err.message}`);
+        // A lost QoS 0 batch is logged once, by TelemetryService, not once per sample.
+        if (qos !== 0 || channel !== 'telemetry')
+          this.logger.error(`${deviceId}/${channel}: not stored: ${err.message}`);
         throw err;
       });
     if (qos !== 0) return durable;
