@@ -163,7 +163,9 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async dispatch(req: IncomingMessage, res: OutgoingMessage): Promise<void> {
-    const url = new URL(req.url, 'coap://gateway');
+    // Appended, not resolved: a first Uri-Path of '' makes req.url '//…', which URL()
+    // would read as a host (and throw on a bad one).
+    const url = new URL(`coap://gateway${req.url.startsWith('/') ? '' : '/'}${req.url}`);
     const path = url.pathname;
     const method = req.method;
     if (path === COAP_PATHS.wellKnown) {
