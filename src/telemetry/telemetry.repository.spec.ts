@@ -34,18 +34,32 @@ function sample(over: Partial<TelemetrySample> = {}): TelemetrySample {
   };
 }
 
-/** Telemetry resends are stored once (docs/protocol.md §5.5), on a real SQLite file. */
-describe('TelemetryRepository.insertMany (SQLite)', () => {
+type Database = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+const postgresUrl = process.env.VMFLEET_TEST_DATABASE_URL;
+const databases: [string, (dir: string) => Database][] = [
+  ['SQLite', (dir) => ({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') })],
+  ...(postgresUrl
+    ? [['PostgreSQL', () => ({ kind: 'postgres', url: postgresUrl })] as [string, () => Database]]
+    : []),
+];
+
+/**
+ * Telemetry resends are stored once (docs/protocol.md §5.5), on a real SQLite file, and on
+ * PostgreSQL when VMFLEET_TEST_DATABASE_URL names one (its schema is dropped first).
+ */
+describe.each(databases)('TelemetryRepository.insertMany (%s)', (_name, database) => {
   let dir: string;
   let ds: DataSource;
   let repo: TelemetryRepository;
   const rows = async () =>
-    (await ds.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM telemetry_samples'))[0].n;
+    Number((await ds.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM telemetry_samples'))[0].n);
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-telemetry-'));
-    ds = new DataSource(dataSourceOptions({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') }));
+    ds = new DataSource({ ...dataSourceOptions(database(dir)), migrationsRun: false });
     await ds.initialize();
+    await ds.dropDatabase();
+    await ds.runMigrations();
     repo = new TelemetryRepository(ds.getRepository(TelemetrySampleEntity));
   });
   afterEach(async () => {
