@@ -29,7 +29,33 @@ export function encodeCbor(value: unknown): Buffer {
 }
 
 export function decodeCbor(bytes: Uint8Array): unknown {
-  return decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const value: unknown = decoder.decode(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
+  refuseCycles(value, new Set());
+  return value;
+}
+
+/**
+ * cbor-x reads the value-sharing tags 28/29 (not RFC 8949, not the protocol) into objects
+ * that contain themselves, which no encoder can write back (JSON.stringify throws, cbor-x
+ * overflows its stack): a device's `reply.result` of `28([29(0)])` was accepted. Throws on
+ * a cycle; a value shared twice without one is harmless.
+ */
+function refuseCycles(value: unknown, ancestors: Set<object>): void {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+  if (ancestors.has(value)) throw new Error('a value that contains itself (CBOR tags 28/29)');
+  ancestors.add(value);
+  const children =
+    value instanceof Map
+      ? [...value.keys(), ...value.values()]
+      : value instanceof Set
+        ? [...value]
+        : value instanceof Tag
+          ? [value.value]
+          : Object.values(value);
+  for (const child of children) refuseCycles(child, ancestors);
+  ancestors.delete(value);
 }
 
 /**

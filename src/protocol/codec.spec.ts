@@ -270,3 +270,19 @@ describe('regressions: non-map items and 8-byte integers', () => {
     expect(decodePayload(hex(payload)).value).toEqual({ ts });
   });
 });
+
+// Found by the fuzzer (test/fuzz, target messages): cbor-x's value-sharing tags built a
+// reply whose result contains itself, accepted, then impossible to encode again.
+describe('regressions: values that contain themselves', () => {
+  it.each([
+    ['an array in itself', 'a1 61 61 d81c 81 d81d 00'],
+    ['a map in itself', 'a1 61 61 d81c a1 61 62 d81d 00'],
+  ])('refuses %s as malformed_cbor', (_what, bytes) => {
+    expect(codecErrorOf(() => decodePayload(hex(bytes))).code).toBe('malformed_cbor');
+  });
+
+  it('still reads a value shared twice without a cycle', () => {
+    const shared = decodePayload(hex('a2 61 61 d81c 81 01 61 62 d81d 00')).value;
+    expect(shared).toEqual({ a: [1], b: [1] });
+  });
+});
