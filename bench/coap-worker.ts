@@ -24,6 +24,8 @@ export interface CoapJob {
   /** telemetry: requests per endpoint and the body. */
   requests?: number;
   body?: Uint8Array;
+  /** telemetry: one body per request instead (the gateway stores a resent sample once). */
+  bodies?: Uint8Array[];
   /** blocks: block size and the SHA-256 each endpoint's download must have. */
   blockSize?: number;
   sha256?: string;
@@ -141,7 +143,7 @@ async function run(job: CoapJob): Promise<void> {
     endpoints.map(async (e, i) => {
       if (job.kind === 'telemetry') {
         for (let n = 0; n < job.requests!; n++) {
-          const p = await e.request(job.method, urls[i], job.body);
+          const p = await e.request(job.method, urls[i], job.bodies?.[n] ?? job.body);
           if (!p.code.startsWith('2.'))
             throw new Error(`${urls[i]}: ${p.code} ${p.payload.toString()}`);
           requests++;

@@ -130,7 +130,10 @@ async function gatewayTelemetry(o: Options): Promise<Figures> {
       urls: registrations.map(() => '/v1/telemetry?s={s}'),
       registrations,
       requests: o.requests,
-      body: encodePayload(SAMPLE, 'cbor'),
+      // Each sample its own uptime: the same sample again is a resend, stored once (§5.5).
+      bodies: Array.from({ length: o.requests }, (_, n) =>
+        encodePayload({ ...SAMPLE, uptimeMs: SAMPLE.uptimeMs + n }, 'cbor'),
+      ),
     });
     const deadline = Date.now() + 120_000;
     for (;;) {
