@@ -100,6 +100,21 @@ const cborItems = fc
   )
   .map(([c, v]) => framed(CHANNELS[c], encodeSafely(v, 'cbor')));
 
+/**
+ * A reply whose result is one of cbor-x's extension tags (27, 28/29 sharing, 258 Set). Not
+ * 259: a Map comes back from our encoder as a plain map, the same content.
+ */
+const RESULT_PREFIX = 'a3626964616362' + '6f6b' + 'f5' + '66726573756c74';
+const taggedReplies = fc
+  .constantFrom(
+    'd81c81d81d00',
+    'd81ca16161d81d00',
+    'd81b8266526567457870616161',
+    'd9010281f6',
+    'd81d05',
+  )
+  .map((item) => framed('reply', Buffer.from(RESULT_PREFIX + item, 'hex')));
+
 export const messagesTarget: FuzzTarget = {
   name: 'messages',
   covers:
@@ -111,6 +126,7 @@ export const messagesTarget: FuzzTarget = {
       { arbitrary: structured, weight: 4 },
       { arbitrary: mutationsOf(seeds), weight: 4 },
       { arbitrary: cborItems, weight: 2 },
+      { arbitrary: taggedReplies, weight: 1 },
       { arbitrary: fc.uint8Array({ maxLength: 128 }), weight: 1 },
     );
   },
