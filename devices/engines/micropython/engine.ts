@@ -16,7 +16,7 @@ import type {
   MemoryReport,
   RunOutcome,
 } from '../engine';
-import { NotSupportedError } from '../engine';
+import { DEFAULT_RUN_WALL_MS, NotSupportedError } from '../engine';
 import { budgetFault, scriptFault, stopOutcome } from '../script/faults';
 import { GuestCalls } from '../script/guest-calls';
 import { PythonVm } from './python-vm';
@@ -94,7 +94,8 @@ export class MicroPythonScriptEngine implements Engine {
     const invoke = this.pendingInvoke;
     this.pendingInvoke = undefined;
     const cap = this.allocationCap;
-    const settled = this.vm.run(budget, cap, () =>
+    const wallMs = this.limits.runWallMs ?? DEFAULT_RUN_WALL_MS;
+    const settled = this.vm.run(budget, cap, wallMs, () =>
       invoke ? this.callHandler(invoke) : this.resumeMain(),
     );
     if (settled.kind !== 'error' && this.vm.liveHeap > this.limits.memoryBytes) {
@@ -200,6 +201,14 @@ export class MicroPythonScriptEngine implements Engine {
     const reason = this.vm.stopReason;
     if (reason === 'budget')
       return this.finish(budgetFault('MicroPython', this.vm.lastBudget, line));
+    if (reason === 'time') {
+      const ms = this.limits.runWallMs ?? DEFAULT_RUN_WALL_MS;
+      return this.finish(scriptFault('budget_exhausted', `ran over ${ms} ms in one run`, line));
+    }
+    if (isPythonError(error) && /maximum recursion depth exceeded/.test(error.message)) {
+      const why = 'the script nests calls deeper than the interpreter allows';
+      return this.finish(scriptFault('stack_exhausted', `${pythonMessage(error)}: ${why}`, line));
+    }
     const outOfMemory = isPythonError(error) && error.type === 'MemoryError';
     if (reason === 'memory' || outOfMemory || this.vm.liveHeap > this.limits.memoryBytes) {
       return this.outOfMemory(line);

@@ -1,10 +1,13 @@
 import type { GuestCalls } from '../script/guest-calls';
 
 type HostFunction = (...args: unknown[]) => unknown;
+export type StopReason = 'budget' | 'time' | 'memory';
 
 /** What the interpreter's budget hook and sleep_ms() ask of the engine. */
 export interface HookTarget {
-  stop(reason: 'budget' | 'memory'): void;
+  stop(reason: StopReason): void;
+  /** Whether the run is past its wall-time limit. */
+  late(): boolean;
   /** A thenable whose then() captures how to resume the program after a sleep. */
   pause(): object;
 }
@@ -44,7 +47,8 @@ export function hostModule(device: () => GuestCalls, hook: HookTarget): object {
     sleep_ms: (ms) => device().sleepMs(ms),
     pause: () => hook.pause(),
     exit: (code) => device().exit(code),
-    stop: (reason) => hook.stop(reason === 'memory' ? 'memory' : 'budget'),
+    stop: (reason) => hook.stop(reason === 'memory' || reason === 'time' ? reason : 'budget'),
+    late: () => hook.late(),
     hal_probe: (sensor) => device().halProbe(sensor),
     hal_read: (sensor, index) => device().halRead(sensor, index),
     hal_write: (actuator, index, value) => device().halWrite(actuator, index, value),

@@ -8,7 +8,7 @@
  * check (backward jumps, calls). `_tick` reschedules itself, counts those checks as
  * instructions, and asks the host to interrupt the program (KeyboardInterrupt) past the
  * budget, or when the heap (garbage included) passes the allocation cap, checked every 4096
- * ticks (gc.mem_alloc() scans the whole allocation table); again at every check if the program catches it. The WebAssembly port collects
+ * ticks (gc.mem_alloc() scans the whole allocation table), as is the run's wall-time limit; again at every check if the program catches it. The WebAssembly port collects
  * garbage only when called from the host, never while Python code runs, so the live heap
  * is measured in `__vmfleet_disarm`, after each run.
  */
@@ -38,8 +38,11 @@ def __vmfleet_tick(_):
     n = s[0] + 1
     s[0] = n
     micropython.schedule(__vmfleet_tick, None)
-    if n & 4095 == 0 and gc.mem_alloc() > s[2]:
-        _sys.stop("memory")
+    if n & 4095 == 0:
+        if gc.mem_alloc() > s[2]:
+            _sys.stop("memory")
+        elif _sys.late():
+            _sys.stop("time")
     if n >= s[1]:
         _sys.stop("budget")
 

@@ -5,7 +5,7 @@ import {
   takeMicroPython,
 } from '../../../src/protocol/images/script';
 import type { GuestCalls } from '../script/guest-calls';
-import { hostModule, pauseThenable } from './host-module';
+import { hostModule, pauseThenable, type StopReason } from './host-module';
 import { PYTHON_PRELUDE } from './prelude';
 
 type PyCallable = (...args: unknown[]) => unknown;
@@ -38,8 +38,10 @@ export class PythonVm {
   /** Live heap after the last run, and the highest seen. */
   liveHeap = 0;
   peakHeap = 0;
-  stopReason: 'budget' | 'memory' | null = null;
+  stopReason: StopReason | null = null;
   lastBudget = 0;
+  /** performance.now() past which the running program is stopped ('time'). */
+  private deadline = Infinity;
   private readonly arm: PyCallable;
   private readonly disarm: PyCallable;
   private readonly call: PyCallable;
@@ -51,10 +53,11 @@ export class PythonVm {
   private constructor(readonly instance: MicroPythonInstance) {
     const { mp } = instance;
     const hook = {
-      stop: (reason: 'budget' | 'memory') => {
+      stop: (reason: StopReason) => {
         this.stopReason ??= reason;
         mp._module._mp_sched_keyboard_interrupt();
       },
+      late: () => performance.now() > this.deadline,
       pause: () => pauseThenable((resume) => this.onPause(resume)),
     };
     const device = () => {
@@ -95,9 +98,10 @@ export class PythonVm {
     this.stopReason = null;
   }
 
-  /** Runs `fn` with the hook armed for `budget` more ticks and allocation capped. */
-  run<T>(budget: number, allocationCap: number, fn: () => T): T {
+  /** Runs `fn` with the hook armed for `budget` more ticks or `wallMs`, allocation capped. */
+  run<T>(budget: number, allocationCap: number, wallMs: number, fn: () => T): T {
     this.lastBudget = budget;
+    this.deadline = performance.now() + wallMs;
     this.stopReason = null;
     return this.use(() => {
       internal(() => this.arm(Math.min(this.ticks + budget, 2 ** 31 - 1), allocationCap));

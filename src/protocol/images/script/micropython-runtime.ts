@@ -94,19 +94,73 @@ const pool: MicroPythonInstance[] = [];
 let loader: Promise<MicroPythonPackage> | undefined;
 let filling: Promise<void> | undefined;
 
+/**
+ * What one interpreter's WebAssembly memory may grow to. The port grows its GC heap on
+ * demand (new 128 MiB regions at most) and never collects while Python runs, so without a
+ * cap one `bytearray` loop grows the host process to the 2 GiB the build allows. Past this,
+ * the port's malloc fails and Python sees MemoryError (the engine: out_of_memory). It holds
+ * the port's static memory (16 MiB) and the engines' garbage allowance (32 MiB) twice over,
+ * as the port doubles its heap when it grows.
+ */
+export const MICROPYTHON_MAX_BYTES = 128 * 1024 * 1024;
+const PAGE = 64 * 1024;
+
+interface GrowableMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type Instantiate = (...args: unknown[]) => Promise<{ instance: { exports: object } }>;
+
+/** Refuses to grow `memory` past `cap` bytes; the port catches the error as a failed malloc. */
+function capMemory(memory: GrowableMemory, cap: number): void {
+  const grow = memory.grow.bind(memory);
+  Object.defineProperty(memory, 'grow', {
+    value: (pages: number) => {
+      if (memory.buffer.byteLength + pages * PAGE > cap)
+        throw new RangeError(`a MicroPython interpreter may use at most ${cap} bytes`);
+      return grow(pages);
+    },
+  });
+}
+
+/**
+ * Runs `load` with WebAssembly.instantiate (of the main context, where the package runs)
+ * wrapped, so the MicroPython instance it makes gets its memory capped. The build exports
+ * its memory and takes no options for it, so this is the one place to reach it.
+ */
+async function withCappedMemory<T>(load: () => Promise<T>): Promise<T> {
+  // The project's TypeScript libs declare no WebAssembly values; Node's global has them.
+  const wasm = (mainGlobal as unknown as { WebAssembly: { instantiate: Instantiate } }).WebAssembly;
+  const original = wasm.instantiate;
+  wasm.instantiate = async (...args) => {
+    const result = await original.apply(wasm, args);
+    // Not named `exports`: tsc's CommonJS output refers to this module's own exports so.
+    const made = result.instance.exports as { memory?: GrowableMemory; mp_js_init?: unknown };
+    if (made.mp_js_init && made.memory) capMemory(made.memory, MICROPYTHON_MAX_BYTES);
+    return result;
+  };
+  try {
+    return await load();
+  } finally {
+    wasm.instantiate = original;
+  }
+}
+
 async function createInstance(): Promise<MicroPythonInstance> {
   loader ??= nativeImport<MicroPythonPackage>('@micropython/micropython-webassembly-pyscript');
   const micropython = await loader;
-  // heapsize is where the GC heap starts; it grows on demand, so engines enforce the
-  // board's limit themselves (gc.mem_alloc()).
+  // heapsize is where the GC heap starts; it grows on demand up to MICROPYTHON_MAX_BYTES,
+  // and engines enforce the board's limit themselves (gc.mem_alloc()).
   for (;;) {
-    const mp = await micropython.loadMicroPython({
-      heapsize: 16 * 1024,
-      // Python frames live on this stack (in words): ackermann nests ~500 calls.
-      pystack: 16 * 1024,
-      linebuffer: true,
-      stdout: () => {},
-    });
+    const mp = await withCappedMemory(() =>
+      micropython.loadMicroPython({
+        heapsize: 16 * 1024,
+        // Python frames live on this stack (in words): ackermann nests ~500 calls.
+        pystack: 16 * 1024,
+        linebuffer: true,
+        stdout: () => {},
+      }),
+    );
     // Another interpreter ran between its start-up and here: its globals are lost, make another.
     if (globals.Module === mp._module) return new MicroPythonInstance(mp);
   }
