@@ -34,4 +34,16 @@ describe('vmfleet run', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ end: { kind: 'fault' } });
     expect(run.stderr).toBe('');
   });
+
+  it('stops an endless loop with the budget and says why it stopped the guest', async () => {
+    const run = await vmfleet('run', join(MIPS1, 'spin.m1'), '--budget', '1000000');
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('-- FAULT budget_exhausted');
+    expect(run.stderr).toContain('-- stopped the guest: it ran out of its budget');
+  });
+
+  it('names the default budget in --help', async () => {
+    const help = await vmfleet('run', '--help');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('(default: "2000000000")');
+  });
 });

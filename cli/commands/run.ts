@@ -4,6 +4,13 @@ import { CliError, ExitStatus } from '../errors';
 import { readImageFile, vmForImage } from '../image-file';
 import { printJson } from '../output';
 
+/**
+ * What main may run under `vmfleet run` unless --budget says otherwise, so an endless loop
+ * ends (in tens of seconds on the slowest engines; QuickJS and MicroPython also stop a run
+ * after 60 s of wall time).
+ */
+export const DEFAULT_RUN_BUDGET = 2_000_000_000;
+
 interface RunOptions {
   vm?: string;
   board: string;
@@ -27,7 +34,11 @@ export function registerRunCommand(program: Command, deps: CliDeps): void {
       'how long a program that registered event handlers is served',
       '10',
     )
-    .option('--budget <instructions>', 'stop main after this many instructions')
+    .option(
+      '--budget <instructions>',
+      'stop main with budget_exhausted after this many instructions (an endless loop ends too)',
+      String(DEFAULT_RUN_BUDGET),
+    )
     .option('--json', 'print output and stats as one JSON document')
     .addHelpText(
       'after',
@@ -63,7 +74,7 @@ async function runImage(file: string, opts: RunOptions, deps: CliDeps): Promise<
     },
     seed: positiveInt(opts.seed, '--seed'),
     serveMs: positiveInt(opts.serve, '--serve') * 1000,
-    mainBudget: opts.budget === undefined ? undefined : positiveInt(opts.budget, '--budget'),
+    mainBudget: positiveInt(opts.budget ?? String(DEFAULT_RUN_BUDGET), '--budget'),
   }).catch((err: Error) => {
     throw new CliError(`${file}: ${err.message}`);
   });
@@ -79,6 +90,10 @@ async function runImage(file: string, opts: RunOptions, deps: CliDeps): Promise<
 function summarise(
   r: Awaited<ReturnType<typeof import('../../devices/runtime/local-run').runLocally>>,
 ): string {
+  const stopped =
+    r.end.kind === 'fault' && r.end.fault.code === 'budget_exhausted'
+      ? `\n-- stopped the guest: it ran out of its budget (raise it with --budget)`
+      : '';
   const end =
     r.end.kind === 'exited'
       ? `exited with ${r.end.code}`
@@ -86,7 +101,7 @@ function summarise(
         ? 'stopped after serving events'
         : `FAULT ${r.end.fault.code} at pc 0x${r.end.fault.pc.toString(16)}: ${r.end.fault.message}`;
   return [
-    `\n-- ${end}`,
+    `\n-- ${end}${stopped}`,
     `-- ${r.instructions} instructions in ${r.executeMs.toFixed(1)} ms (${r.guestMips.toFixed(1)} guest MIPS), ${r.handlersRun} handlers`,
     `-- load ${r.loadTimeMs.toFixed(3)} ms, image ${r.imageBytes} B, guest RAM peak ${r.peakGuestBytes} of ${r.guestMemoryBytes} B\n`,
   ].join('\n');
