@@ -1,27 +1,8 @@
-import { spawn } from 'node:child_process';
 import { topicFor } from '../src/protocol';
 import { hello, provision, telemetry } from './support/fixtures';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
+import { runTool as run } from './support/run-tool';
 import { describeWithTool } from './support/system-tools';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a mosquitto client to completion (they bound themselves with -W / -C). */
-function run(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describeWithTool(
   'mosquitto_pub',

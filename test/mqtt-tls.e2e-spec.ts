@@ -10,25 +10,8 @@ import { topicFor } from '../src/protocol';
 import { createSelfSignedCert } from '../src/mqtt/self-signed-cert';
 import { provision } from './support/fixtures';
 import { startTestGateway, TestGateway } from './support/gateway';
+import { runTool as run } from './support/run-tool';
 import { describeWithTool } from './support/system-tools';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describeWithTool('mosquitto_sub', 'mosquitto-clients', 'MQTT over TLS (e2e)', () => {
   let gw: TestGateway;
