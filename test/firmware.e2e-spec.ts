@@ -19,6 +19,8 @@ import { describeWithTool } from './support/system-tools';
  */
 const FIRMWARE = join(__dirname, '..', 'firmware');
 const IMAGES = join(FIRMWARE, 'build', 'mips1');
+/** The -Os build profile (make PROFILE=Os): the same programs, smaller code. */
+const IMAGES_OS = join(FIRMWARE, 'build', 'mips1-Os');
 const EXPECTED = join(FIRMWARE, 'expected');
 
 /** What the images are built for: the nrf52840 guest budget (firmware/sdk/mips1/link.ld). */
@@ -42,7 +44,8 @@ const BENCHMARKS = ['coisa', 'embench'].flatMap((set) => names(join(FIRMWARE, 'b
 const APPS = names(join(FIRMWARE, 'apps'), '.c');
 const IMAGE_NAMES = names(IMAGES, '.m1');
 
-const readImage = (name: string) => new Uint8Array(readFileSync(join(IMAGES, `${name}.m1`)));
+const readImage = (name: string, dir = IMAGES) =>
+  new Uint8Array(readFileSync(join(dir, `${name}.m1`)));
 const readExpected = (name: string) => readFileSync(join(EXPECTED, `${name}.txt`), 'utf8');
 
 /** The console part of the guest ABI, deterministic: time counts calls, sleeps yield. */
@@ -134,12 +137,32 @@ describe('firmware images (no toolchain needed)', () => {
     },
     60_000,
   );
+
+  it('has the same programs in the -Os profile, each with the same stack and heap', () => {
+    expect(names(IMAGES_OS, '.m1')).toEqual(IMAGE_NAMES);
+    for (const name of IMAGE_NAMES) {
+      const o2 = parseMips1Image(readImage(name));
+      const os = parseMips1Image(readImage(name, IMAGES_OS));
+      expect({ name, stack: os.stackBytes }).toEqual({ name, stack: o2.stackBytes });
+    }
+  });
+
+  it.each(BENCHMARKS)(
+    '%s built with -Os (build/mips1-Os) prints the same on the mips1 engine',
+    (name) => {
+      const run = runOnMips1(readImage(name, IMAGES_OS));
+      expect(run.end).toEqual({ kind: 'exited', code: 0 });
+      expect(run.output).toBe(readExpected(name));
+    },
+    60_000,
+  );
 });
 
+// make check also rebuilds the SDK's newlib and libgcc (~1.5 min on 2 idle cores).
 function make(...args: string[]) {
   return spawnSync('make', ['-C', FIRMWARE, '--no-print-directory', '-s', ...args], {
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 600_000,
   });
 }
 
@@ -149,7 +172,7 @@ describeWithTool('make', 'make', 'firmware builds (e2e)', () => {
       const result = make('check');
       expect(`${result.stdout}${result.stderr}`).toContain('images reproduce byte for byte');
       expect(result.status).toBe(0);
-    }, 300_000);
+    }, 600_000);
   });
 
   describeWithTool('gcc', 'gcc', 'native builds', () => {

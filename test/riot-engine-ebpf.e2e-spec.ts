@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EbpfEngine } from '../devices/engines/ebpf/engine';
 import { FakeHost } from '../devices/engines/ebpf/testing/harness';
 import type { RunOutcome } from '../devices/engines/engine';
@@ -12,7 +14,6 @@ import { caseOf, describeRiotEngine } from './support/riot-engine';
  * reference), which must give the same output, the same exit code or fault (code and
  * message) and the same refusal.
  */
-const NOT_BUILT = 'clang cannot compile its signed int32 division for eBPF before ISA v4';
 /** cases.c: vm_fault_t.message and the load error buffer, NUL included. */
 const FAULT_MESSAGE_BYTES = 95;
 const ERROR_BYTES = 127;
@@ -63,7 +64,6 @@ function reference(
 describeRiotEngine('ebpf', {
   version: 'c-1.0.0',
   preemptible: true,
-  missing: { ud: NOT_BUILT, xgboost: NOT_BUILT },
   wildStoreOutput: 'wild-store: writing to 0x7ffffff0\n',
   more: (output) => {
     it('runs every hand-assembled image as the TypeScript engine does', () => {
@@ -87,6 +87,42 @@ describeRiotEngine('ebpf', {
       expect(lines('isa-alu32')).toBeGreaterThan(250);
       expect(caseOf(output(), 'isa-jumps').output).toMatch(/^([01]{44}\n){10}$/);
       expect(caseOf(output(), 'isa-memory').end).toBe('exit=0');
+    });
+
+    it('prints every ISA v4 result (sdiv, smod, movsx, bswap, memsx, gotol)', () => {
+      const v4 = caseOf(output(), 'isa-v4');
+      expect(v4.end).toBe('exit=0');
+      // 14 pairs: 8 signed ops (less 4 by an immediate 0 for each pair with b's low
+      // word 0), 5 movsx, 3 bswap; then 12 loads and the gotol result.
+      expect(v4.output.split('\n').length - 1).toBeGreaterThan(14 * 14 + 12);
+      expect(v4.output.endsWith('7 0\n')).toBe(true); // gotol skipped both r1 = 99
+      const lines = v4.output.split('\n');
+      // LLONG_MIN s/ -1 (ALU64, X): LLONG_MIN; INT_MIN s/ -1 (ALU, X): INT_MIN, zero-extended
+      expect(lines).toContain('0 -2147483648');
+      expect(lines).toContain('-2147483648 0');
+    });
+
+    it.each(['calc', 'crc64', 'format', 'sieve', 'sort', 'xorshift'])(
+      'runs bench/libc %s (build/ebpf/libc) with its native output',
+      (name) => {
+        const expected = join(__dirname, '..', 'firmware', 'expected', 'libc', `${name}.txt`);
+        expect(caseOf(output(), `libc-${name}`)).toEqual({
+          output: readFileSync(expected, 'utf8'),
+          end: 'exit=0',
+        });
+      },
+    );
+
+    it('runs button-counter (signed %) and serves a press through its handler', () => {
+      const out = output();
+      expect(caseOf(out, 'button-counter')).toEqual({
+        output: 'button-counter: counting presses\n',
+        end: 'exit=0',
+      });
+      expect(caseOf(out, 'button-press')).toEqual({
+        output: '[publish presses=1]\n',
+        end: 'returned=0',
+      });
     });
 
     it.each([
@@ -154,6 +190,13 @@ describeRiotEngine('ebpf', {
       ['bad-jump', 'bad_jump: instruction 0 (byte 0, opcode 0x05) jumps to instruction 6'],
       ['unknown-helper', 'unknown_helper: '],
       ['write-r10', 'write_to_r10: '],
+      ['div-by-zero-imm', 'division_by_zero: instruction 1 (byte 8, opcode 0x94) divides by'],
+      ['movsx-imm', 'unknown_opcode: instruction 0 (byte 0, opcode 0xb7) (src 0, offset 8'],
+      ['sdiv-offset-2', 'unknown_opcode: instruction 0 (byte 0, opcode 0x3f) (src 2, offset 2'],
+      ['movsx32-32', 'unknown_opcode: instruction 0 (byte 0, opcode 0xbc)'],
+      ['memsx-dw', 'unknown_opcode: instruction 0 (byte 0, opcode 0x99)'],
+      ['bswap-x', 'unknown_opcode: instruction 0 (byte 0, opcode 0xdf)'],
+      ['gotol-past-end', 'bad_jump: instruction 0 (byte 0, opcode 0x06) jumps to instruction 10'],
       ['no-exit', 'no_exit: '],
       ['bad-magic', 'bad_magic: magic "rBPX"'],
       ['size-mismatch', 'size_mismatch: '],
@@ -170,14 +213,20 @@ describeRiotEngine('ebpf', {
     });
 
     it('reports guest memory as data + stack + helper buffer, within the guest RAM', () => {
+      const heapsort = readFileSync(
+        join(__dirname, '..', 'firmware', 'build', 'ebpf', 'heapsort.rbf'),
+      );
+      const data = heapsort.readUInt32LE(12); // the .rbf header's data_len
       const line = /@@MEMORY heapsort guest=(\d+) peak=(\d+) engine=(\d+)/.exec(output());
       expect(line).not.toBeNull();
       const [guest, peak, engine] = line!.slice(1).map(Number);
-      expect(guest).toBe(20024 + 8192 + 1024); // heapsort.rbf's data
-      expect(peak).toBeGreaterThan(20024);
+      expect(data).toBeGreaterThan(20_000); // its arrays
+      expect(guest).toBe(data + 8192 + 1024);
+      expect(peak).toBeGreaterThan(data);
       expect(peak).toBeLessThanOrEqual(guest);
       expect(engine).toBeGreaterThan(0);
-      expect(output()).toMatch(/@@LOADED heapsort us=\d+ bytes=23992 guest=29240@@/);
+      expect(output()).toContain(`bytes=${heapsort.length} guest=${guest}@@`);
+      expect(output()).toMatch(/@@LOADED heapsort us=\d+ bytes=\d+ guest=\d+@@/);
     });
   },
 });

@@ -38,6 +38,8 @@ const preludeCopy = () =>
     .replace(/^(\/\/[^\n]*\n)+/, '')
     .replace(/\n$/, '');
 
+const BREAKOUT = 'JavaScript syntax error: the program closes the function it runs in';
+
 describe('the RIOT js engine keeps the TS engine API', () => {
   it('evaluates the prelude of devices/engines/js/prelude.ts, unchanged', () => {
     expect(preludeCopy()).toBe(JS_PRELUDE);
@@ -172,6 +174,8 @@ describeRiotEngine('js', {
         "syntax_error: JavaScript syntax error: functions nested too deeply for the device's stack",
       ],
       ['small-ram', "does_not_fit: JerryScript's heap is 65536 bytes, the board grants 2048"],
+      ['breakout-loop', `syntax_error: ${BREAKOUT}`],
+      ['breakout-code', `syntax_error: ${BREAKOUT}`],
     ])('refuses %s with %s', (name, reason) => {
       expect(output()).toContain(`@@REFUSED ${name} ${reason}`);
       expect(output()).not.toContain(`@@LOADED ${name} `);

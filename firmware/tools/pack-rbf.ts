@@ -124,9 +124,14 @@ function main(): void {
   const elf = parseElf64(new Uint8Array(readFileSync(input)));
   if (elf.machine !== EM_BPF) fail(`${input} is not a BPF object (e_machine ${elf.machine})`);
   const layout = layOut(elf);
+  refuseIndirectCalls(elf, layout.text, layout.textIndex);
   const symbolPlace = (sym: Elf64Symbol, at: string): Place => {
     if (sym.section === SHN_UNDEF)
-      fail(`${at} refers to undefined symbol "${sym.name}" (no linking: one C file per program)`);
+      fail(
+        `${at} refers to "${sym.name}", which neither the program nor the eBPF SDK's C library ` +
+          `(firmware/sdk/ebpf/include) defines; BPF objects are not linked (one C file per ` +
+          `program), so define ${sym.name} in the program or do without it`,
+      );
     const base =
       layout.places.get(sym.section) ??
       fail(`${at} refers to "${sym.name}" in a section that is not loaded`);
@@ -161,8 +166,35 @@ function main(): void {
     text: layout.text,
     functions: table,
   });
-  verifyRbf(parseRbf(rbf));
+  try {
+    verifyRbf(parseRbf(rbf));
+  } catch (error) {
+    fail(`the image fails the device's verifier: ${(error as Error).message}`);
+  }
   writeFileSync(output, rbf);
+}
+
+/** callx (JMP | CALL | X, clang -mcpu=v4 for a call through a function pointer). */
+const CALLX = 0x8d;
+
+/**
+ * eBPF here has no indirect calls (the verifier would refuse callx as unknown_opcode):
+ * say so at build time, naming the function, with what to write instead.
+ */
+function refuseIndirectCalls(elf: Elf64File, text: Uint8Array, textIndex: number): void {
+  const functions = elf.symbols
+    .filter((s) => s.type === STT_FUNC && s.section === textIndex)
+    .sort((a, b) => a.value - b.value);
+  for (let at = 0; at < text.length; at += 8) {
+    if (text[at] !== CALLX) continue;
+    const caller = functions.filter((f) => f.value <= at).pop()?.name ?? '?';
+    fail(
+      `${caller}() calls through a function pointer (callx at text byte ${at}); eBPF has no ` +
+        'indirect calls. Call the function directly: a switch over an enum instead of a table ' +
+        'of function pointers; qsort/bsearch take a comparator only as a constant (they are ' +
+        'inlined, so the call becomes direct)',
+    );
+  }
 }
 
 function relocateText(
@@ -210,4 +242,10 @@ function relocateData(
   }
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // A build error, said once without a stack trace (make shows which rule ran it).
+  console.error((error as Error).message);
+  process.exit(1);
+}

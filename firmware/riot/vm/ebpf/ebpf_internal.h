@@ -57,6 +57,7 @@
 #define EB_OP_LDDW_RODATA 0xd8
 #define EB_OP_CALL 0x85
 #define EB_OP_EXIT 0x95
+#define EB_OP_GOTOL 0x06 /* ISA v4: JMP32 | JA, pc += imm */
 #define EB_ABI_HELPER_BASE 0x100u
 
 /* A bpf-to-bpf call's saved caller state (calls.ts): r6..r9, the return pc and r10,

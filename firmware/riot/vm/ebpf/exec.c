@@ -29,6 +29,51 @@ static inline uint32_t bswap32(uint32_t v)
     return v >> 24 | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | v << 24;
 }
 
+/* The low `bits` bits of v (8, 16 or 32) sign-extended to 64: ISA v4 MOVSX and MEMSX. */
+static inline uint64_t sext(uint64_t v, unsigned bits)
+{
+    uint64_t m = 1ull << (bits - 1);
+    return ((v & ((m << 1) - 1)) ^ m) - m;
+}
+
+/* ISA v4 signed division and modulo on magnitudes, truncating toward zero like C (§4.1):
+ * x / 0 = 0, x % 0 = x, MIN / -1 = MIN (the quotient wraps), MIN % -1 = 0. */
+static inline uint64_t sdiv64(uint64_t a, uint64_t b)
+{
+    if (b == 0) {
+        return 0;
+    }
+    uint64_t q = ((a >> 63) ? 0 - a : a) / ((b >> 63) ? 0 - b : b);
+    return ((a ^ b) >> 63) ? 0 - q : q;
+}
+
+static inline uint64_t smod64(uint64_t a, uint64_t b)
+{
+    if (b == 0) {
+        return a;
+    }
+    uint64_t m = ((a >> 63) ? 0 - a : a) % ((b >> 63) ? 0 - b : b);
+    return (a >> 63) ? 0 - m : m;
+}
+
+static inline uint32_t sdiv32(uint32_t a, uint32_t b)
+{
+    if (b == 0) {
+        return 0;
+    }
+    uint32_t q = ((a >> 31) ? 0 - a : a) / ((b >> 31) ? 0 - b : b);
+    return ((a ^ b) >> 31) ? 0 - q : q;
+}
+
+static inline uint32_t smod32(uint32_t a, uint32_t b)
+{
+    if (b == 0) {
+        return a;
+    }
+    uint32_t m = ((a >> 31) ? 0 - a : a) % ((b >> 31) ? 0 - b : b);
+    return (a >> 31) ? 0 - m : m;
+}
+
 /* Signed x < y as an unsigned compare with the sign bits flipped: no conversion to a
  * signed type. */
 #define SLT64(x, y) (((x) ^ 0x8000000000000000ull) < ((y) ^ 0x8000000000000000ull))
@@ -65,6 +110,18 @@ static inline uint32_t bswap32(uint32_t v)
             goto faulted;                                                                  \
         }                                                                                  \
         DST = get(p, n);                                                                   \
+        break;                                                                             \
+    }
+/* ISA v4 MEMSX (§5.2): the same, sign-extended. */
+#define LOAD_SX(code, n)                                                                   \
+    case (code): {                                                                         \
+        uint64_t at = r[src] + (uint64_t)(int64_t)off;                                     \
+        const uint8_t *p = eb_load_at(at, n);                                              \
+        if (p == NULL) {                                                                   \
+            eb_fault_memory(fault, cur, false, n, at);                                     \
+            goto faulted;                                                                  \
+        }                                                                                  \
+        DST = sext(get(p, n), 8 * (n));                                                    \
         break;                                                                             \
     }
 /* ST (code) stores the sign-extended immediate, STX (code + 1) src; the base is dst. */
@@ -168,20 +225,25 @@ eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault)
         ALU(0x00, DST + b, A32 + B32)
         ALU(0x10, DST - b, A32 - B32)
         ALU(0x20, DST * b, A32 * B32)
-        ALU(0x30, b ? DST / b : 0, B32 ? A32 / B32 : 0) /* §4.1: x / 0 = 0 */
+        /* §4.1: x / 0 = 0, x % 0 = x; offset 1 is v4 SDIV/SMOD (the verifier allows 0, 1) */
+        ALU(0x30, off ? sdiv64(DST, b) : b ? DST / b : 0,
+            off ? sdiv32(A32, B32) : B32 ? A32 / B32 : 0)
         ALU(0x40, DST | b, A32 | B32)
         ALU(0x50, DST & b, A32 & B32)
         ALU(0x60, DST << (b & 63), A32 << (B32 & 31))
         ALU(0x70, DST >> (b & 63), A32 >> (B32 & 31))
-        ALU(0x90, b ? DST % b : DST, B32 ? A32 % B32 : A32) /* §4.1: x % 0 = x */
+        ALU(0x90, off ? smod64(DST, b) : b ? DST % b : DST,
+            off ? smod32(A32, B32) : B32 ? A32 % B32 : A32)
         ALU(0xa0, DST ^ b, A32 ^ B32)
-        ALU(0xb0, b, B32)
+        /* offset 8/16/32 (register form only): v4 MOVSX, ALU sign-extends into 32 bits */
+        ALU(0xb0, off ? sext(b, (unsigned)off) : b, off ? (uint32_t)sext(B32, (unsigned)off) : B32)
         ALU(0xc0, sra64(DST, (unsigned)(b & 63)), sra32(A32, B32 & 31))
         case 0x87: DST = 0 - DST; break;
         case 0x84: DST = (uint32_t)(0 - A32); break;
         /* §4.2 byte swaps; "to le" on this little-endian machine truncates */
         case 0xd4: DST = imm == 16 ? (DST & 0xffff) : imm == 32 ? A32 : DST; break;
         case 0xdc:
+        case 0xd7: /* v4 bswap (ALU64 END): unconditional, so `to be` on this machine */
             if (imm == 16) {
                 DST = (uint16_t)((DST & 0xff) << 8 | (DST >> 8 & 0xff));
             } else if (imm == 32) {
@@ -191,6 +253,7 @@ eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault)
             }
             break;
         case 0x05: pc += off; break;
+        case EB_OP_GOTOL: pc += imm; break; /* v4: a 32-bit offset */
         JUMP(0x10, DST == b, A32 == B32)
         JUMP(0x20, DST > b, A32 > B32)
         JUMP(0x30, DST >= b, A32 >= B32)
@@ -206,6 +269,9 @@ eb_stop_t eb_execute(uint32_t budget, uint32_t *executed, vm_fault_t *fault)
         LOAD(0x69, 2)
         LOAD(0x61, 4)
         LOAD(0x79, 8)
+        LOAD_SX(0x91, 1)
+        LOAD_SX(0x89, 2)
+        LOAD_SX(0x81, 4)
         STORE(0x72, 1)
         STORE(0x6a, 2)
         STORE(0x62, 4)

@@ -2,9 +2,9 @@
  * The pre-flight verifier, after Femto-Container's bpf_verify_preflight():
  * src/protocol/images/rbf/verify.ts and isa.ts, the same checks in the same order with the
  * same codes. Text a whole number of instructions, registers < 11, known opcodes, jump
- * targets inside text, known helper ids, exit last; plus what the engine relies on: r10
- * never written, no jump, call or function entry into the second half of an LDDW,
- * bpf-to-bpf call targets inside text. Loops are allowed (the budget bounds them).
+ * targets inside text, known helper ids, exit last, no division by an immediate 0; plus
+ * what the engine relies on: r10 never written, no jump, call or function entry into the
+ * second half of an LDDW, bpf-to-bpf call targets inside text. Loops are allowed (the budget bounds them).
  */
 #include "ebpf_internal.h"
 
@@ -35,19 +35,32 @@ static bool conditional_jump(uint8_t op)
     return (op >= 0x10 && op <= 0x70) || (op >= 0xa0 && op <= 0xd0);
 }
 
+static bool known_alu(const insn_t *i, uint8_t cls, uint8_t op)
+{
+    bool x = (i->opcode & 0x08) != 0;
+    switch (op) {
+    case 0x80: /* neg has no register form */
+        return !x;
+    case 0xd0: /* ALU: to le/be; ALU64: v4 bswap, source bit 0 only */
+        return (cls == 0x04 || !x) && (i->imm == 16 || i->imm == 32 || i->imm == 64);
+    case 0x30: /* div, mod; offset 1: v4 sdiv, smod */
+    case 0x90:
+        return i->offset == 0 || i->offset == 1;
+    case 0xb0: /* mov; offset 8/16/32 of the register form: v4 movsx (32: ALU64 only) */
+        return i->offset == 0 ||
+               (x && (i->offset == 8 || i->offset == 16 || (cls == 0x07 && i->offset == 32)));
+    default:
+        return op <= 0xc0 && i->offset == 0;
+    }
+}
+
 static bool known(const insn_t *i)
 {
     uint8_t cls = i->opcode & 0x07, op = i->opcode & 0xf0;
     switch (cls) {
     case 0x04: /* ALU */
     case 0x07: /* ALU64 */
-        if (op == 0x80) {
-            return (i->opcode & 0x08) == 0; /* neg has no register form */
-        }
-        if (op == 0xd0) { /* le/be: ALU only (ALU64 is v4 bswap) */
-            return cls == 0x04 && (i->imm == 16 || i->imm == 32 || i->imm == 64);
-        }
-        return op <= 0xc0 && i->offset == 0; /* v4 sdiv/smod/movsx set offset */
+        return known_alu(i, cls, op);
     case 0x05: /* JMP */
         if (i->opcode == 0x05 || i->opcode == EB_OP_EXIT) {
             return true;
@@ -56,9 +69,11 @@ static bool known(const insn_t *i)
             return i->src == 0 || i->src == 1;
         }
         return conditional_jump(op);
-    case 0x06: /* JMP32 */
-        return conditional_jump(op);
-    case 0x01: /* LDX */
+    case 0x06: /* JMP32; 0x06 itself is v4 gotol */
+        return i->opcode == EB_OP_GOTOL || conditional_jump(op);
+    case 0x01: /* LDX: mode MEM, or v4 MEMSX of 1, 2, 4 bytes */
+        return (i->opcode & 0xe0) == 0x60 ||
+               ((i->opcode & 0xe0) == 0x80 && (i->opcode & 0x18) != 0x18);
     case 0x02: /* ST */
     case 0x03: /* STX */
         return (i->opcode & 0xe0) == 0x60; /* mode MEM */
@@ -66,6 +81,14 @@ static bool known(const insn_t *i)
         return i->opcode == EB_OP_LDDW || i->opcode == EB_OP_LDDW_DATA ||
                i->opcode == EB_OP_LDDW_RODATA;
     }
+}
+
+/* isa.ts dividesByZeroImmediate: DIV, MOD, SDIV, SMOD by an immediate 0 (rbpf refuses it). */
+static bool divides_by_zero_immediate(const insn_t *i)
+{
+    uint8_t cls = i->opcode & 0x07, op = i->opcode & 0xf0;
+    return (cls == 0x04 || cls == 0x07) && (op == 0x30 || op == 0x90) &&
+           (i->opcode & 0x08) == 0 && i->imm == 0;
 }
 
 static bool is_lddw(uint8_t opcode)
@@ -123,6 +146,12 @@ static bool check_instruction(const insn_t *i, uint32_t pc, eb_text_t *err)
         eb_text_str(err, ", imm ");
         eb_text_dec(err, i->imm);
         eb_text_str(err, ") is not an instruction this runtime executes");
+        return false;
+    }
+    if (divides_by_zero_immediate(i)) {
+        refuse(err, "division_by_zero");
+        where(err, pc, i);
+        eb_text_str(err, " divides by the immediate 0; test the divisor in C before dividing");
         return false;
     }
     uint8_t cls = i->opcode & 0x07;
@@ -183,7 +212,9 @@ static bool check_target(const uint8_t *text, const insn_t *i, uint32_t pc, uint
     if (!jump && !call) {
         return true;
     }
-    int64_t target = (int64_t)pc + 1 + (call ? i->imm : i->offset);
+    /* gotol (v4) takes its 32-bit offset from imm */
+    int32_t offset = call || i->opcode == EB_OP_GOTOL ? i->imm : i->offset;
+    int64_t target = (int64_t)pc + 1 + offset;
     bool outside = target < 0 || target >= count;
     if (!outside && !is_tail(text, (uint32_t)target)) {
         return true;

@@ -89,10 +89,28 @@ static int compile_program(const uint8_t *source, size_t len, char *err, size_t 
     memcpy(wrapped, WRAP_HEAD, sizeof(WRAP_HEAD) - 1);
     memcpy(wrapped + sizeof(WRAP_HEAD) - 1, source, len);
     memcpy(wrapped + sizeof(WRAP_HEAD) - 1 + len, WRAP_TAIL, sizeof(WRAP_TAIL) - 1);
-    jerry_value_t program = evaluate(JS_GUEST_FILE, wrapped, wrapped_len);
+    /* Evaluating the wrapper creates the function and runs no program, so the first
+     * budget poll stops it: a source that closes the wrapper and loops (`})(); for(;;);
+     * (function(){`) is stopped there, and its straight-line code finds no device API yet
+     * (the prelude comes after). The gateway refuses such sources at upload. */
+    jerry_value_t parsed = jerry_parse((const jerry_char_t *)JS_GUEST_FILE,
+                                       sizeof(JS_GUEST_FILE) - 1, wrapped, wrapped_len,
+                                       JERRY_PARSE_NO_OPTS);
     jerry_heap_free(wrapped, wrapped_len);
-    if (jerry_value_is_error(program)) {
-        js_syntax_error(program, err, err_len);
+    if (jerry_value_is_error(parsed)) {
+        js_syntax_error(parsed, err, err_len);
+        return -1;
+    }
+    js_call.limit = js_call.instructions;
+    jerry_value_t program = jerry_run(parsed);
+    jerry_release_value(parsed);
+    bool ran = js_call.stop != JS_STOP_NONE || !jerry_value_is_function(program);
+    js_call.stop = JS_STOP_NONE;
+    js_call.limit = UINT64_MAX;
+    if (ran) {
+        jerry_release_value(program);
+        snprintf(err, err_len, "syntax_error: JavaScript syntax error: the program closes "
+                 "the function it runs in and goes on after it");
         return -1;
     }
     js_ctx.program = program;
@@ -109,7 +127,7 @@ int js_context_prepare(const uint8_t *source, size_t len, char *err, size_t err_
     js_ctx.up = true;
     jerry_set_vm_exec_stop_callback(js_exec_poll, NULL, VMFLEET_JERRY_TICKS_PER_POLL);
     jerry_set_error_object_created_callback(js_on_error_created, NULL);
-    if (install_prelude(err, err_len) != 0 || compile_program(source, len, err, err_len) != 0) {
+    if (compile_program(source, len, err, err_len) != 0 || install_prelude(err, err_len) != 0) {
         return -1;
     }
     js_call.peak = js_heap_used();

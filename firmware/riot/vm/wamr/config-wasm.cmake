@@ -23,3 +23,9 @@ set (WAMR_BUILD_CUSTOM_NAME_SECTION 0)
 # terminate flag at branches and calls, which is how run()'s budget stops a guest
 # (vm/wamr/wamr_budget.c). No threads are created.
 set (WAMR_BUILD_THREAD_MGR 1)
+# The C stack a module declares (the SDK's images export __heap_base and __data_end, so
+# WAMR checks __stack_pointer against it) goes whole to the one exec env: by default the
+# thread manager keeps aux_stack / (max_thread_num + 1) of it for the main thread and
+# reserves the rest for threads a guest cannot create here (bench/libc/huffman's 10 KiB
+# frame overflowed half of its 16 KiB stack).
+add_definitions (-DWASM_ENABLE_HEAP_AUX_STACK_ALLOCATION=1)

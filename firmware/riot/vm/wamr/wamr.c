@@ -144,6 +144,10 @@ static int instantiate(char *err, size_t err_len)
     if (m && m->memory_data_size > s.cap) {
         m->memory_data_size = s.cap;
     }
+    /* A shrunk memory (wamr_layout.h) ends at __heap_base: that is all there is. */
+    if (m && m->memory_data_size < s.cap) {
+        s.cap = (uint32_t)m->memory_data_size;
+    }
     s.start = wasm_runtime_lookup_function(wamr_call.inst, "_start");
     uint32_t params = s.start ? wasm_func_get_param_count(s.start, wamr_call.inst) : 1;
     uint32_t results = s.start ? wasm_func_get_result_count(s.start, wamr_call.inst) : 2;

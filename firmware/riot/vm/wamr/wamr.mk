@@ -20,10 +20,12 @@ endif
 # the image copy WAMR's loader rewrites, the loaded module (the fast interpreter's
 # translated code is about 2-3x the code section) and the instance. On native64 (64-bit
 # structures) that is 12-14 KiB for xgboost (a 7 KiB image) and 30-38 KiB for tarfind
-# (24 KiB, the largest); boards get room for images up to their 16 KiB app slot, which
-# leaves the nRF52840's 256 KiB RAM about 9 KiB of heap besides the agent.
+# (24 KiB), and more for the wasi-libc programs of bench/libc (20-38 KiB images: huffman,
+# 23 KiB, needs more than 64 KiB under the fast interpreter); boards get room for images
+# up to their 16 KiB app slot, which leaves the nRF52840's 256 KiB RAM about 9 KiB of
+# heap besides the agent.
 ifneq (,$(filter native native32 native64,$(BOARD)))
-  VMFLEET_WAMR_MODULE_BYTES ?= 65536
+  VMFLEET_WAMR_MODULE_BYTES ?= 98304
 else
   VMFLEET_WAMR_MODULE_BYTES ?= 32768
 endif

@@ -67,11 +67,21 @@ static inline bool wamr_layout_check(wasm_module_inst_t inst, wasm_exec_env_t en
     if (head->memory_count == 0) {
         return true;
     }
+    /* WAMR's loader shrinks the memory of a module that exports __heap_base and
+     * __data_end and has no memory.grow to one "page" of __heap_base bytes (the SDK's
+     * programs without malloc), and the instance rounds that up (to 1 KiB): a valid
+     * layout too, whose data size is what WAMR's bounds checks allow. */
     wamr_memory_head_t *m = wamr_memory_of(inst);
-    return m != NULL && m->module_type == WAMR_MODULE_BYTECODE && !m->is_memory64
-           && m->num_bytes_per_page == 65536
-           && m->memory_data_size == (uint64_t)m->cur_page_count * 65536
-           && m->data.memory_data == wasm_runtime_addr_app_to_native(inst, 0);
+    if (m == NULL || m->module_type != WAMR_MODULE_BYTECODE || m->is_memory64
+        || m->data.memory_data != wasm_runtime_addr_app_to_native(inst, 0)) {
+        return false;
+    }
+    if (m->num_bytes_per_page == 65536) {
+        return m->memory_data_size == (uint64_t)m->cur_page_count * 65536;
+    }
+    return m->cur_page_count == 1 && m->max_page_count == 1
+           && m->num_bytes_per_page < 65536 && m->memory_data_size >= m->num_bytes_per_page
+           && m->memory_data_size <= 65536;
 }
 
 /* Async-signal/ISR safe: the interpreter polls the flag at every branch and call. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wamr_engine.h"
+#include "wamr_wasi.h"
 
 typedef struct {
     const char *name;
@@ -155,7 +156,8 @@ bool wamr_natives_register(void)
             .attachment = (void *)(uintptr_t)im->nr,
         };
     }
-    return wasm_runtime_register_natives("vmfleet", symbols, IMPORT_COUNT);
+    return wasm_runtime_register_natives("vmfleet", symbols, IMPORT_COUNT) &&
+           wamr_wasi_register();
 }
 
 static const vmfleet_import_t *find_import(const char *name)
@@ -190,7 +192,23 @@ int wamr_check_imports(wasm_module_t module, char *err, size_t err_len)
         wasm_import_t im;
         wasm_runtime_get_import_type(module, i, &im);
         const vmfleet_import_t *known = NULL;
-        if (im.kind == WASM_IMPORT_EXPORT_KIND_FUNC && strcmp(im.module_name, "vmfleet") == 0) {
+        bool is_func = im.kind == WASM_IMPORT_EXPORT_KIND_FUNC;
+        if (is_func && strcmp(im.module_name, WAMR_WASI_MODULE) == 0) {
+            const wamr_wasi_function_t *wasi = wamr_wasi_find(im.name);
+            if (wasi == NULL) {
+                snprintf(err, err_len, "unknown_import: %s.%s is a WASI function vmfleet "
+                         "does not provide (stdout/stderr, exit, clocks only)",
+                         im.module_name, im.name);
+                return -1;
+            }
+            if (!wamr_wasi_has_type(im.u.func_type, wasi) || !im.linked) {
+                snprintf(err, err_len, "import_signature: %s.%s must be %s", im.module_name,
+                         im.name, wasi->signature);
+                return -1;
+            }
+            continue;
+        }
+        if (is_func && strcmp(im.module_name, "vmfleet") == 0) {
             known = find_import(im.name);
         }
         if (known == NULL) {

@@ -137,6 +137,9 @@ static void isa_alu(uint8_t cls)
                 LDDW(0x18, 1, a);
                 LDDW(0x18, 2, b);
                 int32_t imm = x ? 0 : (int32_t)(uint32_t)b;
+                if ((op == 0x30 || op == 0x90) && !x && imm == 0) {
+                    continue; /* refused: division_by_zero */
+                }
                 I((uint8_t)(op | cls | (x ? 0x08 : 0)), 1, x ? 2 : 0, 0, imm);
                 print_r1();
             }
@@ -205,6 +208,62 @@ static void isa_memory(void)
     I(0x69, 1, 4, 0, 0); /* rodata[1..2] */
     print_r1();
     MOV64X(1, 4);
+    print_r1();
+    MOV64(0, 0);
+    EXIT();
+}
+
+/* ISA v4 (RFC 9669): sdiv/smod in ALU64 and ALU, K and X, on the ISA pairs and the
+ * overflow edges; movsx of every width; bswap; sign-extending loads; gotol. */
+static void isa_v4(void)
+{
+    static const uint64_t edges[][2] = {
+        { 0x8000000000000000ull, (uint64_t)-1 }, /* LLONG_MIN / -1 */
+        { 0xffffffff80000000ull, (uint64_t)-1 }, /* INT_MIN / -1 in the low words */
+        { 0x80000000ull, 0xffffffffull },
+        { (uint64_t)-7, 0 }, /* by a zero register */
+    };
+    static const int16_t sx[] = { 8, 16, 32 };
+    asm_begin();
+    for (unsigned k = 0; k < ISA_PAIRS + 4; k++) {
+        const uint64_t *v = k < ISA_PAIRS ? isa_values[k] : edges[k - ISA_PAIRS];
+        for (unsigned j = 0; j < 8; j++) { /* sdiv, smod (offset 1); ALU64, ALU; K, X */
+            uint8_t op = j & 4 ? 0x90 : 0x30, cls = j & 2 ? 0x04 : 0x07, x = j & 1 ? 0x08 : 0;
+            int32_t imm = x ? 0 : (int32_t)(uint32_t)v[1];
+            if (!x && imm == 0) {
+                continue; /* refused: division_by_zero */
+            }
+            LDDW(0x18, 1, v[0]);
+            LDDW(0x18, 2, v[1]);
+            I((uint8_t)(op | cls | x), 1, x ? 2 : 0, 1, imm);
+            print_r1();
+        }
+        for (unsigned j = 0; j < 5; j++) { /* movsx: ALU64 s8 s16 s32, ALU s8 s16 */
+            LDDW(0x18, 1, v[1]);
+            LDDW(0x18, 2, v[0]);
+            I(j < 3 ? 0xbf : 0xbc, 1, 2, sx[j % 3], 0);
+            print_r1();
+        }
+        for (unsigned width = 16; width <= 64; width *= 2) {
+            LDDW(0x18, 1, v[0] ^ v[1]);
+            I(0xd7, 1, 0, 0, (int32_t)width); /* bswap */
+            print_r1();
+        }
+    }
+    LDDW(0x18, 3, 0x80ff7f00fe7f8001ull);
+    I(0x7b, R10, 3, -8, 0);
+    for (int16_t at = -8; at <= -5; at++) {
+        for (unsigned size = 0; size < 3; size++) { /* w h b, sign-extended */
+            I((uint8_t)(0x81 | size << 3), 1, R10, at, 0);
+            print_r1();
+        }
+    }
+    MOV64(1, 1);
+    I(0x06, 0, 0, 0, 2); /* gotol +2 */
+    MOV64(1, 99);
+    I(0x06, 0, 0, 0, 2); /* gotol +2: to the print */
+    MOV64(1, 7);
+    I(0x06, 0, 0, 0, -3); /* gotol -3: back to the one above */
     print_r1();
     MOV64(0, 0);
     EXIT();

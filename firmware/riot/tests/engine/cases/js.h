@@ -83,6 +83,10 @@ static const program_t refused[] = {
     SCRIPT("top-level-yield-in-function", "function g() { yield 1; }\n"),
     SCRIPT("bad-utf8", "write('\xff\xfe');\n"),
     SCRIPT("empty", ""),
+    /* Close the wrapper, run, reopen: stopped at load by the first budget poll, and its
+     * straight-line code finds no device API (write would be a ReferenceError). */
+    SCRIPT("breakout-loop", "})(); for (;;); (function* () {"),
+    SCRIPT("breakout-code", "}); write('ran'); (function* () {"),
 };
 
 /* Each case, then the line inspect() reports (the line of a fault). */
