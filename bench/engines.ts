@@ -21,10 +21,6 @@ export interface InProcessEngine {
   prepare?: () => Promise<unknown>;
 }
 
-// devices/engines/ebpf/README.md, "Programs".
-const EBPF_NO_SDIV = 'signed int32 division: eBPF before v4 has no sdiv, clang refuses';
-const EBPF_MISSING = { ud: EBPF_NO_SDIV, xgboost: EBPF_NO_SDIV };
-
 /** Compiled images, built for the 64 KiB guest budget. */
 const compiled = (kind: VmKind, image: string, missing?: Record<string, string>) => ({
   kind,
@@ -51,9 +47,12 @@ const script = (kind: VmKind, image: string): InProcessEngine => ({
  */
 const KNOWN_ENGINES: InProcessEngine[] = [
   compiled('mips1', 'build/mips1/%.m1'),
-  compiled('ebpf', 'build/ebpf/%.rbf', EBPF_MISSING),
+  compiled('ebpf', 'build/ebpf/%.rbf'),
   compiled('wasm', 'build/wasm/%.wasm'),
   compiled('wasm-fast', 'build/wasm/%.wasm'),
+  compiled('mips1-jit', 'build/mips1/%.m1'),
+  compiled('ebpf-jit', 'build/ebpf/%.rbf'),
+  compiled('wasm-aot', 'build/wasm/%.wasm'),
   script('lua', 'lua/bench/%.lua'),
   script('js', 'js/bench/%.js'),
   script('micropython', 'python/bench/%.py'),

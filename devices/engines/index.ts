@@ -1,6 +1,7 @@
 import type { VmKind } from '../../src/protocol';
 import type { Engine, EngineLimits, GuestHost } from './engine';
 import { EbpfEngine } from './ebpf';
+import { EBPF_JIT } from './ebpf/jit';
 import { prepareJsRuntime, QuickJsScriptEngine } from './js';
 import { LuaScriptEngine, prepareLuaRuntime } from './lua';
 import {
@@ -9,9 +10,18 @@ import {
   prepareMicroPythonRuntime,
 } from './micropython';
 import { Mips1Engine } from './mips1';
+import { MIPS1_JIT } from './mips1/jit';
 import { WasmEngine } from './wasm';
+import { createWasmAotEngine } from './wasm-aot';
 
 export * from './engine';
+
+/** The compiled tiers that have landed (each module exports null until it does). */
+const TIERS: readonly VmKind[] = [
+  ...(MIPS1_JIT ? (['mips1-jit'] as const) : []),
+  ...(EBPF_JIT ? (['ebpf-jit'] as const) : []),
+  ...(createWasmAotEngine ? (['wasm-aot'] as const) : []),
+];
 
 /** The VM kinds this device runtime can run so far; the others arrive with their engines. */
 export const AVAILABLE_ENGINES: readonly VmKind[] = [
@@ -19,6 +29,7 @@ export const AVAILABLE_ENGINES: readonly VmKind[] = [
   'ebpf',
   'wasm',
   'wasm-fast',
+  ...TIERS,
   'lua',
   'micropython',
   'js',
@@ -47,7 +58,7 @@ export async function prepareEngines(kinds: readonly VmKind[] = AVAILABLE_ENGINE
   );
 }
 
-const prepared = new Set<VmKind>(['mips1', 'ebpf', 'wasm', 'wasm-fast']);
+const prepared = new Set<VmKind>(['mips1', 'ebpf', 'wasm', 'wasm-fast', ...TIERS]);
 
 /** Whether createEngine(kind) can run now, without awaiting prepareEngines first. */
 export function enginePrepared(kind: VmKind): boolean {
@@ -67,6 +78,9 @@ async function prepareRuntime(kind: VmKind): Promise<unknown> {
     case 'ebpf':
     case 'wasm':
     case 'wasm-fast':
+    case 'mips1-jit':
+    case 'ebpf-jit':
+    case 'wasm-aot':
       return;
   }
 }
@@ -74,6 +88,15 @@ async function prepareRuntime(kind: VmKind): Promise<unknown> {
 /** Creates an engine; lua, micropython and js need `await prepareEngines([kind])` first. */
 export function createEngine(kind: VmKind, limits: EngineLimits, host: GuestHost): Engine {
   switch (kind) {
+    case 'mips1-jit':
+      if (!MIPS1_JIT) throw new EngineUnavailableError(kind);
+      return new Mips1Engine(limits, host, { tier: MIPS1_JIT });
+    case 'ebpf-jit':
+      if (!EBPF_JIT) throw new EngineUnavailableError(kind);
+      return new EbpfEngine(limits, host, { tier: EBPF_JIT });
+    case 'wasm-aot':
+      if (!createWasmAotEngine) throw new EngineUnavailableError(kind);
+      return createWasmAotEngine(limits, host);
     case 'mips1':
       return new Mips1Engine(limits, host);
     case 'ebpf':

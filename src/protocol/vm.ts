@@ -1,9 +1,42 @@
 import { z } from 'zod';
 
 /** VM kinds a device can run; the payload format of an app depends on it (DESIGN.md, Guest apps). */
-export const VM_KINDS = ['mips1', 'ebpf', 'wasm', 'wasm-fast', 'lua', 'micropython', 'js'] as const;
+export const VM_KINDS = [
+  'mips1',
+  'ebpf',
+  'wasm',
+  'wasm-fast',
+  'lua',
+  'micropython',
+  'js',
+  // Compiled tiers of the bytecode VMs (devices/engines/README.md, "Tiers"): the same images.
+  'mips1-jit',
+  'ebpf-jit',
+  'wasm-aot',
+] as const;
 export const vmKindSchema = z.enum(VM_KINDS);
 export type VmKind = z.infer<typeof vmKindSchema>;
+
+/** The payload formats apps come in; several VM kinds run one format. */
+export type ImageFormat = 'mips1' | 'ebpf' | 'wasm' | 'lua' | 'micropython' | 'js';
+
+const IMAGE_FORMATS: Readonly<Record<VmKind, ImageFormat>> = {
+  mips1: 'mips1',
+  'mips1-jit': 'mips1',
+  ebpf: 'ebpf',
+  'ebpf-jit': 'ebpf',
+  wasm: 'wasm',
+  'wasm-fast': 'wasm',
+  'wasm-aot': 'wasm',
+  lua: 'lua',
+  micropython: 'micropython',
+  js: 'js',
+};
+
+/** The payload format a VM kind runs: a compiled tier runs its interpreter's images. */
+export function imageFormatOf(vm: VmKind): ImageFormat {
+  return IMAGE_FORMATS[vm];
+}
 
 /** States a device reports for its VM. `idle`: no app loaded. */
 export const VM_STATES = ['idle', 'loaded', 'running', 'paused', 'stopped', 'faulted'] as const;

@@ -40,7 +40,9 @@ describe('ALU64', () => {
     ['mov', 1n, 0xabcn, 0xabcn],
   ])('%s %s, %s = %s', (op, a, b, expected) => {
     expect(alu(64, op, a, u64(b), false)).toBe(expected);
-    if (BigInt.asIntN(32, b) === BigInt.asIntN(64, b)) {
+    // By an immediate 0 the verifier refuses the image (verify.spec.ts); by a register, RFC.
+    const byZero = b === 0n && (op === 'div' || op === 'mod');
+    if (BigInt.asIntN(32, b) === BigInt.asIntN(64, b) && !byZero) {
       expect(alu(64, op, a, u64(b), true)).toBe(expected);
     }
   });
@@ -80,7 +82,7 @@ describe('ALU32', () => {
     ['mov', 0n, 0xffff_ffff_ffff_ffffn, 0xffff_ffffn],
   ])('%s %s, %s = %s', (op, a, b, expected) => {
     expect(alu(32, op, a, b, false)).toBe(expected);
-    expect(alu(32, op, a, b, true)).toBe(expected);
+    if (b !== 0n || (op !== 'div' && op !== 'mod')) expect(alu(32, op, a, b, true)).toBe(expected);
   });
 
   it('neg negates the low word and clears the upper one', () => {

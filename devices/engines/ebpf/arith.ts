@@ -52,6 +52,55 @@ export function mod64(r: Int32Array, d: number, blo: number, bhi: number): void 
   }
 }
 
+const toSigned = (lo: number, hi: number) => (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+
+/**
+ * Signed 64-bit division (ISA v4 SDIV), truncating toward zero; by zero gives 0, and
+ * LLONG_MIN / -1 gives LLONG_MIN (RFC 9669 §4.1: the quotient wraps).
+ */
+export function sdiv64(r: Int32Array, d: number, blo: number, bhi: number): void {
+  const alo = r[d];
+  const ahi = r[d + 1];
+  if (blo === 0 && bhi === 0) {
+    r[d] = 0;
+    r[d + 1] = 0;
+  } else if (ahi === alo >> 31 && bhi === blo >> 31) {
+    // Both fit in 32 bits signed: the quotient is exact in a double, |q| <= 2^31.
+    const q = Math.trunc(alo / blo);
+    r[d] = q | 0;
+    r[d + 1] = q < 0 ? -1 : 0;
+  } else {
+    setBig(r, d, toSigned(alo, ahi) / toSigned(blo, bhi)); // setBig wraps 2^63 to LLONG_MIN
+  }
+}
+
+/**
+ * Signed 64-bit modulo (ISA v4 SMOD): the sign of the dividend, as C's %; by zero leaves
+ * dst unchanged, LLONG_MIN % -1 gives 0 (RFC 9669 §4.1).
+ */
+export function smod64(r: Int32Array, d: number, blo: number, bhi: number): void {
+  const alo = r[d];
+  const ahi = r[d + 1];
+  if (blo === 0 && bhi === 0) return;
+  if (ahi === alo >> 31 && bhi === blo >> 31) {
+    const m = (alo % blo) | 0; // -0 (INT_MIN % -1 and the like) becomes 0
+    r[d] = m;
+    r[d + 1] = m >> 31;
+  } else {
+    setBig(r, d, toSigned(alo, ahi) % toSigned(blo, bhi));
+  }
+}
+
+/** Signed 32-bit division (ALU SDIV): by zero 0, INT_MIN / -1 = INT_MIN (RFC 9669 §4.1). */
+export function sdiv32(a: number, b: number): number {
+  return b === 0 ? 0 : Math.trunc(a / b) | 0;
+}
+
+/** Signed 32-bit modulo (ALU SMOD): by zero dst, INT_MIN % -1 = 0 (RFC 9669 §4.1). */
+export function smod32(a: number, b: number): number {
+  return b === 0 ? a : (a % b) | 0;
+}
+
 /** dst <<= s & 63. */
 export function lsh64(r: Int32Array, d: number, s: number): void {
   const n = s & 63;

@@ -4,6 +4,7 @@ import {
   Cls,
   INSTRUCTION_BYTES,
   isLddw,
+  MODE_MEMSX,
   OPCODE,
   readInstruction,
   SOURCE_X,
@@ -51,12 +52,14 @@ function buildOpTable(): Int16Array {
     t[op | Cls.Jmp32 | SOURCE_X] = Op.Jeq32X + jumpIndex(k);
   }
   t[OPCODE.ja] = Op.Ja;
+  t[OPCODE.gotol] = Op.Gotol;
   t[OPCODE.exit] = Op.Exit;
   const sizes = [0x10, 0x08, 0x00, 0x18]; // b, h, w, dw
   sizes.forEach((size, k) => {
     t[0x60 | size | Cls.Ldx] = Op.Ldxb + k;
     t[0x60 | size | Cls.St] = Op.Stb + k;
     t[0x60 | size | Cls.Stx] = Op.Stxb + k;
+    if (k < 3) t[MODE_MEMSX | size | Cls.Ldx] = Op.Ldxsb + k;
   });
   for (const opcode of [OPCODE.lddw, OPCODE.lddwData, OPCODE.lddwRodata]) t[opcode] = Op.Lddw;
   return t;
@@ -65,12 +68,39 @@ function buildOpTable(): Int16Array {
 /** Raw opcode -> Op, for every opcode whose meaning does not depend on other fields. */
 const OPS = buildOpTable();
 
+/**
+ * ISA v4 ALU forms told apart by the offset field (RFC 9669 §4.1): opcode << 8 | offset.
+ * SDIV/SMOD are DIV/MOD with offset 1, MOVSX is MOV X with offset 8, 16 or 32.
+ */
+const OFFSET_FORMS = new Map<number, Op>([
+  [0x37_01, Op.Sdiv64K],
+  [0x3f_01, Op.Sdiv64X],
+  [0x97_01, Op.Smod64K],
+  [0x9f_01, Op.Smod64X],
+  [0x34_01, Op.Sdiv32K],
+  [0x3c_01, Op.Sdiv32X],
+  [0x94_01, Op.Smod32K],
+  [0x9c_01, Op.Smod32X],
+  [0xbf_08, Op.Movsx64B],
+  [0xbf_10, Op.Movsx64H],
+  [0xbf_20, Op.Movsx64W],
+  [0xbc_08, Op.Movsx32B],
+  [0xbc_10, Op.Movsx32H],
+]);
+
 function opOf(i: RawInstruction): number {
   if (i.opcode === OPCODE.call) return i.src === CALL_LOCAL ? Op.CallLocal : Op.CallHelper;
-  if ((i.opcode & 0xf7) === (AluOp.End | Cls.Alu)) {
-    const big = (i.opcode & SOURCE_X) !== 0;
+  const cls = i.opcode & 0x07;
+  if ((i.opcode & 0xf0) === (AluOp.End as number) && (cls === Cls.Alu || cls === Cls.Alu64)) {
+    // ALU64 END is v4 bswap: an unconditional swap, which on this little-endian
+    // machine is exactly `to be` (RFC 9669 §4.2).
+    const big = cls === Cls.Alu64 || (i.opcode & SOURCE_X) !== 0;
     const width = i.imm === 16 ? 0 : i.imm === 32 ? 1 : 2;
     return (big ? Op.Be16 : Op.Le16) + width;
+  }
+  if (i.offset !== 0 && (cls === Cls.Alu || cls === Cls.Alu64)) {
+    const form = OFFSET_FORMS.get((i.opcode << 8) | i.offset);
+    if (form !== undefined) return form; // else NEG, whose offset nothing reads
   }
   const op = OPS[i.opcode];
   if (op === NO_OP) throw new Error(`decode: opcode 0x${i.opcode.toString(16)} was not verified`);

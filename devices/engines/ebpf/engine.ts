@@ -2,6 +2,7 @@ import { parseRbf } from '../../../src/protocol/images/rbf/format';
 import { INSTRUCTION_BYTES } from '../../../src/protocol/images/rbf/isa';
 import { STACK_BYTES } from '../../../src/protocol/images/rbf/layout';
 import { verifyRbf } from '../../../src/protocol/images/rbf/verify';
+import type { VmKind } from '../../../src/protocol/vm';
 import type {
   Engine,
   EngineLimits,
@@ -25,16 +26,34 @@ export const MAX_READ_BYTES = 4096;
 /** Fixed engine state besides the decoded text and frames (registers, tables), estimated. */
 const ENGINE_OVERHEAD_BYTES = 512;
 
+/** Runs a decoded program with the contract of the interpreter's execute(). */
+export type EbpfExecutor = (
+  cpu: CpuState,
+  program: DecodedProgram,
+  memory: EbpfMemory,
+  budget: number,
+) => Stop;
+
+/** A compiled tier: what replaces the interpreter for a VM kind such as `ebpf-jit`. */
+export interface EbpfTier {
+  readonly kind: VmKind;
+  /** Compiles the verified, decoded program at load(); the executor runs it in place of execute(). */
+  compile(program: DecodedProgram, memory: EbpfMemory): EbpfExecutor;
+}
+
 interface LoadedProgram {
   readonly memory: EbpfMemory;
   readonly program: DecodedProgram;
   readonly helpers: HelperState;
+  readonly execute: EbpfExecutor;
   cpu: CpuState;
 }
 
 export interface EbpfEngineOptions {
   /** The device's Femto-Container global key/value store (helpers 0x11, 0x13), shared by its apps. */
   globalStore?: Map<number, number>;
+  /** A compiled tier; absent: the interpreter (`ebpf`). */
+  tier?: EbpfTier;
 }
 
 /**
@@ -44,7 +63,7 @@ export interface EbpfEngineOptions {
  * 'fault' outcome.
  */
 export class EbpfEngine implements Engine {
-  readonly kind = 'ebpf' as const;
+  readonly kind: VmKind;
   private current: EngineState = 'idle';
   private loaded: LoadedProgram | null = null;
   private instructions = 0;
@@ -53,6 +72,7 @@ export class EbpfEngine implements Engine {
   private invoking = false;
   private stateBeforeInvoke: EngineState = 'loaded';
   private readonly globalStore: Map<number, number>;
+  private readonly tier: EbpfTier | undefined;
 
   constructor(
     private readonly limits: EngineLimits,
@@ -63,6 +83,8 @@ export class EbpfEngine implements Engine {
       throw new RangeError(`memoryBytes ${limits.memoryBytes} must be a non-negative integer`);
     }
     this.globalStore = options.globalStore ?? new Map<number, number>();
+    this.tier = options.tier;
+    this.kind = options.tier?.kind ?? 'ebpf';
   }
 
   get state(): EngineState {
@@ -86,7 +108,8 @@ export class EbpfEngine implements Engine {
       global: this.globalStore,
       gpio: new Map<number, number>(),
     };
-    this.loaded = { memory, program, helpers, cpu: new CpuState() };
+    const run = this.tier?.compile(program, memory) ?? execute;
+    this.loaded = { memory, program, helpers, execute: run, cpu: new CpuState() };
     this.restart();
     return {
       loadTimeMs: performance.now() - started,
@@ -102,6 +125,7 @@ export class EbpfEngine implements Engine {
     if (this.ended !== null && !this.invoking) return this.ended;
     this.current = 'running';
     const { cpu, program, memory } = loaded;
+    const execute = loaded.execute;
     let left = budget;
     for (;;) {
       const stop = execute(cpu, program, memory, left);

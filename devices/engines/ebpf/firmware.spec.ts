@@ -13,8 +13,6 @@ import { FakeHost } from './testing/harness';
  */
 const FIRMWARE = join(__dirname, '..', '..', '..', 'firmware');
 const IMAGES = join(FIRMWARE, 'build', 'ebpf');
-/** What clang cannot compile for eBPF (README.md, "Programs"); ebpf.mk's EBPF_UNSUPPORTED. */
-const UNSUPPORTED = ['button-counter', 'ud', 'xgboost'];
 const GUEST_MEMORY_BYTES = 64 * 1024;
 
 const names = (dir: string, ext: string) =>
@@ -22,11 +20,12 @@ const names = (dir: string, ext: string) =>
     .filter((f) => f.endsWith(ext))
     .map((f) => f.slice(0, -ext.length))
     .sort();
-const BENCHMARKS = ['coisa', 'embench']
-  .flatMap((set) => names(join(FIRMWARE, 'bench', set), '.c'))
-  .filter((n) => !UNSUPPORTED.includes(n));
-const APPS = names(join(FIRMWARE, 'apps'), '.c').filter((n) => !UNSUPPORTED.includes(n));
-const image = (name: string) => new Uint8Array(readFileSync(join(IMAGES, `${name}.rbf`)));
+const BENCHMARKS = ['coisa', 'embench'].flatMap((set) => names(join(FIRMWARE, 'bench', set), '.c'));
+const APPS = names(join(FIRMWARE, 'apps'), '.c');
+/** The -Os build profile (make PROFILE=Os ebpf). */
+const IMAGES_OS = join(FIRMWARE, 'build', 'ebpf-Os');
+const image = (name: string, dir = IMAGES) =>
+  new Uint8Array(readFileSync(join(dir, `${name}.rbf`)));
 
 function runToEnd(engine: EbpfEngine, cap = 100_000_000): RunOutcome {
   let end: RunOutcome;
@@ -49,6 +48,22 @@ describe('ebpf firmware images (no toolchain needed)', () => {
       expect(runToEnd(engine)).toEqual({ kind: 'exited', code: 0 });
       expect(host.output).toBe(readFileSync(join(FIRMWARE, 'expected', `${name}.txt`), 'utf8'));
       expect(engine.memory().peakGuestBytes).toBeLessThanOrEqual(GUEST_MEMORY_BYTES);
+    },
+    60_000,
+  );
+
+  it('has the same programs in the -Os profile', () => {
+    expect(names(IMAGES_OS, '.rbf')).toEqual(names(IMAGES, '.rbf'));
+  });
+
+  it.each(BENCHMARKS)(
+    '%s built with -Os (build/ebpf-Os) prints the same on the ebpf engine',
+    (name) => {
+      const host = new FakeHost();
+      const engine = new EbpfEngine({ memoryBytes: GUEST_MEMORY_BYTES }, host);
+      engine.load(image(name, IMAGES_OS));
+      expect(runToEnd(engine)).toEqual({ kind: 'exited', code: 0 });
+      expect(host.output).toBe(readFileSync(join(FIRMWARE, 'expected', `${name}.txt`), 'utf8'));
     },
     60_000,
   );
@@ -102,6 +117,40 @@ describe('ebpf firmware images (no toolchain needed)', () => {
     ]);
   });
 
+  it('button-counter (signed %, ISA v4 smod) publishes each press and emits every 5th', () => {
+    let handler = -1;
+    const published: number[] = [];
+    const emitted: number[][] = [];
+    const host = new FakeHost((call: SyscallRequest) => {
+      switch (call.number) {
+        case 30:
+          handler = call.args[1];
+          return { kind: 'value', value: 0 };
+        case 20:
+          published.push(call.args[1]);
+          return { kind: 'value', value: 0 };
+        case 32:
+          emitted.push([call.args[0], call.args[1]]);
+          return { kind: 'value', value: 0 };
+        default:
+          return undefined;
+      }
+    });
+    const engine = new EbpfEngine({ memoryBytes: GUEST_MEMORY_BYTES }, host);
+    engine.load(image('button-counter'));
+    expect(runToEnd(engine)).toEqual({ kind: 'exited', code: 0 });
+    expect(host.output).toBe('button-counter: counting presses\n');
+    for (let press = 0; press < 10; press++) {
+      engine.invoke(handler, [1000]);
+      expect(engine.run(10_000).kind).toBe('returned');
+    }
+    expect(published).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(emitted).toEqual([
+      [100, 5],
+      [100, 10],
+    ]);
+  });
+
   it('wild-store faults with bad_address; spin is stopped by its budget', () => {
     const wild = new EbpfEngine({ memoryBytes: GUEST_MEMORY_BYTES }, new FakeHost());
     wild.load(image('wild-store'));
@@ -115,13 +164,23 @@ describe('ebpf firmware images (no toolchain needed)', () => {
   });
 });
 
-describeWithTool('clang', 'clang', 'ebpf firmware builds (e2e)', () => {
+describeWithTool('clang-19', 'clang-19', 'ebpf firmware builds (e2e)', () => {
   it('rebuild byte for byte from source (make check-ebpf)', () => {
     const result = spawnSync('make', ['-C', FIRMWARE, '--no-print-directory', '-s', 'check-ebpf'], {
       encoding: 'utf8',
       timeout: 300_000,
     });
     expect(`${result.stdout}${result.stderr}`).toContain('images reproduce byte for byte');
+    expect(result.status).toBe(0);
+  }, 300_000);
+
+  it('rebuild the -Os profile byte for byte (make check-ebpf PROFILE=Os)', () => {
+    const result = spawnSync(
+      'make',
+      ['-C', FIRMWARE, '--no-print-directory', '-s', 'check-ebpf', 'PROFILE=Os'],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(`${result.stdout}${result.stderr}`).toContain('images reproduce byte for byte (Os)');
     expect(result.status).toBe(0);
   }, 300_000);
 });

@@ -10,6 +10,10 @@ import {
   mul64,
   neg64,
   rsh64,
+  sdiv32,
+  sdiv64,
+  smod32,
+  smod64,
 } from './arith';
 import type { CpuState } from './cpu';
 import type { DecodedProgram } from './decode';
@@ -293,9 +297,68 @@ export function execute(
         r[d + 1] = bswap32(lo);
         break;
       }
+      // ISA v4 signed division and modulo (RFC 9669 §4.1).
+      case Op.Sdiv64K:
+        sdiv64(r, d, imm, imm >> 31);
+        break;
+      case Op.Sdiv64X:
+        sdiv64(r, d, r[s], r[s + 1]);
+        break;
+      case Op.Smod64K:
+        smod64(r, d, imm, imm >> 31);
+        break;
+      case Op.Smod64X:
+        smod64(r, d, r[s], r[s + 1]);
+        break;
+      case Op.Sdiv32K:
+        r[d] = sdiv32(r[d], imm);
+        r[d + 1] = 0;
+        break;
+      case Op.Sdiv32X:
+        r[d] = sdiv32(r[d], r[s]);
+        r[d + 1] = 0;
+        break;
+      case Op.Smod32K:
+        r[d] = smod32(r[d], imm);
+        r[d + 1] = 0;
+        break;
+      case Op.Smod32X:
+        r[d] = smod32(r[d], r[s]);
+        r[d + 1] = 0;
+        break;
+      // ISA v4 MOVSX: sign-extend src's low 8/16/32 bits (ALU: into 32 bits, zero above).
+      case Op.Movsx64B: {
+        const v = (r[s] << 24) >> 24;
+        r[d] = v;
+        r[d + 1] = v >> 31;
+        break;
+      }
+      case Op.Movsx64H: {
+        const v = (r[s] << 16) >> 16;
+        r[d] = v;
+        r[d + 1] = v >> 31;
+        break;
+      }
+      case Op.Movsx64W: {
+        const v = r[s];
+        r[d] = v;
+        r[d + 1] = v >> 31;
+        break;
+      }
+      case Op.Movsx32B:
+        r[d] = (r[s] << 24) >> 24;
+        r[d + 1] = 0;
+        break;
+      case Op.Movsx32H:
+        r[d] = (r[s] << 16) >> 16;
+        r[d + 1] = 0;
+        break;
       // Jumps: 64-bit compares against the sign-extended immediate (RFC 9669 §4.3).
       case Op.Ja:
         pc += w >> 16;
+        break;
+      case Op.Gotol:
+        pc += imm;
         break;
       case Op.Jeq64K:
         if (r[d] === imm && r[d + 1] === imm >> 31) pc += w >> 16;
@@ -473,6 +536,40 @@ export function execute(
         }
         r[d] = view.getInt32(o, true);
         r[d + 1] = view.getInt32(o + 4, true);
+        break;
+      }
+      // ISA v4 MEMSX: loads sign-extended into the 64-bit register (RFC 9669 §5.2).
+      case Op.Ldxsb: {
+        const o = memory.loadOffset(r[s + 1], (r[s] >>> 0) + (w >> 16), 1);
+        if (o < 0) {
+          cpu.fault = memoryFault(memory, cur, false, 1, r[s + 1], r[s], w >> 16);
+          stop = Stop.Fault;
+          break run;
+        }
+        r[d] = view.getInt8(o);
+        r[d + 1] = r[d] >> 31;
+        break;
+      }
+      case Op.Ldxsh: {
+        const o = memory.loadOffset(r[s + 1], (r[s] >>> 0) + (w >> 16), 2);
+        if (o < 0) {
+          cpu.fault = memoryFault(memory, cur, false, 2, r[s + 1], r[s], w >> 16);
+          stop = Stop.Fault;
+          break run;
+        }
+        r[d] = view.getInt16(o, true);
+        r[d + 1] = r[d] >> 31;
+        break;
+      }
+      case Op.Ldxsw: {
+        const o = memory.loadOffset(r[s + 1], (r[s] >>> 0) + (w >> 16), 4);
+        if (o < 0) {
+          cpu.fault = memoryFault(memory, cur, false, 4, r[s + 1], r[s], w >> 16);
+          stop = Stop.Fault;
+          break run;
+        }
+        r[d] = view.getInt32(o, true);
+        r[d + 1] = r[d] >> 31;
         break;
       }
       // Stores: ST stores the immediate, STX the low bytes of src; the base is dst.

@@ -73,8 +73,24 @@ export const enum Op {
   Be16,
   Be32,
   Be64,
+  // ISA v4 (RFC 9669 §4.1): signed division and modulo (DIV/MOD with offset 1), K and X.
+  Sdiv64K,
+  Sdiv64X,
+  Smod64K,
+  Smod64X,
+  Sdiv32K,
+  Sdiv32X,
+  Smod32K,
+  Smod32X,
+  // ISA v4 MOVSX: dst = src's low 8/16/32 bits sign-extended (ALU: to 32 bits, then zero).
+  Movsx64B,
+  Movsx64H,
+  Movsx64W,
+  Movsx32B,
+  Movsx32H,
   // JMP (64-bit compares), immediate operand (RFC 9669 §4.3).
   Ja,
+  Gotol, // ISA v4 JMP32 | JA: pc += imm (32-bit offset)
   Jeq64K,
   Jgt64K,
   Jge64K,
@@ -131,6 +147,10 @@ export const enum Op {
   Ldxh,
   Ldxw,
   Ldxdw,
+  // ISA v4 MEMSX (RFC 9669 §5.2): loads sign-extended into the 64-bit register.
+  Ldxsb,
+  Ldxsh,
+  Ldxsw,
   Stb,
   Sth,
   Stw,

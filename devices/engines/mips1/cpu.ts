@@ -22,6 +22,12 @@ export class CpuState {
   misalignedTarget = 0;
   /** Lowest $sp seen at calls, returns and syscalls: the stack depth for memory reports. */
   lowestSp = 0;
+  /**
+   * The stack region [stackLimit, stackLimit + stackSpan]: a checked $sp write outside it
+   * faults stack_exhausted (program.ts sets it from the image's stackBytes).
+   */
+  stackLimit = 0;
+  stackSpan = 0x7fffffff;
 
   /** Instructions the last execute() completed. */
   executed = 0;

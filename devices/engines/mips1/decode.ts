@@ -68,8 +68,12 @@ function decodeWord(w: number, offset: number, loadAddress: number, out: Int32Ar
     case Op.Addu:
     case Op.Or:
       [slot0] = moveOrPure(op, rd(w), rs(w), rt(w));
+      slot0 = stackPointerWrite(slot0);
       break;
     case Op.Subu:
+      [slot0] = pure(op, rd(w), rs(w), rt(w));
+      slot0 = stackPointerWrite(slot0);
+      break;
     case Op.And:
     case Op.Xor:
     case Op.Nor:
@@ -129,6 +133,7 @@ function decodeWord(w: number, offset: number, loadAddress: number, out: Int32Ar
     case Op.Slti:
     case Op.Sltiu:
       [slot0, slot1] = immediateOrLi(op, rt(w), rs(w), signedImm(w));
+      slot0 = stackPointerWrite(slot0);
       break;
     case Op.Andi:
     case Op.Ori:
@@ -160,6 +165,10 @@ function decodeWord(w: number, offset: number, loadAddress: number, out: Int32Ar
     case Op.BranchInDelaySlot:
     case Op.Nop:
     case Op.Move:
+    case Op.AddiuSp:
+    case Op.AdduSp:
+    case Op.SubuSp:
+    case Op.MoveSp:
       break; // Illegal faults if run; the others come only from the specialisations below
   }
   out[at] = slot0;
@@ -176,6 +185,25 @@ function moveOrPure(op: Op, d: number, s: number, t: number): [number, number] {
   if (d !== 0 && s === 0) return t === 0 ? [pack(Op.Li, d), 0] : [pack(Op.Move, d, t), 0];
   if (d !== 0 && t === 0) return [pack(Op.Move, d, s), 0];
   return pure(op, d, s, t);
+}
+
+const SP = 29;
+const CHECKED_SP_WRITES: Partial<Record<Op, Op>> = {
+  [Op.Addiu]: Op.AddiuSp,
+  [Op.Addu]: Op.AdduSp,
+  [Op.Subu]: Op.SubuSp,
+  [Op.Move]: Op.MoveSp,
+};
+
+/**
+ * The frame adjustments (`addiu $sp, $sp, -n`, `addu`/`subu` for alloca, `move $sp, $fp`)
+ * become ops that check the new $sp against the stack region (interpreter.ts). Loads into
+ * $sp (longjmp) and `lui`/`li` are not checked: they restore or set, they do not grow.
+ */
+function stackPointerWrite(slot0: number): number {
+  const checked = CHECKED_SP_WRITES[opOf(slot0)];
+  const a = (slot0 >> FIELD_A_SHIFT) & 63;
+  return checked !== undefined && a === SP ? (slot0 & ~0xff) | checked : slot0;
 }
 
 /** `addiu`/`ori`/… with an r0 source is a constant load (the `li` idiom). */

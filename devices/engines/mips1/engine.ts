@@ -1,4 +1,5 @@
 import { parseMips1Image } from '../../../src/protocol/images/mips1-image';
+import type { VmKind } from '../../../src/protocol/vm';
 import type {
   Engine,
   EngineLimits,
@@ -28,11 +29,32 @@ export const MIN_MEMORY_BYTES = 64;
 /** Fixed engine state besides the decoded text (registers, views, bookkeeping), estimated. */
 const ENGINE_OVERHEAD_BYTES = 512;
 
+/** Runs decoded text with the contract of the interpreter's execute(). */
+export type Mips1Executor = (
+  cpu: CpuState,
+  text: DecodedText,
+  memory: GuestMemory,
+  budget: number,
+) => Stop;
+
+/** A compiled tier: what replaces the interpreter for a VM kind such as `mips1-jit`. */
+export interface Mips1Tier {
+  readonly kind: VmKind;
+  /** Compiles the decoded text at load(); the executor then runs it in place of execute(). */
+  compile(text: DecodedText, memory: GuestMemory): Mips1Executor;
+}
+
+export interface Mips1EngineOptions {
+  /** A compiled tier; absent: the interpreter (`mips1`). */
+  tier?: Mips1Tier;
+}
+
 interface LoadedProgram {
   readonly memory: GuestMemory;
   readonly layout: ProgramLayout;
   readonly payload: Uint8Array;
   readonly text: DecodedText;
+  readonly execute: Mips1Executor;
   cpu: CpuState;
 }
 
@@ -41,7 +63,7 @@ interface LoadedProgram {
  * only, decoded once at load. Faults never throw: they end run() with a 'fault' outcome.
  */
 export class Mips1Engine implements Engine {
-  readonly kind = 'mips1' as const;
+  readonly kind: VmKind;
   private current: EngineState = 'idle';
   private guestMemory: GuestMemory | null = null;
   private program: LoadedProgram | null = null;
@@ -54,7 +76,9 @@ export class Mips1Engine implements Engine {
   constructor(
     private readonly limits: EngineLimits,
     private readonly host: GuestHost,
+    private readonly options: Mips1EngineOptions = {},
   ) {
+    this.kind = options.tier?.kind ?? 'mips1';
     const bytes = limits.memoryBytes;
     if (!Number.isInteger(bytes) || bytes < MIN_MEMORY_BYTES || bytes > MAX_MEMORY_BYTES) {
       throw new RangeError(
@@ -77,7 +101,8 @@ export class Mips1Engine implements Engine {
     const words = memory.i32.subarray(layout.loadAddress >> 2, layout.textEnd >> 2);
     const text = decodeText(words, layout.loadAddress);
     const payload = parsed.payload.slice(); // reset() maps it again
-    this.program = { memory, layout, payload, text, cpu: startCpu(layout) };
+    const run = this.options.tier?.compile(text, memory) ?? execute;
+    this.program = { memory, layout, payload, text, execute: run, cpu: startCpu(layout) };
     this.restart();
     return {
       loadTimeMs: performance.now() - started,
@@ -94,7 +119,7 @@ export class Mips1Engine implements Engine {
     this.current = 'running';
     let left = budget;
     for (;;) {
-      const stop = execute(program.cpu, program.text, program.memory, left);
+      const stop = program.execute(program.cpu, program.text, program.memory, left);
       left -= program.cpu.executed;
       this.instructions += program.cpu.executed;
       let outcome: RunOutcome | null;
@@ -242,6 +267,8 @@ function startCpu(layout: ProgramLayout | null): CpuState {
   if (layout === null) return cpu;
   cpu.regs[Reg.sp] = layout.stackTop;
   cpu.lowestSp = layout.stackTop;
+  cpu.stackLimit = layout.stackLimit;
+  cpu.stackSpan = layout.memoryBytes - layout.stackLimit;
   cpu.jumpTo(layout.entry);
   return cpu;
 }

@@ -43,6 +43,28 @@ export function fetchFault(pc: number): Fault {
   };
 }
 
+/** A checked $sp write (see decode.ts) left the stack region the image asked for. */
+export function stackExhausted(
+  pc: number,
+  sp: number,
+  cpu: { stackLimit: number; stackSpan: number },
+): Fault {
+  const limit = cpu.stackLimit >>> 0;
+  const a = sp >>> 0;
+  const top = limit + cpu.stackSpan;
+  let why = `above the top of guest memory ${hex(top)}`;
+  if (a < limit || a >= 0x80000000) {
+    const used = top - 16 - (sp | 0);
+    why = `${used} bytes of stack in use, ${cpu.stackSpan - 16} granted (the image's stackBytes; STACK_BYTES_<name> in firmware/Makefile)`;
+  }
+  return {
+    code: 'stack_exhausted',
+    pc,
+    address: a,
+    message: `$sp set to ${hex(a)} at ${hex(pc)}, outside the stack [${hex(limit)}, ${hex(limit + cpu.stackSpan)}]: ${why}`,
+  };
+}
+
 export function illegalInstruction(pc: number, word: number): Fault {
   return {
     code: 'illegal_instruction',

@@ -15,6 +15,7 @@ import {
   illegalInstruction,
   loadFault,
   overflow,
+  stackExhausted,
   storeFault,
 } from './faults';
 import type { GuestMemory } from './memory';
@@ -58,6 +59,9 @@ export function execute(
   let hi = cpu.hi;
   let lo = cpu.lo;
   let lowestSp = cpu.lowestSp;
+  const stackLimit = cpu.stackLimit;
+  const stackSpan = cpu.stackSpan;
+  let sp = 0;
   let left = budget;
   let cur = pc;
   let stop = Stop.Budget;
@@ -89,6 +93,18 @@ export function execute(
         break;
       case Op.Addu:
         r[(w >> 8) & 63] = r[(w >> 14) & 63] + r[(w >> 20) & 63];
+        break;
+      case Op.AddiuSp:
+      case Op.AdduSp:
+      case Op.SubuSp:
+      case Op.MoveSp:
+        sp = stackPointerValue(op, r, w, imm);
+        if ((sp - stackLimit) >>> 0 > stackSpan) {
+          cpu.fault = stackExhausted(base + cur, sp, cpu);
+          stop = Stop.Fault;
+          break run;
+        }
+        r[29] = sp;
         break;
       case Op.Subu:
         r[(w >> 8) & 63] = r[(w >> 14) & 63] - r[(w >> 20) & 63];
@@ -404,4 +420,13 @@ export function execute(
 function misalignedTarget(cpu: CpuState, target: number): number {
   cpu.misalignedTarget = target;
   return MISALIGNED_TARGET;
+}
+
+/** The value a checked $sp write (Op.AddiuSp … Op.MoveSp) computes. */
+function stackPointerValue(op: Op, r: Int32Array, w: number, imm: number): number {
+  const b = r[(w >> 14) & 63];
+  if (op === Op.AddiuSp) return (b + imm) | 0;
+  if (op === Op.AdduSp) return (b + r[(w >> 20) & 63]) | 0;
+  if (op === Op.SubuSp) return (b - r[(w >> 20) & 63]) | 0;
+  return b; // Op.MoveSp
 }

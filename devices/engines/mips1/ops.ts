@@ -72,6 +72,12 @@ export const enum Op {
   Nop, // any side-effect-free instruction whose only effect is a write to r0
   Move, // addu/or rd, rs, $zero
   Li, // addiu/ori rt, $zero, imm (imm already extended)
+  // Writes to $sp by addiu/addu/subu/move: checked against the image's stack region, so
+  // running out of stack is stack_exhausted instead of a walk through heap and data.
+  AddiuSp,
+  AdduSp,
+  SubuSp,
+  MoveSp,
 }
 
 /**

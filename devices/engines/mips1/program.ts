@@ -24,6 +24,9 @@ export interface ProgramLayout {
   /** Initial $sp: memoryBytes - 16 (guest ABI), kept 8-byte aligned as o32 requires. */
   stackTop: number;
   stackBytes: number;
+  /** Lowest valid $sp: stackTop - stackBytes. Below it is stack_exhausted. */
+  stackLimit: number;
+  memoryBytes: number;
 }
 
 /** Checks that the image fits `memoryBytes` with its stack and lays it out. */
@@ -51,5 +54,7 @@ export function layOut(image: Mips1Image, memoryBytes: number): ProgramLayout {
     staticEnd,
     stackTop,
     stackBytes,
+    stackLimit: stackTop - stackBytes,
+    memoryBytes,
   };
 }

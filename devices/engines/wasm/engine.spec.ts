@@ -114,6 +114,22 @@ describe.each(MODES)('WasmEngine (%s)', (mode) => {
       });
     });
 
+    // address.wast: the effective address is address + offset without a 32-bit wrap, so an
+    // offset of 2^31 or more traps, in the fused local.get + i32.load of fast mode too.
+    it.each([
+      ['local.get; i32.load', [...op.localGet(0), ...op.mem(0x28, 0xfffffffc)]],
+      ['i32.const; i32.load', [...op.i32(0), ...op.mem(0x28, 0x80000000)]],
+      ['i32.load8_u', [...op.localGet(0), ...op.mem(0x2d, 0xffffffff)]],
+      ['i32.store', [...op.localGet(0), ...op.i32(7), ...op.mem(0x36, 0x80000000), ...op.i32(0)]],
+    ])('%s with an offset >= 2^31 traps bad_address', (_, body) => {
+      const m = new ModuleBuilder().memory(1);
+      m.func({ export: '_start', results: [I32], locals: [I32], body });
+      expect(runToEnd(loadEngine(mode, m.build()))).toMatchObject({
+        kind: 'fault',
+        fault: { code: 'bad_address' },
+      });
+    });
+
     it('refuses a module whose data does not fit under the cap', () => {
       const m = new ModuleBuilder().memory(1).data(8000, [1]);
       m.func({ export: '_start', body: [] });

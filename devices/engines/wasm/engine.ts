@@ -25,6 +25,7 @@ import {
 import { buildProgram } from './program';
 import { serviceImport } from './syscalls';
 import { hex } from './trap';
+import { WasiConsole } from './wasi';
 
 export type WasmMode = 'classic' | 'fast';
 
@@ -53,6 +54,7 @@ export class WasmEngine implements Engine {
   private invoking = false;
   private stateBeforeInvoke: EngineState = 'loaded';
   private readonly stackLimits: StackLimits;
+  private readonly console = new WasiConsole();
 
   constructor(
     private readonly limits: EngineLimits,
@@ -115,7 +117,7 @@ export class WasmEngine implements Engine {
         case Stop.Budget:
           return { kind: 'budget' };
         case Stop.Import:
-          outcome = serviceImport(m, this.host, interpreter.sourceOffset(m.stopPc));
+          outcome = serviceImport(m, this.host, interpreter.sourceOffset(m.stopPc), this.console);
           break;
         case Stop.Returned:
           outcome = this.returned(m);
@@ -139,6 +141,7 @@ export class WasmEngine implements Engine {
   reset(): void {
     const [m] = this.require('reset');
     instantiate(m);
+    this.console.reset();
     this.current = 'loaded';
     this.instructions = 0;
     this.begun = false;
@@ -212,18 +215,10 @@ export class WasmEngine implements Engine {
     const m = this.machine;
     if (m === null || this.interpreter === null)
       return { guestBytes: 0, peakGuestBytes: 0, engineBytes: 0 };
-    const { dataStart, dataEnd, stackTop, staticEnd } = m.program.validated.layout;
-    // .bss and heap follow the data segments and start as zeros: what the program wrote
-    // there ends at the last non-zero byte (a scan of at most one 64 KiB page).
-    const u8 = m.memory.u8;
-    let end = Math.min(m.memory.cap, u8.length);
-    while (end > dataEnd && u8[end - 1] === 0) end--;
-    const statics = Math.max(end, dataEnd) - dataStart;
-    const peak =
-      stackTop === null ? Math.max(staticEnd, end) : statics + (stackTop - m.lowestStackPointer);
+    const peak = peakGuestBytes(m);
     return {
       guestBytes: m.memory.cap,
-      peakGuestBytes: Math.min(peak, m.memory.cap),
+      peakGuestBytes: peak,
       engineBytes:
         this.interpreter.engineBytes +
         m.stack.byteLength +
@@ -273,4 +268,29 @@ export class WasmEngine implements Engine {
       throw new Error(`${operation}: no program loaded; load() an image first`);
     return [this.machine, this.interpreter];
   }
+}
+
+/**
+ * The most guest memory the program has needed (devices/engines/wasm/README.md, Memory):
+ * its static data (data segments and, for a C program, .bss up to `__data_end`), the
+ * deepest its stack went (the lowest stack pointer), and every other 64-byte block any
+ * store has written, heap included (a malloc'd block the program never writes is not
+ * memory it used). At most the accessible memory.
+ */
+function peakGuestBytes(m: Machine): number {
+  const { layout } = m.program.validated;
+  const c = m.program.cLayout;
+  const statics: [number, number] =
+    c !== null ? [c.staticStart, c.dataEnd] : [layout.dataStart, layout.dataEnd];
+  let stack: [number, number] = [0, 0];
+  let depth = 0;
+  if (c !== null) {
+    stack = [c.stackFloor, c.stackTop];
+    depth = c.stackTop - Math.max(m.lowestStackPointer, c.stackFloor);
+  } else if (layout.stackTop !== null) {
+    stack = [layout.stackTop - layout.stackBytes, layout.stackTop];
+    depth = Math.max(0, layout.stackTop - m.lowestStackPointer);
+  }
+  const others = m.memory.touchedBytes([statics, stack]);
+  return Math.min(statics[1] - statics[0] + depth + others, m.memory.cap);
 }

@@ -43,6 +43,7 @@ export class FastInterpreter implements Interpreter {
     let mi32 = memory.i32;
     let dv = memory.dv;
     let cap = memory.cap;
+    let touched = memory.touched;
     let sp = m.sp;
     let fp = m.fp;
     let pc = m.pc;
@@ -220,8 +221,8 @@ export class FastInterpreter implements Interpreter {
             break;
           }
           case 20: {
-            // I32Load
-            const ea = (s32[sp - 2] >>> 0) + code[pc + 1];
+            // I32Load. Offsets are u32 in an Int32Array word: >>> 0 reads them back (address.wast)
+            const ea = (s32[sp - 2] >>> 0) + (code[pc + 1] >>> 0);
             if (ea + 4 > cap) throw outOfBounds(ea, 4, cap);
             s32[sp - 2] = (ea & 3) === 0 ? mi32[ea >> 2] : dv.getInt32(ea, true);
             pc += 2;
@@ -229,10 +230,14 @@ export class FastInterpreter implements Interpreter {
           }
           case 21: {
             // I32Store
-            const ea = (s32[sp - 4] >>> 0) + code[pc + 1];
+            const ea = (s32[sp - 4] >>> 0) + (code[pc + 1] >>> 0);
             if (ea + 4 > cap) throw outOfBounds(ea, 4, cap);
+            touched[ea >> 6] = 1; // memory.ts TOUCH_SHIFT
             if ((ea & 3) === 0) mi32[ea >> 2] = s32[sp - 2];
-            else dv.setInt32(ea, s32[sp - 2], true);
+            else {
+              dv.setInt32(ea, s32[sp - 2], true);
+              touched[(ea + 3) >> 6] = 1;
+            }
             sp -= 2 * SLOT;
             pc += 2;
             break;
@@ -252,6 +257,7 @@ export class FastInterpreter implements Interpreter {
             mi32 = memory.i32;
             dv = memory.dv;
             cap = memory.cap;
+            touched = memory.touched;
             pc++;
             break;
           case 25: // Const32
@@ -387,7 +393,7 @@ export class FastInterpreter implements Interpreter {
             break;
           case 50: {
             // I32LoadLocal
-            const ea = (s32[fp + code[pc + 1]] >>> 0) + code[pc + 2];
+            const ea = (s32[fp + code[pc + 1]] >>> 0) + (code[pc + 2] >>> 0);
             if (ea + 4 > cap) throw outOfBounds(ea, 4, cap);
             s32[sp] = (ea & 3) === 0 ? mi32[ea >> 2] : dv.getInt32(ea, true);
             sp += SLOT;

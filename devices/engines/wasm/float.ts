@@ -36,8 +36,13 @@ export function f64Op(op: number, s: Int32Array, f64: Float64Array, sp: number):
       case 0x9a:
         s[a + 1] ^= -0x80000000;
         break; // neg
-      default:
-        f64[a >> 1] = floatUnary(op - 0x9b, f64[a >> 1]);
+      default: {
+        const x = f64[a >> 1];
+        f64[a >> 1] = floatUnary(op - 0x9b, x);
+        // §4.3.3: a NaN operand gives an arithmetic (quiet) NaN; Math.floor, ceil and trunc
+        // hand a signalling NaN back unchanged (f64.wast), so set its quiet bit.
+        if (x !== x) s[a + 1] |= 0x00080000;
+      }
     }
     return sp;
   }

@@ -134,7 +134,24 @@ export class Machine {
     return this.frames[base + 1];
   }
 
+  /**
+   * Every global.set of global 0: tracks the stack depth and, for a C program (the C
+   * layout of program.ts), traps `stack_exhausted` when the stack pointer would leave
+   * `[stackFloor, stackTop]`: the prologue of the function whose frame does not fit sets
+   * it before the frame is used, so an overflow never runs below address 0 (where it
+   * would wrap to the top of the address space, or into the data after an i32.add).
+   */
   setGlobal0(value: number): void {
+    const c = this.program.cLayout;
+    if (c !== null) {
+      const sp = value >>> 0;
+      if (sp < c.stackFloor || sp > c.stackTop) {
+        throw new Trap(
+          'stack_exhausted',
+          `C stack overflow: __stack_pointer would be ${value}, outside the ${c.stackTop - c.stackFloor}-byte stack [${c.stackFloor}, ${c.stackTop}); link with a bigger -z stack-size (firmware/wasm.mk: WASM_STACK_<name>)`,
+        );
+      }
+    }
     if (value < this.lowestStackPointer) this.lowestStackPointer = value;
   }
 }

@@ -1,4 +1,4 @@
-import type { LinearMemory } from './memory';
+import { TOUCH_SHIFT, type LinearMemory } from './memory';
 import { outOfBounds } from './trap';
 
 /** Access width in bytes of loads and stores 0x28..0x3e. */
@@ -73,6 +73,8 @@ export function memoryOp(
       s[a + 1] = 0;
       return sp;
     default:
+      memory.touched[ea >> TOUCH_SHIFT] = 1;
+      memory.touched[(ea + width - 1) >> TOUCH_SHIFT] = 1;
       return store(op, dv, s, a, ea);
   }
 }

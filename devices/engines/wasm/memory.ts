@@ -21,6 +21,12 @@ export class LinearMemory implements GuestMemoryView {
   f32 = new Float32Array(0);
   f64 = new Float64Array(0);
   dv = new DataView(this.u8.buffer);
+  /**
+   * One byte per TOUCH_BLOCK bytes of memory, set by every store (both interpreters and
+   * syscall writes): what the program really wrote, for the peak-RAM figure. Zeroed
+   * with the memory; a store marks the block of its first and of its last byte.
+   */
+  touched = new Uint8Array(0);
 
   constructor(private readonly capBytes: number) {}
 
@@ -43,8 +49,10 @@ export class LinearMemory implements GuestMemoryView {
     const bytes = Math.min(wanted * PAGE_BYTES, this.capBytes);
     if (bytes > this.cap) {
       const before = this.u8;
+      const touched = this.touched;
       this.allocate(bytes);
       this.u8.set(before);
+      this.touched.set(touched);
     }
     return old;
   }
@@ -86,6 +94,24 @@ export class LinearMemory implements GuestMemoryView {
     const start = address >>> 0;
     this.check(start, bytes.length);
     this.u8.set(bytes, start);
+    if (bytes.length > 0)
+      this.touched.fill(1, start >> TOUCH_SHIFT, ((start + bytes.length - 1) >> TOUCH_SHIFT) + 1);
+  }
+
+  /** Bytes of the blocks any store touched, leaving out the given disjoint ranges. */
+  touchedBytes(exclude: ReadonlyArray<readonly [number, number]>): number {
+    let total = 0;
+    const t = this.touched;
+    for (let block = 0; block < t.length; block++) {
+      if (t[block] === 0) continue;
+      const start = block << TOUCH_SHIFT;
+      const end = Math.min(start + TOUCH_BLOCK, this.cap);
+      let bytes = end - start;
+      for (const [from, to] of exclude)
+        bytes -= Math.max(0, Math.min(end, to) - Math.max(start, from));
+      total += bytes;
+    }
+    return total;
   }
 
   check(start: number, length: number): void {
@@ -103,7 +129,12 @@ export class LinearMemory implements GuestMemoryView {
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.dv = new DataView(buffer);
+    this.touched = new Uint8Array((bytes >> TOUCH_SHIFT) + 1);
   }
 }
+
+/** Granularity of LinearMemory.touched: 64 bytes (log2 6). */
+export const TOUCH_SHIFT = 6;
+const TOUCH_BLOCK = 1 << TOUCH_SHIFT;
 
 const roundUpToPage = (bytes: number) => Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;

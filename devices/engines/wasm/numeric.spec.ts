@@ -103,6 +103,20 @@ const FLOAT_CASES: Case[] = [
   ['f64.trunc', F64, [...op.f64(-0.5), 0x9d], f64Bits(-0)],
   ['f64.copysign', F64, f64(1, -0, 0xa6), f64Bits(-1)],
   ['f64.abs keeps NaN', F64, [...op.f64(-NaN), 0x99], f64Bits(NaN)],
+  // f64.wast: rounding a signalling NaN gives it quiet (an arithmetic NaN), payload kept.
+  ...(
+    [
+      ['ceil', 0x9b],
+      ['floor', 0x9c],
+      ['trunc', 0x9d],
+      ['nearest', 0x9e],
+    ] as const
+  ).map(([name, opcode]): Case => [
+    `f64.${name} quiets a signalling NaN`,
+    F64,
+    [...op.i64(0x7ff4000000000001n), 0xbf, opcode],
+    0x7ffc000000000001n,
+  ]),
   ['f64.min', F64, f64(-0, 0, 0xa4), f64Bits(-0)],
   ['f64.ge', I32, f64(2, 2, 0x66), 1n],
   ['f64.gt', I32, f64(1, 2, 0x64), 0n],

@@ -3,7 +3,7 @@ import {
   PAGE_BYTES,
   type FuncType,
   type ValidatedModule,
-  type ValType,
+  ValType,
 } from '../../../src/protocol/images/wasm';
 
 /** load() refused a valid module this board cannot run. */
@@ -39,6 +39,24 @@ export interface Program {
   readonly memoryCap: number;
   /** The board's limit: memory.grow never makes more than this accessible. */
   readonly memoryLimit: number;
+  /** Where the C program's memory lies, when the linker says (abi.ts' exports); else null. */
+  readonly cLayout: CLayout | null;
+}
+
+/**
+ * The layout wasm-ld gives a C program, known when the module exports `__data_end` and
+ * `__heap_base` (immutable i32 globals; the SDK exports both) and global 0 is a mutable
+ * i32 at or below `__heap_base`: then global 0 is the C stack pointer (WAMR's rule for
+ * its aux stack). The stack is `[stackFloor, stackTop)`, growing down: from 0 with
+ * --stack-first (the stack below the data), else from `__data_end`. Static data and .bss
+ * are `[staticStart, dataEnd)`; the heap is everything from `heapBase` up.
+ */
+export interface CLayout {
+  readonly stackTop: number;
+  readonly stackFloor: number;
+  readonly staticStart: number;
+  readonly dataEnd: number;
+  readonly heapBase: number;
 }
 
 export function buildProgram(validated: ValidatedModule, memoryBytes: number): Program {
@@ -60,6 +78,7 @@ export function buildProgram(validated: ValidatedModule, memoryBytes: number): P
     syscalls: validated.syscalls,
     memoryCap: memoryCap(validated, memoryBytes),
     memoryLimit: memoryBytes,
+    cLayout: cLayout(validated),
   };
   const localTypes: ValType[][] = [];
   for (let f = 0; f < count; f++) {
@@ -96,8 +115,29 @@ function memoryCap({ module, layout }: ValidatedModule, memoryBytes: number): nu
   if (layout.staticEnd > cap) {
     throw new WasmLoadError(
       'does_not_fit',
-      `the module's data and stack end at ${layout.staticEnd} bytes, but only ${cap} bytes of linear memory are accessible (board grants ${memoryBytes}, module declares ${declared}): link with a smaller -z stack-size or less static data`,
+      `the module's data, stack and .bss end at ${layout.staticEnd} bytes, but only ${cap} bytes of linear memory are accessible (board grants ${memoryBytes}, module declares ${declared}): link with a smaller -z stack-size or less static data`,
     );
   }
   return cap;
+}
+
+function cLayout({ module, layout }: ValidatedModule): CLayout | null {
+  const exported = (name: string): number | null => {
+    const e = module.exports.find((x) => x.kind === 'global' && x.name === name);
+    const g = e === undefined ? undefined : module.globals[e.index];
+    return g === undefined || g.mutable || g.type !== ValType.I32 ? null : g.init.lo >>> 0;
+  };
+  const dataEnd = exported('__data_end');
+  const heapBase = exported('__heap_base');
+  const stackTop = layout.stackTop;
+  if (dataEnd === null || heapBase === null || stackTop === null) return null;
+  if (dataEnd > heapBase || stackTop > heapBase) return null;
+  const stackFirst = stackTop <= dataEnd;
+  return {
+    stackTop,
+    stackFloor: stackFirst ? 0 : dataEnd,
+    staticStart: stackFirst ? stackTop : layout.dataStart,
+    dataEnd,
+    heapBase,
+  };
 }

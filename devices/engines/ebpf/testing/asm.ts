@@ -90,6 +90,23 @@ export const endian = (big: boolean, dst: number, width: 16 | 32 | 64) =>
 
 export const ldx = (size: Size, dst: number, src: number, offset: number) =>
   insn(0x61 | SIZES[size], dst, src, offset);
+
+// ISA v4 (RFC 9669 §4.1, §4.2, §4.3, §5.2).
+/** sdiv/smod: DIV/MOD with offset 1, `x` an immediate or reg(n). */
+export function signed(width: 32 | 64, op: 'sdiv' | 'smod', dst: number, x: Operand): Insn {
+  const i = alu(width, op === 'sdiv' ? 'div' : 'mod', dst, x);
+  return { ...i, offset: 1 };
+}
+/** movsx: dst = (s8/s16/s32) src; ALU (width 32) sign-extends into 32 bits. */
+export const movsx = (width: 32 | 64, dst: number, src: number, bits: 8 | 16 | 32) =>
+  insn(width === 64 ? 0xbf : 0xbc, dst, src, bits);
+/** Sign-extending load (MEMSX) of a byte, half or word. */
+export const ldxs = (size: Exclude<Size, 'dw'>, dst: number, src: number, offset: number) =>
+  insn(0x81 | SIZES[size], dst, src, offset);
+/** bswap16/32/64: ALU64 END, an unconditional byte swap. */
+export const bswap = (dst: number, width: 16 | 32 | 64) => insn(0xd7, dst, 0, 0, width);
+/** gotol: JMP32 JA, pc-relative by a 32-bit imm. */
+export const gotol = (imm: number) => insn(0x06, 0, 0, 0, imm);
 export const st = (size: Size, dst: number, offset: number, imm: number) =>
   insn(0x62 | SIZES[size], dst, 0, offset, imm);
 export const stx = (size: Size, dst: number, offset: number, src: number) =>

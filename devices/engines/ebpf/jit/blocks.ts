@@ -1,0 +1,106 @@
+import type { DecodedProgram } from '../decode';
+import { Op } from '../ops';
+
+/** A basic block: straight-line code from `start`; only its last instruction may leave it. */
+export interface Block {
+  readonly start: number;
+  /** Slot indexes of its instructions (an LDDW is one instruction, two slots). */
+  readonly pcs: readonly number[];
+}
+
+/** The program cut into basic blocks, and the JS functions they are grouped into. */
+export interface BlockMap {
+  readonly blocks: readonly Block[];
+  /** pc → block id when pc starts a block, else -1. */
+  readonly blockOf: Int32Array;
+  /** pc → instructions from pc to the end of its block, inclusive (the interpreter's steps to a leader). */
+  readonly toEnd: Int32Array;
+  /** Groups of consecutive block ids, one generated JS function each: [first, last]. */
+  readonly groups: ReadonlyArray<readonly [number, number]>;
+}
+
+/**
+ * Most instructions in one generated function: V8 stops optimizing a function whose
+ * bytecode passes ~60 KB, and one eBPF instruction becomes up to ~100 bytes of it.
+ */
+const MAX_GROUP_INSTRUCTIONS = 400;
+
+export const opOf = (w: number): Op => w & 0xff;
+
+/** Whether the instruction ends a block: jumps, calls and exit. */
+export function endsBlock(op: Op): boolean {
+  return (op >= Op.Ja && op <= Op.Jsle32X) || (op >= Op.CallHelper && op <= Op.Exit);
+}
+
+/** Jump target of a jump at pc, or -1 for other instructions. */
+export function jumpTarget(program: DecodedProgram, pc: number): number {
+  const w = program.code[2 * pc];
+  const op = opOf(w);
+  if (op === Op.Gotol) return pc + 1 + program.code[2 * pc + 1];
+  if (op === Op.CallLocal) return program.code[2 * pc + 1];
+  if (op >= Op.Ja && op <= Op.Jsle32X) return pc + 1 + (w >> 16);
+  return -1;
+}
+
+function leaders(program: DecodedProgram): Uint8Array {
+  const { code, count } = program;
+  const lead = new Uint8Array(count + 1);
+  lead[0] = 1;
+  lead[program.entry] = 1;
+  for (let pc = 0; pc < count; pc++) {
+    const op = opOf(code[2 * pc]);
+    if (op === Op.LddwTail) continue;
+    if (endsBlock(op)) {
+      lead[pc + 1] = 1;
+      const target = jumpTarget(program, pc);
+      if (target >= 0) lead[target] = 1;
+    }
+  }
+  return lead;
+}
+
+/** Cuts a verified program into basic blocks (jump and call targets are known at load). */
+export function findBlocks(program: DecodedProgram): BlockMap {
+  const { code, count } = program;
+  const lead = leaders(program);
+  const blocks: Block[] = [];
+  const blockOf = new Int32Array(count).fill(-1);
+  let pcs: number[] = [];
+  for (let pc = 0; pc < count; pc++) {
+    if (lead[pc] === 1 && pcs.length > 0) {
+      blocks.push({ start: pcs[0], pcs });
+      pcs = [];
+    }
+    if (pcs.length === 0) blockOf[pc] = blocks.length;
+    pcs.push(pc);
+    if (opOf(code[2 * pc]) === Op.Lddw) pc++;
+  }
+  if (pcs.length > 0) blocks.push({ start: pcs[0], pcs });
+  const toEnd = new Int32Array(count);
+  for (const block of blocks) block.pcs.forEach((pc, k) => (toEnd[pc] = block.pcs.length - k));
+  return { blocks, blockOf, toEnd, groups: groupBlocks(program, blocks) };
+}
+
+/** Consecutive blocks per bpf function (call targets start one), split past the size limit. */
+function groupBlocks(program: DecodedProgram, blocks: readonly Block[]) {
+  const starts = new Set<number>([program.entry]);
+  for (let pc = 0; pc < program.count; pc++) {
+    if (opOf(program.code[2 * pc]) === Op.CallLocal) starts.add(program.code[2 * pc + 1]);
+  }
+  const groups: Array<[number, number]> = [];
+  let first = 0;
+  let size = 0;
+  blocks.forEach((block, id) => {
+    if (
+      id > first &&
+      (starts.has(block.start) || size + block.pcs.length > MAX_GROUP_INSTRUCTIONS)
+    ) {
+      groups.push([first, id - 1]);
+      first = id;
+      size = 0;
+    }
+    size += block.pcs.length;
+  });
+  if (blocks.length > 0) groups.push([first, blocks.length - 1]);
+  return groups;
+}

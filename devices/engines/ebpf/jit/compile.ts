@@ -1,0 +1,146 @@
+import {
+  arsh64,
+  bswap16,
+  bswap32,
+  div64,
+  lsh64,
+  mod64,
+  mul64,
+  rsh64,
+  sdiv32,
+  sdiv64,
+  smod32,
+  smod64,
+} from '../arith';
+import type { CpuState } from '../cpu';
+import type { DecodedProgram } from '../decode';
+import type { EbpfExecutor } from '../engine';
+import { callTooDeep, memoryFault, stackOverflow } from '../faults';
+import { execute, Stop } from '../interpreter';
+import type { EbpfMemory } from '../memory';
+import { REGISTER_SLOTS } from '../ops';
+import { findBlocks, type BlockMap } from './blocks';
+import { emitBlock, Leave, type EmitContext } from './emit-block';
+import { regionConstants } from './emit-memory';
+
+/** What a generated function reads and writes besides the cpu: the dispatcher's mailbox. */
+interface Mailbox {
+  /** Budget left, in and out. */
+  left: number;
+  /** Block to continue at (Transfer, NoBudget). */
+  b: number;
+  /** pc to stop on (Helper, Exit, Fault). */
+  pc: number;
+}
+
+type Translated = (cpu: CpuState, b: number, box: Mailbox) => Leave;
+
+const LOCALS = Array.from({ length: REGISTER_SLOTS }, (_, k) => `${k & 1 ? 'h' : 'l'}${k >> 1}`);
+
+/** The JS source of one group of blocks: registers in locals, a switch over its blocks. */
+function groupSource(ctx: EmitContext, first: number, last: number): string {
+  const cases: string[] = [];
+  for (let id = first; id <= last; id++) cases.push(emitBlock(ctx, id, last));
+  return [
+    'return function translated(cpu, b, box) {',
+    'const r = cpu.regs; const frames = cpu.frames;',
+    `let ${LOCALS.map((name, k) => `${name} = r[${k}]`).join(', ')};`,
+    'let left = box.left, t = 0, u = 0, o = 0, f = 0, pc = 0, stop = 0;',
+    'run: for (;;) {',
+    'switch (b) {',
+    ...cases,
+    `default: stop = ${Leave.Transfer}; break run;`,
+    '}',
+    '}',
+    LOCALS.map((name, k) => `r[${k}] = ${name};`).join(' '),
+    'box.left = left; box.b = b; box.pc = pc;',
+    'return stop;',
+    '};',
+  ].join('\n');
+}
+
+/** What generated code may name: constants of this program and the shared arithmetic. */
+function environment(memory: EbpfMemory, map: BlockMap): Record<string, unknown> {
+  return {
+    memory,
+    view: memory.view,
+    blockOf: map.blockOf,
+    x: new Int32Array(2),
+    ...{ mul64, div64, mod64, sdiv64, smod64, lsh64, rsh64, arsh64 },
+    ...{ sdiv32, smod32, bswap16, bswap32, memoryFault, callTooDeep, stackOverflow },
+  };
+}
+
+function translate(source: string, env: Record<string, unknown>): Translated {
+  const names = Object.keys(env);
+  // Only numbers from decoded fields are in `source` (emit-*.ts): no guest text.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const make = new Function(...names, source) as (...values: unknown[]) => Translated;
+  return make(...names.map((name) => env[name]));
+}
+
+/**
+ * Translates a verified, decoded program to JavaScript, one function per group of basic
+ * blocks (blocks.ts), and returns an executor with the interpreter's contract: same
+ * stops, counts, faults and cpu state. Where a block does not fit the budget, or the pc
+ * is inside a block (after single steps or an invoke), the interpreter runs the
+ * instructions exactly.
+ */
+export function compileProgram(program: DecodedProgram, memory: EbpfMemory): EbpfExecutor {
+  const map = findBlocks(program);
+  const ctx: EmitContext = { program, map, regions: regionConstants(memory) };
+  const env = environment(memory, map);
+  const groupOf = new Int32Array(map.blocks.length);
+  const functions = map.groups.map(([first, last], g) => {
+    groupOf.fill(g, first, last + 1);
+    return translate(groupSource(ctx, first, last), env);
+  });
+  const box: Mailbox = { left: 0, b: 0, pc: 0 };
+  const blockPc = Int32Array.from(map.blocks, (block) => block.start);
+
+  return (cpu, decoded, mem, budget) => {
+    let left = budget;
+    let pc = cpu.pc;
+    for (;;) {
+      const b = map.blockOf[pc];
+      if (left === 0 || b < 0) {
+        // Inside a block: step the interpreter to its end, where a block starts.
+        cpu.pc = pc;
+        const stop = execute(cpu, decoded, mem, Math.min(left, map.toEnd[pc]));
+        left -= cpu.executed;
+        pc = cpu.pc;
+        if (stop !== Stop.Budget || left === 0) return finish(cpu, budget, left, stop);
+        continue;
+      }
+      box.left = left;
+      const leave = functions[groupOf[b]](cpu, b, box);
+      left = box.left;
+      switch (leave) {
+        case Leave.Transfer:
+          pc = blockPc[box.b];
+          break;
+        case Leave.NoBudget: {
+          cpu.pc = blockPc[box.b];
+          const stop = execute(cpu, decoded, mem, left);
+          return finish(cpu, budget, left - cpu.executed, stop);
+        }
+        case Leave.Helper:
+        case Leave.Exit:
+        case Leave.Fault:
+          cpu.pc = box.pc;
+          return finish(cpu, budget, left, STOPS[leave]);
+      }
+    }
+  };
+}
+
+const STOPS = {
+  [Leave.Helper]: Stop.Helper,
+  [Leave.Exit]: Stop.Exit,
+  [Leave.Fault]: Stop.Fault,
+} as const;
+
+function finish(cpu: CpuState, budget: number, left: number, stop: Stop): Stop {
+  cpu.executed = budget - left;
+  return stop;
+}

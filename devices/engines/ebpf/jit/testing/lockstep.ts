@@ -1,0 +1,62 @@
+import type { GuestHost, RunOutcome } from '../../../engine';
+import { EbpfEngine } from '../../engine';
+import { FakeHost } from '../../testing/harness';
+import { EBPF_JIT } from '..';
+
+const GUEST_MEMORY_BYTES = 64 * 1024;
+
+/** FakeHost, and every other syscall answered 1, so apps run on (both tiers see the same). */
+export const answeringHost = () =>
+  new FakeHost((call) => (call.number > 6 ? { kind: 'value', value: 1 } : undefined));
+
+export interface Pair {
+  readonly interp: EbpfEngine;
+  readonly jit: EbpfEngine;
+  readonly hosts: readonly [FakeHost, FakeHost];
+}
+
+/** The same image loaded on the interpreter and on the JIT, each with its own host. */
+export function loadPair(image: Uint8Array, host: () => FakeHost = answeringHost): Pair {
+  const hosts = [host(), host()] as const;
+  const engine = (h: GuestHost, jit: boolean) => {
+    const e = new EbpfEngine(
+      { memoryBytes: GUEST_MEMORY_BYTES },
+      h,
+      jit ? { tier: EBPF_JIT! } : {},
+    );
+    e.load(image);
+    return e;
+  };
+  return { interp: engine(hosts[0], false), jit: engine(hosts[1], true), hosts };
+}
+
+/** Everything observable after a run() call: the outcome and inspect() (pc, registers, count). */
+const observe = (e: EbpfEngine, end: RunOutcome) => JSON.stringify({ end, ...e.inspect() });
+
+export interface Lockstep {
+  /** The first observation where the tiers differ, as [interpreter, jit], else null. */
+  readonly mismatch: readonly [string, string] | null;
+  readonly end: RunOutcome;
+  readonly instructions: number;
+  readonly slices: number;
+}
+
+/**
+ * Runs both engines in slices of `slice` instructions side by side and compares every
+ * slice's outcome and state, until the program ends or `cap` instructions have run.
+ */
+export function runLockstep(pair: Pair, slice: number, cap: number): Lockstep {
+  let end: RunOutcome;
+  let slices = 0;
+  do {
+    end = pair.interp.run(slice);
+    const a = observe(pair.interp, end);
+    const b = observe(pair.jit, pair.jit.run(slice));
+    slices++;
+    if (a !== b) return { mismatch: [a, b], end, instructions: 0, slices };
+  } while (
+    (end.kind === 'budget' || end.kind === 'yielded') &&
+    pair.interp.inspect().instructions < cap
+  );
+  return { mismatch: null, end, instructions: pair.interp.inspect().instructions, slices };
+}

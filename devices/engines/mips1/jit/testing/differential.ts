@@ -1,0 +1,66 @@
+import type { RunOutcome, SyscallRequest, SyscallResult } from '../../../engine';
+import { Mips1Engine } from '../../engine';
+import { FakeHost } from '../../testing/harness';
+import { mips1JitTier } from '../tier';
+
+/** Test-only: one image on the interpreter and on the translator, everything observable. */
+
+/**
+ * FakeHost plus a deterministic answer for every other syscall (time, sensors, publish,
+ * handlers…), so apps that use the HAL run on instead of faulting at their first call.
+ */
+export class AnsweringHost extends FakeHost {
+  constructor() {
+    let clock = 0;
+    super((call: SyscallRequest): SyscallResult | undefined =>
+      call.number <= 3 || call.number === 5 || call.number === 6
+        ? undefined
+        : { kind: 'value', value: (call.number * 7 + clock++) | 0 },
+    );
+  }
+}
+
+/** What a run leaves behind: every outcome, the console, the syscalls, the final state. */
+export interface RunRecord {
+  outcomes: RunOutcome[];
+  output: string;
+  calls: FakeHost['calls'];
+  inspection: ReturnType<Mips1Engine['inspect']>;
+  memory: ReturnType<Mips1Engine['memory']>;
+  stack: Uint8Array;
+}
+
+export type Tier = 'interp' | 'jit';
+
+export function engineFor(tier: Tier, memoryBytes: number, host: FakeHost): Mips1Engine {
+  return new Mips1Engine({ memoryBytes }, host, tier === 'jit' ? { tier: mips1JitTier } : {});
+}
+
+/**
+ * Runs `image` in run() calls of `slice(i)` instructions until it ends or has run `cap`,
+ * recording each non-budget outcome; a yield is resumed like a device would.
+ */
+export function record(
+  tier: Tier,
+  image: Uint8Array,
+  options: { memoryBytes: number; cap: number; slice: (i: number) => number },
+): RunRecord {
+  const host = new AnsweringHost();
+  const engine = engineFor(tier, options.memoryBytes, host);
+  engine.load(image);
+  const outcomes: RunOutcome[] = [];
+  for (let i = 0; engine.inspect().instructions < options.cap; i++) {
+    const outcome = i % 2 === 1 ? engine.step(options.slice(i)) : engine.run(options.slice(i));
+    if (outcome.kind !== 'budget') outcomes.push(outcome);
+    if (outcome.kind === 'exited' || outcome.kind === 'fault') break;
+  }
+  const top = options.memoryBytes - 256;
+  return {
+    outcomes,
+    output: host.output,
+    calls: host.calls,
+    inspection: engine.inspect(),
+    memory: engine.memory(),
+    stack: engine.readMemory(top, 256),
+  };
+}

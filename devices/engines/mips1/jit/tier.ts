@@ -1,0 +1,205 @@
+import type { Fault } from '../../engine';
+import {
+  loadWordLeft,
+  loadWordRight,
+  mulHighSigned,
+  mulHighUnsigned,
+  storeWordLeft,
+  storeWordRight,
+} from '../arith';
+import type { CpuState } from '../cpu';
+import { opOf, type DecodedText } from '../decode';
+import type { Mips1Executor, Mips1Tier } from '../engine';
+import {
+  branchInDelaySlot,
+  breakpoint,
+  illegalInstruction,
+  loadFault,
+  overflow,
+  stackExhausted,
+  storeFault,
+} from '../faults';
+import { execute, Stop } from '../interpreter';
+import type { GuestMemory } from '../memory';
+import { Op } from '../ops';
+import { translateBlock } from './block';
+import type { EmitLayout } from './emit';
+
+/**
+ * One translated block: runs a whole pass (the tier checked the budget covers it) and
+ * returns `executed * 4 + stop`, stop being Stop.Budget (go on), Syscall or Fault.
+ */
+type Block = (r: Int32Array, cpu: CpuState, left: number) => number;
+
+/** Builds the fault of the instruction at `e` and leaves pc on it, as the interpreter does. */
+type BlockFault = (
+  cpu: CpuState,
+  start: number,
+  e: number,
+  a: number,
+  nx: number,
+  done: number,
+  slot: number,
+) => number;
+
+/** Ops after which the interpreter has already sampled $sp (the end-of-call sample adds nothing). */
+const SAMPLES_SP = new Set<Op>([Op.Jal, Op.Jr, Op.Jalr, Op.Syscall]);
+
+/**
+ * The MIPS-I binary translator: each basic block becomes one JavaScript function, made on
+ * first entry and cached by pc. Text is read-only (stores below `storeLo` fault
+ * bad_address, memory.ts), so a translated block can never go stale: no invalidation.
+ */
+export const mips1JitTier: Mips1Tier = {
+  kind: 'mips1-jit',
+  compile: (text, memory) => new Translation(text, memory).executor,
+};
+
+class Translation {
+  private readonly blocks: Array<Block | undefined>;
+  private readonly lengths: Int32Array;
+  private readonly layout: EmitLayout;
+  private readonly env: Record<string, unknown>;
+
+  constructor(
+    private readonly text: DecodedText,
+    private readonly memory: GuestMemory,
+  ) {
+    this.blocks = new Array<Block | undefined>(text.textBytes >> 2);
+    this.lengths = new Int32Array(text.textBytes >> 2);
+    this.layout = {
+      base: text.loadAddress,
+      loadLo: memory.loadLo,
+      storeLo: memory.storeLo,
+      load1: memory.loadSpan(1),
+      load2: memory.loadSpan(2),
+      load4: memory.loadSpan(4),
+      store1: memory.storeSpan(1),
+      store2: memory.storeSpan(2),
+      store4: memory.storeSpan(4),
+    };
+    const { u8, i8, u16, i16, i32 } = memory;
+    this.env = {
+      ...{ u8, i8, u16, i16, i32, mulHighSigned, mulHighUnsigned },
+      ...{ loadWordLeft, loadWordRight, storeWordLeft, storeWordRight },
+      fault: this.blockFault,
+    };
+  }
+
+  /** Runs blocks while the budget covers them; the interpreter takes what they cannot. */
+  readonly executor: Mips1Executor = (cpu, text, memory, budget) => {
+    const r = cpu.regs;
+    const textBytes = text.textBytes;
+    let left = budget;
+    let stop = Stop.Budget;
+    cpu.stopPc = cpu.pc;
+    while (left > 0) {
+      const pc = cpu.pc;
+      if (pc >>> 0 >= textBytes) {
+        cpu.stopPc = pc;
+        stop = Stop.LeftText;
+        break;
+      }
+      if (cpu.npc !== pc + 4 || (pc & 3) !== 0) {
+        stop = this.stepDelaySlot(cpu);
+        left -= cpu.executed;
+        if (stop !== Stop.Budget) break;
+        continue;
+      }
+      const block = this.blocks[pc >> 2] ?? this.translate(pc);
+      if (this.lengths[pc >> 2] > left) {
+        // The budget ends inside this block: exact single steps from here (a fault or stop
+        // before then ends it too), and that call's $sp sample is the one we would take.
+        stop = execute(cpu, text, memory, left);
+        cpu.executed += budget - left;
+        return stop;
+      }
+      const result = block(r, cpu, left);
+      left -= result >> 2;
+      stop = result & 3;
+      if (stop !== Stop.Budget) break;
+    }
+    if (r[29] < cpu.lowestSp) cpu.lowestSp = r[29];
+    cpu.executed = budget - left;
+    return stop;
+  };
+
+  /**
+   * A delay slot entered on its own (a budget or syscall stop fell between a branch and
+   * its slot): one interpreter step. Its end-of-call $sp sample would be an extra one the
+   * interpreter running on does not take, so it is undone unless the op samples anyway.
+   */
+  private stepDelaySlot(cpu: CpuState): Stop {
+    const lowestSp = cpu.lowestSp;
+    const op = opOf(this.text.code[cpu.pc >> 1]);
+    const stop = execute(cpu, this.text, this.memory, 1);
+    if (stop === Stop.Budget && !SAMPLES_SP.has(op)) cpu.lowestSp = lowestSp;
+    return stop;
+  }
+
+  private translate(pc: number): Block {
+    const source = translateBlock(this.text, this.layout, pc);
+    const names = Object.keys(this.env);
+    // The source holds only numbers from decoded fields and the layout (emit.ts int()).
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const factory = new Function(
+      ...names,
+      `'use strict'; return function block(r, cpu, left) {\n${source.body}\n};`,
+    ) as (...values: unknown[]) => Block;
+    const block = factory(...names.map((name) => this.env[name]));
+    this.blocks[pc >> 2] = block;
+    this.lengths[pc >> 2] = source.length;
+    return block;
+  }
+
+  /** Called by generated code on a failed check: pc stays on the faulting instruction. */
+  private readonly blockFault: BlockFault = (cpu, start, e, a, nx, done, slot) => {
+    const at = start + 4 * e;
+    cpu.fault = this.faultAt(at, a, cpu);
+    cpu.npc = e === slot ? nx : (at + 4) | 0;
+    cpu.pc = at;
+    cpu.stopPc = at;
+    return (done + e) * 4 + Stop.Fault;
+  };
+
+  /** The interpreter's fault for the instruction at text offset `at` (`a`: address or $sp). */
+  private faultAt(at: number, a: number, cpu: CpuState): Fault {
+    const pc = this.text.loadAddress + at;
+    const op = opOf(this.text.code[at >> 1]);
+    switch (op) {
+      case Op.Lw:
+        return loadFault(this.memory, pc, a, 4);
+      case Op.Lh:
+      case Op.Lhu:
+        return loadFault(this.memory, pc, a, 2);
+      case Op.Lb:
+      case Op.Lbu:
+      case Op.Lwl:
+      case Op.Lwr:
+        return loadFault(this.memory, pc, a, 1);
+      case Op.Sw:
+        return storeFault(this.memory, pc, a, 4);
+      case Op.Sh:
+        return storeFault(this.memory, pc, a, 2);
+      case Op.Sb:
+      case Op.Swl:
+      case Op.Swr:
+        return storeFault(this.memory, pc, a, 1);
+      case Op.AddiuSp:
+      case Op.AdduSp:
+      case Op.SubuSp:
+      case Op.MoveSp:
+        return stackExhausted(pc, a, cpu);
+      case Op.Add:
+      case Op.Addi:
+      case Op.Sub:
+        return overflow(pc);
+      case Op.Break:
+        return breakpoint(pc, this.text.code[(at >> 1) + 1]);
+      case Op.BranchInDelaySlot:
+        return branchInDelaySlot(pc);
+      default: // text is read-only, so memory still holds the original word
+        return illegalInstruction(pc, this.memory.i32[pc >> 2]);
+    }
+  }
+}
