@@ -1,7 +1,8 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as mqttPacket from 'mqtt-packet';
-import { provision } from './support/fixtures';
+import { option, RawCoap, uint } from './support/coap';
+import { cbor, hello, provision } from './support/fixtures';
 import { startTestGateway, TestGateway } from './support/gateway';
 
 /** One MQTT 3.1.1 CONNECT from `localAddress`; resolves with the CONNACK return code. */
@@ -107,5 +108,52 @@ describe('login throttling (e2e)', () => {
       req.on('error', reject);
     });
     expect(other).toBe(200);
+  });
+});
+
+describe('login throttling over CoAP (e2e)', () => {
+  let gw: TestGateway;
+  let coap: RawCoap;
+
+  beforeEach(async () => {
+    // The per-endpoint rate limit off: this is about the login throttle alone.
+    gw = await startTestGateway({ VMFLEET_COAP_RATE: '0' });
+    coap = await RawCoap.open(gw.coapPort);
+  });
+  afterEach(async () => {
+    coap.close();
+    await gw.stop();
+  });
+
+  const register = (id: string, token: string) =>
+    coap.request({ method: 'POST', url: '/v1/register', payload: cbor({ id, token, hello }) });
+
+  it('slows wrong-token registrations with 4.29 and Max-Age; the device registers from its address', async () => {
+    const tokenA = await provision(gw, 'dev-a');
+    await provision(gw, 'dev-b');
+    expect((await register('dev-a', tokenA)).code).toBe('2.01');
+    const codes = new Map<string, number>();
+    let maxAge: number | undefined;
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) {
+      const res = await register('dev-b', `wrong-${i}`);
+      codes.set(res.code, (codes.get(res.code) ?? 0) + 1);
+      const age = option(res, 'Max-Age');
+      if (res.code === '4.29' && age) maxAge = uint(age);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const checked = codes.get('4.01') ?? 0;
+    expect(checked + (codes.get('4.29') ?? 0)).toBe(300);
+    expect(checked).toBeLessThanOrEqual(5 + Math.ceil(Math.log2(seconds + 1)) + 1);
+    expect(maxAge).toBeGreaterThanOrEqual(1);
+    // dev-a's own address is that of the guesses, and it still registers.
+    expect((await register('dev-a', tokenA)).code).toBe('2.01');
+  }, 60_000);
+
+  it('counts wrong MQTT logins and CoAP registrations together', async () => {
+    const token = await provision(gw, 'dev-c');
+    for (let i = 0; i < 6; i++) await connectOnce(gw.mqttPort, 'dev-c', 'wrong');
+    // Throttled by the MQTT guesses: the right token is not even checked.
+    expect((await register('dev-c', token)).code).toBe('4.29');
   });
 });

@@ -79,3 +79,94 @@ describe('hostile guests cannot take the host down', () => {
     expect(outcome).toMatchObject({ kind: 'fault', fault: { code: 'budget_exhausted' } });
   }, 120_000);
 });
+
+/**
+ * MicroPython (issue 15): a recursion that catches its error and goes deeper, and
+ * allocation bombs, end in a fault within the board's grant plus the run's garbage
+ * allowance, print nothing on stderr, and the next program runs on a fresh interpreter.
+ * The figures: `npx ts-node bench/micropython-hostile.ts` (README.md of the engine).
+ */
+describe('hostile MicroPython guests', () => {
+  /** Measured: +13 to +22 MiB RSS (bench/micropython-hostile.ts); the allowance is 40 MiB. */
+  const MICROPYTHON_RSS_BOUND_BYTES = 64 * 1024 * 1024;
+  const recursion = (handler: string) =>
+    `def f(n):\n try:\n  return f(n + 1)\n except ${handler}:\n  return f(n + 1)\nf(0)`;
+  const LOOP_AFTER_CAUGHT =
+    'def f(n):\n try:\n  f(n + 1)\n except RuntimeError:\n  pass\nf(0)\nwhile True: pass';
+  const CATCHING_BOMB =
+    'a = []\nwhile True:\n try:\n  a.append(bytearray(1000))\n except BaseException:\n  pass';
+  // The caught recursions raise (and allocate) at every level: whichever comes first, the
+  // budget or the run's memory, ends them.
+  const hostile: Array<[string, readonly string[], string]> = [
+    [
+      'caught recursion (RuntimeError)',
+      ['budget_exhausted', 'out_of_memory'],
+      recursion('RuntimeError'),
+    ],
+    [
+      'caught recursion (bare except)',
+      ['budget_exhausted', 'out_of_memory'],
+      recursion('BaseException'),
+    ],
+    ['a loop after a recursion caught at the limit', ['budget_exhausted'], LOOP_AFTER_CAUGHT],
+    ['bytearray bomb', ['out_of_memory'], 'a = []\nwhile True: a.append(bytearray(1000))'],
+    ['bomb that catches MemoryError', ['out_of_memory'], CATCHING_BOMB],
+    ['one huge allocation', ['out_of_memory'], 'x = bytearray(100_000_000)'],
+  ];
+  let stderr: jest.SpyInstance;
+
+  beforeEach(async () => {
+    await prepareEngines(['micropython']);
+    stderr = jest.spyOn(process.stderr, 'write');
+  });
+  afterEach(() => stderr.mockRestore());
+
+  const create = (runWallMs?: number) =>
+    new ScriptDevice((limits, host) => createEngine('micropython', { ...limits, runWallMs }, host));
+
+  it.each(hostile)(
+    '%s ends in %j within the RSS bound, stderr quiet',
+    async (_, codes, text) => {
+      const before = process.memoryUsage().rss;
+      const device = create();
+      device.engine.load(new TextEncoder().encode(text));
+      const outcome = device.runToEnd(20_000_000, 1_000_000);
+      const grown = process.memoryUsage().rss - before;
+      device.engine.dispose?.();
+      expect(codes).toContain(outcome.kind === 'fault' ? outcome.fault.code : outcome.kind);
+      expect(grown).toBeLessThan(MICROPYTHON_RSS_BOUND_BYTES);
+      const printed = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
+      expect(printed).not.toMatch(/grow/i);
+
+      await prepareEngines(['micropython']);
+      const next = create();
+      next.engine.load(new TextEncoder().encode('print(sum(range(10)))'));
+      expect(next.runToEnd()).toEqual({ kind: 'exited', code: 0 });
+      expect(next.output).toBe('45\n');
+      next.engine.dispose?.();
+    },
+    60_000,
+  );
+
+  it('the wall-time cap stops a loop that runs after a recursion caught at the limit', () => {
+    const device = create(1_000);
+    device.engine.load(new TextEncoder().encode(LOOP_AFTER_CAUGHT));
+    const started = performance.now();
+    const outcome = device.runToEnd(1e12, 1e12);
+    expect(outcome).toMatchObject({ kind: 'fault', fault: { code: 'budget_exhausted' } });
+    expect(outcome.kind === 'fault' && outcome.fault.message).toMatch(/ran over 1000 ms/);
+    // Not a speed figure: the run must not outlast its cap by more than a clock check.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('a bomb that ignores being stopped for memory is abandoned: out_of_memory, the host fine', () => {
+    const device = create();
+    const text =
+      'a = []\nwhile True:\n try:\n  a.append(bytearray(100_000))\n except BaseException:\n  a.append(1)';
+    device.engine.load(new TextEncoder().encode(text));
+    const outcome = device.runToEnd(1e12, 1e12);
+    expect(outcome).toMatchObject({ kind: 'fault', fault: { code: 'out_of_memory' } });
+    // The fault is final: run() repeats it without touching the abandoned interpreter.
+    expect(device.engine.run(1000)).toEqual(outcome);
+  }, 60_000);
+});

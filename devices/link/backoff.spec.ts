@@ -1,4 +1,10 @@
-import { backoffDelayMs, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
+import {
+  backoffDelayMs,
+  BackoffPolicy,
+  DEFAULT_BACKOFF,
+  type ReconnectNotice,
+  ReconnectSupervisor,
+} from './backoff';
 
 describe('backoffDelayMs', () => {
   it.each([
@@ -47,5 +53,59 @@ describe('backoffDelayMs', () => {
     expect([0, 1, 2, 3, 4].map((attempt) => backoffDelayMs(attempt, 0.9, fast))).toEqual([
       50, 100, 200, 300, 300,
     ]);
+  });
+});
+
+describe('ReconnectSupervisor', () => {
+  const policy = { initialMs: 100, maxMs: 1_000, jitter: 0 };
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('waits the backoff, reconnects, and schedules again when connect throws', () => {
+    const notices: ReconnectNotice[] = [];
+    let calls = 0;
+    const supervisor = new ReconnectSupervisor({
+      connect: () => {
+        calls++;
+        if (calls < 3) throw new Error(`refused ${calls}`);
+      },
+      stopped: () => false,
+      random: () => 0,
+      policy,
+      onReconnecting: (n) => notices.push(n),
+    });
+    supervisor.schedule(new Error('socket closed'));
+    jest.advanceTimersByTime(99);
+    expect(calls).toBe(0);
+    jest.advanceTimersByTime(1 + 200 + 400);
+    expect(calls).toBe(3);
+    expect(notices).toEqual([
+      { attempt: 1, delayMs: 100, cause: 'socket closed' },
+      { attempt: 2, delayMs: 200, cause: 'refused 1' },
+      { attempt: 3, delayMs: 400, cause: 'refused 2' },
+    ]);
+    supervisor.succeeded();
+    supervisor.schedule(null);
+    expect(notices.at(-1)).toEqual({ attempt: 1, delayMs: 100, cause: null });
+  });
+
+  it('drops a due attempt once stopped, and cancel() clears the wait', () => {
+    let stopped = false;
+    const connect = jest.fn();
+    const supervisor = new ReconnectSupervisor({
+      connect,
+      stopped: () => stopped,
+      random: () => 0,
+      policy,
+    });
+    supervisor.schedule(null);
+    stopped = true;
+    jest.advanceTimersByTime(1_000);
+    expect(connect).not.toHaveBeenCalled();
+    stopped = false;
+    supervisor.schedule(null);
+    supervisor.cancel();
+    jest.advanceTimersByTime(10_000);
+    expect(connect).not.toHaveBeenCalled();
   });
 });

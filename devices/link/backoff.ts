@@ -23,3 +23,60 @@ export function backoffDelayMs(
   const exponential = Math.min(policy.maxMs, policy.initialMs * 2 ** exponent);
   return Math.round(exponential * (1 - policy.jitter * random));
 }
+
+/** What a reconnect supervisor reports before each wait. */
+export interface ReconnectNotice {
+  attempt: number;
+  delayMs: number;
+  cause: string | null;
+}
+
+/**
+ * The one reconnect loop both device links use: waits backoffDelayMs, then calls
+ * `connect`; an exception from `connect` schedules the next attempt instead of escaping
+ * the timer (where it would end the whole fleet process). `succeeded()` starts the
+ * backoff over; `cancel()` stops it for good until `schedule` is called again.
+ */
+export class ReconnectSupervisor {
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: {
+      connect: () => void;
+      /** true once the link is stopped: a due attempt is then dropped. */
+      stopped: () => boolean;
+      random: () => number;
+      policy?: BackoffPolicy;
+      onReconnecting?: (notice: ReconnectNotice) => void;
+    },
+  ) {}
+
+  schedule(error: Error | null): void {
+    const delayMs = backoffDelayMs(this.attempt, this.options.random(), this.options.policy);
+    this.attempt++;
+    this.options.onReconnecting?.({
+      attempt: this.attempt,
+      delayMs,
+      cause: error?.message ?? null,
+    });
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.options.stopped()) return;
+      try {
+        this.options.connect();
+      } catch (failure) {
+        this.schedule(failure as Error);
+      }
+    }, delayMs);
+  }
+
+  succeeded(): void {
+    this.attempt = 0;
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -10,7 +10,7 @@ import {
   UpChannel,
 } from '../../src/protocol';
 import type { Random } from '../prng';
-import { BackoffPolicy, backoffDelayMs } from './backoff';
+import { BackoffPolicy, ReconnectSupervisor } from './backoff';
 import { sendBody } from './coap-blockwise';
 import { type CoapEndpointAddress, parseCoapUrl, uintOption } from './coap-codec';
 import {
@@ -73,9 +73,8 @@ export class CoapLink extends EventEmitter<TransportEvents> implements DeviceTra
   private connection: Connection | null = null;
   private ready = false;
   private stopped = false;
-  private attempt = 0;
   private connects = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly reconnects: ReconnectSupervisor;
   private refreshTimer: NodeJS.Timeout | undefined;
   private renewal: Promise<void> | null = null;
   private startPromise: Promise<void> | null = null;
@@ -92,6 +91,13 @@ export class CoapLink extends EventEmitter<TransportEvents> implements DeviceTra
     this.timings = { ...DEFAULT_COAP_TIMINGS, ...options.timings };
     this.encoding = options.encoding ?? 'cbor';
     this.random = options.random ?? Math.random;
+    this.reconnects = new ReconnectSupervisor({
+      connect: () => this.connect(),
+      stopped: () => this.stopped,
+      random: this.random,
+      policy: options.backoff,
+      onReconnecting: (notice) => this.emit('reconnecting', notice),
+    });
   }
 
   get connected(): boolean {
@@ -138,7 +144,7 @@ export class CoapLink extends EventEmitter<TransportEvents> implements DeviceTra
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
+    this.reconnects.cancel();
     this.settleStart?.(new LinkStoppedError(this.options.deviceId));
     const connection = this.connection;
     if (!connection) return;
@@ -251,7 +257,7 @@ export class CoapLink extends EventEmitter<TransportEvents> implements DeviceTra
 
   private onAttached(connection: Connection): void {
     if (connection !== this.connection || this.stopped) return;
-    this.attempt = 0;
+    this.reconnects.succeeded();
     this.announce(true);
     this.armRefresh(connection);
   }
@@ -327,7 +333,7 @@ export class CoapLink extends EventEmitter<TransportEvents> implements DeviceTra
       this.settleStart(error);
       return;
     }
-    this.scheduleReconnect(error);
+    this.reconnects.schedule(error);
   }
 
   private close(connection: Connection, error: Error | null): void {
@@ -338,16 +344,6 @@ export class CoapLink extends EventEmitter<TransportEvents> implements DeviceTra
     this.closedBytes.read += connection.endpoint.bytes.read;
     this.closedBytes.written += connection.endpoint.bytes.written;
     this.announce(false, error?.message ?? null);
-  }
-
-  private scheduleReconnect(error: Error | null): void {
-    const delayMs = backoffDelayMs(this.attempt, this.random(), this.options.backoff);
-    this.attempt++;
-    this.emit('reconnecting', { attempt: this.attempt, delayMs, cause: error?.message ?? null });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (!this.stopped) this.connect();
-    }, delayMs);
   }
 
   private log(message: string): void {

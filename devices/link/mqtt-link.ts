@@ -13,7 +13,7 @@ import {
   UpChannel,
 } from '../../src/protocol';
 import type { Random } from '../prng';
-import { BackoffPolicy, backoffDelayMs } from './backoff';
+import { BackoffPolicy, ReconnectSupervisor } from './backoff';
 import { decodeDownlink } from './downlink';
 import { AuthRefusedError, authRefusalCode, LinkStoppedError } from './link-errors';
 import type { DeviceTransport, TransportEvents } from './transport';
@@ -64,9 +64,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> implements DeviceTran
   private client: MqttClient | null = null;
   private ready = false;
   private stopped = false;
-  private attempt = 0;
   private connects = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly reconnects: ReconnectSupervisor;
   private startPromise: Promise<void> | null = null;
   private settleStart: ((error?: Error) => void) | null = null;
   private readonly encoding: Encoding;
@@ -78,6 +77,13 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> implements DeviceTran
     assertUsableUrl(options.mqttUrl);
     this.encoding = options.encoding ?? 'cbor';
     this.random = options.random ?? Math.random;
+    this.reconnects = new ReconnectSupervisor({
+      connect: () => this.openConnection(),
+      stopped: () => this.stopped,
+      random: this.random,
+      policy: options.backoff,
+      onReconnecting: (notice) => this.emit('reconnecting', notice),
+    });
   }
 
   get connected(): boolean {
@@ -130,7 +136,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> implements DeviceTran
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
+    this.reconnects.cancel();
     this.settleStart?.(new LinkStoppedError(this.options.deviceId));
     const client = this.client;
     if (!client) return;
@@ -215,7 +221,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> implements DeviceTran
       return;
     }
     if (client !== this.client || this.stopped) return;
-    this.attempt = 0;
+    this.reconnects.succeeded();
     this.ready = true;
     this.connects++;
     this.emit('connect', { reconnect: this.connects > 1 });
@@ -241,23 +247,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> implements DeviceTran
       this.settleStart(new AuthRefusedError(this.options.deviceId, refusal, error!.message));
       return;
     }
-    this.scheduleReconnect(error);
-  }
-
-  private scheduleReconnect(error: Error | null): void {
-    const delayMs = backoffDelayMs(this.attempt, this.random(), this.options.backoff);
-    this.attempt++;
-    this.emit('reconnecting', { attempt: this.attempt, delayMs, cause: error?.message ?? null });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.stopped) return;
-      try {
-        this.openConnection();
-      } catch (failure) {
-        // An exception here would escape the timer and end the whole fleet process.
-        this.scheduleReconnect(failure as Error);
-      }
-    }, delayMs);
+    this.reconnects.schedule(error);
   }
 
   private onMessage(topic: string, payload: Buffer): void {

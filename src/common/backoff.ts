@@ -1,7 +1,7 @@
 /**
  * Exponential back-off of wrong attempts per key (a source address, a device id): after
  * `freeFailures` the key waits `baseDelayMs`, doubling per further failure up to
- * `maxDelayMs`. Used for device logins (src/mqtt/login-throttle.ts) and API tokens.
+ * `maxDelayMs`. Used for device logins (src/devices/login-throttle.ts) and API tokens.
  */
 export interface ThrottleOptions {
   freeFailures: number;

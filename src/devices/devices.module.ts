@@ -6,11 +6,17 @@ import { DeviceEntity } from './device.entity';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
+import { LoginThrottle } from './login-throttle';
 
 @Module({
   imports: [TypeOrmModule.forFeature([DeviceEntity, DeviceTagEntity]), AppsModule],
   controllers: [DevicesController],
-  providers: [DevicesRepository, DevicesService],
-  exports: [DevicesService],
+  // One throttle for every transport: guesses spread over MQTT and CoAP count together.
+  providers: [
+    DevicesRepository,
+    DevicesService,
+    { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
+  ],
+  exports: [DevicesService, LoginThrottle],
 })
 export class DevicesModule {}

@@ -25,8 +25,8 @@ import { mayPublish, maySubscribe } from './access-policy';
 import { limitPacketSize } from './frame-limit';
 import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
-import { LoginThrottle } from './login-throttle';
 import { loadTlsMaterial } from './tls';
+import { LoginThrottle } from '../devices/login-throttle';
 
 /** Room for the fixed header, topic and packet id around the largest payload. */
 const HEADER_ALLOWANCE = 1024;
@@ -41,7 +41,6 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   private tlsServer?: tls.Server;
   /** Each connection's peer address (aedes sees only the frame-limited wrapper). */
   private readonly addresses = new WeakMap<object, string>();
-  private readonly throttle = new LoginThrottle();
   private ws?: WebSocketServer;
 
   constructor(
@@ -52,6 +51,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: MetricsService,
     private readonly links: DeviceLinks,
     private readonly takeovers: SessionTakeovers,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -17,6 +17,7 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, targe
   beforeAll(async () => {
     await target.warmUp?.();
   }, 120_000);
+  afterAll(() => target.tearDown?.());
 
   fcIt.prop([target.inputs()], { numRuns: target.ciRuns, seed: SEED, endOnFailure: true })(
     `never throws an undocumented error, never hangs, valid inputs round-trip (${target.ciRuns} inputs)`,

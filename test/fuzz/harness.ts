@@ -22,6 +22,8 @@ export interface FuzzTarget {
   check: (input: Uint8Array) => Outcome | Promise<Outcome>;
   /** Loads what the target needs once (interpreters, keys), outside any time bound. */
   warmUp?: () => Promise<void>;
+  /** Releases what warmUp or the inputs started (worker threads), after the run. */
+  tearDown?: () => void;
   /** Inputs the bounded CI run generates (a few seconds' worth). */
   ciRuns: number;
   /**

@@ -49,6 +49,16 @@ describe('QuickJsScriptEngine specifics', () => {
     expect(device.output).toBe('');
   });
 
+  it('refuses a program that breaks out of its wrapper before any of it runs', () => {
+    const device = new ScriptDevice(create);
+    const breakout = '})(); hal.write("led", 0, 1); print("ran"); (function* () {';
+    expect(() => device.engine.load(source(breakout))).toThrow(/closes the function it runs in/);
+    expect(device.output).toBe('');
+    device.engine.load(source('print("next");'));
+    expect(device.engine.run(1e6)).toEqual({ kind: 'exited', code: 0 });
+    expect(device.output).toBe('next\n');
+  });
+
   it('says step and memory reads are not supported', () => {
     const device = new ScriptDevice(create);
     expect(() => device.engine.step(1)).toThrow(/not supported/);

@@ -19,16 +19,8 @@ import type {
 import { DEFAULT_RUN_WALL_MS, NotSupportedError } from '../engine';
 import { budgetFault, scriptFault, stopOutcome } from '../script/faults';
 import { GuestCalls } from '../script/guest-calls';
-import { PythonVm } from './python-vm';
-
-/**
- * The WebAssembly port never collects garbage while Python code runs (it cannot scan the
- * C stack), only between runs. So the board's limit applies to the live heap whenever the
- * program gives the CPU back, and within one run the heap, garbage included, may grow to
- * this many times the limit, at least ALLOCATION_FLOOR, before the run is stopped.
- */
-const GARBAGE_FACTOR = 16;
-const ALLOCATION_FLOOR = 32 * 1024 * 1024;
+import { InterpreterAbandoned } from './budget-hook';
+import { GARBAGE_ALLOWANCE_BYTES, PythonVm } from './python-vm';
 
 /** How a resumed piece of the program ended. */
 type Settled =
@@ -43,7 +35,7 @@ export class MicroPythonScriptEngine implements Engine {
   readonly kind = 'micropython' as const;
   readonly preemptible = false;
   private readonly calls: GuestCalls;
-  private readonly vm: PythonVm;
+  private vm: PythonVm;
   private program?: PythonProgram;
   private resume?: (value?: unknown) => void;
   private pendingInvoke?: { index: number; value: number };
@@ -61,7 +53,7 @@ export class MicroPythonScriptEngine implements Engine {
     host: GuestHost,
   ) {
     this.calls = new GuestCalls(host);
-    this.vm = PythonVm.acquire(this.calls, (resume) => (this.resume = resume));
+    this.vm = this.acquire();
   }
 
   get state(): EngineState {
@@ -71,6 +63,7 @@ export class MicroPythonScriptEngine implements Engine {
   load(image: Uint8Array): LoadReport {
     const started = performance.now();
     const source = decodeSource(image, 'Python');
+    this.freshInterpreter();
     this.vm.clean();
     this.calls.clear();
     this.final = this.pendingInvoke = this.resume = undefined;
@@ -93,11 +86,16 @@ export class MicroPythonScriptEngine implements Engine {
     this.state_ = 'running';
     const invoke = this.pendingInvoke;
     this.pendingInvoke = undefined;
-    const cap = this.allocationCap;
     const wallMs = this.limits.runWallMs ?? DEFAULT_RUN_WALL_MS;
-    const settled = this.vm.run(budget, cap, wallMs, () =>
-      invoke ? this.callHandler(invoke) : this.resumeMain(),
-    );
+    let settled: Settled;
+    try {
+      settled = this.vm.run(budget, wallMs, () =>
+        invoke ? this.callHandler(invoke) : this.resumeMain(),
+      );
+    } catch (error) {
+      if (!(error instanceof InterpreterAbandoned)) throw error;
+      return this.failure(error);
+    }
     if (settled.kind !== 'error' && this.vm.liveHeap > this.limits.memoryBytes) {
       return this.outOfMemory(0);
     }
@@ -217,8 +215,23 @@ export class MicroPythonScriptEngine implements Engine {
     return this.finish(scriptFault('guest_error', message, line));
   }
 
-  private get allocationCap(): number {
-    return Math.max(this.limits.memoryBytes * GARBAGE_FACTOR, ALLOCATION_FLOOR);
+  private acquire(): PythonVm {
+    return PythonVm.acquire(
+      this.calls,
+      (resume) => (this.resume = resume),
+      this.limits.memoryBytes,
+    );
+  }
+
+  /**
+   * After a fault (PythonVm.reusable) the next program gets a fresh interpreter; while the
+   * pool refills, one that was not abandoned is cleaned and used again.
+   */
+  private freshInterpreter(): void {
+    if (this.vm.reusable || (!this.vm.abandoned && !PythonVm.ready())) return;
+    const old = this.vm;
+    this.vm = this.acquire();
+    old.release();
   }
 
   private outOfMemory(line: number): RunOutcome {
@@ -226,12 +239,13 @@ export class MicroPythonScriptEngine implements Engine {
     const why =
       this.vm.liveHeap > memoryBytes
         ? `the script keeps ${this.vm.liveHeap} bytes, the board grants ${memoryBytes}`
-        : `the script allocated over ${this.allocationCap} bytes (garbage included) in one run`;
+        : `the script allocated over ${memoryBytes + GARBAGE_ALLOWANCE_BYTES} bytes (garbage included) in one run`;
     return this.finish(scriptFault('out_of_memory', `out of memory: ${why}`, line));
   }
 
   private finish(outcome: RunOutcome): RunOutcome {
     this.state_ = outcome.kind === 'exited' ? 'exited' : 'faulted';
+    if (outcome.kind === 'fault') this.vm.spent = true;
     if (outcome.kind === 'exited') this.exitCode = outcome.code;
     this.final = outcome;
     return outcome;

@@ -3,15 +3,6 @@ import type { GuestCalls } from '../script/guest-calls';
 type HostFunction = (...args: unknown[]) => unknown;
 export type StopReason = 'budget' | 'time' | 'memory';
 
-/** What the interpreter's budget hook and sleep_ms() ask of the engine. */
-export interface HookTarget {
-  stop(reason: StopReason): void;
-  /** Whether the run is past its wall-time limit. */
-  late(): boolean;
-  /** A thenable whose then() captures how to resume the program after a sleep. */
-  pause(): object;
-}
-
 /**
  * A JS value handed to Python becomes a proxy whose attributes reach the JS object, so
  * `fn.constructor` would be Function and the host's globals one call away. Everything the
@@ -39,16 +30,19 @@ export function sealed(fn: HostFunction): HostFunction {
  * The `__vmfleet_sys` module the prelude wraps into the Python API. `device()` gives the
  * engine it serves now: an interpreter outlives its engine and serves the next one.
  */
-export function hostModule(device: () => GuestCalls, hook: HookTarget): object {
+export function hostModule(
+  device: () => GuestCalls,
+  pause: () => object,
+  afterCall: () => void,
+): object {
   const functions: Record<string, HostFunction> = {
     print: (text) => device().print(String(text)),
     publish: (name, value) => device().publish(name, value),
     time_ms: () => device().timeMs(),
     sleep_ms: (ms) => device().sleepMs(ms),
-    pause: () => hook.pause(),
+    // A thenable whose then() captures how to resume the program after a sleep.
+    pause: () => pause(),
     exit: (code) => device().exit(code),
-    stop: (reason) => hook.stop(reason === 'memory' || reason === 'time' ? reason : 'budget'),
-    late: () => hook.late(),
     hal_probe: (sensor) => device().halProbe(sensor),
     hal_read: (sensor, index) => device().halRead(sensor, index),
     hal_write: (actuator, index, value) => device().halWrite(actuator, index, value),
@@ -58,7 +52,15 @@ export function hostModule(device: () => GuestCalls, hook: HookTarget): object {
     emit: (id, value) => device().emit(id, value),
   };
   const module = Object.create(null) as Record<string, HostFunction>;
-  for (const [name, fn] of Object.entries(functions)) module[name] = sealed(fn);
+  for (const [name, fn] of Object.entries(functions)) {
+    module[name] = sealed((...args) => {
+      try {
+        return fn(...args);
+      } finally {
+        afterCall();
+      }
+    });
+  }
   return Object.freeze(module);
 }
 

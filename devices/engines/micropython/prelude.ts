@@ -1,66 +1,46 @@
 /**
  * Python run once in each interpreter before any program: the device API
  * (docs/guest-abi.md, "Script VMs") over `__vmfleet_sys` (the host functions, a JS module),
- * and the budget hook. Names starting with `__vmfleet` and the API survive a reload; the
- * program's own globals do not.
- *
- * The hook: MicroPython has no settrace, but it runs scheduled callbacks at every pending
- * check (backward jumps, calls). `_tick` reschedules itself, counts those checks as
- * instructions, and asks the host to interrupt the program (KeyboardInterrupt) past the
- * budget, or when the heap (garbage included) passes the allocation cap, checked every 4096
- * ticks (gc.mem_alloc() scans the whole allocation table), as is the run's wall-time limit; again at every check if the program catches it. The WebAssembly port collects
+ * and the sandbox. Names starting with `__vmfleet` and the API survive a reload; the
+ * program's own globals do not. The budget hook is JS (budget-hook.ts); the program cannot
+ * reach `micropython.schedule`, which could starve it. The WebAssembly port collects
  * garbage only when called from the host, never while Python code runs, so the live heap
  * is measured in `__vmfleet_disarm`, after each run.
  */
 export const PYTHON_PRELUDE = String.raw`
-import gc, micropython, builtins
+import gc, builtins
 import __vmfleet_sys as _sys
+
+class __vmfleet_micropython:
+    # What a program may use of the micropython module: not schedule(), kbd_intr().
+    @staticmethod
+    def const(value):
+        return value
 
 def __vmfleet_guard(real):
     # No way out of the sandbox: the js modules reach the host's globals.
     def guarded(name, *args):
         if name.startswith("js") or name.startswith("__vmfleet") or name in ("pyscript", "_pyscript"):
             raise ImportError("no module named '" + name + "'")
+        if name == "micropython":
+            return __vmfleet_micropython
         return real(name, *args)
     return guarded
 
 builtins.__import__ = __vmfleet_guard(builtins.__import__)
 
-# ticks, tick limit, allocation cap, (unused), armed, scheduled
-__vmfleet_st = [0, 0, 0, 0, 0, 0]
 __vmfleet_handlers = []
 
-def __vmfleet_tick(_):
-    s = __vmfleet_st
-    if not s[4]:
-        s[5] = 0
-        return
-    n = s[0] + 1
-    s[0] = n
-    micropython.schedule(__vmfleet_tick, None)
-    if n & 4095 == 0:
-        if gc.mem_alloc() > s[2]:
-            _sys.stop("memory")
-        elif _sys.late():
-            _sys.stop("time")
-    if n >= s[1]:
-        _sys.stop("budget")
-
-def __vmfleet_arm(limit, heap):
-    s = __vmfleet_st
-    s[1] = limit
-    s[2] = heap
-    s[4] = 1
-    if not s[5]:
-        s[5] = 1
-        micropython.schedule(__vmfleet_tick, None)
+def __vmfleet_flush():
+    # A pending check (the loop's jump): an interrupt the hook asked for as the last run
+    # ended is raised here, where the host expects it, not in the next program.
+    for _ in (0,):
+        pass
 
 def __vmfleet_disarm():
-    s = __vmfleet_st
-    s[4] = 0
-    # Called from the host, outside the program: here the collector can run.
-    gc.collect()
-    return str(s[0]) + "," + str(gc.mem_alloc())
+    __vmfleet_flush()
+    # Called from the host, outside the program: the collector ran as the run returned.
+    return gc.mem_alloc()
 
 def __vmfleet_call(index, value):
     if index < 0 or index >= len(__vmfleet_handlers):
@@ -83,8 +63,6 @@ def __vmfleet_clean(keep):
         if name not in keep:
             del g[name]
     __vmfleet_handlers.clear()
-    __vmfleet_st[0] = 0
-    __vmfleet_st[3] = 0
     gc.collect()
 
 def __vmfleet_ck(result):
@@ -106,7 +84,6 @@ def sleep_ms(ms):
     return __vmfleet_ck(_sys.pause())
 
 def exit(code=0):
-    __vmfleet_st[1] = 0
     __vmfleet_ck(_sys.exit(code))
 
 class hal:

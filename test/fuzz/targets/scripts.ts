@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { stopPythonChecks } from '../../../src/protocol/images/script/python-check';
 import { validateSourcePayload } from '../../../src/protocol/images/script/validate-source';
 import { type FuzzTarget, PropertyViolation } from '../harness';
 import { concat, mutationsOf, ROOT } from '../mutate';
@@ -91,17 +92,6 @@ const TOKENS = [
   '\uD800',
 ];
 
-/** Deepest bracket nesting, strings and comments not told apart: for the open finding only. */
-function naiveDepth(source: Uint8Array): number {
-  let depth = 0;
-  let max = 0;
-  for (const c of source) {
-    if (c === 0x28 || c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
-    else if (c === 0x29 || c === 0x5d || c === 0x7d) depth = Math.max(0, depth - 1);
-  }
-  return max;
-}
-
 /** What a breakout runs: compiling must run nothing, so this text never reaches a reason. */
 const RAN_MARKER = '__fuzz_ran__';
 
@@ -154,26 +144,6 @@ export const scriptsTarget: FuzzTarget = {
   covers:
     'src/protocol/images/script validateSourcePayload for lua, micropython, js (UTF-8 decode + the real compilers)',
   ciRuns: 300,
-  knownOpen: [
-    {
-      id: 'js-compile-stack',
-      summary:
-        'QuickJS parses deep nesting (about 1,000 "(" or "[") by recursion until V8\'s native stack ends: a RangeError escapes validateSourcePayload (and the device\'s load) instead of a ScriptLoadError; QuickJS\'s own limit (runtime.setMaxStackSize) must trip first, in src/protocol/images/script and devices/engines/js',
-      matches: /^RangeError: Maximum call stack size exceeded/,
-    },
-    {
-      id: 'js-wrapper-breakout',
-      summary:
-        "compileJsProgram evaluates `(function* () {${source}\\n})`: a source that starts with `})();` and ends with `(function(){` runs code at compile time, in the gateway's upload check and in the device's load, outside any budget (`})(); for(;;); (function(){` hangs the gateway)",
-      matches: /^PropertyViolation: js: compiling ran part of the program/,
-    },
-    {
-      id: 'python-nesting-quadratic',
-      summary:
-        "MicroPython's compiler takes time quadratic in bracket nesting (2,000 '(': 0.3 s, 4,000: 1.6 s, 8,000: 5 s, valid or not), synchronously: a 256 KiB source of '(' would hold the gateway's event loop in validateSourcePayload for about an hour (and a device's load); a nesting limit before compiling, or the check off the event loop with a deadline, in src/protocol/images/script",
-      slowWhen: (input) => input[0] % 3 === 1 && naiveDepth(input.subarray(1)) > 1000,
-    },
-  ],
   inputs: () =>
     fc.oneof(
       { arbitrary: framedSource, weight: 4 },
@@ -183,6 +153,7 @@ export const scriptsTarget: FuzzTarget = {
   warmUp: async () => {
     for (const vm of VMS) await validateSourcePayload(vm, new TextEncoder().encode('x = 1\n'));
   },
+  tearDown: () => stopPythonChecks(),
   check: async (input) => {
     if (input.length === 0) return 'refused';
     const vm = VMS[input[0] % VMS.length];

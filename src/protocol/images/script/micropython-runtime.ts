@@ -2,11 +2,23 @@ import { mainContextGlobal, nativeImport } from './native-import';
 
 /** The parts of the MicroPython WebAssembly port's API (micropython.mjs) this project uses. */
 export interface MicroPython {
-  _module: { _mp_sched_keyboard_interrupt(): void };
+  _module: MicroPythonModule;
   runPython(code: string): unknown;
   runPythonAsync(code: string): unknown;
   registerJsModule(name: string, module: object): void;
-  globals: { get(key: string): unknown };
+  pyimport(name: string): unknown;
+  globals: { get(key: string): unknown; set(key: string, value: unknown): void };
+}
+
+/** The emscripten Module's exports this project calls directly. */
+export interface MicroPythonModule {
+  _mp_sched_keyboard_interrupt(): void;
+  /** proxy_c.c: calls proxy_c_ref[ref] with `count` converted arguments at `args`. */
+  _proxy_c_to_js_call(ref: number, count: number, args: number, out: number): void;
+  _malloc(bytes: number): number;
+  _free(address: number): void;
+  getValue(address: number, type: 'i32'): number;
+  setValue(address: number, value: number, type: 'i32'): void;
 }
 
 interface MicroPythonPackage {
@@ -42,7 +54,11 @@ const globals = mainGlobal as unknown as GlobalState;
 export class MicroPythonInstance {
   private readonly state: GlobalState;
 
-  constructor(readonly mp: MicroPython) {
+  constructor(
+    readonly mp: MicroPython,
+    /** Its WebAssembly memory: what it costs the host, and how far it may grow. */
+    readonly memory: InterpreterMemory,
+  ) {
     if (globals.Module !== mp._module) throw new Error('MicroPython globals changed under us');
     this.state = Object.fromEntries(
       SWAPPED_GLOBALS.map((name) => [name, globals[name]]),
@@ -64,6 +80,11 @@ export class MicroPythonInstance {
     } finally {
       this.state.proxy_js_ref_next = globals.proxy_js_ref_next;
     }
+  }
+
+  /** The id the package gave a JS value it handed to Python (its proxy_js_ref table). */
+  jsRef(value: unknown): number | undefined {
+    return this.use(() => (globals.proxy_js_ref_map as Map<unknown, number>).get(value));
   }
 
   /**
@@ -95,12 +116,11 @@ let loader: Promise<MicroPythonPackage> | undefined;
 let filling: Promise<void> | undefined;
 
 /**
- * What one interpreter's WebAssembly memory may grow to. The port grows its GC heap on
- * demand (new 128 MiB regions at most) and never collects while Python runs, so without a
- * cap one `bytearray` loop grows the host process to the 2 GiB the build allows. Past this,
- * the port's malloc fails and Python sees MemoryError (the engine: out_of_memory). It holds
- * the port's static memory (16 MiB) and the engines' garbage allowance (32 MiB) twice over,
- * as the port doubles its heap when it grows.
+ * What one interpreter's WebAssembly memory may grow to at most, whatever its engine sets
+ * (InterpreterMemory.limit). The port grows its GC heap on demand (doubling it) and never
+ * collects while Python runs, so without a cap one `bytearray` loop grows the host process
+ * to the 2 GiB the build allows. Past the limit the port's malloc fails and Python sees
+ * MemoryError (the engine: out_of_memory).
  */
 export const MICROPYTHON_MAX_BYTES = 128 * 1024 * 1024;
 const PAGE = 64 * 1024;
@@ -111,48 +131,125 @@ interface GrowableMemory {
 }
 type Instantiate = (...args: unknown[]) => Promise<{ instance: { exports: object } }>;
 
-/** Refuses to grow `memory` past `cap` bytes; the port catches the error as a failed malloc. */
-function capMemory(memory: GrowableMemory, cap: number): void {
-  const grow = memory.grow.bind(memory);
-  Object.defineProperty(memory, 'grow', {
-    value: (pages: number) => {
-      if (memory.buffer.byteLength + pages * PAGE > cap)
-        throw new RangeError(`a MicroPython interpreter may use at most ${cap} bytes`);
-      return grow(pages);
-    },
-  });
+/**
+ * One interpreter's WebAssembly memory with a growth limit. A growth past `limit` is
+ * refused, which the port sees as a failed malloc (MemoryError); `onRefused` hears of it
+ * once per refusal, from the port's error log (the lines it would print are dropped),
+ * where it may throw to abandon the interpreter: nothing in the port catches it there.
+ */
+export class InterpreterMemory {
+  /** Bytes the memory may grow to (at most MICROPYTHON_MAX_BYTES). */
+  limit = MICROPYTHON_MAX_BYTES;
+  /** Bytes it had when the interpreter was ready, before any program. */
+  baseBytes = 0;
+  /** Growths refused so far. */
+  refused = 0;
+  onRefused: () => void = () => {};
+  private frozen = false;
+
+  constructor(private readonly memory: GrowableMemory) {
+    const grow = memory.grow.bind(memory);
+    Object.defineProperty(memory, 'grow', {
+      value: (pages: number) => {
+        const cap = this.frozen ? 0 : Math.min(this.limit, MICROPYTHON_MAX_BYTES);
+        if (memory.buffer.byteLength + pages * PAGE > cap)
+          throw new RangeError(`a MicroPython interpreter may use at most ${cap} bytes`);
+        return grow(pages);
+      },
+    });
+  }
+
+  /** Bytes the memory holds now (it never shrinks). */
+  get bytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Takes the free part of the memory the port starts with (~12 MiB) out of reach with
+   * blocks never written (so never resident), so that the GC heap grows only by growing
+   * the memory, where the limits see it; a little stays for the C side's own mallocs.
+   */
+  reserveInitialMemory(malloc: (bytes: number) => number): void {
+    const refused = this.refused;
+    this.frozen = true;
+    try {
+      for (let size = 8 * 1024 * 1024; size >= FREE_LEFT_BYTES; size /= 2) {
+        while (malloc(size) !== 0);
+      }
+    } finally {
+      this.frozen = false;
+      this.refused = refused;
+      this.baseBytes = this.bytes;
+    }
+  }
+
+  /** Called for each line the port logs on its error channel; false: not a growth line. */
+  heard(line: string): boolean {
+    // emscripten_resize_heap: up to three growMemory lines, then one "Failed to grow".
+    if (/^growMemory: /.test(line)) return true;
+    if (!/^(Failed to grow the heap|Cannot enlarge memory)/.test(line)) return false;
+    this.refused++;
+    this.onRefused();
+    return true;
+  }
 }
+
+/** What reserveInitialMemory leaves free of the starting memory. */
+const FREE_LEFT_BYTES = 256 * 1024;
 
 /**
  * Runs `load` with WebAssembly.instantiate (of the main context, where the package runs)
- * wrapped, so the MicroPython instance it makes gets its memory capped. The build exports
- * its memory and takes no options for it, so this is the one place to reach it.
+ * wrapped, so the MicroPython instance it makes gets its memory guarded, and with
+ * console.error wrapped, which the package binds as its error log while it starts: a
+ * refused growth is reported to the memory's owner, not printed (four lines each).
  */
-async function withCappedMemory<T>(load: () => Promise<T>): Promise<T> {
+function withGuardedMemory<T>(load: () => Promise<T>): Promise<[T, InterpreterMemory]> {
+  // One load at a time in the whole process: each copy of this module (a test runner
+  // loads one per test file) wraps the same main-context globals, and nested wraps would
+  // guard one memory twice and leave console.error wrapped.
+  const holder = mainGlobal as unknown as Record<symbol, Promise<unknown> | undefined>;
+  const mine = (holder[LOAD_LOCK] ?? Promise.resolve()).then(() => guardedLoad(load));
+  holder[LOAD_LOCK] = mine.catch(() => undefined);
+  return mine;
+}
+
+const LOAD_LOCK = Symbol.for('vmfleet.micropython.load');
+
+async function guardedLoad<T>(load: () => Promise<T>): Promise<[T, InterpreterMemory]> {
   // The project's TypeScript libs declare no WebAssembly values; Node's global has them.
   const wasm = (mainGlobal as unknown as { WebAssembly: { instantiate: Instantiate } }).WebAssembly;
+  const console = mainGlobal.console;
   const original = wasm.instantiate;
+  const originalError = Object.getOwnPropertyDescriptor(console, 'error')!;
+  const print = console.error.bind(console);
+  let guarded: InterpreterMemory | undefined;
   wasm.instantiate = async (...args) => {
     const result = await original.apply(wasm, args);
     // Not named `exports`: tsc's CommonJS output refers to this module's own exports so.
     const made = result.instance.exports as { memory?: GrowableMemory; mp_js_init?: unknown };
-    if (made.mp_js_init && made.memory) capMemory(made.memory, MICROPYTHON_MAX_BYTES);
+    if (made.mp_js_init && made.memory) guarded = new InterpreterMemory(made.memory);
     return result;
   };
+  console.error = (...args: unknown[]) => {
+    if (!(guarded && args.length === 1 && guarded.heard(String(args[0])))) print(...args);
+  };
   try {
-    return await load();
+    const value = await load();
+    if (!guarded) throw new Error('the MicroPython package exported no memory to guard');
+    return [value, guarded];
   } finally {
     wasm.instantiate = original;
+    Object.defineProperty(console, 'error', originalError);
   }
 }
 
 async function createInstance(): Promise<MicroPythonInstance> {
   loader ??= nativeImport<MicroPythonPackage>('@micropython/micropython-webassembly-pyscript');
   const micropython = await loader;
-  // heapsize is where the GC heap starts; it grows on demand up to MICROPYTHON_MAX_BYTES,
-  // and engines enforce the board's limit themselves (gc.mem_alloc()).
+  // heapsize is where the GC heap starts; it grows on demand up to the memory's limit,
+  // which an engine sets from the board (devices/engines/micropython).
   for (;;) {
-    const mp = await withCappedMemory(() =>
+    const [mp, memory] = await withGuardedMemory(() =>
       micropython.loadMicroPython({
         heapsize: 16 * 1024,
         // Python frames live on this stack (in words): ackermann nests ~500 calls.
@@ -162,7 +259,9 @@ async function createInstance(): Promise<MicroPythonInstance> {
       }),
     );
     // Another interpreter ran between its start-up and here: its globals are lost, make another.
-    if (globals.Module === mp._module) return new MicroPythonInstance(mp);
+    if (globals.Module !== mp._module) continue;
+    memory.reserveInitialMemory((bytes) => mp._module._malloc(bytes));
+    return new MicroPythonInstance(mp, memory);
   }
 }
 

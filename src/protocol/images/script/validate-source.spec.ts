@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopPythonChecks } from './python-check';
 import { MAX_SOURCE_BYTES } from './source';
 import { validateSourcePayload } from './validate-source';
 
@@ -8,6 +9,8 @@ const firmware = (path: string) =>
   new Uint8Array(readFileSync(join(__dirname, '../../../../firmware', path)));
 
 describe('validateSourcePayload', () => {
+  afterAll(() => stopPythonChecks());
+
   it.each([
     ['lua', 'lua/bench/fibonacci.lua'],
     ['js', 'js/bench/fibonacci.js'],
@@ -54,6 +57,75 @@ describe('validateSourcePayload', () => {
     const python = bytes('while True:\n    pass\nawait sleep_ms(1)\nexit(1)');
     expect(await validateSourcePayload('micropython', python)).toMatchObject({ ok: true });
   });
+
+  it.each([
+    ['a loop', '})(); for (;;); (function* () {'],
+    ['a throw', '})(); throw new Error("ran"); (function () {'],
+    ['straight-line code', '}); globalThis.x = 1; (function* () {'],
+    ['an operator between two functions', '} + (() => { for (;;); })() + function () {'],
+    ['unbounded recursion', '})(); (function r() { r(); })(); (function () {'],
+  ])(
+    'refuses js that closes its wrapper and runs %s at load, without running it',
+    async (_, js) => {
+      const started = Date.now();
+      expect(await validateSourcePayload('js', bytes(js))).toEqual({
+        ok: false,
+        code: 'image_rejected',
+        reason: expect.stringMatching(/closes the function it runs in/),
+      });
+      // One interrupt poll of the check's own runtime, not the 60 s of a program's run.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    },
+  );
+
+  it.each(['(', '[', '{', 'f(', '`${', 'if (x) '])(
+    'refuses js nested 30,000 deep in %s with a clear reason, and still checks the next',
+    async (open) => {
+      expect(await validateSourcePayload('js', bytes(open.repeat(30_000)))).toEqual({
+        ok: false,
+        code: 'image_rejected',
+        reason: expect.stringMatching(/nested too deeply for the compiler/),
+      });
+      expect(await validateSourcePayload('js', bytes('let a = [[[1]]];'))).toMatchObject({
+        ok: true,
+      });
+    },
+  );
+
+  it('refuses python nested deeper than 200 brackets at once, not counting strings or comments', async () => {
+    const started = Date.now();
+    const deep = `x = 1\ny = ${'('.repeat(250_000)}`;
+    expect(await validateSourcePayload('micropython', bytes(deep))).toEqual({
+      ok: false,
+      code: 'image_rejected',
+      reason: 'Python syntax error (line 2): brackets nested deeper than 200 levels',
+    });
+    // Not MicroPython's compiler, which would take about an hour on this.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const quoted = [
+      `s = "${'('.repeat(300)}"`,
+      `t = """${'['.repeat(300)}\n${'{'.repeat(300)}"""`,
+      `u = r"\\""${'('.repeat(3)}1${')'.repeat(3)}  # ${'('.repeat(300)}`,
+      `v = ${'['.repeat(150)}1${']'.repeat(150)}`,
+    ].join('\n');
+    expect(await validateSourcePayload('micropython', bytes(quoted))).toMatchObject({ ok: true });
+  });
+
+  it('refuses python whose compile does not end in time (constant folding), then checks the next', async () => {
+    const bomb = bytes(`x = ${'2**'.repeat(6)}1\n`); // 2**(2**65536), folded at compile time
+    expect(await validateSourcePayload('micropython', bomb)).toEqual({
+      ok: false,
+      code: 'image_rejected',
+      reason: expect.stringMatching(/^Python program did not compile within 5000 ms/),
+    });
+    expect(await validateSourcePayload('micropython', bytes('x = 2**64\n'))).toMatchObject({
+      ok: true,
+    });
+    expect(await validateSourcePayload('micropython', bytes('x = = 1\n'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^Python syntax error \(line 1\)/),
+    });
+  }, 30_000);
 
   it.each(['lua', 'js'] as const)(
     'refuses %s source that is not UTF-8, empty or too large',

@@ -1,14 +1,10 @@
 import type { PayloadCheck } from '../validate';
-import { compileJsProgram } from './js-compile';
+import { checkJsProgram } from './js-compile';
 import { prepareJsRuntime } from './js-runtime';
 import { compileLuaChunk } from './lua-compile';
 import { prepareLuaRuntime } from './lua-runtime';
-import {
-  MicroPythonInstance,
-  prepareMicroPythonRuntime,
-  takeMicroPython,
-} from './micropython-runtime';
-import { compilePythonProgram } from './python-compile';
+import { checkPythonProgram } from './python-check';
+import { checkPythonNesting } from './python-compile';
 import { decodeSource, ScriptLoadError } from './source';
 
 export type ScriptVmKind = 'lua' | 'micropython' | 'js';
@@ -82,18 +78,10 @@ async function compileLua(source: string): Promise<void> {
 }
 
 async function compileJs(source: string): Promise<void> {
-  const context = (await prepareJsRuntime()).newContext();
-  try {
-    compileJsProgram(context, source).dispose();
-  } finally {
-    context.dispose();
-  }
+  checkJsProgram(await prepareJsRuntime(), source);
 }
 
-/** The gateway's own interpreter: compiling leaves nothing behind but a dropped generator. */
-let pythonChecker: Promise<MicroPythonInstance> | undefined;
-
 async function compilePython(source: string): Promise<void> {
-  pythonChecker ??= prepareMicroPythonRuntime().then(takeMicroPython);
-  compilePythonProgram(await pythonChecker, source);
+  checkPythonNesting(source);
+  await checkPythonProgram(source);
 }

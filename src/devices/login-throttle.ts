@@ -19,7 +19,10 @@ import { Backoff, DEFAULT_THROTTLE, type ThrottleOptions } from '../common/backo
 export type ThrottleDecision =
   { allow: true } | { allow: false; retryAfterMs: number; by: 'address' | 'device' };
 
-/** Device logins (MQTT CONNECT): per address and per device id, see the file comment. */
+/**
+ * Device logins (MQTT CONNECT, CoAP registration): per address and per device id, see the
+ * file comment. One instance serves both transports.
+ */
 export class LoginThrottle {
   private readonly byAddress: Backoff;
   private readonly byDevice: Backoff;
