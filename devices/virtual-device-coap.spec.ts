@@ -91,11 +91,11 @@ describe('VirtualDevice over CoAP (coap server on 127.0.0.1)', () => {
 
     const states = () => uplinks('ota').map((u) => u.body.state);
     await gateway.until(() => states().includes('installed'), 'the installed report');
-    // 2232 bytes: two 1024-byte blocks, then the last 184 bytes as block 8 of 256.
+    // 2312 bytes: two 1024-byte blocks, then the last 264 bytes as block 4 of 512.
     expect(gateway.otaBlocks).toEqual([
       { num: 0, more: false, szx: 6 },
       { num: 1, more: false, szx: 6 },
-      { num: 8, more: false, szx: 4 },
+      { num: 4, more: false, szx: 5 },
     ]);
     expect(states().slice(0, 3)).toEqual(['transferring', 'verifying', 'installed']);
     expect(device.vmStatus().app).toEqual({ id: 'fib', version: '1.0.0' });

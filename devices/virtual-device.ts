@@ -20,6 +20,7 @@ import { MonotonicClock, monotonicNow, sampleTelemetry } from './resources';
 import { AppSlots } from './runtime/app-slots';
 import { guestMemoryBytes } from './runtime/local-run';
 import { OtaAgent } from './runtime/ota-agent';
+import type { EngineCreator } from './runtime/monitor-types';
 import { ThingMonitor } from './runtime/thing-monitor';
 
 /** What the gateway issued for one device (POST /api/devices or /api/enroll). */
@@ -57,6 +58,8 @@ export interface VirtualDeviceOptions {
   otaFetchRetryMs?: number;
   /** Pause between OTA chunks (a device throttling its update); default 0. */
   otaPaceMs?: number;
+  /** Makes the VM's engines; default the runtime's (a firmware built without an engine differs). */
+  createEngine?: EngineCreator;
 }
 
 export interface VirtualDeviceStats {
@@ -125,6 +128,7 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
       onPrint: options.log ? (text) => this.logGuestOutput(text) : undefined,
       mainBudget: options.vmBudgets?.main,
       handlerBudget: options.vmBudgets?.handler,
+      createEngine: options.createEngine,
     });
     this.slots = credentials.signingKey
       ? new AppSlots(gatewayKey(credentials.signingKey), credentials.vm, appSlotBytes(this.board))

@@ -14,6 +14,19 @@ import { deploy, firmwareImage, publishApp } from './support/ota';
 
 const LIMIT = 8192;
 const body = (p: { payload: Buffer }) => decodePayload(p.payload).value;
+/** A status result as docs/protocol.md §9.3 has it: the gateway checks every reply. */
+const IDLE_STATUS = {
+  state: 'idle',
+  vm: 'mips1',
+  app: null,
+  phase: null,
+  pc: 0,
+  instructions: 0,
+  pendingEvents: 0,
+  guestMemoryBytes: 0,
+  peakGuestBytes: 0,
+  lastEnd: null,
+};
 
 describe('CoAP transport (e2e)', () => {
   let gw: TestGateway;
@@ -216,12 +229,12 @@ describe('CoAP transport (e2e)', () => {
     const reply = await coap.request({
       method: 'POST',
       url: `/v1/reply?s=${session}`,
-      payload: cbor({ id: cmd.body.id, ok: true, result: { state: 'idle' } }),
+      payload: cbor({ id: cmd.body.id, ok: true, result: IDLE_STATUS }),
     });
     expect(reply.code).toBe('2.04');
     const res = await call;
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ op: 'status', result: { state: 'idle' } });
+    expect(res.body).toMatchObject({ op: 'status', result: IDLE_STATUS });
 
     const bye = await coap.request({ method: 'DELETE', url: `/v1/register?s=${session}` });
     expect(bye.code).toBe('2.02');

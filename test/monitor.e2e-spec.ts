@@ -42,12 +42,15 @@ describe('Thing Monitor and events, gateway side (e2e)', () => {
     const d = await fakeDevice(gw, 'tm-1', (cmd) => ({
       id: cmd.id,
       ok: true,
-      result: { pc: 4096, n: cmd.args?.n },
+      result: { pc: 4096, instructions: 10, executed: cmd.args?.n, outcome: 'stepped' },
     }));
     device = d.client;
     const res = await gw.api('POST', '/api/devices/tm-1/monitor', { op: 'step', args: { n: 10 } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ op: 'step', result: { pc: 4096, n: 10 } });
+    expect(res.body).toMatchObject({
+      op: 'step',
+      result: { pc: 4096, instructions: 10, executed: 10, outcome: 'stepped' },
+    });
     expect(d.seen[0]).toMatchObject({ id: res.body.id, op: 'step', args: { n: 10 } });
   });
 
@@ -55,7 +58,12 @@ describe('Thing Monitor and events, gateway side (e2e)', () => {
     const d = await fakeDevice(gw, 'tm-1', (cmd) => ({
       id: cmd.id,
       ok: true,
-      result: { size: cmd.args.image.length },
+      result: {
+        loadTimeMs: 0.5,
+        imageBytes: cmd.args.image.length,
+        guestMemoryBytes: 65536,
+        state: 'loaded',
+      },
     }));
     device = d.client;
     const image = Buffer.from([1, 2, 3, 250]).toString('base64');
@@ -63,7 +71,12 @@ describe('Thing Monitor and events, gateway side (e2e)', () => {
       op: 'load',
       args: { vm: 'mips1', image },
     });
-    expect(res.body.result).toEqual({ size: 4 });
+    expect(res.body.result).toEqual({
+      loadTimeMs: 0.5,
+      imageBytes: 4,
+      guestMemoryBytes: 65536,
+      state: 'loaded',
+    });
     // A CBOR byte string (no tag 64 since the RFC 8949 fix) decodes as a Buffer: compare bytes.
     expect(Uint8Array.from(d.seen[0].args.image)).toEqual(new Uint8Array([1, 2, 3, 250]));
   });
@@ -97,6 +110,29 @@ describe('Thing Monitor and events, gateway side (e2e)', () => {
     expect(offline).toMatchObject({ status: 409, body: { code: 'device_offline' } });
     const bad = await gw.api('POST', '/api/devices/tm-1/monitor', { op: 'step', args: { n: 0 } });
     expect(bad).toMatchObject({ status: 400, body: { code: 'invalid_input' } });
+  });
+
+  it('answers 502 invalid_reply for a reply whose result breaks its contract, and keeps going', async () => {
+    let answer: 'broken' | 'good' = 'broken';
+    const d = await fakeDevice(gw, 'tm-1', (cmd) => ({
+      id: cmd.id,
+      ok: true,
+      result:
+        answer === 'broken'
+          ? { pc: -4, executed: 'ten' }
+          : { pc: 8, instructions: 1, executed: 1, outcome: 'stepped' },
+    }));
+    device = d.client;
+    const broken = await gw.api('POST', '/api/devices/tm-1/monitor', {
+      op: 'step',
+      args: { n: 1 },
+    });
+    expect(broken).toMatchObject({ status: 502, body: { code: 'invalid_reply' } });
+    expect(broken.body.message).toMatch(/tm-1/);
+    expect(broken.body.message).toMatch(/executed/);
+    answer = 'good';
+    const good = await gw.api('POST', '/api/devices/tm-1/monitor', { op: 'step', args: { n: 1 } });
+    expect(good).toMatchObject({ status: 200, body: { result: { pc: 8, outcome: 'stepped' } } });
   });
 
   it('fails a command at once when its device disconnects before answering', async () => {

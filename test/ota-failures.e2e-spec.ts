@@ -174,4 +174,28 @@ describe('OTA refusals, skips and resumed transfers (e2e)', () => {
     }
     expect(done).toMatchObject({ status: 'completed', counts: { healthy: 2, skipped: 2 } });
   }, 30_000);
+
+  it('fails a first install the device cannot load as image_rejected, and the device stays up with no app', async () => {
+    // A firmware built without the engine: nothing to go back to, and nothing may throw.
+    const refuse = () => {
+      throw new Error('this firmware has no mips1 engine');
+    };
+    devices = await startDevices(gw, {
+      prefix: 'noengine',
+      count: 1,
+      tags: ['noengine'],
+      options: { createEngine: refuse },
+    });
+    await publishApp(gw, 'demo', '1.0.0', firmwareImage('blink'));
+    const id = await deploy(gw, { app: app('demo', '1.0.0'), target: { tag: 'noengine' } });
+    const done = await finalOf(id);
+    expect(done.targets[0]).toMatchObject({ state: 'failed', code: 'image_rejected' });
+    expect(done.targets[0].reason).toMatch(/no mips1 engine/);
+    const [device] = devices;
+    expect(device.vmStatus()).toMatchObject({ app: null });
+    expect(device.slots?.current).toBeNull();
+    // Still reachable: the monitor answers.
+    const status = await gw.api('POST', `/api/devices/${device.id}/monitor`, { op: 'status' });
+    expect(status).toMatchObject({ status: 200, body: { result: { app: null } } });
+  }, 30_000);
 });

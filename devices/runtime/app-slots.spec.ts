@@ -57,6 +57,18 @@ describe('AppSlots', () => {
     expect(codeOf(() => slots.revert())).toBe('no_previous');
   });
 
+  it('takes back a commit whose image the engine refused, down to no app after a first install', () => {
+    const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+    install(slots, v1);
+    slots.undoCommit();
+    expect(slots.current).toBeNull();
+    expect(slots.previous).toBeNull();
+    install(slots, v1);
+    install(slots, v2);
+    slots.undoCommit();
+    expect(slots.current?.manifest.sequence).toBe(1);
+  });
+
   it('resumes a transfer from the last contiguous offset when the same update is offered again', () => {
     const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
     slots.begin(v2.cose);

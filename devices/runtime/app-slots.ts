@@ -157,6 +157,15 @@ export class AppSlots {
     return previous;
   }
 
+  /**
+   * Takes back the last commit: its image was refused when loaded. The slot it went into
+   * is emptied and the one before is active again, which is empty after a first install.
+   */
+  undoCommit(): void {
+    this.slots[this.active] = null;
+    this.active = other(this.active);
+  }
+
   abandon(): void {
     this.staging = null;
   }

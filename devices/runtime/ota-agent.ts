@@ -149,7 +149,7 @@ export class OtaAgent {
     try {
       this.options.monitor.installApp(payload, app);
     } catch (error) {
-      slots.revert();
+      slots.undoCommit();
       return this.fail(job, 'image_rejected', errorMessage(error));
     }
     this.enter(job, 'installed');

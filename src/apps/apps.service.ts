@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   AppExistsError,
   AppInUseError,
@@ -7,6 +13,7 @@ import {
   InvalidInputError,
 } from '../common/domain-error';
 import { signManifest } from '../protocol/manifest';
+import { stopPythonChecks } from '../protocol/images/script/python-check';
 import { validatePayload, type PayloadCheck } from '../protocol/images/validate';
 import type { VmKind } from '../protocol';
 import { AppsRepository, type SignedApp } from './apps.repository';
@@ -23,7 +30,7 @@ import { SigningKeyService } from './signing-key.service';
 export type AppUsageCheck = (app: App) => Promise<string[]>;
 
 @Injectable()
-export class AppsService implements OnApplicationBootstrap {
+export class AppsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Apps');
   private readonly usageChecks: AppUsageCheck[] = [];
   /** Uploads and deletes run one at a time: sequence numbers and shared blobs stay consistent. */
@@ -37,6 +44,11 @@ export class AppsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.exclusive(() => this.resignNonStandardManifests());
+  }
+
+  /** The Python upload check's worker thread ends with the gateway. */
+  onApplicationShutdown(): void {
+    stopPythonChecks();
   }
 
   /**

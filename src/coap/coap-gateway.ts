@@ -36,6 +36,8 @@ import { CoapDeviceLink } from './coap-device-link';
 import { Block1Uploads } from './coap-block1';
 import { block1Echo, CoapGuard, endpointOf } from './coap-guard';
 import { EndpointBuckets } from './coap-rate-limit';
+import { LoginThrottle } from '../devices/login-throttle';
+import { describeIssues } from '../protocol/zod-issues';
 import { CoapError, etagOf, expectMethod, linkFormat, sendAsIs } from './coap-responses';
 import { type CoapSession, CoapSessions } from './coap-sessions';
 
@@ -69,6 +71,7 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly links: DeviceLinks,
     private readonly metrics: MetricsService,
     private readonly takeovers: SessionTakeovers,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -218,16 +221,28 @@ export class CoapGateway implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const parsed = registerSchema.safeParse(value);
     if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 5);
-      const why = issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const why = describeIssues(parsed.error.issues);
       throw new CoapError('4.00', `invalid registration: ${why}`);
     }
     const { id, token, hello, lifetime } = parsed.data;
+    // Per address, not endpoint: a guesser changes source ports for free.
+    const address = req.rsinfo.address;
+    const throttled = this.throttle.check(id, address);
+    if (!throttled.allow) {
+      // 4.29 Too Many Requests (RFC 8516): Max-Age says when to try again; token unchecked.
+      this.metrics.connectionsRefused.inc({ reason: 'login_throttled' });
+      res.setOption('Max-Age', Math.ceil(throttled.retryAfterMs / 1000));
+      throw new CoapError('4.29', `too many wrong logins; retry in ${throttled.retryAfterMs} ms`);
+    }
     if (!(await this.devices.authenticate(id, token))) {
+      this.throttle.failed(id, address);
       this.metrics.connectionsRefused.inc({ reason: 'bad_credentials' });
-      this.logger.warn(`refused registration for "${id}": wrong device id or token`);
+      this.logger.warn(
+        `refused registration for "${id}" from ${address}: wrong device id or token`,
+      );
       throw new CoapError('4.01', 'bad device id or token');
     }
+    this.throttle.succeeded(id, address);
     if (this.sessions.ofDevice(id)) this.takeovers.record('coap', id);
     // Registering (again) binds the session to this endpoint (docs/protocol.md §11.4).
     const session = this.sessions.open(id, endpoint, hello, lifetime, encoding);

@@ -77,6 +77,17 @@ export class DeviceRefusedError extends DomainError {
   }
 }
 
+/**
+ * The device answered with `ok: true` and a result that breaks the reply contract
+ * (docs/protocol.md §9.3): a device bug, reported rather than passed on to break callers.
+ */
+export class DeviceBadReplyError extends DomainError {
+  readonly code = 'invalid_reply';
+  constructor(id: string, op: string, issues: string) {
+    super(`device "${id}" answered "${op}" with a result the protocol does not allow: ${issues}`);
+  }
+}
+
 /** The device did not answer in time. */
 export class DeviceTimeoutError extends DomainError {
   readonly code = 'device_timeout';

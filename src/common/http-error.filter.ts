@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import {
   ConflictError,
+  DeviceBadReplyError,
   DeviceRefusedError,
   DeviceTimeoutError,
   DomainError,
@@ -73,6 +74,7 @@ function statusOf(err: DomainError): number {
   if (err instanceof TooManyAttemptsError) return 429;
   if (err instanceof DeviceRefusedError) return 422;
   if (err instanceof DeviceTimeoutError) return 504;
+  if (err instanceof DeviceBadReplyError) return 502;
   return 500;
 }
 

@@ -1,5 +1,6 @@
 import { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
+import { describeIssues } from '../protocol/zod-issues';
 import { InvalidInputError } from './domain-error';
 
 /** Parses with a zod schema or throws InvalidInputError listing every issue. */
@@ -10,9 +11,7 @@ export function parseOrThrow<T extends z.ZodType>(
 ): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map(
-    (i) => `${i.path.length ? i.path.join('.') : what}: ${i.message}`,
-  );
+  const issues = result.error.issues.map((i) => describeIssues([i], what));
   throw new InvalidInputError(`invalid ${what}: ${issues.join('; ')}`, issues);
 }
 

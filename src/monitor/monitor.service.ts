@@ -1,10 +1,21 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DeviceOfflineError, DeviceRefusedError, DeviceTimeoutError } from '../common/domain-error';
+import {
+  DeviceBadReplyError,
+  DeviceOfflineError,
+  DeviceRefusedError,
+  DeviceTimeoutError,
+} from '../common/domain-error';
 import { parseOrThrow } from '../common/zod';
 import { DevicesService } from '../devices/devices.service';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
-import { commandSchema, type CommandOp, type ReplyMessage } from '../protocol';
+import {
+  commandSchema,
+  type CommandOp,
+  REPLY_RESULT_SCHEMAS,
+  type ReplyMessage,
+} from '../protocol';
+import { describeIssues } from '../protocol/zod-issues';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
 
@@ -24,7 +35,8 @@ export interface CommandResult {
 
 /**
  * Thing Monitor, gateway side: sends a command with a fresh correlation id and waits for
- * the one reply carrying it, or times out with a clear error.
+ * the one reply carrying it, or times out with a clear error. A result is checked against
+ * its command's schema (REPLY_RESULT_SCHEMAS), so what the REST caller gets is the contract.
  */
 @Injectable()
 export class MonitorService implements OnModuleDestroy {
@@ -70,8 +82,18 @@ export class MonitorService implements OnModuleDestroy {
     const pending = this.pending.get(reply.id);
     if (!pending || pending.deviceId !== deviceId) return false;
     this.settle(reply.id);
-    if (reply.ok) pending.resolve(reply.result ?? null);
-    else
+    if (reply.ok) {
+      const checked = REPLY_RESULT_SCHEMAS[pending.op].safeParse(reply.result);
+      if (checked.success) pending.resolve(reply.result);
+      else
+        pending.reject(
+          new DeviceBadReplyError(
+            deviceId,
+            pending.op,
+            describeIssues(checked.error.issues, 'result'),
+          ),
+        );
+    } else
       pending.reject(
         new DeviceRefusedError(reply.error.code, `${deviceId}: ${reply.error.message}`),
       );

@@ -1,3 +1,4 @@
+import { describeIssues } from './zod-issues';
 import { CodecError, decodePayload, detectEncoding, Encoding } from './codec';
 import { upSchemas, UplinkMessage } from './messages';
 import { isUpChannel } from './topics';
@@ -50,11 +51,4 @@ export function decodeUplink(channel: string, payload: Uint8Array, maxBytes: num
     encoding: decoded.encoding,
     message: { channel, body: parsed.data } as UplinkMessage,
   };
-}
-
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
 }

@@ -7,3 +7,4 @@ export * from './ota';
 export * from './topics';
 export * from './vm';
 export * from './coap';
+export * from './monitor-results';

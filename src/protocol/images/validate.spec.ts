@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validatePayload } from './validate';
+import { parseWasmModule } from './wasm/validate';
 
 const image = (name: string, vm = 'mips1', ext = 'm1') =>
   fs.readFileSync(
@@ -9,10 +10,15 @@ const image = (name: string, vm = 'mips1', ext = 'm1') =>
 
 describe('validatePayload', () => {
   it('accepts a real mips1 image and derives what it needs', async () => {
-    const check = await validatePayload('mips1', image('fibonacci'));
+    const payload = image('fibonacci');
+    const check = await validatePayload('mips1', payload);
     expect(check).toEqual({
       ok: true,
-      needs: { ramBytes: expect.any(Number), flashBytes: 2232, stackBytes: expect.any(Number) },
+      needs: {
+        ramBytes: expect.any(Number),
+        flashBytes: payload.length,
+        stackBytes: expect.any(Number),
+      },
     });
     if (check.ok) expect(check.needs.ramBytes).toBeGreaterThan(0x1000 + 2200);
   });
@@ -53,6 +59,21 @@ describe('validatePayload', () => {
       });
     },
   );
+
+  it("counts a wasm image's .bss (up to its __heap_base) in the RAM it needs", async () => {
+    const dir = path.join(__dirname, '..', '..', '..', 'firmware', 'build', 'wasm', 'libc');
+    const names = fs.readdirSync(dir).filter((f) => f.endsWith('.wasm'));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const payload = fs.readFileSync(path.join(dir, name));
+      const { exports, globals } = parseWasmModule(payload).module;
+      const heap = exports.find((e) => e.kind === 'global' && e.name === '__heap_base')!;
+      const check = await validatePayload('wasm', payload);
+      expect(check.ok && check.needs.ramBytes).toBeGreaterThanOrEqual(
+        globals[heap.index].init.lo >>> 0,
+      );
+    }
+  });
 
   it.each([
     ['lua', 'print("hi")'],

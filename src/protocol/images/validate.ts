@@ -1,4 +1,4 @@
-import type { VmKind } from '../vm';
+import { imageFormatOf, type VmKind } from '../vm';
 import { ImageError, mips1StaticEnd, parseMips1Image } from './mips1-image';
 import { validateRbfPayload } from './rbf';
 import { validateSourcePayload } from './script/validate-source';
@@ -25,18 +25,18 @@ const MIPS1_STACK_TOP_GAP = 16;
  * payload. Async because the script VMs' compilers load once per process.
  */
 export async function validatePayload(vm: VmKind, payload: Uint8Array): Promise<PayloadCheck> {
-  switch (vm) {
+  const format = imageFormatOf(vm);
+  switch (format) {
     case 'mips1':
       return validateMips1(payload);
     case 'ebpf':
       return validateRbfPayload(payload);
     case 'wasm':
-    case 'wasm-fast':
       return validateWasmPayload(payload);
     case 'lua':
     case 'micropython':
     case 'js':
-      return validateSourcePayload(vm, payload);
+      return validateSourcePayload(format, payload);
   }
 }
 

@@ -12,6 +12,7 @@ export type RbfErrorCode =
   // Pre-flight verifier (verify.ts), after Femto-Container's bpf_verify_preflight().
   | 'bad_text_length' // text empty or not a multiple of 8 (BPF_ILLEGAL_LEN)
   | 'bad_register' // dst or src ≥ 11 (BPF_ILLEGAL_REGISTER)
+  | 'division_by_zero' // DIV/MOD/SDIV/SMOD by an immediate 0 (rbpf's check_imm_nonzero)
   | 'write_to_r10' // r10 (frame pointer) is read-only (RFC 9669 §2.1)
   | 'unknown_opcode' // not an instruction this runtime executes (BPF_ILLEGAL_INSTRUCTION)
   | 'bad_lddw' // a 16-byte LDDW cut off by the end of text, or a malformed second half

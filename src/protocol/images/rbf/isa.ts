@@ -71,7 +71,12 @@ export const OPCODE = {
   call: 0x85,
   exit: 0x95,
   ja: 0x05,
+  /** ISA v4: JMP32 | JA, `gotol`: pc += imm, a 32-bit offset (RFC 9669 §4.3). */
+  gotol: 0x06,
 } as const;
+
+/** ISA v4 (RFC 9669 §4.1): the offset field that turns DIV/MOD into SDIV/SMOD. */
+export const OFFSET_SIGNED = 1;
 
 /** call's src field: 0 a helper by id, 1 a bpf-to-bpf call pc-relative (RFC 9669 §4.3.1). */
 export const CALL_HELPER = 0;
@@ -84,8 +89,12 @@ export const ACCESS_BYTES: Readonly<Record<number, 1 | 2 | 4 | 8>> = {
   0x10: 1,
   0x18: 8,
 };
-/** Mode MEM, opcode & 0xe0, the only load/store mode accepted besides LDDW. */
+/** Mode MEM, opcode & 0xe0: plain loads and stores (RFC 9669 §5.1). */
 export const MODE_MEM = 0x60;
+/** Mode MEMSX, opcode & 0xe0: ISA v4 sign-extending loads of 1, 2 or 4 bytes (LDX only, §5.2). */
+export const MODE_MEMSX = 0x80;
+/** opcode & 0x18 of a doubleword access: MEMSX has none (a 64-bit value needs no extension). */
+export const SIZE_DW = 0x18;
 
 export interface RawInstruction {
   opcode: number;
@@ -139,9 +148,11 @@ const CONDITIONAL_JUMPS = new Set<number>([
 ]);
 
 /**
- * Whether this runtime executes the instruction: the RFC 9669 base and ALU32/JMP32 groups
- * (clang -mcpu=v1..v3), plus 0xB8/0xD8. Not: the v4 additions (signed div/mod, movsx,
- * sign-extending loads, bswap, gotol), atomics, legacy packet access (ABS/IND).
+ * Whether this runtime executes the instruction: RFC 9669's base32, base64, divmul32,
+ * divmul64 groups with ALU32/JMP32 and the ISA v4 additions (clang -mcpu=v1..v4: SDIV/SMOD
+ * = DIV/MOD with offset 1, MOVSX = MOV X with offset 8/16/32, MEMSX loads, BSWAP = ALU64
+ * END, gotol = JMP32 JA), plus 0xB8/0xD8. Not: atomics, legacy packet access (ABS/IND),
+ * kfunc calls (call src 2).
  */
 export function isKnownInstruction(i: RawInstruction): boolean {
   const cls = i.opcode & 0x07;
@@ -149,17 +160,19 @@ export function isKnownInstruction(i: RawInstruction): boolean {
   switch (cls) {
     case Cls.Alu:
     case Cls.Alu64:
-      if (op === AluOp.Neg) return (i.opcode & SOURCE_X) === 0;
-      if (op === AluOp.End) return cls === Cls.Alu && [16, 32, 64].includes(i.imm);
-      return ALU_OPS.has(op) && i.offset === 0;
+      return isKnownAlu(i, cls, op);
     case Cls.Jmp:
       if (i.opcode === OPCODE.ja) return true;
       if (i.opcode === OPCODE.exit) return true;
       if (i.opcode === OPCODE.call) return i.src === CALL_HELPER || i.src === CALL_LOCAL;
       return CONDITIONAL_JUMPS.has(op);
     case Cls.Jmp32:
-      return CONDITIONAL_JUMPS.has(op);
+      return i.opcode === OPCODE.gotol || CONDITIONAL_JUMPS.has(op);
     case Cls.Ldx:
+      return (
+        (i.opcode & 0xe0) === MODE_MEM ||
+        ((i.opcode & 0xe0) === MODE_MEMSX && (i.opcode & SIZE_DW) !== SIZE_DW)
+      );
     case Cls.St:
     case Cls.Stx:
       return (i.opcode & 0xe0) === MODE_MEM;
@@ -170,7 +183,42 @@ export function isKnownInstruction(i: RawInstruction): boolean {
   }
 }
 
-/** Jumps with a pc-relative offset: conditional jumps and ja (not call or exit). */
+function isKnownAlu(i: RawInstruction, cls: number, op: number): boolean {
+  const x = (i.opcode & SOURCE_X) !== 0;
+  switch (op) {
+    case AluOp.Neg:
+      return !x;
+    case AluOp.End: // ALU: to le/be (src bit = which); ALU64: v4 bswap, src bit 0 only
+      return (cls === Cls.Alu || !x) && [16, 32, 64].includes(i.imm);
+    case AluOp.Div:
+    case AluOp.Mod:
+      return i.offset === 0 || i.offset === OFFSET_SIGNED;
+    case AluOp.Mov:
+      if (i.offset === 0) return true;
+      return x && (i.offset === 8 || i.offset === 16 || (cls === Cls.Alu64 && i.offset === 32));
+    default:
+      return ALU_OPS.has(op) && i.offset === 0;
+  }
+}
+
+/** DIV, MOD, SDIV or SMOD by an immediate 0: refused up front, as rbpf's verifier does. */
+export function dividesByZeroImmediate(i: RawInstruction): boolean {
+  const cls = i.opcode & 0x07;
+  const op = i.opcode & 0xf0;
+  return (
+    (cls === Cls.Alu || cls === Cls.Alu64) &&
+    (op === AluOp.Div || op === AluOp.Mod) &&
+    (i.opcode & SOURCE_X) === 0 &&
+    i.imm === 0
+  );
+}
+
+/** gotol (JMP32 | JA) takes its offset from imm, 32 bits; every other jump from offset. */
+export function jumpOffset(i: RawInstruction): number {
+  return i.opcode === OPCODE.gotol ? i.imm : i.offset;
+}
+
+/** Jumps with a pc-relative offset: conditional jumps, ja and gotol (not call or exit). */
 export function isJump(opcode: number): boolean {
   const cls = opcode & 0x07;
   return (cls === Cls.Jmp || cls === Cls.Jmp32) && opcode !== OPCODE.call && opcode !== OPCODE.exit;

@@ -2,14 +2,18 @@ import {
   alu64,
   call,
   callLocal,
+  bswap,
   exit,
+  gotol,
   insn,
   ja,
   jmp,
   lddw,
   lddwRodata,
   mov64,
+  movsx,
   rbf,
+  signed,
   type Line,
 } from '../../../../devices/engines/ebpf/testing/asm';
 import { buildRbf, parseRbf } from './format';
@@ -98,7 +102,22 @@ describe('verifyRbf (pre-flight)', () => {
     ['a write to r10', [mov64(0, 0), alu64('add', 10, 8), exit()], 'write_to_r10', /instruction 1/],
     ['an unknown opcode', [insn(0xff), exit()], 'unknown_opcode', /opcode 0xff/],
     ['an atomic add', [insn(0xdb, 1, 2), exit()], 'unknown_opcode', /0xdb/],
-    ['signed division (ISA v4)', [insn(0x3f, 1, 2, 1), exit()], 'unknown_opcode', /offset 1/],
+    ['a DIV with offset 2', [insn(0x3f, 1, 2, 2), exit()], 'unknown_opcode', /offset 2/],
+    ['an ADD with offset 1', [insn(0x0f, 1, 2, 1), exit()], 'unknown_opcode', /offset 1/],
+    ['a MOVSX from an immediate', [insn(0xb7, 1, 0, 8, 5), exit()], 'unknown_opcode', /offset 8/],
+    ['a 32-bit MOVSX of 32 bits', [insn(0xbc, 1, 2, 32), exit()], 'unknown_opcode', /0xbc/],
+    ['a MOVSX of 24 bits', [insn(0xbf, 1, 2, 24), exit()], 'unknown_opcode', /offset 24/],
+    ['a sign-extending doubleword load', [insn(0x99, 1, 2), exit()], 'unknown_opcode', /0x99/],
+    ['a MEMSX store', [insn(0x83, 1, 2), exit()], 'unknown_opcode', /0x83/],
+    ['bswap with the source bit', [insn(0xdf, 1, 0, 0, 16), exit()], 'unknown_opcode', /0xdf/],
+    ['bswap of 8 bits', [insn(0xd7, 1, 0, 0, 8), exit()], 'unknown_opcode', /imm 8/],
+    ['a division by the immediate 0', [alu64('div', 1, 0), exit()], 'division_by_zero', /0x37/],
+    ['a 32-bit modulo by 0', [insn(0x94, 1, 0, 0, 0), exit()], 'division_by_zero', /0x94/],
+    ['a signed division by 0', [signed(64, 'sdiv', 1, 0), exit()], 'division_by_zero', /0x37/],
+    ['a signed modulo by 0', [signed(32, 'smod', 1, 0), exit()], 'division_by_zero', /0x94/],
+    ['a gotol past the end', [gotol(70_000), exit()], 'bad_jump', /instruction 70001/],
+    ['a gotol before the start', [gotol(-2), exit()], 'bad_jump', /instruction -1/],
+    ['a gotol into an LDDW', [gotol(1), lddw(1, 1n), exit()], 'jump_into_lddw', /instruction 2/],
     ['an LDDW cut off by the end', [exit(), insn(0x18)], 'bad_lddw', /no second half/],
     [
       'an LDDW with a bad second half',
@@ -128,6 +147,31 @@ describe('verifyRbf (pre-flight)', () => {
     const refused = rejection(() => verify(text));
     expect(refused.code).toBe(code);
     expect(refused.message).toMatch(message);
+  });
+
+  it('accepts the ISA v4 instructions (RFC 9669: sdiv, smod, movsx, memsx, bswap, gotol)', () => {
+    expect(() =>
+      verify([
+        signed(64, 'sdiv', 1, -3),
+        signed(64, 'smod', 1, { reg: 2 }),
+        signed(32, 'sdiv', 1, { reg: 2 }),
+        signed(32, 'smod', 1, 7),
+        movsx(64, 1, 2, 8),
+        movsx(64, 1, 2, 16),
+        movsx(64, 1, 2, 32),
+        movsx(32, 1, 2, 8),
+        movsx(32, 1, 2, 16),
+        insn(0x91, 1, 10, -1),
+        insn(0x89, 1, 10, -2),
+        insn(0x81, 1, 10, -4),
+        bswap(1, 16),
+        bswap(1, 32),
+        bswap(1, 64),
+        gotol(0),
+        alu64('div', 1, { reg: 2 }), // a register divisor may be 0 at run time: result 0
+        exit(),
+      ]),
+    ).not.toThrow();
   });
 
   it('refuses a function entry in the second half of an LDDW', () => {

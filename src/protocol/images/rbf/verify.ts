@@ -3,11 +3,13 @@ import type { RbfImage } from './format';
 import { isKnownHelper } from './helpers';
 import {
   CALL_HELPER,
+  dividesByZeroImmediate,
   FRAME_POINTER,
   INSTRUCTION_BYTES,
   isJump,
   isKnownInstruction,
   isLddw,
+  jumpOffset,
   OPCODE,
   readInstruction,
   REGISTER_COUNT,
@@ -18,8 +20,8 @@ import {
 /**
  * The pre-flight verifier, after Femto-Container's bpf_verify_preflight()
  * (src/verify.c): text a whole number of instructions, registers < 11, known opcodes,
- * jump targets inside text, known helper ids, exit as the last instruction; plus what
- * this runtime relies on: r10 never written, no jump, call or entry into the second half
+ * jump targets inside text, known helper ids, exit as the last instruction, no division
+ * or modulo by an immediate 0 (as rbpf's verifier); plus what this runtime relies on: r10 never written, no jump, call or entry into the second half
  * of an LDDW, bpf-to-bpf call targets inside text. Loops are allowed (the engine's
  * instruction budget bounds them). Throws RbfError naming the first offending instruction.
  */
@@ -81,6 +83,12 @@ function checkInstruction(i: RawInstruction, pc: number): void {
       `${where(pc, i)} (src ${i.src}, offset ${i.offset}, imm ${i.imm}) is not an instruction this runtime executes`,
     );
   }
+  if (dividesByZeroImmediate(i)) {
+    throw new RbfError(
+      'division_by_zero',
+      `${where(pc, i)} divides by the immediate 0; test the divisor in C before dividing`,
+    );
+  }
   if (i.dst === FRAME_POINTER && writesDst(i.opcode)) {
     throw new RbfError('write_to_r10', `${where(pc, i)} writes r10, the read-only frame pointer`);
   }
@@ -108,7 +116,7 @@ function checkLddwTail(view: DataView, pc: number, count: number): void {
 function checkTargets(i: RawInstruction, pc: number, count: number, lddwTail: Uint8Array): void {
   const isCall = i.opcode === OPCODE.call && i.src !== CALL_HELPER;
   if (!isJump(i.opcode) && !isCall) return;
-  const target = pc + 1 + (isCall ? i.imm : i.offset);
+  const target = pc + 1 + (isCall ? i.imm : jumpOffset(i));
   if (target < 0 || target >= count) {
     throw new RbfError(
       isCall ? 'bad_call' : 'bad_jump',

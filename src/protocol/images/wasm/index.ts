@@ -1,5 +1,9 @@
 export {
   abiImport,
+  guestImport,
+  WASI_CALL_BASE,
+  WASI_FUNCTIONS,
+  WASI_IMPORT_MODULE,
   WASM_ABI_IMPORTS,
   WASM_ENTRY_EXPORT,
   WASM_IMPORT_MODULE,
@@ -12,5 +16,11 @@ export { WASM_LIMITS } from './limits';
 export { BLOCK_TYPE_EMPTY, MEMORY, NUMERIC, Opcode, opcodeName } from './opcodes';
 export { validateWasmPayload, type WasmPayloadCheck, type WasmPayloadNeeds } from './payload';
 export * from './types';
-export { parseWasmModule, typeText, type StaticLayout, type ValidatedModule } from './validate';
+export {
+  parseWasmModule,
+  typeText,
+  validateModule,
+  type StaticLayout,
+  type ValidatedModule,
+} from './validate';
 export { validateFunction, type FunctionInfo } from './validate-code';

@@ -135,7 +135,11 @@ export class InstructionReader {
     const at = this.r.offset;
     const count = this.r.u32();
     if (count > WASM_LIMITS.brTableTargets) {
-      throw new WasmImageError('too_large', `br_table of ${count} labels at ${hexOffset(at)}`, at);
+      throw new WasmImageError(
+        'too_large',
+        `br_table of ${count} labels at ${hexOffset(at)}; at most ${WASM_LIMITS.brTableTargets} are supported`,
+        at,
+      );
     }
     const targets = (this.current.targets = new Array<number>(count + 1));
     for (let i = 0; i <= count; i++) targets[i] = this.r.u32();

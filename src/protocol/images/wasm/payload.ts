@@ -12,8 +12,8 @@ export type WasmPayloadCheck =
 
 /**
  * The gateway's upload check for `wasm` and `wasm-fast` apps: the device's own decoder
- * and validator. ramBytes is what the guest touches before it runs (data segments and the
- * stack below the stack pointer's initial value), not the declared pages: a board only
+ * and validator. ramBytes is what the guest touches before it runs (data segments, the
+ * stack below the stack pointer's initial value and .bss up to `__heap_base`), not the declared pages: a board only
  * has to grant that much (docs/guest-abi.md, "wasm images"). Never throws.
  */
 export function validateWasmPayload(bytes: Uint8Array): WasmPayloadCheck {

@@ -100,12 +100,15 @@ export class ByteReader {
     return slice;
   }
 
-  /** §5.2.4 a name: length-prefixed UTF-8. */
+  /**
+   * §5.2.4 a name: length-prefixed UTF-8, every code point kept (ignoreBOM: a leading
+   * U+FEFF is part of the name, not a byte order mark; names.wast exports both "" and it).
+   */
   name(): string {
     const start = this.offset;
     const bytes = this.take(this.u32());
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
       return this.fail('name is not valid UTF-8', start);
     }

@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWasmModule, validateWasmPayload, WasmImageError } from '.';
+import {
+  parseWasmModule,
+  validateWasmPayload,
+  WASI_CALL_BASE,
+  WASI_FUNCTIONS,
+  WASM_LIMITS,
+  WasmImageError,
+} from '.';
 import { F64, I32, I64, ModuleBuilder, op } from './testing/builder';
 
 const IMAGES = join(__dirname, '..', '..', '..', '..', 'firmware', 'build', 'wasm');
@@ -73,8 +80,18 @@ describe('wasm module validation', () => {
     ],
     [
       'an import from another module',
-      module([], (m) => void m.import('fd_write', [I32], [I32], 'wasi_snapshot_preview1')),
+      module([], (m) => void m.import('fd_write', [I32, I32, I32, I32], [I32], 'wasi')),
       'unknown_import',
+    ],
+    [
+      'a WASI function the engines do not provide (files)',
+      module([], (m) => void m.import('path_open', [I32], [I32], 'wasi_snapshot_preview1')),
+      'unknown_import',
+    ],
+    [
+      'a provided WASI function with the wrong type',
+      module([], (m) => void m.import('fd_write', [I32], [I32], 'wasi_snapshot_preview1')),
+      'import_signature',
     ],
     [
       'an unknown vmfleet import',
@@ -157,6 +174,28 @@ describe('wasm module validation', () => {
 
   it.each(cases)('refuses %s', (_, bytes, code) => expect(codeOf(bytes)).toBe(code));
 
+  it('maps the WASI functions wasi-libc needs on a device, refuses the rest by name', () => {
+    const m = new ModuleBuilder();
+    const wasi = (name: string, params: number[], results = [I32]) =>
+      m.import(name, params, results, 'wasi_snapshot_preview1');
+    wasi('fd_write', [I32, I32, I32, I32]);
+    wasi('clock_time_get', [I32, I64, I32]);
+    wasi('proc_exit', [I32], []);
+    m.func({ export: '_start', body: [] });
+    expect(parseWasmModule(m.build()).syscalls).toEqual([
+      WASI_CALL_BASE + WASI_FUNCTIONS.indexOf('fd_write'),
+      WASI_CALL_BASE + WASI_FUNCTIONS.indexOf('clock_time_get'),
+      WASI_CALL_BASE + WASI_FUNCTIONS.indexOf('proc_exit'),
+    ]);
+    const files = module(
+      [],
+      (b) => void b.import('path_open', [I32], [I32], 'wasi_snapshot_preview1'),
+    );
+    expect(() => parseWasmModule(files)).toThrow(
+      /import 0 "wasi_snapshot_preview1"\."path_open" is a WASI function vmfleet does not provide .*fd_write/,
+    );
+  });
+
   it('names the function and byte offset of a body error', () => {
     const bytes = module([...op.i32(1), ...op.i64(2), 0x6a, ...op.drop()]);
     const add = bytes.lastIndexOf(0x6a);
@@ -169,6 +208,26 @@ describe('wasm module validation', () => {
     expect(codeOf(module([...op.block(), ...op.br(0), 0x6a, ...op.drop(), ...op.end()]))).toBe(
       'ok',
     );
+  });
+
+  it('keeps a leading U+FEFF in a name: "\uFEFF_start" and "_start" are two exports (names.wast)', () => {
+    const m = new ModuleBuilder();
+    m.func({ export: '_start', body: [] });
+    m.func({ export: '\uFEFF_start', body: [] });
+    const { module: decoded } = parseWasmModule(m.build());
+    expect(decoded.exports.map((e) => e.name)).toEqual(['_start', '\uFEFF_start']);
+  });
+
+  it("accepts a br_table as long as br_table.wast's (24,615 labels), refuses one over the limit", () => {
+    const table = (labels: number) =>
+      module([
+        ...op.block(),
+        ...op.i32(0),
+        ...op.brTable(new Array<number>(labels).fill(0), 0),
+        ...op.end(),
+      ]);
+    expect(codeOf(table(24_615))).toBe('ok');
+    expect(codeOf(table(WASM_LIMITS.brTableTargets + 1))).toBe('too_large');
   });
 
   it('validateWasmPayload reports a rejection as image_rejected with the code', () => {

@@ -1,4 +1,4 @@
-import { abiImport, abiType, WASM_ENTRY_EXPORT, WASM_IMPORT_MODULE } from './abi';
+import { abiType, guestImport, unknownImportMessage, WASM_ENTRY_EXPORT } from './abi';
 import { decodeModule } from './decode';
 import { hexOffset, WasmImageError } from './errors';
 import { WASM_LIMITS } from './limits';
@@ -34,7 +34,10 @@ export interface StaticLayout {
   stackTop: number | null;
   /** The stack's size: below stackTop down to 0 (--stack-first) or down to the data's end. */
   stackBytes: number;
-  /** Bytes of linear memory the program needs before it runs: data, and the stack below stackTop. */
+  /**
+   * Bytes of linear memory the program needs before it runs: data, the stack below stackTop
+   * and .bss (up to an exported `__heap_base`).
+   */
   staticEnd: number;
 }
 
@@ -52,6 +55,31 @@ export function parseWasmModule(bytes: Uint8Array): ValidatedModule {
   checkSegments(module);
   const functionInfo = module.bodies.map((_, i) => validateFunction(module, i));
   return { module, functionInfo, syscalls, entry, layout: staticLayout(module) };
+}
+
+/**
+ * Decodes and validates a module by the WebAssembly Core Spec alone (§3, §5, this
+ * implementation's limits), without the vmfleet rules of parseWasmModule: imports of any
+ * module and name (functions only: the decoder refuses the other kinds `unknown_import`),
+ * no `_start` needed, and segments only checked against their table or memory when the
+ * embedder instantiates the module (§4.5.4), not here. For embedders that link modules
+ * themselves, such as the spec testsuite runner (devices/engines/wasm/embed.ts).
+ * `syscalls` is empty, `entry` is -1 and `layout.stackTop` null: no guest ABI applies.
+ */
+export function validateModule(bytes: Uint8Array): ValidatedModule {
+  const module = decodeModule(bytes);
+  checkTypesAndFunctions(module);
+  module.imports.forEach((imp, i) => {
+    if (module.types[imp.typeIndex] === undefined)
+      fail('invalid_index', `import ${i} has type ${imp.typeIndex}, which does not exist`);
+  });
+  checkGlobalsAndExports(module);
+  checkStart(module);
+  checkSegments(module, false);
+  const functionInfo = module.bodies.map((_, i) => validateFunction(module, i));
+  const { dataStart, dataEnd } = staticLayout(module);
+  const layout = { dataStart, dataEnd, stackTop: null, stackBytes: 0, staticEnd: dataEnd };
+  return { module, functionInfo, syscalls: [], entry: -1, layout };
 }
 
 function checkTypesAndFunctions(m: WasmModule): void {
@@ -78,13 +106,8 @@ function checkTypesAndFunctions(m: WasmModule): void {
 
 function checkImports(m: WasmModule): number[] {
   return m.imports.map((imp, i) => {
-    const abi = imp.module === WASM_IMPORT_MODULE ? abiImport(imp.name) : undefined;
-    if (abi === undefined) {
-      fail(
-        'unknown_import',
-        `import ${i} "${imp.module}"."${imp.name}" is not part of the guest ABI: import only vm_*, hal_* and eh_* functions from module "${WASM_IMPORT_MODULE}"`,
-      );
-    }
+    const abi = guestImport(imp.module, imp.name);
+    if (abi === undefined) fail('unknown_import', unknownImportMessage(i, imp.module, imp.name));
     const type = m.types[imp.typeIndex];
     if (type === undefined)
       fail('invalid_index', `import ${i} has type ${imp.typeIndex}, which does not exist`);
@@ -117,14 +140,17 @@ function checkGlobalsAndExports(m: WasmModule): void {
   }
 }
 
-function checkEntry(m: WasmModule): number {
-  if (m.start !== null) {
-    if (m.start >= functionCount(m))
-      fail('invalid_index', `start function ${m.start} does not exist`);
-    if (!sameType(functionType(m, m.start), { params: [], results: [] })) {
-      fail('bad_start', `start function ${m.start} must have type [] -> []`);
-    }
+function checkStart(m: WasmModule): void {
+  if (m.start === null) return;
+  if (m.start >= functionCount(m))
+    fail('invalid_index', `start function ${m.start} does not exist`);
+  if (!sameType(functionType(m, m.start), { params: [], results: [] })) {
+    fail('bad_start', `start function ${m.start} must have type [] -> []`);
   }
+}
+
+function checkEntry(m: WasmModule): number {
+  checkStart(m);
   const entry = m.exports.find((e) => e.name === WASM_ENTRY_EXPORT && e.kind === 'func');
   if (entry === undefined)
     fail(
@@ -143,11 +169,14 @@ function checkEntry(m: WasmModule): number {
   return entry.index;
 }
 
-/** MVP instantiation fails for a segment outside its table or memory (§4.5.4); offsets are constants here. */
-function checkSegments(m: WasmModule): void {
+/**
+ * MVP instantiation fails for a segment outside its table or memory (§4.5.4); offsets are
+ * constants here, so `bounds` checks that at validation already (the upload check).
+ */
+function checkSegments(m: WasmModule, bounds = true): void {
   m.elements.forEach((seg, i) => {
     if (m.table === null) fail('invalid_index', `element segment ${i} without a table`);
-    if (seg.offset + seg.functions.length > m.table.min) {
+    if (bounds && seg.offset + seg.functions.length > m.table.min) {
       fail(
         'bad_segment',
         `element segment ${i} [${seg.offset}, +${seg.functions.length}) is outside the table of ${m.table.min} entries`,
@@ -160,7 +189,7 @@ function checkSegments(m: WasmModule): void {
   m.data.forEach((seg, i) => {
     if (m.memory === null) fail('invalid_index', `data segment ${i} without a memory`);
     const bytes = m.memory.min * PAGE_BYTES;
-    if (seg.offset + seg.bytes.length > bytes) {
+    if (bounds && seg.offset + seg.bytes.length > bytes) {
       fail(
         'bad_segment',
         `data segment ${i} [${hexOffset(seg.offset)}, +${seg.bytes.length}) is outside the initial memory of ${bytes} bytes`,
@@ -178,7 +207,13 @@ function staticLayout(m: WasmModule): StaticLayout {
     sp !== undefined && sp.mutable && sp.type === ValType.I32 ? sp.init.lo >>> 0 : null;
   const stackFloor = stackTop !== null && stackTop > dataStart ? dataEnd : 0;
   const stackBytes = stackTop === null ? 0 : Math.max(stackTop - stackFloor, 0);
-  return { dataStart, dataEnd, stackTop, stackBytes, staticEnd: Math.max(dataEnd, stackTop ?? 0) };
+  // The SDK exports __heap_base, the end of .bss (zeroed, so no data segment covers it):
+  // the engines refuse an image whose __heap_base is past the board's memory, so it counts.
+  const heap = m.exports.find((e) => e.kind === 'global' && e.name === '__heap_base');
+  const g = heap === undefined ? undefined : m.globals[heap.index];
+  const heapBase = g === undefined || g.mutable || g.type !== ValType.I32 ? 0 : g.init.lo >>> 0;
+  const staticEnd = Math.max(dataEnd, stackTop ?? 0, heapBase);
+  return { dataStart, dataEnd, stackTop, stackBytes, staticEnd };
 }
 
 function sameType(a: FuncType, b: FuncType): boolean {

@@ -144,6 +144,12 @@ export class ModuleBuilder {
     return this.globals.length - 1;
   }
 
+  /** Exports global `index` as `field`. */
+  exportGlobal(field: string, index: number): this {
+    this.exports.push([...name(field), 0x03, ...uleb(index)]);
+    return this;
+  }
+
   elem(offset: number, functions: number[]): this {
     this.elements.push([0x00, ...op.i32(offset), 0x0b, ...vec(functions.map((f) => uleb(f)))]);
     return this;
