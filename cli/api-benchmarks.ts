@@ -26,6 +26,8 @@ export const campaignSchema = z.looseObject({
   vms: z.array(z.string()).nullable(),
   native: z.boolean(),
   repetitions: z.number(),
+  /** The compiler profile of the C images (O2 or Os); older gateways leave it out. */
+  profile: z.string().optional(),
   sequential: z.boolean(),
   target: z.union([
     z.looseObject({ devices: z.array(z.string()) }),
@@ -76,6 +78,7 @@ export interface CreateCampaign {
   vms?: string[];
   target: { devices: string[] } | { tag: string };
   repetitions?: number;
+  profile?: string;
   native?: boolean;
   sequential?: boolean;
   offlineGraceMs?: number;

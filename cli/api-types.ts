@@ -1,4 +1,21 @@
 import { z, type ZodType } from 'zod';
+import {
+  injectResultSchema,
+  type InjectResult,
+  loadResultSchema,
+  type LoadResult,
+  memoryResultSchema,
+  type MemoryResult,
+  registersResultSchema,
+  type RegistersResult,
+  replyFaultSchema,
+  type ReplyFault,
+  stateResultSchema,
+  statusResultSchema,
+  type StatusResult,
+  stepResultSchema,
+  type StepResult,
+} from '../src/protocol/monitor-results';
 
 /**
  * Response shapes of the REST API (CONTRACT.md, REST). Objects are loose so `--json` prints
@@ -146,66 +163,23 @@ export interface TelemetryQuery {
 
 /* Thing Monitor and events (.briefs/MONITOR.md, REST). */
 
-const appRefSchema = z.looseObject({ id: z.string(), version: z.string() });
-
-export const faultSchema = z.looseObject({
-  code: z.string(),
-  pc: z.number(),
-  address: z.number().nullish(),
-  message: z.string(),
-});
-export type Fault = z.infer<typeof faultSchema>;
-
-export const monitorStatusSchema = z.looseObject({
-  state: z.string(),
-  vm: z.string(),
-  app: appRefSchema.nullable(),
-  phase: z.string().nullable(),
-  pc: z.number(),
-  instructions: z.number(),
-  pendingEvents: z.number(),
-  guestMemoryBytes: z.number(),
-  peakGuestBytes: z.number(),
-  /** The contract leaves its shape open; the device runner reports {kind, code?, fault?}. */
-  lastEnd: z.unknown(),
-});
-export type MonitorStatus = z.infer<typeof monitorStatusSchema>;
-
-export const loadResultSchema = z.looseObject({
-  loadTimeMs: z.number(),
-  imageBytes: z.number(),
-  guestMemoryBytes: z.number(),
-  state: z.string(),
-});
-export type LoadResult = z.infer<typeof loadResultSchema>;
-
-export const stateResultSchema = z.looseObject({ state: z.string() });
-
-export const stepResultSchema = z.looseObject({
-  pc: z.number(),
-  instructions: z.number(),
-  executed: z.number(),
-  outcome: z.string(),
-  fault: faultSchema.nullish(),
-});
-export type StepResult = z.infer<typeof stepResultSchema>;
-
-export const registersResultSchema = z.looseObject({
-  pc: z.number(),
-  instructions: z.number(),
-  registers: z.record(z.string(), z.number()),
-});
-export type RegistersResult = z.infer<typeof registersResultSchema>;
-
-export const memoryResultSchema = z.looseObject({
-  address: z.number(),
-  length: z.number(),
-  hex: z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, 'expected hex digits, two per byte'),
-});
-export type MemoryResult = z.infer<typeof memoryResultSchema>;
-
-export const injectResultSchema = z.looseObject({ queued: z.boolean() });
-export type InjectResult = z.infer<typeof injectResultSchema>;
+/*
+ * Thing Monitor results: the protocol's own schemas (docs/protocol.md §9.3), which the
+ * gateway checks every device reply against before it answers.
+ */
+export const faultSchema = replyFaultSchema;
+export type Fault = ReplyFault;
+export const monitorStatusSchema = statusResultSchema;
+export type MonitorStatus = StatusResult;
+export {
+  injectResultSchema,
+  loadResultSchema,
+  memoryResultSchema,
+  registersResultSchema,
+  stateResultSchema,
+  stepResultSchema,
+};
+export type { InjectResult, LoadResult, MemoryResult, RegistersResult, StepResult };
 
 const monitorResultSchemas = {
   status: monitorStatusSchema,

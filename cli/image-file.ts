@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { vmKindSchema, type VmKind } from '../src/protocol';
+import { imageFormatOf, vmKindSchema, type VmKind } from '../src/protocol';
 import { CliError } from './errors';
 
 /** Guest image files whose VM kind the extension tells (DESIGN.md, Guest apps: payload by VM kind). */
@@ -15,8 +15,9 @@ const VM_BY_EXTENSION: Record<string, VmKind> = {
 
 /** The extension a payload of this VM kind is saved with: the one `vmForImage` reads back. */
 export function extensionForVm(vm: string): string {
-  if (vm === 'wasm-fast') return '.wasm';
-  const found = Object.entries(VM_BY_EXTENSION).find(([, kind]) => kind === vm);
+  const parsed = vmKindSchema.safeParse(vm);
+  const format = parsed.success ? imageFormatOf(parsed.data) : vm;
+  const found = Object.entries(VM_BY_EXTENSION).find(([, kind]) => kind === format);
   return found ? found[0] : '.bin';
 }
 

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { VirtualDevice } from '../devices';
-import { VM_KINDS } from '../src/protocol';
+import { AVAILABLE_ENGINES } from '../devices/engines';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
 import { startDevices } from './support/ota';
 import { hasTool } from './support/system-tools';
 
+const ENGINES = AVAILABLE_ENGINES;
 const COISA = ['ackermann', 'array', 'fibonacci', 'heapsort', 'lists', 'matrix', 'random', 'sieve'];
 const METRIC_TITLES = ['Code size', 'Flash footprint', 'Peak RAM', 'Load time', 'Execution time'];
 
@@ -20,9 +21,16 @@ function buildNative(): boolean {
   return true;
 }
 
+interface CellJson {
+  program: string;
+  vm: string;
+  metrics: Record<string, { median: number } | null>;
+}
+
 interface CampaignView {
   id: number;
   status: string;
+  profile: string;
   plannedRuns: number;
   recordedRuns: number;
   counts: Record<string, number>;
@@ -82,12 +90,58 @@ describe('benchmark campaigns (e2e)', () => {
     expect(md).toMatch(/\| coisa \| sieve \| [\d.]+ ± [\d.]+ \|/);
   });
 
+  it('measures the -Os build profile when a campaign names it, beside the default -O2', async () => {
+    devices = await startDevices(gw, { prefix: 'os', count: 1, tags: ['bench'] });
+    const codeBytes = async (id: number) => {
+      const res = await gw.api<{ campaign: { profile: string }; cells: CellJson[] }>(
+        'GET',
+        `/api/benchmarks/${id}/report?format=json`,
+      );
+      const cell = res.body.cells.find((c) => c.program === 'fibonacci' && c.vm === 'mips1');
+      return { profile: res.body.campaign.profile, codeBytes: cell?.metrics.codeBytes?.median };
+    };
+    const body = {
+      programs: ['fibonacci'],
+      target: { tag: 'bench' },
+      repetitions: 1,
+      native: false,
+    };
+    const o2 = await campaign(body);
+    expect(await finished(o2)).toMatchObject({ status: 'completed', profile: 'O2' });
+    const os = await campaign({ ...body, profile: 'Os' });
+    expect(await finished(os)).toMatchObject({ status: 'completed', profile: 'Os' });
+    expect((await view(os)).counts.ok).toBe(1);
+    const [atO2, atOs] = [await codeBytes(o2), await codeBytes(os)];
+    expect(atO2.profile).toBe('O2');
+    expect(atOs.profile).toBe('Os');
+    // fibonacci's text is a third smaller at -Os (firmware/build/mips1-Os/fibonacci.m1).
+    expect(atOs.codeBytes).toBeLessThan(atO2.codeBytes!);
+    const apps = await gw.api<{ items: Array<{ name: string }> }>(
+      'GET',
+      '/api/apps?name=bench-fibonacci-mips1-os',
+    );
+    expect(apps.body.items.map((a) => a.name)).toContain('bench-fibonacci-mips1-os');
+    const md = (await gw.api('GET', `/api/benchmarks/${os}/report?format=md`)).body as string;
+    expect(md).toContain('C images built -Os');
+  });
+
+  it('refuses a build profile it does not know', async () => {
+    const res = await gw.api('POST', '/api/benchmarks', {
+      programs: ['fibonacci'],
+      target: { tag: 'bench' },
+      profile: 'O3',
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('profile');
+  });
+
   it('runs coisa × every engine × 3 devices each × 3 repetitions, and reports every cell', async () => {
     const native = buildNative();
-    for (const vm of VM_KINDS) {
+    // Every engine this runtime offers (a compiled tier joins once it lands).
+    for (const vm of ENGINES) {
       devices.push(...(await startDevices(gw, { prefix: `c-${vm}`, vm, count: 3, tags: ['all'] })));
     }
-    // One device at a time: the 21 virtual devices share this process's one thread.
+    // One device at a time: the virtual devices (3 per engine) share this process's one thread.
     const id = await campaign({
       suite: 'coisa',
       target: { tag: 'all' },
@@ -95,7 +149,7 @@ describe('benchmark campaigns (e2e)', () => {
       sequential: true,
     });
     const done = await finished(id, 600_000);
-    const planned = VM_KINDS.length * 3 * COISA.length * 2 * 3;
+    const planned = ENGINES.length * 3 * COISA.length * 2 * 3;
     expect(done).toMatchObject({
       status: 'completed',
       plannedRuns: planned,
@@ -113,15 +167,16 @@ describe('benchmark campaigns (e2e)', () => {
       }[];
     };
     const cells = json.cells;
-    expect(cells).toHaveLength(COISA.length * (VM_KINDS.length + 1));
+    expect(cells).toHaveLength(COISA.length * (ENGINES.length + 1));
     for (const cell of cells) {
       if (cell.vm === 'native' && !native) {
         expect(cell.emptyReason).toMatch(/make -C firmware native/);
         continue;
       }
       expect(cell.emptyReason).toBeNull();
-      // 3 devices × 3 repetitions; native runs on all 21 devices.
-      expect(cell.metrics.execMs).toMatchObject({ n: cell.vm === 'native' ? 63 : 9 });
+      // 3 devices × 3 repetitions; native runs on every device.
+      const n = cell.vm === 'native' ? ENGINES.length * 3 * 3 : 9;
+      expect(cell.metrics.execMs).toMatchObject({ n });
     }
 
     const md = (await gw.api('GET', `/api/benchmarks/${id}/report?format=md`)).body as string;
@@ -139,7 +194,7 @@ describe('benchmark campaigns (e2e)', () => {
       }
     }
     const csv = (await gw.api('GET', `/api/benchmarks/${id}/report?format=csv`)).body as string;
-    expect(csv.trim().split('\n')).toHaveLength(1 + COISA.length * (VM_KINDS.length + 1) * 5);
+    expect(csv.trim().split('\n')).toHaveLength(1 + COISA.length * (ENGINES.length + 1) * 5);
     const svg = (await gw.api('GET', `/api/benchmarks/${id}/report?format=svg`)).body as string;
     expect(svg.startsWith('<svg')).toBe(true);
     for (const title of METRIC_TITLES) expect(svg).toContain(title);

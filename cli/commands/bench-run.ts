@@ -1,6 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
-import { BENCH_SUITES, NATIVE_VM, SUITE_PROGRAMS } from '../../src/benchmarks/domain/catalog';
+import {
+  BENCH_SUITES,
+  BUILD_PROFILES,
+  NATIVE_VM,
+  SUITE_PROGRAMS,
+} from '../../src/benchmarks/domain/catalog';
 import { VM_KINDS } from '../../src/protocol';
 import { BenchmarkApi, type Campaign, type CreateCampaign } from '../api-benchmarks';
 import { parseDeviceId, parseTag } from '../args';
@@ -23,6 +28,7 @@ interface RunOptions {
   tag?: string;
   vm?: string[];
   reps?: number;
+  profile?: string;
   native: boolean;
   sequential?: boolean;
   offlineGrace?: number;
@@ -77,6 +83,7 @@ export function campaignRequest(opts: RunOptions): CreateCampaign {
     ...(opts.vm && !opts.vm.includes(ALL_VMS) ? { vms: [...new Set(opts.vm)] } : {}),
     target: opts.tag ? { tag: opts.tag } : { devices: opts.device! },
     ...(opts.reps === undefined ? {} : { repetitions: opts.reps }),
+    ...(opts.profile === undefined ? {} : { profile: opts.profile }),
     native: opts.native,
     ...(opts.sequential ? { sequential: true } : {}),
     ...(opts.offlineGrace === undefined ? {} : { offlineGraceMs: opts.offlineGrace }),
@@ -92,7 +99,8 @@ Programs (firmware/README.md):
 ${PROGRAMS_HELP}
 
 Each device runs each program on its own VM kind and natively (the host gcc -O2 build),
---reps times. Without --wait the command returns once the campaign is planned.
+--reps times. --profile Os measures the C images built with -Os (firmware/build/<vm>-Os/,
+smaller code); scripts and the native baseline are the same in both profiles. Without --wait the command returns once the campaign is planned.
 Exit status with --wait: 0 when the campaign completed with no failed or invalid run
 (missing and skipped runs do not count against it), 1 otherwise (cancelled, or a run
 failed or did not pass its self-check, or the devices had no native builds: run
@@ -118,6 +126,12 @@ export function addRunCommand(bench: Command, deps: CliDeps): void {
       ).choices([...VM_KINDS, NATIVE_VM, ALL_VMS]),
     )
     .option('--reps <n>', 'runs per program, VM and device (default 5)', parseRepetitions)
+    .addOption(
+      new Option(
+        '--profile <profile>',
+        'compiler profile of the mips1, ebpf and wasm images (default O2; Os: code size)',
+      ).choices(BUILD_PROFILES),
+    )
     .option('--no-native', 'leave out the native baseline (and so the slowdown)')
     .option('--sequential', 'one device at a time, so no two measurements overlap')
     .option(
@@ -142,6 +156,7 @@ export function addRunCommand(bench: Command, deps: CliDeps): void {
           'vmfleet bench run --program sieve crc32 --device lab-01 --reps 10 --no-native',
           'vmfleet bench run --suite embench --tag lab --vm wasm native --sequential --name nightly',
           'vmfleet bench run --suite coisa embench --tag riot --vm all --reps 3 --sequential --wait',
+          'vmfleet bench run --suite coisa --tag lab --profile Os --name code-size --wait',
         ),
     )
     .action(async (opts: RunOptions, command: Command) => {

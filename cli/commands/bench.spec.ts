@@ -37,6 +37,7 @@ describe('vmfleet bench', () => {
         ...['bench', 'run', '--program', 'fibonacci', '--program', 'sieve'],
         ...['--device', 'lab-01', 'lab-02', '--vm', 'mips1', 'native', '--reps', '3'],
         ...['--no-native', '--sequential', '--offline-grace', '2m', '--name', 'nightly'],
+        ...['--profile', 'Os'],
       ]);
       expect([code, stderr]).toEqual([0, '']);
       expect(gateway.requests[0].body).toEqual({
@@ -45,6 +46,7 @@ describe('vmfleet bench', () => {
         vms: ['mips1', 'native'],
         target: { devices: ['lab-01', 'lab-02'] },
         repetitions: 3,
+        profile: 'Os',
         native: false,
         sequential: true,
         offlineGraceMs: 120_000,
@@ -212,6 +214,7 @@ describe('vmfleet bench', () => {
     [['--suite', 'coisa', '--reps', '0'], 1, 'expected a whole number from 1 to 50'],
     [['--suite', 'coisa', '--reps', '51'], 1, "option '--reps <n>' argument '51' is invalid"],
     [['--suite', 'coisa', '--offline-grace', 'soon'], 1, "'--offline-grace <ms>' argument"],
+    [['--suite', 'coisa', '--profile', 'O3'], 1, 'Allowed choices are O2, Os'],
     [['--suite', 'coisa', '--name', ''], 1, "option '--name <name>' argument '' is invalid"],
   ])('`bench run %j` is refused before asking the gateway', async (args, exit, message) => {
     const { code, stdout, stderr } = await vmfleet(['bench', 'run', ...args]);

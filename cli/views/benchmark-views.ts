@@ -1,4 +1,5 @@
 import { RUN_STATUSES, type Campaign } from '../api-benchmarks';
+import { DEFAULT_BUILD_PROFILE } from '../../src/benchmarks/domain/catalog';
 import { formatTimestamp, NONE, plural } from '../format';
 import { makeTable, printRecord, printTable, type CliIo } from '../output';
 
@@ -76,6 +77,7 @@ export function printCampaignRecord(io: CliIo, c: Campaign): void {
     ['VMs', campaignVms(c).join(', ') || NONE],
     ['Target', describeTarget(c.target)],
     ['Repetitions', String(c.repetitions)],
+    ['Build profile', `-${c.profile ?? DEFAULT_BUILD_PROFILE}`],
     ['Order', c.sequential ? 'one device at a time' : 'devices in parallel'],
     ['Runs', `${c.recordedRuns} of ${c.plannedRuns} recorded: ${describeRunCounts(c.counts)}`],
     ['Created', formatTimestamp(c.createdAt)],

@@ -6,20 +6,40 @@ import { AppsService } from '../apps/apps.service';
 import type { App } from '../apps/domain/app';
 import { AppExistsError } from '../common/domain-error';
 import { CONFIG, Config } from '../config/config';
-import { VM_KINDS, type VmKind } from '../protocol';
+import { type ImageFormat, imageFormatOf, VM_KINDS, type VmKind } from '../protocol';
 import { benchAppName } from './domain/campaign';
-import { BENCH_SUITES, SUITE_PROGRAMS } from './domain/catalog';
+import {
+  BENCH_SUITES,
+  type BuildProfile,
+  DEFAULT_BUILD_PROFILE,
+  SUITE_PROGRAMS,
+} from './domain/catalog';
 
-/** Where each VM kind's benchmark images are, under firmware/ (firmware/README.md). */
-const IMAGE_FILES: Record<VmKind, (program: string) => string> = {
-  mips1: (p) => `build/mips1/${p}.m1`,
-  ebpf: (p) => `build/ebpf/${p}.rbf`,
-  wasm: (p) => `build/wasm/${p}.wasm`,
-  'wasm-fast': (p) => `build/wasm/${p}.wasm`,
+/**
+ * Where each VM kind's benchmark images are, under firmware/ (firmware/README.md): the C
+ * images per build profile (`build/wasm/`, `build/wasm-Os/`), the scripts in one version.
+ */
+const IMAGE_FILES: Record<ImageFormat, (program: string, dir: string) => string> = {
+  mips1: (p, dir) => `build/mips1${dir}/${p}.m1`,
+  ebpf: (p, dir) => `build/ebpf${dir}/${p}.rbf`,
+  wasm: (p, dir) => `build/wasm${dir}/${p}.wasm`,
   lua: (p) => `lua/bench/${p}.lua`,
   micropython: (p) => `python/bench/${p}.py`,
   js: (p) => `js/bench/${p}.js`,
 };
+
+/** Image formats a compiler profile changes; the others are scripts, one version each. */
+const COMPILED_FORMATS: ReadonlySet<ImageFormat> = new Set(['mips1', 'ebpf', 'wasm']);
+
+/** The profile an image of `vm` is really built with: scripts have only one. */
+function effectiveProfile(vm: VmKind, profile: BuildProfile): BuildProfile {
+  return COMPILED_FORMATS.has(imageFormatOf(vm)) ? profile : DEFAULT_BUILD_PROFILE;
+}
+
+function imageFile(vm: VmKind, program: string, profile: BuildProfile): string {
+  const dir = profile === DEFAULT_BUILD_PROFILE ? '' : `-${profile}`;
+  return IMAGE_FILES[imageFormatOf(vm)](program, dir);
+}
 
 /** An image that is not there, and why: a campaign cell says it. */
 export interface MissingImage {
@@ -35,14 +55,16 @@ export function findFirmwareDir(): string | null {
 }
 
 /**
- * The benchmark programs of firmware/ as apps of the repository, one per program and VM
- * kind (`bench-sieve-wasm`), so campaigns push them with the OTA path like any app. A
- * changed image gets the next patch version; an unchanged one is reused.
+ * The benchmark programs of firmware/ as apps of the repository, one per program, VM kind
+ * and build profile (`bench-sieve-wasm`, `bench-sieve-wasm-os`), so campaigns push them
+ * with the OTA path like any app. A changed image gets the next patch version; an
+ * unchanged one is reused. The default profile is registered at start (or first use), the
+ * others when a campaign first names them.
  */
 @Injectable()
 export class BenchmarkImages implements OnApplicationBootstrap {
   private readonly logger = new Logger('Benchmarks');
-  private registered?: Promise<Map<string, App | MissingImage>>;
+  private readonly registered = new Map<BuildProfile, Promise<Map<string, App | MissingImage>>>();
   private readonly republishing = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -55,9 +77,13 @@ export class BenchmarkImages implements OnApplicationBootstrap {
     void this.ensure().catch((err: Error) => this.logger.error(`benchmark images: ${err.message}`));
   }
 
-  /** The app of `program` for `vm`, or why there is none. */
-  async imageOf(program: string, vm: string): Promise<App | MissingImage> {
-    const images = await this.ensure();
+  /** The app of `program` for `vm` in `profile`, or why there is none. */
+  async imageOf(
+    program: string,
+    vm: string,
+    profile: BuildProfile = DEFAULT_BUILD_PROFILE,
+  ): Promise<App | MissingImage> {
+    const images = await this.ensure(profile);
     return images.get(`${program}/${vm}`) ?? { reason: `no ${vm} build of ${program}` };
   }
 
@@ -66,12 +92,17 @@ export class BenchmarkImages implements OnApplicationBootstrap {
    * anything not newer than what they run (anti-rollback), so a program measured again
    * after a later one is published again, same bytes, next patch version.
    */
-  async newerThan(program: string, vm: VmKind, sequence: number): Promise<App> {
-    const key = `${program}/${vm}`;
+  async newerThan(
+    program: string,
+    vm: VmKind,
+    sequence: number,
+    profile: BuildProfile = DEFAULT_BUILD_PROFILE,
+  ): Promise<App> {
+    const key = `${program}/${vm}/${profile}`;
     // One republish at a time per image: two devices asking at once both want "the next
     // patch", and the second upload of the same name@version would be refused.
     const turn = (this.republishing.get(key) ?? Promise.resolve()).then(() =>
-      this.republish(key, program, vm, sequence),
+      this.republish(program, vm, sequence, profile),
     );
     const tail = turn.catch(() => undefined);
     this.republishing.set(key, tail);
@@ -82,12 +113,13 @@ export class BenchmarkImages implements OnApplicationBootstrap {
   }
 
   private async republish(
-    key: string,
     program: string,
     vm: VmKind,
     sequence: number,
+    profile: BuildProfile,
   ): Promise<App> {
-    const images = await this.ensure();
+    const images = await this.ensure(profile);
+    const key = `${program}/${vm}`;
     const known = images.get(key);
     if (!known || isMissing(known)) throw new Error(`no ${vm} build of ${program}`);
     if (known.sequence > sequence) return known;
@@ -110,18 +142,23 @@ export class BenchmarkImages implements OnApplicationBootstrap {
     return app;
   }
 
-  ensure(): Promise<Map<string, App | MissingImage>> {
+  /** The images of `profile`, keyed `program/vm`, published on first use. */
+  ensure(profile: BuildProfile = DEFAULT_BUILD_PROFILE): Promise<Map<string, App | MissingImage>> {
     if (this.config.benchImages === 'off') {
       return Promise.resolve(new Map<string, App | MissingImage>());
     }
-    this.registered ??= this.register().catch((err: Error) => {
-      this.registered = undefined;
-      throw err;
-    });
-    return this.registered;
+    let registered = this.registered.get(profile);
+    if (!registered) {
+      registered = this.register(profile).catch((err: Error) => {
+        this.registered.delete(profile);
+        throw err;
+      });
+      this.registered.set(profile, registered);
+    }
+    return registered;
   }
 
-  private async register(): Promise<Map<string, App | MissingImage>> {
+  private async register(profile: BuildProfile): Promise<Map<string, App | MissingImage>> {
     const firmware = findFirmwareDir();
     const images = new Map<string, App | MissingImage>();
     if (!firmware) {
@@ -132,19 +169,21 @@ export class BenchmarkImages implements OnApplicationBootstrap {
     for (const suite of BENCH_SUITES) {
       for (const program of SUITE_PROGRAMS[suite]) {
         for (const vm of VM_KINDS) {
-          const file = path.join(firmware, IMAGE_FILES[vm](program));
+          const built = effectiveProfile(vm, profile);
+          const file = path.join(firmware, imageFile(vm, program, built));
           if (!fs.existsSync(file)) {
-            images.set(`${program}/${vm}`, { reason: missingReason(vm, program) });
+            images.set(`${program}/${vm}`, { reason: missingReason(vm, program, built) });
             continue;
           }
-          const { app, fresh } = await this.publish(program, vm, fs.readFileSync(file));
+          const bytes = fs.readFileSync(file);
+          const { app, fresh } = await this.publish(program, vm, built, bytes);
           images.set(`${program}/${vm}`, app);
           if (fresh) published++;
         }
       }
     }
     this.logger.log(
-      `benchmark images: ${images.size} program × VM pairs, ${published} published now`,
+      `benchmark images (${profile}): ${images.size} program × VM pairs, ${published} published now`,
     );
     return images;
   }
@@ -152,9 +191,10 @@ export class BenchmarkImages implements OnApplicationBootstrap {
   private async publish(
     program: string,
     vm: VmKind,
+    profile: BuildProfile,
     bytes: Buffer,
   ): Promise<{ app: App | MissingImage; fresh: boolean }> {
-    const name = benchAppName(program, vm);
+    const name = benchAppName(program, vm, profile);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const versions = await this.apps.list({ name });
     // The newest version with these bytes (a program measured again was republished).
@@ -182,11 +222,9 @@ function patchOf(version: string): number {
   return Number(version.split('.')[2]) || 0;
 }
 
-function missingReason(vm: VmKind, program: string): string {
-  if (vm === 'ebpf' && ['ud', 'xgboost'].includes(program)) {
-    return `no ebpf build of ${program}: signed division needs eBPF ISA v4 (clang refuses)`;
-  }
-  return `no ${vm} build of ${program} in firmware/`;
+function missingReason(vm: VmKind, program: string, profile: BuildProfile): string {
+  const built = profile === DEFAULT_BUILD_PROFILE ? '' : ` -${profile}`;
+  return `no${built} ${vm} build of ${program} in firmware/`;
 }
 
 export function isMissing(x: App | MissingImage): x is MissingImage {

@@ -15,7 +15,13 @@ import { MonitorService } from '../monitor/monitor.service';
 import { type BenchResult, benchResultSchema } from '../protocol';
 import { BenchmarkImages, isMissing } from './benchmark-images';
 import { BenchmarksRepository } from './benchmarks.repository';
-import { type Campaign, type CampaignDevice, type CampaignStep, stepsOf } from './domain/campaign';
+import {
+  type Campaign,
+  type CampaignDevice,
+  type CampaignStep,
+  profileOf,
+  stepsOf,
+} from './domain/campaign';
 import { NATIVE_VM } from './domain/catalog';
 import type { RunRecord, RunStatus } from './domain/results';
 
@@ -86,7 +92,7 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async run(campaign: Campaign): Promise<void> {
-    await this.images.ensure();
+    await this.images.ensure(profileOf(campaign.spec));
     const done = new Set(
       (await this.repo.runsOf(campaign.id)).map((r) =>
         runKey(r.deviceId, r.program, r.vm, r.repetition),
@@ -197,13 +203,14 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
     device: CampaignDevice,
     step: CampaignStep,
   ): Promise<{ status: RunStatus; reason: string } | null> {
-    let app = await this.images.imageOf(step.program, step.vm);
+    const profile = profileOf(campaign.spec);
+    let app = await this.images.imageOf(step.program, step.vm, profile);
     if (isMissing(app)) return { status: 'skipped', reason: app.reason };
     await this.waitOnline(campaign, device);
     const running = await this.runningApp(campaign, device);
     if (running?.name === app.name && running.version === app.version) return null;
     if (running && running.sequence >= app.sequence) {
-      app = await this.images.newerThan(step.program, device.vm, running.sequence);
+      app = await this.images.newerThan(step.program, device.vm, running.sequence, profile);
     }
     const created = await this.deployments.create({
       app: { name: app.name, version: app.version },

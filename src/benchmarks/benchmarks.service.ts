@@ -13,6 +13,7 @@ import {
   type CampaignSpec,
   type CampaignStatus,
   plannedRuns,
+  profileOf,
   resolvePrograms,
   vmsOf,
 } from './domain/campaign';
@@ -62,6 +63,7 @@ export class BenchmarksService {
       vms: input.vms ?? null,
       native: input.native,
       repetitions: input.repetitions,
+      profile: input.profile,
       sequential: input.sequential,
       offlineGraceMs: input.offlineGraceMs,
       target: input.target,
@@ -153,6 +155,7 @@ export class BenchmarksService {
       vms: report.vms,
       devices: c.devices.map((d) => d.id),
       repetitions: c.spec.repetitions,
+      profile: profileOf(c.spec),
       createdAt: c.createdAt,
       finishedAt: c.finishedAt,
     };

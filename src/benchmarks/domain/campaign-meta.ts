@@ -8,6 +8,8 @@ export interface CampaignMeta {
   devices: readonly string[];
   /** Repetitions per program × VM × device. */
   repetitions: number;
+  /** The compiler profile of the C images (O2 when absent). */
+  profile?: string;
   /** Unix ms. */
   createdAt: number;
   /** Unix ms; null while the campaign runs. */

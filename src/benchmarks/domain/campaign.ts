@@ -3,6 +3,8 @@ import { BENCHMARK_APP_PREFIX } from '../../apps/domain/app-rules';
 import type { DeviceTarget } from '../../devices/domain/device';
 import {
   type BenchSuite,
+  type BuildProfile,
+  DEFAULT_BUILD_PROFILE,
   NATIVE_VM,
   orderPrograms,
   type ProgramRef,
@@ -22,6 +24,8 @@ export interface CampaignSpec {
   vms: string[] | null;
   native: boolean;
   repetitions: number;
+  /** The compiler profile of the C images; absent in campaigns stored before profiles: O2. */
+  profile?: BuildProfile;
   /** One device at a time across the campaign, so no two measurements overlap. */
   sequential: boolean;
   /** How long a device may be away before its remaining runs are marked missing. */
@@ -90,7 +94,20 @@ export function plannedRuns(spec: CampaignSpec, devices: readonly CampaignDevice
   return devices.reduce((n, d) => n + stepsOf(spec, d).length * spec.repetitions, 0);
 }
 
-/** The app a benchmark image is published as: one per program and VM kind. */
-export function benchAppName(program: string, vm: string): string {
-  return `${BENCHMARK_APP_PREFIX}${program}-${vm}`;
+/** The profile a campaign's C images are built with. */
+export function profileOf(spec: CampaignSpec): BuildProfile {
+  return spec.profile ?? DEFAULT_BUILD_PROFILE;
+}
+
+/**
+ * The app a benchmark image is published as: one per program, VM kind and build profile
+ * (`bench-sieve-wasm`, `bench-sieve-wasm-os`; app names are lower case).
+ */
+export function benchAppName(
+  program: string,
+  vm: string,
+  profile: BuildProfile = DEFAULT_BUILD_PROFILE,
+): string {
+  const suffix = profile === DEFAULT_BUILD_PROFILE ? '' : `-${profile.toLowerCase()}`;
+  return `${BENCHMARK_APP_PREFIX}${program}-${vm}${suffix}`;
 }

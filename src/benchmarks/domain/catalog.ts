@@ -9,6 +9,15 @@ export const SUITE_PROGRAMS: Readonly<Record<BenchSuite, readonly string[]>> = {
   embench: ['crc32', 'md5sum', 'tarfind', 'ud', 'xgboost'],
 };
 
+/**
+ * The compiler profiles the C images are built with (firmware/Makefile PROFILE): -O2 is
+ * the default, -Os the code-size profile (the COISA paper's table). Script VMs run the
+ * same source in both; the native baseline is always gcc -O2.
+ */
+export const BUILD_PROFILES = ['O2', 'Os'] as const;
+export type BuildProfile = (typeof BUILD_PROFILES)[number];
+export const DEFAULT_BUILD_PROFILE: BuildProfile = 'O2';
+
 /** The host-compiled baseline every VM's execution time is divided by. */
 export const NATIVE_VM = 'native';
 export type BenchVm = VmKind | typeof NATIVE_VM;
@@ -17,9 +26,12 @@ export type BenchVm = VmKind | typeof NATIVE_VM;
 export const BENCH_VM_ORDER: readonly BenchVm[] = [
   NATIVE_VM,
   'mips1',
+  'mips1-jit',
   'ebpf',
+  'ebpf-jit',
   'wasm',
   'wasm-fast',
+  'wasm-aot',
   'lua',
   'micropython',
   'js',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deviceIdSchema, tagSchema, vmKindSchema } from '../../protocol';
-import type { Campaign } from '../domain/campaign';
-import { BENCH_SUITES, NATIVE_VM } from '../domain/catalog';
+import { type Campaign, profileOf } from '../domain/campaign';
+import { BENCH_SUITES, BUILD_PROFILES, DEFAULT_BUILD_PROFILE, NATIVE_VM } from '../domain/catalog';
 import type { RunStatus } from '../domain/results';
 
 export const MAX_CAMPAIGN_DEVICES = 1000;
@@ -26,6 +26,8 @@ export const createCampaignSchema = z
       z.object({ tag: tagSchema }).strict(),
     ]),
     repetitions: z.number().int().min(1).max(50).default(5),
+    /** The compiler profile of the C images (mips1, ebpf, wasm): O2 or Os. */
+    profile: z.enum(BUILD_PROFILES).default(DEFAULT_BUILD_PROFILE),
     native: z.boolean().default(true),
     sequential: z.boolean().default(false),
     offlineGraceMs: z.number().int().min(0).max(3_600_000).default(60_000),
@@ -60,6 +62,7 @@ export function campaignView(c: Campaign, counts: Record<RunStatus, number>) {
     vms: c.spec.vms,
     native: c.spec.native,
     repetitions: c.spec.repetitions,
+    profile: profileOf(c.spec),
     sequential: c.spec.sequential,
     target: c.spec.target,
     devices: c.devices,

@@ -8,6 +8,7 @@ import {
   type MetricInfo,
   type ProgramRef,
 } from '../domain/results';
+import { DEFAULT_BUILD_PROFILE } from '../domain/catalog';
 import { BASELINE_VM, type BoardFootprint, type FootprintRow } from '../domain/footprint';
 
 /** A footprint row with its build time as ISO 8601. */
@@ -22,6 +23,8 @@ export interface BenchReportJson {
     vms: string[];
     devices: string[];
     repetitions: number;
+    /** The compiler profile of the C images: O2 or Os. */
+    profile: string;
     createdAt: string;
     finishedAt: string | null;
   };
@@ -53,6 +56,7 @@ export function renderJson(
       vms: [...meta.vms],
       devices: [...meta.devices],
       repetitions: meta.repetitions,
+      profile: meta.profile ?? DEFAULT_BUILD_PROFILE,
       createdAt: new Date(meta.createdAt).toISOString(),
       finishedAt: meta.finishedAt === null ? null : new Date(meta.finishedAt).toISOString(),
     },

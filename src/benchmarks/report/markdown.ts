@@ -9,6 +9,7 @@ import {
   type CampaignMeta,
   type CellReport,
 } from '../domain/results';
+import { DEFAULT_BUILD_PROFILE } from '../domain/catalog';
 import type { BoardFootprint } from '../domain/footprint';
 import { footprintSection } from './footprint-markdown';
 import {
@@ -63,11 +64,15 @@ function describeCampaign(report: BenchReport, meta: CampaignMeta): string {
     meta.finishedAt === null
       ? 'still running'
       : `finished ${formatTimestamp(meta.finishedAt)} (${formatDuration(meta.finishedAt - meta.createdAt)})`;
+  const builtWith =
+    meta.profile && meta.profile !== DEFAULT_BUILD_PROFILE
+      ? `, C images built -${meta.profile}`
+      : '';
   const scope =
     `Suites ${listText(meta.suites)}: ${plural(report.programs.length, 'program')} on ` +
     `${plural(report.vms.length, 'VM')} (${report.vms.join(', ')}), ` +
     `${plural(meta.devices.length, 'device')} (${meta.devices.join(', ')}${boards}), ` +
-    `${plural(meta.repetitions, 'repetition')} each. ` +
+    `${plural(meta.repetitions, 'repetition')} each${builtWith}. ` +
     `Created ${formatTimestamp(meta.createdAt)}, ${finished}.`;
   const method =
     'Each cell is the median ± sample standard deviation over the runs that passed their ' +

@@ -20,11 +20,14 @@ const VM_COLOURS: Readonly<Record<string, string>> = {
   ebpf: '#ff7f0e',
   wasm: '#2ca02c',
   'wasm-fast': '#98df8a',
+  'mips1-jit': '#aec7e8',
+  'ebpf-jit': '#ffbb78',
+  'wasm-aot': '#17becf',
   lua: '#9467bd',
   micropython: '#d62728',
   js: '#e7ba52',
 };
-const SPARE_COLOURS = ['#8c564b', '#e377c2', '#17becf', '#bcbd22', '#393b79', '#637939'];
+const SPARE_COLOURS = ['#8c564b', '#e377c2', '#bcbd22', '#393b79', '#637939', '#843c39'];
 
 const CHART_HEIGHT = 200;
 /** Width per bar; a program's group is as wide as all its VMs' bars plus a gap. */
