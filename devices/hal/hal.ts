@@ -1,16 +1,14 @@
+import {
+  ACTUATOR_TYPES as ABI_ACTUATOR_TYPES,
+  idsOf,
+  SENSOR_TYPES as ABI_SENSOR_TYPES,
+} from '../../src/protocol/guest-abi';
 import type { BoardProfile, SensorKind } from '../boards';
 import { deriveSeed, mulberry32 } from '../prng';
 
-/** Sensor type numbers of the guest ABI (docs/guest-abi.md). */
-export const SENSOR_TYPES: Record<SensorKind, number> = {
-  temperature: 1,
-  humidity: 2,
-  light: 3,
-  distance: 4,
-  button: 5,
-  accelerometer: 6,
-};
-export const ACTUATOR_TYPES = { led: 1, gpio: 2 } as const;
+/** Sensor and actuator type numbers of the guest ABI (src/protocol/guest-abi.ts). */
+export const SENSOR_TYPES: Record<SensorKind, number> = idsOf(ABI_SENSOR_TYPES);
+export const ACTUATOR_TYPES = idsOf(ABI_ACTUATOR_TYPES);
 export type ActuatorKind = keyof typeof ACTUATOR_TYPES;
 
 const ACTUATOR_COUNT: Record<ActuatorKind, number> = { led: 4, gpio: 8 };

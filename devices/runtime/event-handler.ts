@@ -1,11 +1,13 @@
+import { CONDITION_OPERATORS } from '../../src/protocol/guest-abi';
+
 /**
  * The device's Event Handler, after COISA: `main` registers handlers for raw events
  * (a button press, an event injected from the gateway) and for processed events (a
  * sensor condition checked every period); once `main` returns, the VM serves the queue
  * one handler at a time. Time is passed in, so this stays deterministic.
  */
-export type ConditionOp = '<' | '<=' | '>' | '>=';
-export const CONDITION_OPS: readonly ConditionOp[] = ['<', '<=', '>', '>='];
+export type ConditionOp = (typeof CONDITION_OPERATORS)[number]['symbol'];
+export const CONDITION_OPS: readonly ConditionOp[] = CONDITION_OPERATORS.map((op) => op.symbol);
 
 export interface Condition {
   sensorType: number;

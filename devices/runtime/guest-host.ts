@@ -1,27 +1,13 @@
+import { ABI_LIMITS, CONDITION_STRUCT_BYTES, SYSCALL_NUMBERS } from '../../src/protocol/guest-abi';
 import type { GuestHost, GuestMemoryView, SyscallRequest, SyscallResult } from '../engines/engine';
 import type { SimulatedHal } from '../hal/hal';
 import { CONDITION_OPS, EventHandler } from './event-handler';
 
-/** Syscall numbers of the guest ABI v1 (docs/guest-abi.md). */
-export const SYSCALLS = {
-  exit: 1,
-  print: 2,
-  printInt: 3,
-  timeMs: 4,
-  sleepMs: 5,
-  yield: 6,
-  halProbe: 10,
-  halRead: 11,
-  halWrite: 12,
-  publish: 20,
-  onRaw: 30,
-  onCondition: 31,
-  emit: 32,
-} as const;
+/** Syscall numbers of the guest ABI (src/protocol/guest-abi.ts). */
+export const SYSCALLS = SYSCALL_NUMBERS;
 
-const MAX_PRINT_BYTES = 1024;
-const MAX_NAME_BYTES = 32;
-const CONDITION_STRUCT_BYTES = 20;
+const MAX_PRINT_BYTES = ABI_LIMITS.printMaxBytes;
+const MAX_NAME_BYTES = ABI_LIMITS.publishNameMaxBytes;
 
 /** Where the guest's output and messages go: the console for `vmfleet run`, the gateway on a device. */
 export interface GuestOutputs {

@@ -1,3 +1,4 @@
+import { idsOf, SENSOR_TYPES as ABI_SENSOR_TYPES } from '../../../src/protocol/guest-abi';
 import { ABI_SYSCALLS } from '../../../src/protocol/images/rbf/helpers';
 import type { HelperContext } from './helper-calls';
 
@@ -7,7 +8,7 @@ import type { HelperContext } from './helper-calls';
  * read fills a phydat_t from hal_read, write sets the actuator of that type and index
  * with hal_write (types as in docs/guest-abi.md).
  */
-const SENSOR_TYPES = [1, 2, 3, 4, 5, 6];
+const SENSOR_TYPES = Object.values(idsOf(ABI_SENSOR_TYPES));
 /** sizeof(phydat_t): int16 val[3], int8 unit, int8 scale (RIOT sys/include/phydat.h). */
 const PHYDAT_BYTES = 8;
 

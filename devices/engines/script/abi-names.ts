@@ -1,29 +1,27 @@
+import {
+  ACTUATOR_TYPES as ABI_ACTUATOR_TYPES,
+  CONDITION_OPERATORS,
+  idsOf,
+  RAW_EVENTS as ABI_RAW_EVENTS,
+  SENSOR_TYPES as ABI_SENSOR_TYPES,
+} from '../../../src/protocol/guest-abi';
+
 /**
  * The guest ABI's numbers (docs/guest-abi.md) under the names the script APIs use:
  * `hal.read("temperature")`, `hal.write("led", 0, 1)`, `events.on("button", fn)`.
  * Scripts may pass the numbers too.
  */
-export const SENSOR_TYPES: Readonly<Record<string, number>> = {
-  temperature: 1,
-  humidity: 2,
-  light: 3,
-  distance: 4,
-  button: 5,
-  accelerometer: 6,
-};
+export const SENSOR_TYPES: Readonly<Record<string, number>> = idsOf(ABI_SENSOR_TYPES);
 
-export const ACTUATOR_TYPES: Readonly<Record<string, number>> = { led: 1, gpio: 2 };
+export const ACTUATOR_TYPES: Readonly<Record<string, number>> = idsOf(ABI_ACTUATOR_TYPES);
 
 /** Raw event ids with a name; 100–199 are user events injected from the gateway. */
-export const RAW_EVENTS: Readonly<Record<string, number>> = { button: 1 };
+export const RAW_EVENTS: Readonly<Record<string, number>> = { button: ABI_RAW_EVENTS.button };
 
 /** `eh_on_condition` op codes. */
-export const CONDITION_OP_CODES: Readonly<Record<string, number>> = {
-  '<': 0,
-  '<=': 1,
-  '>': 2,
-  '>=': 3,
-};
+export const CONDITION_OP_CODES: Readonly<Record<string, number>> = Object.fromEntries(
+  CONDITION_OPERATORS.map((op, code) => [op.symbol, code]),
+);
 
 /** A thrown message the script sees: a bad name is the script's error, not the device's. */
 export class ScriptApiError extends Error {}

@@ -1,3 +1,4 @@
+import { SYSCALL_LIST } from '../../guest-abi';
 import { ValType, type FuncType } from './types';
 
 /**
@@ -23,21 +24,10 @@ const call = (syscall: number, params: number, result = true): AbiImport => ({
   result,
 });
 
-export const WASM_ABI_IMPORTS: Readonly<Record<string, AbiImport>> = {
-  vm_exit: call(1, 1, false),
-  vm_print: call(2, 1),
-  vm_print_int: call(3, 1),
-  vm_time_ms: call(4, 0),
-  vm_sleep_ms: call(5, 1),
-  vm_yield: call(6, 0),
-  hal_probe: call(10, 1),
-  hal_read: call(11, 2),
-  hal_write: call(12, 3),
-  vm_publish: call(20, 2),
-  eh_on_raw: call(30, 2),
-  eh_on_condition: call(31, 2),
-  eh_emit: call(32, 2),
-};
+/** One import per syscall, named as its C function (src/protocol/guest-abi.ts). */
+export const WASM_ABI_IMPORTS: Readonly<Record<string, AbiImport>> = Object.fromEntries(
+  SYSCALL_LIST.map((abi) => [abi.c, call(abi.number, abi.params.length, abi.returns)]),
+);
 
 export function abiImport(name: string): AbiImport | undefined {
   return Object.prototype.hasOwnProperty.call(WASM_ABI_IMPORTS, name)
