@@ -28,6 +28,8 @@ export interface RunRecord {
   inspection: ReturnType<Mips1Engine['inspect']>;
   memory: ReturnType<Mips1Engine['memory']>;
   stack: Uint8Array;
+  /** The bytes of `options.watch`, if given (a random program's data region). */
+  watched: Uint8Array;
 }
 
 export type Tier = 'interp' | 'jit';
@@ -43,7 +45,12 @@ export function engineFor(tier: Tier, memoryBytes: number, host: FakeHost): Mips
 export function record(
   tier: Tier,
   image: Uint8Array,
-  options: { memoryBytes: number; cap: number; slice: (i: number) => number },
+  options: {
+    memoryBytes: number;
+    cap: number;
+    slice: (i: number) => number;
+    watch?: { address: number; bytes: number };
+  },
 ): RunRecord {
   const host = new AnsweringHost();
   const engine = engineFor(tier, options.memoryBytes, host);
@@ -62,5 +69,8 @@ export function record(
     inspection: engine.inspect(),
     memory: engine.memory(),
     stack: engine.readMemory(top, 256),
+    watched: options.watch
+      ? engine.readMemory(options.watch.address, options.watch.bytes)
+      : new Uint8Array(0),
   };
 }
