@@ -3,10 +3,9 @@ import { INSTRUCTION_BYTES } from '../../../src/protocol/images/rbf/isa';
 import { STACK_BYTES } from '../../../src/protocol/images/rbf/layout';
 import { verifyRbf } from '../../../src/protocol/images/rbf/verify';
 import type { VmKind } from '../../../src/protocol/vm';
+import { BytecodeEngine, checkInvokeArgCount, MAX_READ_BYTES } from '../core';
 import type {
-  Engine,
   EngineLimits,
-  EngineState,
   GuestHost,
   Inspection,
   LoadReport,
@@ -21,8 +20,7 @@ import { EbpfMemory } from './memory';
 import { Op } from './ops';
 import { namedRegisters } from './registers';
 
-/** Most bytes one readMemory() call returns. */
-export const MAX_READ_BYTES = 4096;
+export { MAX_READ_BYTES };
 /** Fixed engine state besides the decoded text and frames (registers, tables), estimated. */
 const ENGINE_OVERHEAD_BYTES = 512;
 
@@ -60,17 +58,10 @@ export interface EbpfEngineOptions {
  * The Femto-Container-compatible eBPF engine (guest ABI: docs/guest-abi.md, "ebpf
  * images"). Images are parsed and pre-flight verified by the same code the gateway runs
  * (src/protocol/images/rbf), then decoded once. Faults never throw: they end run() with a
- * 'fault' outcome.
+ * 'fault' outcome. The run lifecycle is BytecodeEngine's (core/lifecycle.ts).
  */
-export class EbpfEngine implements Engine {
+export class EbpfEngine extends BytecodeEngine<LoadedProgram, Stop> {
   readonly kind: VmKind;
-  private current: EngineState = 'idle';
-  private loaded: LoadedProgram | null = null;
-  private instructions = 0;
-  /** The exit or fault that ended the program; run() reports it again. */
-  private ended: RunOutcome | null = null;
-  private invoking = false;
-  private stateBeforeInvoke: EngineState = 'loaded';
   private readonly globalStore: Map<number, number>;
   private readonly tier: EbpfTier | undefined;
 
@@ -79,16 +70,13 @@ export class EbpfEngine implements Engine {
     private readonly host: GuestHost,
     options: EbpfEngineOptions = {},
   ) {
+    super();
     if (!Number.isInteger(limits.memoryBytes) || limits.memoryBytes < 0) {
       throw new RangeError(`memoryBytes ${limits.memoryBytes} must be a non-negative integer`);
     }
     this.globalStore = options.globalStore ?? new Map<number, number>();
     this.tier = options.tier;
     this.kind = options.tier?.kind ?? 'ebpf';
-  }
-
-  get state(): EngineState {
-    return this.current;
   }
 
   /** Throws RbfError (format or verifier) or RangeError (does not fit); a failed load keeps the old program. */
@@ -109,8 +97,9 @@ export class EbpfEngine implements Engine {
       gpio: new Map<number, number>(),
     };
     const run = this.tier?.compile(program, memory) ?? execute;
-    this.loaded = { memory, program, helpers, execute: run, cpu: new CpuState() };
-    this.restart();
+    const loaded: LoadedProgram = { memory, program, helpers, execute: run, cpu: new CpuState() };
+    freshCpu(loaded, program.entry, memory.stackTop);
+    this.install(loaded);
     return {
       loadTimeMs: performance.now() - started,
       imageBytes: image.length,
@@ -118,71 +107,56 @@ export class EbpfEngine implements Engine {
     };
   }
 
-  /** Runs at most `budget` instructions; stops early on exit, return, yield or fault. */
-  run(budget: number): RunOutcome {
-    checkCount(budget, 'budget');
-    const loaded = this.requireProgram('run');
-    if (this.ended !== null && !this.invoking) return this.ended;
-    this.current = 'running';
+  inspect(): Inspection {
+    const cpu = this.loaded?.cpu ?? new CpuState();
+    return {
+      state: this.state,
+      pc: cpu.pc,
+      registers: namedRegisters(cpu),
+      instructions: this.instructions,
+    };
+  }
+
+  protected execute(loaded: LoadedProgram, budget: number): Stop {
+    return loaded.execute(loaded.cpu, loaded.program, loaded.memory, budget);
+  }
+
+  protected executed(loaded: LoadedProgram): number {
+    return loaded.cpu.executed;
+  }
+
+  protected service(loaded: LoadedProgram, stop: Stop): RunOutcome | null {
     const { cpu, program, memory } = loaded;
-    const execute = loaded.execute;
-    let left = budget;
-    for (;;) {
-      const stop = execute(cpu, program, memory, left);
-      left -= cpu.executed;
-      this.instructions += cpu.executed;
-      let outcome: RunOutcome | null;
-      switch (stop) {
-        case Stop.Budget:
-          return { kind: 'budget' };
-        case Stop.Helper:
-          outcome = serviceHelper(cpu, this.host, memory, loaded.helpers, helperId(program, cpu));
-          break;
-        case Stop.Exit:
-          outcome = this.invoking
-            ? { kind: 'returned', value: cpu.regs[0] }
-            : { kind: 'exited', code: cpu.regs[0] };
-          break;
-        case Stop.Fault:
-          outcome = { kind: 'fault', fault: cpu.fault! };
-          break;
-      }
-      if (outcome !== null) return this.settle(outcome);
+    switch (stop) {
+      case Stop.Budget:
+        return { kind: 'budget' };
+      case Stop.Helper:
+        return serviceHelper(cpu, this.host, memory, loaded.helpers, helperId(program, cpu));
+      case Stop.Exit:
+        return this.invoking
+          ? { kind: 'returned', value: cpu.regs[0] }
+          : { kind: 'exited', code: cpu.regs[0] };
+      case Stop.Fault:
+        return { kind: 'fault', fault: cpu.fault! };
     }
   }
 
-  /** Same as run(n): exactly n instructions unless the program stops first. */
-  step(n: number): RunOutcome {
-    return this.run(n);
-  }
-
   /** Fresh data and stack, all registers 0, pc at main. */
-  reset(): void {
-    const loaded = this.requireProgram('reset');
+  protected rewind(loaded: LoadedProgram): void {
     loaded.memory.reset();
     loaded.helpers.local.clear();
     loaded.helpers.gpio.clear();
-    this.restart();
+    freshCpu(loaded, loaded.program.entry, loaded.memory.stackTop);
   }
 
   /**
    * Calls the function at text byte offset `address` (what the packer makes of a function's
    * address, e.g. an eh_on_raw handler) with r1..r4 = args sign-extended, r10 = the top of
-   * a fresh stack, no frames; run() until 'returned' with r0's low 32 bits. Registers and
-   * pc are the handler's from then on. Allowed once loaded or exited, one call at a time.
+   * a fresh stack, no frames; run() returns 'returned' with r0's low 32 bits. Registers and
+   * pc are the handler's from then on.
    */
-  invoke(address: number, args: readonly number[]): void {
-    const loaded = this.requireProgram('invoke');
-    if (this.current === 'faulted' || this.current === 'running') {
-      throw new Error(
-        `cannot invoke a handler while the engine is ${this.current}; ` +
-          (this.current === 'faulted'
-            ? 'reset() or load() first'
-            : 'run() the current call to its end first'),
-      );
-    }
-    if (args.length > 4)
-      throw new RangeError(`invoke takes at most 4 arguments, got ${args.length}`);
+  protected enter(loaded: LoadedProgram, address: number, args: readonly number[]): void {
+    checkInvokeArgCount(args);
     const pc = address / INSTRUCTION_BYTES;
     if (
       !Number.isInteger(pc) ||
@@ -194,29 +168,12 @@ export class EbpfEngine implements Engine {
         `handler address ${address} is not the byte offset of an instruction in the ${loaded.program.count * INSTRUCTION_BYTES}-byte text`,
       );
     }
-    const cpu = this.freshCpu(loaded, pc, loaded.cpu.lowestStack);
+    const cpu = freshCpu(loaded, pc, loaded.cpu.lowestStack);
     args.forEach((value, i) => cpu.setInt(1 + i, value | 0));
-    this.stateBeforeInvoke = this.current;
-    this.current = 'running';
-    this.invoking = true;
   }
 
-  inspect(): Inspection {
-    const cpu = this.loaded?.cpu ?? new CpuState();
-    return {
-      state: this.current,
-      pc: cpu.pc,
-      registers: namedRegisters(cpu),
-      instructions: this.instructions,
-    };
-  }
-
-  /** A copy of guest memory (any readable region); throws RangeError beyond MAX_READ_BYTES or outside. */
-  readMemory(address: number, length: number): Uint8Array {
-    const { memory } = this.requireProgram('readMemory');
-    if (!Number.isInteger(length) || length < 0 || length > MAX_READ_BYTES) {
-      throw new RangeError(`length ${length} must be an integer in [0, ${MAX_READ_BYTES}]`);
-    }
+  /** Any readable region; RangeError outside one. */
+  protected copyOut({ memory }: LoadedProgram, address: number, length: number): Uint8Array {
     const offset = Number.isInteger(address) ? memory.loadOffset(0, address, length) : -1;
     if (offset < 0) {
       throw new RangeError(
@@ -226,9 +183,7 @@ export class EbpfEngine implements Engine {
     return memory.bytes.slice(offset, offset + length);
   }
 
-  memory(): MemoryReport {
-    if (this.loaded === null) return { guestBytes: 0, peakGuestBytes: 0, engineBytes: 0 };
-    const { memory, program, cpu } = this.loaded;
+  protected report({ memory, program, cpu }: LoadedProgram): MemoryReport {
     return {
       guestBytes: memory.totalBytes,
       // Everything but the stack counts whole; of the stack, what the deepest frame reached.
@@ -240,51 +195,17 @@ export class EbpfEngine implements Engine {
         ENGINE_OVERHEAD_BYTES,
     };
   }
+}
 
-  private restart(): void {
-    const loaded = this.loaded!;
-    this.freshCpu(loaded, loaded.program.entry, loaded.memory.stackTop);
-    this.current = 'loaded';
-    this.instructions = 0;
-    this.ended = null;
-    this.invoking = false;
-  }
-
-  /** Femto-Container start state: all registers 0 but r10 = stack top (r1 = context, empty here). */
-  private freshCpu(loaded: LoadedProgram, pc: number, lowestStack: number): CpuState {
-    const cpu = new CpuState();
-    const top = loaded.memory.stackTop;
-    cpu.pc = pc;
-    cpu.regs[R10] = top;
-    cpu.lowestStack = Math.min(lowestStack, top - loaded.program.frameOf[pc]);
-    loaded.cpu = cpu;
-    return cpu;
-  }
-
-  private settle(outcome: RunOutcome): RunOutcome {
-    switch (outcome.kind) {
-      case 'exited':
-      case 'fault':
-        this.current = outcome.kind === 'exited' ? 'exited' : 'faulted';
-        this.ended = outcome;
-        this.invoking = false;
-        break;
-      case 'returned':
-        this.current = this.stateBeforeInvoke;
-        this.invoking = false;
-        break;
-      case 'yielded':
-      case 'budget':
-        break;
-    }
-    return outcome;
-  }
-
-  private requireProgram(operation: string): LoadedProgram {
-    if (this.loaded === null)
-      throw new Error(`${operation}: no program loaded; load() an image first`);
-    return this.loaded;
-  }
+/** Femto-Container start state: all registers 0 but r10 = stack top (r1 = context, empty here). */
+function freshCpu(loaded: LoadedProgram, pc: number, lowestStack: number): CpuState {
+  const cpu = new CpuState();
+  const top = loaded.memory.stackTop;
+  cpu.pc = pc;
+  cpu.regs[R10] = top;
+  cpu.lowestStack = Math.min(lowestStack, top - loaded.program.frameOf[pc]);
+  loaded.cpu = cpu;
+  return cpu;
 }
 
 /** The helper id of the call instruction execute() stopped on. */
@@ -294,9 +215,4 @@ function helperId(program: DecodedProgram, cpu: CpuState): number {
 
 function isLddwTail(program: DecodedProgram, pc: number): boolean {
   return (program.code[2 * pc] & 0xff) === (Op.LddwTail as number);
-}
-
-function checkCount(n: number, what: string): void {
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(`${what} ${n} must be a non-negative integer`);
 }

@@ -1,4 +1,4 @@
-import { hex } from '../mips1/format';
+import { hex } from '../core';
 import type { Fault } from '../engine';
 import type { EbpfMemory } from './memory';
 

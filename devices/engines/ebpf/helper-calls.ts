@@ -1,6 +1,6 @@
 import { ABI_SYSCALLS, abiSyscallOf, FC_HELPERS } from '../../../src/protocol/images/rbf/helpers';
+import { GuestAccessError } from '../core';
 import type { GuestHost, RunOutcome, SyscallResult } from '../engine';
-import { GuestAccessError } from '../mips1/memory';
 import type { CpuState } from './cpu';
 import { helperFault } from './faults';
 import type { EbpfMemory } from './memory';

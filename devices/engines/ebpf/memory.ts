@@ -4,9 +4,8 @@ import {
   REGION,
   STACK_BYTES,
 } from '../../../src/protocol/images/rbf/layout';
+import { GuestAccessError, hex } from '../core';
 import type { GuestMemoryView } from '../engine';
-import { GuestAccessError } from '../mips1/memory';
-import { hex } from '../mips1/format';
 
 const utf8 = new TextDecoder('utf-8');
 

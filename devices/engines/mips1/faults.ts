@@ -1,5 +1,5 @@
 import type { Fault } from '../engine';
-import { hex } from './format';
+import { hex } from '../core';
 import type { GuestMemory } from './memory';
 
 /**

@@ -1,19 +1,8 @@
+import { GuestAccessError, hex } from '../core';
 import type { GuestMemoryView } from '../engine';
-import { hex } from './format';
 
 /** Largest guest memory this engine maps; keeps every span below 2^30 (see `spanCheck`). */
 export const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
-
-/** A syscall handler touched guest memory it may not: the engine turns this into a fault. */
-export class GuestAccessError extends Error {
-  constructor(
-    readonly code: 'bad_address' | 'bad_syscall',
-    message: string,
-    readonly address?: number,
-  ) {
-    super(message);
-  }
-}
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -1,6 +1,6 @@
 import type { Mips1Image } from '../../../src/protocol/images/mips1-image';
 import { mips1StaticEnd } from '../../../src/protocol/images/mips1-image';
-import { hex } from './format';
+import { hex } from '../core';
 
 /** Stack reserved when an image asks for 0 (its header's stackBytes). */
 export const DEFAULT_STACK_BYTES = 1024;

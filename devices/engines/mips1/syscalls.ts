@@ -1,7 +1,7 @@
+import { GuestAccessError, hex } from '../core';
 import type { Fault, GuestHost, RunOutcome, SyscallResult } from '../engine';
 import type { CpuState } from './cpu';
-import { hex } from './format';
-import { GuestAccessError, type GuestMemory } from './memory';
+import type { GuestMemory } from './memory';
 import { Reg } from './registers';
 
 /**

@@ -1,8 +1,7 @@
 import { parseWasmModule, ValType } from '../../../src/protocol/images/wasm';
+import { BytecodeEngine, MAX_READ_BYTES } from '../core';
 import type {
-  Engine,
   EngineLimits,
-  EngineState,
   GuestHost,
   Inspection,
   LoadReport,
@@ -33,26 +32,24 @@ export interface WasmEngineOptions extends Partial<StackLimits> {
   mode: WasmMode;
 }
 
-/** Most bytes one readMemory() call returns. */
-export const MAX_READ_BYTES = 4096;
+/** What load() builds: the instance's machine and the mode's interpreter over it. */
+interface LoadedModule {
+  readonly machine: Machine;
+  readonly interpreter: Interpreter;
+}
+
+export { MAX_READ_BYTES };
 /** Largest cap on linear memory accepted (limits.memoryBytes). */
 export const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
 
 /**
  * The WebAssembly MVP engine behind VM kinds `wasm` (classic mode) and `wasm-fast`
  * (fast mode), for the guest ABI in docs/guest-abi.md ("wasm images"). Traps never
- * throw: they end run() with a 'fault' outcome.
+ * throw: they end run() with a 'fault' outcome. The run lifecycle is BytecodeEngine's
+ * (core/lifecycle.ts).
  */
-export class WasmEngine implements Engine {
+export class WasmEngine extends BytecodeEngine<LoadedModule, Stop> {
   readonly kind: 'wasm' | 'wasm-fast';
-  private current: EngineState = 'idle';
-  private machine: Machine | null = null;
-  private interpreter: Interpreter | null = null;
-  private instructions = 0;
-  private begun = false;
-  private ended: RunOutcome | null = null;
-  private invoking = false;
-  private stateBeforeInvoke: EngineState = 'loaded';
   private readonly stackLimits: StackLimits;
   private readonly console = new WasiConsole();
 
@@ -61,6 +58,7 @@ export class WasmEngine implements Engine {
     private readonly host: GuestHost,
     private readonly options: WasmEngineOptions = { mode: 'classic' },
   ) {
+    super();
     const bytes = limits.memoryBytes;
     if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_MEMORY_BYTES) {
       throw new RangeError(`memoryBytes ${bytes} must be an integer in [0, ${MAX_MEMORY_BYTES}]`);
@@ -72,10 +70,6 @@ export class WasmEngine implements Engine {
     };
   }
 
-  get state(): EngineState {
-    return this.current;
-  }
-
   /** Throws WasmImageError (invalid module) or WasmLoadError; a failed load keeps the old program. */
   load(image: Uint8Array): LoadReport {
     const started = performance.now();
@@ -85,9 +79,9 @@ export class WasmEngine implements Engine {
       this.options.mode === 'fast' ? new FastInterpreter(program) : new ClassicInterpreter(program);
     const labelWords =
       this.options.mode === 'fast' ? 0 : (this.stackLimits.maxCallDepth + 1) * LABELS_PER_CALL * 4;
-    this.machine = new Machine(program, this.stackLimits, labelWords);
-    this.interpreter = interpreter;
-    this.reset();
+    const loaded = { machine: new Machine(program, this.stackLimits, labelWords), interpreter };
+    this.rewind(loaded);
+    this.install(loaded);
     return {
       loadTimeMs: performance.now() - started,
       imageBytes: image.length,
@@ -95,72 +89,65 @@ export class WasmEngine implements Engine {
     };
   }
 
-  /** Runs at most `budget` instructions; stops early on exit, return, yield or fault. */
-  run(budget: number): RunOutcome {
-    if (!Number.isSafeInteger(budget) || budget < 0)
-      throw new RangeError(`budget ${budget} must be a non-negative integer`);
-    const [m, interpreter] = this.require('run');
-    if (this.ended !== null && !this.invoking) return this.ended;
-    this.current = 'running';
-    if (!this.begun && !this.invoking) {
-      this.begun = true;
-      const outcome = this.guard(m, () => beginEntry(m, interpreter));
-      if (outcome !== null) return this.settle(outcome);
+  inspect(): Inspection {
+    const loaded = this.loaded;
+    if (loaded === null) {
+      return { state: this.state, pc: 0, registers: {}, instructions: this.instructions };
     }
-    let left = budget;
-    for (;;) {
-      const stop = interpreter.execute(m, left);
-      left -= m.executed;
-      this.instructions += m.executed;
-      let outcome: RunOutcome | null;
-      switch (stop) {
-        case Stop.Budget:
-          return { kind: 'budget' };
-        case Stop.Import:
-          outcome = serviceImport(m, this.host, interpreter.sourceOffset(m.stopPc), this.console);
-          break;
-        case Stop.Returned:
-          outcome = this.returned(m);
-          break;
-        case Stop.Trap:
-          outcome = {
-            kind: 'fault',
-            fault: { ...m.fault!, pc: interpreter.sourceOffset(m.stopPc) },
-          };
-          break;
-      }
-      if (outcome !== null) return this.settle(outcome);
+    return {
+      ...inspectMachine(loaded.machine, loaded.interpreter),
+      state: this.state,
+      instructions: this.instructions,
+    };
+  }
+
+  /** The first run() instantiates _start's frame (a too-deep entry is stack_exhausted). */
+  protected override begin({ machine, interpreter }: LoadedModule): RunOutcome | null {
+    try {
+      beginEntry(machine, interpreter);
+      return null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { kind: 'fault', fault: { code: 'stack_exhausted', pc: 0, message } };
     }
   }
 
-  step(n: number): RunOutcome {
-    return this.run(n);
+  protected execute({ machine, interpreter }: LoadedModule, budget: number): Stop {
+    return interpreter.execute(machine, budget);
+  }
+
+  protected executed({ machine }: LoadedModule): number {
+    return machine.executed;
+  }
+
+  protected service({ machine: m, interpreter }: LoadedModule, stop: Stop): RunOutcome | null {
+    switch (stop) {
+      case Stop.Budget:
+        return { kind: 'budget' };
+      case Stop.Import:
+        return serviceImport(m, this.host, interpreter.sourceOffset(m.stopPc), this.console);
+      case Stop.Returned:
+        return this.returned(m);
+      case Stop.Trap:
+        return { kind: 'fault', fault: { ...m.fault!, pc: interpreter.sourceOffset(m.stopPc) } };
+    }
   }
 
   /** Instantiates the module again: fresh memory, globals and table, _start from the top. */
-  reset(): void {
-    const [m] = this.require('reset');
-    instantiate(m);
+  protected rewind({ machine }: LoadedModule): void {
+    instantiate(machine);
     this.console.reset();
-    this.current = 'loaded';
-    this.instructions = 0;
-    this.begun = false;
-    this.ended = null;
-    this.invoking = false;
   }
 
   /**
    * Calls table[address] (a C function pointer: docs/guest-abi.md) with the i32 args,
-   * on empty stacks; run() until 'returned'. Allowed once loaded or exited (COISA: handlers
-   * run after main returns), one at a time.
+   * on empty stacks.
    */
-  invoke(address: number, args: readonly number[]): void {
-    const [m, interpreter] = this.require('invoke');
-    if (this.current === 'faulted' || this.current === 'running') {
-      throw new Error(
-        `cannot invoke a handler while the engine is ${this.current}; ${this.current === 'faulted' ? 'reset() or load() first' : 'run() the current call to its end first'}`,
-      );
-    }
+  protected enter(
+    { machine: m, interpreter }: LoadedModule,
+    address: number,
+    args: readonly number[],
+  ): void {
     const p = m.program;
     const index = address >>> 0;
     const func = index < m.table.length ? m.table[index] : -1;
@@ -181,28 +168,10 @@ export class WasmEngine implements Engine {
       m.sp += SLOT;
     });
     interpreter.enter(m, func, HOST_RETURN);
-    this.stateBeforeInvoke = this.current;
-    this.current = 'running';
-    this.invoking = true;
   }
 
-  inspect(): Inspection {
-    if (this.machine === null || this.interpreter === null) {
-      return { state: this.current, pc: 0, registers: {}, instructions: this.instructions };
-    }
-    return {
-      ...inspectMachine(this.machine, this.interpreter),
-      state: this.current,
-      instructions: this.instructions,
-    };
-  }
-
-  /** A copy of linear memory; throws RangeError beyond MAX_READ_BYTES or the accessible cap. */
-  readMemory(address: number, length: number): Uint8Array {
-    const [m] = this.require('readMemory');
-    if (!Number.isInteger(length) || length < 0 || length > MAX_READ_BYTES) {
-      throw new RangeError(`length ${length} must be an integer in [0, ${MAX_READ_BYTES}]`);
-    }
+  /** Linear memory below the accessible cap; RangeError beyond it. */
+  protected copyOut({ machine: m }: LoadedModule, address: number, length: number): Uint8Array {
     if (!Number.isInteger(address) || address < 0 || address + length > m.memory.cap) {
       throw new RangeError(
         `[${hex(address)}, +${length}) is outside linear memory [0, ${hex(m.memory.cap)})`,
@@ -211,16 +180,12 @@ export class WasmEngine implements Engine {
     return m.memory.u8.slice(address, address + length);
   }
 
-  memory(): MemoryReport {
-    const m = this.machine;
-    if (m === null || this.interpreter === null)
-      return { guestBytes: 0, peakGuestBytes: 0, engineBytes: 0 };
-    const peak = peakGuestBytes(m);
+  protected report({ machine: m, interpreter }: LoadedModule): MemoryReport {
     return {
       guestBytes: m.memory.cap,
-      peakGuestBytes: peak,
+      peakGuestBytes: peakGuestBytes(m),
       engineBytes:
-        this.interpreter.engineBytes +
+        interpreter.engineBytes +
         m.stack.byteLength +
         m.frames.byteLength +
         m.labels.byteLength +
@@ -232,41 +197,6 @@ export class WasmEngine implements Engine {
   private returned(m: Machine): RunOutcome {
     const value = m.program.resultCount[m.returnedFrom] > 0 ? m.s32[0] : 0;
     return this.invoking ? { kind: 'returned', value } : { kind: 'exited', code: value };
-  }
-
-  private guard(m: Machine, enter: () => void): RunOutcome | null {
-    try {
-      enter();
-      return null;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { kind: 'fault', fault: { code: 'stack_exhausted', pc: 0, message } };
-    }
-  }
-
-  private settle(outcome: RunOutcome): RunOutcome {
-    switch (outcome.kind) {
-      case 'exited':
-      case 'fault':
-        this.current = outcome.kind === 'exited' ? 'exited' : 'faulted';
-        this.ended = outcome;
-        this.invoking = false;
-        break;
-      case 'returned':
-        this.current = this.stateBeforeInvoke;
-        this.invoking = false;
-        break;
-      case 'yielded':
-      case 'budget':
-        break;
-    }
-    return outcome;
-  }
-
-  private require(operation: string): [Machine, Interpreter] {
-    if (this.machine === null || this.interpreter === null)
-      throw new Error(`${operation}: no program loaded; load() an image first`);
-    return [this.machine, this.interpreter];
   }
 }
 
