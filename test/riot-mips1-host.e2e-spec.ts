@@ -22,6 +22,8 @@ const HOST_BUILD = join(FIRMWARE, 'riot', 'tests', 'host-mips1');
 /** run-m1's default guest memory, the firmware's VMFLEET_GUEST_RAM. */
 const MEMORY_BYTES = 65536;
 const SLICE = 1_000_000;
+/** vm.h VM_FAULT_MESSAGE_BYTES: the C engine's messages are the TS text cut to fit, NUL included. */
+const FAULT_MESSAGE_BYTES = 96;
 
 const BENCHMARKS = readdirSync(EXPECTED)
   .filter((f) => f.endsWith('.txt'))
@@ -162,7 +164,7 @@ function tsLoadError(image: Uint8Array): string {
 
 /** Small programs for what the benchmarks may not reach: every op, every fault, the rules
  * of devices/engines/mips1/README.md where MIPS leaves the behaviour open. */
-const { zero, t0, t1, t2, t3, s0, s1, s2, s3, s4, s5, s6, s7, a0, a1, a2, a3, v0, v1, ra } = R;
+const { zero, t0, t1, t2, t3, s0, s1, s2, s3, s4, s5, s6, s7, a0, a1, a2, a3, v0, v1, ra, sp } = R;
 const END = asm.break(0x3ff);
 const VALUES = [...li(t0, 0x80000000), ...li(t1, 0xffffffff), ...li(t2, 7), ...li(t3, -3 >>> 0)];
 /** `body` with t0 = the address of `data`, which follows text. */
@@ -240,6 +242,15 @@ const ISA_PROGRAMS: Array<[string, string, Uint8Array]> = [
   ['a MIPS II+ encoding', 'illegal_instruction', text(0x7c000000, END)],
   ['a reserved REGIMM', 'illegal_instruction', text((1 << 26) | (2 << 16), END)],
   ['break', 'break', text(asm.break(7))],
+  // The $sp bound (mips1 README, Memory): frame adjustments that leave the stack fault.
+  ['a runaway frame loop', 'stack_exhausted', text(asm.addiu(sp, sp, -256), asm.beq(zero, zero, -2), asm.nop(), END)],
+  ['subu $sp past the stack', 'stack_exhausted', text(...li(t0, 0x4000), asm.subu(sp, sp, t0), END)],
+  ['addu $sp above memory', 'stack_exhausted', text(...li(t0, 0x100), asm.addu(sp, sp, t0), END)],
+  ['move $sp (or) below memory', 'stack_exhausted', text(...li(t0, 0x1000), asm.or(sp, t0, zero), END)],
+  ['move $sp (addu) under address 0', 'stack_exhausted', text(...li(t0, -64 >>> 0), asm.addu(sp, zero, t0), END)],
+  ['moves inside the stack, li and or of two registers unchecked', 'break', text(asm.addiu(t0, sp, -64),
+    asm.or(sp, zero, t0), asm.addu(sp, t0, zero), asm.addiu(sp, zero, 16), asm.or(sp, t0, t0),
+    asm.addu(sp, zero, zero), END)],
 ];
 
 const HAS_MAKE = requireTool('make', 'make');
@@ -314,6 +325,19 @@ describeWithTool('gcc', 'gcc', 'RIOT mips1 engine, host build (C vs TS)', () => 
     for (const [key, value] of Object.entries(tsStep(image, 1_000_000))) {
       expect([key, c[key]]).toEqual([key, value]);
     }
+  });
+
+  it('deep-recursion.m1 stops at the frame that would overflow, with the TS fault and message', async () => {
+    const image = readImage(imagePath('deep-recursion'));
+    const ts = tsRun(image);
+    expect(ts.end).toMatchObject({ kind: 'fault', fault: { code: 'stack_exhausted' } });
+    if (ts.end.kind !== 'fault') return;
+    const { pc, address, message } = ts.end.fault;
+    const result = await run(imagePath('deep-recursion'));
+    expect(result.stdout).toBe(ts.output);
+    expect(result.stderr).toContain(
+      `\n-- fault stack_exhausted at pc 0x${pc.toString(16)} address 0x${address!.toString(16)}: ${message.slice(0, FAULT_MESSAGE_BYTES - 1)}\n`,
+    );
   });
 
   it.each([1, 999, 5000, 123_457])(

@@ -149,10 +149,37 @@ static ex_t jump_register(uint32_t w, uint32_t cur, vm_fault_t *f, bool link)
     return EX_NEXT;
 }
 
+/*
+ * The frame adjustments (addiu/addu/subu on $sp, `move $sp, ...`) keep $sp inside the stack
+ * [stack_limit, memory_bytes] or fault stack_exhausted (decode.ts stackPointerWrite, README:
+ * Memory): a runaway recursion stops at the frame that would overflow. Loads into $sp and
+ * li/lui are not checked, as on TS.
+ */
+static ex_t set_sp(uint32_t sp, uint32_t cur, vm_fault_t *f)
+{
+    if (sp - m1.stack_limit > m1.memory_bytes - m1.stack_limit) {
+        m1_fault_stack(f, cur, sp);
+        return EX_FAULT;
+    }
+    m1.regs[M1_SP] = sp;
+    return EX_NEXT;
+}
+
+/* addu/or with exactly one $zero source is a move (checked), with two an li (not);
+ * subu is always checked; or of two registers is not (decode.ts moveOrPure). */
+static bool checked_sp_write(uint32_t funct, uint32_t w)
+{
+    bool move = (RS(w) == 0) != (RT(w) == 0);
+    return funct == 35 || (funct == 33 && (RS(w) != 0 || RT(w) != 0)) || (funct == 37 && move);
+}
+
 static ex_t exec_alu(uint32_t w, uint32_t cur, vm_fault_t *f)
 {
     uint32_t *r = m1.regs;
     uint32_t s = r[RS(w)], t = r[RT(w)], d = RD(w);
+    if (d == M1_SP && checked_sp_write(w & 63, w)) {
+        return set_sp((w & 63) == 35 ? s - t : (w & 63) == 33 ? s + t : s | t, cur, f);
+    }
     switch (w & 63) {
     case 0: r[d] = t << SHAMT(w); break;
     case 2: r[d] = t >> SHAMT(w); break;
@@ -254,6 +281,9 @@ static ex_t exec_immediate(uint32_t opcode, uint32_t w, uint32_t cur, vm_fault_t
 {
     uint32_t s = m1.regs[RS(w)], imm = SIMM(w);
     uint32_t *t = &m1.regs[RT(w)];
+    if (opcode == 9 && RT(w) == M1_SP && RS(w) != 0) {
+        return set_sp(s + imm, cur, f);
+    }
     switch (opcode) {
     case 8:
         if (~(s ^ imm) & (s ^ (s + imm)) & SIGN) {

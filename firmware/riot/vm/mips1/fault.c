@@ -194,6 +194,31 @@ void m1_fault_overflow(vm_fault_t *f, uint32_t pc)
     m1_text_str(&t, " (use addu/addiu/subu for wrap-around)");
 }
 
+/* faults.ts stackExhausted(): where $sp went, and against what the image was granted. */
+void m1_fault_stack(vm_fault_t *f, uint32_t pc, uint32_t sp)
+{
+    m1_text_t t = fault_text(f, "stack_exhausted", pc);
+    fault_address(f, sp);
+    m1_text_str(&t, "$sp set to ");
+    m1_text_hex(&t, sp);
+    m1_text_str(&t, " at ");
+    m1_text_hex(&t, pc);
+    m1_text_str(&t, ", outside the stack [");
+    m1_text_hex(&t, m1.stack_limit);
+    m1_text_str(&t, ", ");
+    m1_text_hex(&t, m1.memory_bytes);
+    m1_text_str(&t, "]: ");
+    if (sp < m1.stack_limit || sp >= 0x80000000u) {
+        m1_text_dec(&t, (int64_t)m1.memory_bytes - 16 - (int32_t)sp);
+        m1_text_str(&t, " bytes of stack in use, ");
+        m1_text_dec(&t, (int64_t)m1.memory_bytes - m1.stack_limit - 16);
+        m1_text_str(&t, " granted (the image's stackBytes; STACK_BYTES_<name> in firmware/Makefile)");
+    } else {
+        m1_text_str(&t, "above the top of guest memory ");
+        m1_text_hex(&t, m1.memory_bytes);
+    }
+}
+
 void m1_fault_break(vm_fault_t *f, uint32_t pc, uint32_t code)
 {
     m1_text_t t = fault_text(f, "break", pc);

@@ -136,6 +136,7 @@ bool m1_lay_out(const m1_header_t *h, uint32_t memory_bytes, m1_text_t *err)
     m1.store_lo = h->load_address + h->text_bytes;
     m1.static_end = static_end;
     m1.stack_top = stack_top;
+    m1.stack_limit = stack_top - stack_bytes;
     m1.entry = h->entry;
     return true;
 }

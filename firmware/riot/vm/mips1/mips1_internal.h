@@ -54,6 +54,7 @@ typedef struct {
     uint32_t store_lo;   /* stores: [store_lo, memory_bytes), store_lo = end of text */
     uint32_t static_end; /* end of bss */
     uint32_t stack_top;  /* initial $sp */
+    uint32_t stack_limit; /* lowest valid $sp: stack_top - the image's stack bytes */
     uint32_t entry;
     /* reset() maps the image again, so it must stay valid while loaded (it lives in the
      * agent's app slot); keeping a copy would double the RAM a program needs */
@@ -119,6 +120,7 @@ void m1_fault_fetch(vm_fault_t *f, uint32_t pc);
 void m1_fault_illegal(vm_fault_t *f, uint32_t pc, uint32_t word);
 void m1_fault_delay_slot(vm_fault_t *f, uint32_t pc);
 void m1_fault_overflow(vm_fault_t *f, uint32_t pc);
+void m1_fault_stack(vm_fault_t *f, uint32_t pc, uint32_t sp);
 void m1_fault_break(vm_fault_t *f, uint32_t pc, uint32_t code);
 void m1_fault_syscall(vm_fault_t *f, uint32_t pc, int32_t nr, const char *message);
 
