@@ -1,29 +1,28 @@
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { parseWasmModule, ValType } from '../../../src/protocol/images/wasm';
 import {
   NotSupportedError,
   type Engine,
   type EngineLimits,
   type EngineState,
+  type Fault,
   type GuestHost,
   type Inspection,
   type LoadReport,
   type MemoryReport,
   type RunOutcome,
 } from '../engine';
-import { MAX_MEMORY_BYTES, MAX_READ_BYTES } from '../wasm';
+import { MAX_MEMORY_BYTES, MAX_READ_BYTES, WasmEngine } from '../wasm';
 import { DEFAULT_STACK_LIMITS } from '../wasm/machine';
 import { buildProgram, type Program } from '../wasm/program';
 import { hex } from '../wasm/trap';
 import { WasiConsole } from '../wasm/wasi';
 import { instrument } from './instrument';
+import { peakGuestBytes, staticTable } from './memory-report';
+import type { PcMap } from './pc-map';
 import { COMMAND, CONTROL, STOP, TRAP_CODES } from './protocol';
 import { serviceCall } from './service';
 import { SharedGuestMemory, V8, type V8Memory, type V8Module } from './shared-memory';
-import { WORKER_SOURCE } from './worker';
-
-/** What the main thread waits for the worker at most: far beyond any slice between two fuel checks. */
-const WORKER_TIMEOUT_MS = 60_000;
+import { WorkerLink } from './worker-link';
 
 /**
  * The wasm AOT tier (VM kind `wasm-aot`, devices/engines/wasm/README.md "Tiers"): the
@@ -40,11 +39,13 @@ export class WasmAotEngine implements Engine {
   private memoryPages: { min: number; max: number } | null = null;
   private guestMemory: SharedGuestMemory | null = null;
   private codeBytes = 0;
-  private worker: Worker | null = null;
-  private port: MessagePort | null = null;
-  private readonly control = new SharedArrayBuffer(CONTROL.bytes);
-  private readonly ctl = new Int32Array(this.control);
-  private readonly f64 = new Float64Array(this.control);
+  private pcMap: PcMap | null = null;
+  private image: Uint8Array | null = null;
+  /** The interpreter a step() before the first run hands the program to, until reset(). */
+  private stepper: WasmEngine | null = null;
+  private link: WorkerLink | null = null;
+  private ctl: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private readonly console = new WasiConsole();
   private instructions = 0;
   private begun = false;
@@ -54,6 +55,7 @@ export class WasmAotEngine implements Engine {
   private ended: RunOutcome | null = null;
   private invoking = false;
   private stateBeforeInvoke: EngineState = 'loaded';
+  private linkHasModule = false;
 
   constructor(
     private readonly limits: EngineLimits,
@@ -67,7 +69,7 @@ export class WasmAotEngine implements Engine {
   }
 
   get state(): EngineState {
-    return this.current;
+    return this.stepper?.state ?? this.current;
   }
 
   /** The interpreter's checks (WasmImageError, WasmLoadError), then instrument and compile. */
@@ -80,7 +82,9 @@ export class WasmAotEngine implements Engine {
     this.program = program;
     this.module = module;
     this.memoryPages = instrumented.memory;
-    this.codeBytes = instrumented.bytes.length;
+    this.codeBytes = instrumented.bytes.length + instrumented.pcMap.bytes;
+    this.pcMap = instrumented.pcMap;
+    this.image = image.slice();
     this.reset(module);
     return {
       loadTimeMs: performance.now() - started,
@@ -93,6 +97,7 @@ export class WasmAotEngine implements Engine {
     if (!Number.isSafeInteger(budget) || budget < 0)
       throw new RangeError(`budget ${budget} must be a non-negative integer`);
     this.require('run');
+    if (this.stepper !== null) return this.stepper.run(budget);
     if (this.ended !== null && !this.invoking) return this.ended;
     this.current = 'running';
     if (budget === 0) return { kind: 'budget' };
@@ -116,14 +121,33 @@ export class WasmAotEngine implements Engine {
     throw new Error('run: the engine lost its place; reset() it');
   }
 
-  /** Single-stepping needs the interpreter: the compiled code stops only at fuel checks. */
-  step(): RunOutcome {
-    throw new NotSupportedError('step on wasm-aot (use the wasm engine to single-step)');
+  /**
+   * Single-stepping needs the interpreter: the compiled code stops only at fuel checks, and
+   * its frames live in V8, so the program can be handed over only before it starts. A
+   * step() then loads the image on a classic WasmEngine with the same host, which runs the
+   * program (step, run, invoke, inspect) until reset() or load() brings the compiled tier back.
+   */
+  step(n: number): RunOutcome {
+    this.require('step');
+    if (this.stepper === null) {
+      if (this.begun || this.invoking || this.current !== 'loaded')
+        throw new NotSupportedError(
+          'step on wasm-aot once the program has started (reset it, then step: the interpreter takes it over from the start)',
+        );
+      const stepper = new WasmEngine(this.limits, this.host, {
+        mode: 'classic',
+        maxCallDepth: this.maxCallDepth,
+      });
+      stepper.load(this.image!);
+      this.stepper = stepper;
+    }
+    return this.stepper.step(n);
   }
 
   /** Instantiates the module again (fresh memory, globals, table), in the same worker. */
   reset(module: V8Module | null = null): void {
     this.require('reset');
+    this.stepper = null;
     const pages = this.memoryPages;
     const memory: V8Memory | null =
       pages === null
@@ -132,8 +156,12 @@ export class WasmAotEngine implements Engine {
     this.guestMemory =
       memory === null ? null : new SharedGuestMemory(memory, this.limits.memoryBytes);
     this.console.reset();
-    const [port] = this.ensureWorker();
-    port.postMessage({ module: module ?? undefined, memory });
+    const link = this.ensureWorker();
+    const map = this.pcMap!;
+    // A fresh worker has no module yet: one that replaced a dead worker gets it again.
+    const fresh = module ?? (this.linkHasModule ? undefined : this.module);
+    link.post({ module: fresh ?? undefined, memory, guest: [map.firstGuest, map.end] });
+    this.linkHasModule = true;
     this.current = 'loaded';
     this.instructions = 0;
     this.begun = false;
@@ -145,12 +173,13 @@ export class WasmAotEngine implements Engine {
     const stop = this.exchange(COMMAND.load);
     if (stop === STOP.ready) return;
     this.current = 'idle';
-    throw new Error(`wasm-aot: V8 refused the instrumented module: ${this.trapMessage()}`);
+    throw new Error(`wasm-aot: V8 refused the instrumented module: ${link.trapMessage()}`);
   }
 
   /** As WasmEngine.invoke: table[address] with i32 arguments; run() until 'returned'. */
   invoke(address: number, args: readonly number[]): void {
     const program = this.require('invoke');
+    if (this.stepper !== null) return this.stepper.invoke(address, args);
     if (this.current === 'faulted' || this.current === 'running') {
       throw new Error(
         `cannot invoke a handler while the engine is ${this.current}; ${this.current === 'faulted' ? 'reset() or load() first' : 'run() the current call to its end first'}`,
@@ -176,13 +205,18 @@ export class WasmAotEngine implements Engine {
     this.invoking = true;
   }
 
-  /** No registers or locals: the compiled frames live in V8 (README, "Tiers"). */
+  /**
+   * The compiled frames live in V8: no pc, locals or stacks (README.md, "Inspection"),
+   * unless a step() handed the program to the interpreter, which has them all.
+   */
   inspect(): Inspection {
+    if (this.stepper !== null) return this.stepper.inspect();
     return { state: this.current, pc: 0, registers: {}, instructions: this.instructions };
   }
 
   readMemory(address: number, length: number): Uint8Array {
     this.require('readMemory');
+    if (this.stepper !== null) return this.stepper.readMemory(address, length);
     if (!Number.isInteger(length) || length < 0 || length > MAX_READ_BYTES) {
       throw new RangeError(`length ${length} must be an integer in [0, ${MAX_READ_BYTES}]`);
     }
@@ -199,21 +233,20 @@ export class WasmAotEngine implements Engine {
   memory(): MemoryReport {
     const program = this.program;
     if (program === null) return { guestBytes: 0, peakGuestBytes: 0, engineBytes: 0 };
-    const cap = this.guestMemory?.refresh().cap ?? 0;
+    if (this.stepper !== null) return this.stepper.memory();
+    const view = this.guestMemory?.refresh() ?? SharedGuestMemory.empty();
     return {
-      guestBytes: cap,
-      peakGuestBytes: Math.min(staticBytes(program, this.ctl[CONTROL.lowest]), cap),
+      guestBytes: view.cap,
+      peakGuestBytes: peakGuestBytes(program, view, this.ctl[CONTROL.lowest]),
       engineBytes: this.codeBytes * 4,
     };
   }
 
   /** Ends the worker; the engine is unusable afterwards. */
   dispose(): void {
-    const worker = this.worker;
-    this.worker = null;
-    this.port?.close();
-    this.port = null;
-    if (worker !== null) void worker.terminate();
+    this.link?.end();
+    this.link = null;
+    this.stepper = null;
     this.program = null;
     this.current = 'idle';
   }
@@ -247,14 +280,7 @@ export class WasmAotEngine implements Engine {
           );
         }
         default:
-          return this.settle({
-            kind: 'fault',
-            fault: {
-              code: TRAP_CODES[this.ctl[CONTROL.value]] ?? 'bad_syscall',
-              pc: 0,
-              message: this.trapMessage(),
-            },
-          });
+          return this.settle({ kind: 'fault', fault: this.trapFault() });
       }
     }
   }
@@ -278,56 +304,32 @@ export class WasmAotEngine implements Engine {
     );
   }
 
-  /** Hands the worker a command and waits for its stop; a worker that never answers is ended. */
-  private exchange(command: number): number {
+  /** The trap the worker reported, its pc mapped back to the guest's instruction. */
+  private trapFault(): Fault {
     const ctl = this.ctl;
-    const [, worker] = this.ensureWorker();
-    ctl[CONTROL.command] = command;
-    Atomics.store(ctl, CONTROL.toMain, 0);
-    Atomics.store(ctl, CONTROL.toWorker, 1);
-    Atomics.notify(ctl, CONTROL.toWorker);
-    const deadline = Date.now() + WORKER_TIMEOUT_MS;
-    while (Atomics.load(ctl, CONTROL.toMain) === 0) {
-      const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(ctl, CONTROL.toMain, 0, left) === 'timed-out') {
-        if (Atomics.load(ctl, CONTROL.toMain) !== 0) break;
-        void worker.terminate();
-        this.worker = null;
-        this.f64[CONTROL.spentSlot] = 0;
-        ctl[CONTROL.value] = TRAP_CODES.indexOf('stack_exhausted');
-        this.writeMessage(`the compiled guest did not answer within ${WORKER_TIMEOUT_MS} ms`);
-        return STOP.trap;
-      }
-    }
-    return ctl[CONTROL.stop];
+    const func = ctl[CONTROL.args];
+    const fault: Fault = {
+      code: TRAP_CODES[ctl[CONTROL.value]] ?? 'bad_syscall',
+      pc: func < 0 ? 0 : this.pcMap!.sourceOffset(func, ctl[CONTROL.args + 1]),
+      message: this.link?.trapMessage() ?? 'the guest worker has ended',
+    };
+    if (ctl[CONTROL.args + 2] === 1) fault.address = ctl[CONTROL.args + 3] >>> 0;
+    return fault;
   }
 
-  private ensureWorker(): [MessagePort, Worker] {
-    if (this.worker !== null && this.port !== null) return [this.port, this.worker];
-    const channel = new MessageChannel();
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { control: this.control, port: channel.port2 },
-      transferList: [channel.port2],
-      resourceLimits: { stackSizeMb: 8 },
-    });
-    worker.unref();
-    channel.port1.unref();
-    this.worker = worker;
-    this.port = channel.port1;
-    return [channel.port1, worker];
+  private exchange(command: number): number {
+    return this.ensureWorker().exchange(command);
   }
 
-  private trapMessage(): string {
-    const bytes = new Uint8Array(this.control, CONTROL.messageByte, CONTROL.messageBytes).slice();
-    const nul = bytes.indexOf(0);
-    return new TextDecoder().decode(bytes.subarray(0, nul < 0 ? bytes.length : nul));
-  }
-
-  private writeMessage(text: string): void {
-    const area = new Uint8Array(this.control, CONTROL.messageByte, CONTROL.messageBytes);
-    area.fill(0);
-    area.set(new TextEncoder().encode(text).subarray(0, CONTROL.messageBytes - 1));
+  /** The engine's worker, started once (a warm one from WorkerLink's reserve). */
+  private ensureWorker(): WorkerLink {
+    if (this.link !== null && this.link.alive) return this.link;
+    const link = WorkerLink.take();
+    this.link = link;
+    this.linkHasModule = false;
+    this.ctl = link.ctl;
+    this.f64 = link.f64;
+    return link;
   }
 
   private settle(outcome: RunOutcome): RunOutcome {
@@ -355,20 +357,4 @@ export class WasmAotEngine implements Engine {
       throw new Error(`${operation}: no program loaded; load() an image first`);
     return this.program;
   }
-}
-
-/** The table as the element segments leave it (MVP tables never change after instantiation). */
-function staticTable(program: Program): Int32Array {
-  const { module } = program.validated;
-  const table = new Int32Array(module.table?.min ?? 0).fill(-1);
-  for (const e of module.elements) e.functions.forEach((f, i) => (table[e.offset + i] = f));
-  return table;
-}
-
-/** Static data and the deepest C stack: what the interpreter reports, less the heap's touched blocks. */
-function staticBytes(program: Program, lowest: number): number {
-  const { layout } = program.validated;
-  const c = program.cLayout;
-  if (c === null) return layout.dataEnd - layout.dataStart;
-  return c.dataEnd - c.staticStart + c.stackTop - Math.max(lowest, c.stackFloor);
 }

@@ -6,7 +6,18 @@ import {
   type ValidatedModule,
 } from '../../../src/protocol/images/wasm';
 import type { Program } from '../wasm/program';
+import {
+  isLoad,
+  isStore,
+  loadCheckBody,
+  loadWidth,
+  memargOffset,
+  needsBoundsChecks,
+  storeBody,
+  storedType,
+} from './bounds';
 import { constExpr, limits, name, section, sleb, uleb, vec } from './encode';
+import { PcMap } from './pc-map';
 import { WHY_CALL_DEPTH, WHY_C_STACK, WHY_NAN } from './protocol';
 
 /** Names the rewritten module imports and exports beside the guest's own (worker.ts uses them). */
@@ -18,6 +29,8 @@ export const AOT = {
   why: '__aot_why',
   lowest: '__aot_lowest',
   callIndex: '__aot_ci',
+  /** The effective address of an access a bounds check refused (bounds.ts). */
+  address: '__aot_addr',
   table: '__aot_table',
   /** The start function, exported instead of run at instantiation: it runs under the budget. */
   start: '__aot_start',
@@ -52,6 +65,8 @@ export interface InstrumentedModule {
   memory: { min: number; max: number } | null;
   /** Instrumented instructions per original instruction, summed over the code: the size cost. */
   growth: number;
+  /** Trap positions back to the guest's instruction offsets. */
+  pcMap: PcMap;
 }
 
 /**
@@ -81,7 +96,14 @@ export function instrument(
     return types.length - 1;
   };
   const g0 = module.globals.length;
-  const globals = { fuel: g0, depth: g0 + 1, why: g0 + 2, lowest: g0 + 3, callIndex: g0 + 4 };
+  const globals = {
+    fuel: g0,
+    depth: g0 + 1,
+    why: g0 + 2,
+    lowest: g0 + 3,
+    callIndex: g0 + 4,
+    address: g0 + 5,
+  };
   const helpers = new Helpers(k + 1 + defined, typeIndex, globals, program);
   const remap = (f: number) => (f < k ? f : f + 1);
   const context: BodyContext = {
@@ -93,9 +115,10 @@ export function instrument(
   };
   let original = 0;
   let rewritten = 0;
+  const pcMap = new PcMap(k + 1);
   const bodies = module.bodies.map((body, i) => {
     const resultType = types[module.functions[i]].results[0] ?? VOID;
-    const code = rewriteBody(
+    const { code, marks } = rewriteBody(
       module.bytes,
       body.start,
       body.codeStart,
@@ -103,6 +126,7 @@ export function instrument(
       resultType,
       context,
     );
+    pcMap.add(marks);
     original += body.end - body.start;
     rewritten += code.length;
     return code;
@@ -145,7 +169,11 @@ export function instrument(
       g.mutable ? 1 : 0,
       ...constExpr(g.type, g.init.lo, g.init.hi),
     ]),
-    ...[0, 0, 0, program.cLayout?.stackTop ?? 0, 0].map((v) => [I32, 1, ...constExpr(I32, v, 0)]),
+    ...[0, 0, 0, program.cLayout?.stackTop ?? 0, 0, 0].map((v) => [
+      I32,
+      1,
+      ...constExpr(I32, v, 0),
+    ]),
   ];
   out.push(...section(6, vec(ownGlobals)));
   out.push(...section(7, vec(exportsOf(module, remap, globals))));
@@ -158,7 +186,9 @@ export function instrument(
     out.push(...section(9, vec(elements)));
   }
   const code = [...bodies, ...helperBodies].map((b) => [...uleb(b.length), ...b]);
-  out.push(...section(10, vec(code)));
+  const codeSection = vec(code);
+  pcMap.place(out.length, codeSection.length, [...bodies, ...helperBodies]);
+  out.push(...section(10, codeSection));
   if (module.data.length > 0) {
     const data = module.data.map((d) => [
       0x00,
@@ -168,7 +198,12 @@ export function instrument(
     ]);
     out.push(...section(11, vec(data)));
   }
-  return { bytes: Uint8Array.from(out), memory, growth: original === 0 ? 1 : rewritten / original };
+  return {
+    bytes: Uint8Array.from(out),
+    memory,
+    growth: original === 0 ? 1 : rewritten / original,
+    pcMap,
+  };
 }
 
 type Exported = InstrumentedModule;
@@ -176,7 +211,7 @@ type Exported = InstrumentedModule;
 function exportsOf(
   module: ValidatedModule['module'],
   remap: (f: number) => number,
-  g: { fuel: number; why: number; lowest: number; callIndex: number },
+  g: { fuel: number; why: number; lowest: number; callIndex: number; address: number },
 ): number[][] {
   const kinds = { func: 0, table: 1, memory: 2, global: 3 } as const;
   const own = module.exports.map((e) => [
@@ -188,6 +223,7 @@ function exportsOf(
   own.push([...name(AOT.why), 3, ...uleb(g.why)]);
   own.push([...name(AOT.lowest), 3, ...uleb(g.lowest)]);
   own.push([...name(AOT.callIndex), 3, ...uleb(g.callIndex)]);
+  own.push([...name(AOT.address), 3, ...uleb(g.address)]);
   if (module.table !== null) own.push([...name(AOT.table), 1, 0]);
   if (module.start !== null) own.push([...name(AOT.start), 0, ...uleb(remap(module.start))]);
   return own;
@@ -228,7 +264,7 @@ function rewriteBody(
   end: number,
   resultType: number,
   c: BodyContext,
-): number[] {
+): { code: number[]; marks: number[] } {
   const ops: number[] = [];
   const starts: number[] = [];
   const indices: number[] = [];
@@ -250,8 +286,10 @@ function rewriteBody(
   out.push(0x02, resultType);
   const leave = [0x23, ...uleb(g.depth), 0x41, 1, 0x6b, 0x24, ...uleb(g.depth)];
   const last = ops.length - 1;
+  const marks: number[] = [];
   for (let i = 0; i <= last; i++) {
     if (i > 0 && cost[i] > 0) out.push(...charge(cost[i], ops[i - 1] === Opcode.Loop, c));
+    marks.push(out.length, starts[i]);
     const op = ops[i];
     if (op === Opcode.Call) out.push(0x10, ...uleb(c.remap(indices[i])));
     else if (op === Opcode.Return) out.push(...leave, 0x0f);
@@ -264,10 +302,18 @@ function rewriteBody(
         ...bytes.subarray(starts[i], starts[i + 1]),
       );
     else if (TRUNC[op] !== undefined) out.push(0x10, ...uleb(c.helpers.truncate(op)));
-    else out.push(...bytes.subarray(starts[i], starts[i + 1]));
+    else if (c.helpers.checksBounds && (isLoad(op) || isStore(op))) {
+      const offset = memargOffset(bytes, starts[i]);
+      out.push(0x41, ...sleb(offset | 0));
+      if (isStore(op)) out.push(0x10, ...uleb(c.helpers.checkedStore(op)));
+      else {
+        out.push(0x10, ...uleb(c.helpers.checkLoad(loadWidth(op))));
+        out.push(...bytes.subarray(starts[i], starts[i + 1]));
+      }
+    } else out.push(...bytes.subarray(starts[i], starts[i + 1]));
   }
   out.push(...leave, 0x0b);
-  return out;
+  return { code: out, marks };
 }
 
 /** cost[i]: instructions of the live stretch starting at instruction i (0 if none starts there). */
@@ -302,14 +348,35 @@ class Helpers {
   private readonly made: Array<{ type: number; body: number[] }> = [];
   private readonly byKey = new Map<string, number>();
   readonly checksStackPointer: boolean;
+  /** The grant ends inside a page: loads and stores are checked against it (bounds.ts). */
+  readonly checksBounds: boolean;
 
   constructor(
     private readonly first: number,
     private readonly typeIndex: (params: number[], results: number[]) => number,
-    private readonly g: { why: number; lowest: number; callIndex: number },
+    private readonly g: { why: number; lowest: number; callIndex: number; address: number },
     private readonly program: Program,
   ) {
     this.checksStackPointer = program.cLayout !== null;
+    const declared = program.validated.module.memory;
+    this.checksBounds =
+      declared !== null &&
+      needsBoundsChecks(program.memoryLimit) &&
+      (declared.max ?? Infinity) * PAGE_BYTES > program.memoryLimit;
+  }
+
+  /** (address, offset) → address, trapping bad_address past the grant. */
+  checkLoad(width: number): number {
+    return this.helper(`l${width}`, [I32, I32], [I32], () =>
+      loadCheckBody(width, this.program.memoryLimit, this.g),
+    );
+  }
+
+  /** (address, value, offset): the store `op`, checked against the grant. */
+  checkedStore(op: number): number {
+    return this.helper(`s${op}`, [I32, storedType(op), I32], [], () =>
+      storeBody(op, this.program.memoryLimit, this.g),
+    );
   }
 
   /** global 0 = v, trapping stack_exhausted outside the C stack and noting the lowest value. */

@@ -34,6 +34,7 @@ export const STOP = { ready: 1, budget: 2, syscall: 3, returned: 4, trap: 5 } as
 export const WHY_CALL_DEPTH = 1;
 export const WHY_C_STACK = 2;
 export const WHY_NAN = 3;
+export const WHY_BAD_ADDRESS = 4;
 
 /** Fault codes by the index the worker reports. */
 export const TRAP_CODES: readonly FaultCode[] = [

@@ -4,6 +4,7 @@ import {
   CONTROL,
   STOP,
   TRAP_CODES,
+  WHY_BAD_ADDRESS,
   WHY_CALL_DEPTH,
   WHY_C_STACK,
   WHY_NAN,
@@ -38,6 +39,7 @@ let granted = 0;
 let reported = 0;
 let left = 0;
 let pending = 0;
+let guest = [0, 0];
 
 function take() {
   while (Atomics.load(ctl, C.toWorker) === 0) Atomics.wait(ctl, C.toWorker, 0);
@@ -119,6 +121,7 @@ function code(error) {
   const why = exp === null ? 0 : exp[AOT.why].value;
   if (why === ${WHY_CALL_DEPTH} || why === ${WHY_C_STACK}) return 'stack_exhausted';
   if (why === ${WHY_NAN}) return 'invalid_conversion';
+  if (why === ${WHY_BAD_ADDRESS}) return 'bad_address';
   if (error instanceof RangeError) return 'stack_exhausted';
   const m = String(error && error.message);
   if (/unreachable/.test(m)) return 'unreachable';
@@ -134,9 +137,26 @@ function code(error) {
   return 'bad_syscall';
 }
 
+// The innermost guest frame of the trap's stack (helpers and imports skipped), as
+// function index and module offset; the main thread maps it to the guest's pc (pc-map.ts).
+function where(error) {
+  const stack = String(error && error.stack);
+  for (const m of stack.matchAll(/wasm-function\\[(\\d+)\\]:0x([0-9a-f]+)/g)) {
+    const func = Number(m[1]);
+    if (func >= guest[0] && func < guest[1]) return [func, parseInt(m[2], 16)];
+  }
+  return [-1, 0];
+}
+
 function fail(error) {
   const c = code(error);
   ctl[C.value] = CODES.indexOf(c);
+  const [func, offset] = where(error);
+  ctl[C.args] = func;
+  ctl[C.args + 1] = offset;
+  const why = exp === null ? 0 : exp[AOT.why].value;
+  ctl[C.args + 2] = why === ${WHY_BAD_ADDRESS} ? 1 : 0;
+  ctl[C.args + 3] = why === ${WHY_BAD_ADDRESS} ? exp[AOT.address].value : 0;
   const m = error instanceof Error ? error.message : String(error);
   const bytes = new TextEncoder().encode(m).subarray(0, C.messageBytes - 1);
   text.fill(0);
@@ -158,6 +178,7 @@ function session(call) {
 function load() {
   const message = receiveMessageOnPort(port).message;
   if (message.module) module = message.module;
+  if (message.guest) guest = message.guest;
   memory = message.memory;
   exp = null;
   try {
