@@ -1,4 +1,5 @@
 import type { QuickJSHandle } from 'quickjs-emscripten-core';
+import { checkInvokeArgCount } from '../core';
 import type {
   Engine,
   EngineLimits,
@@ -62,6 +63,7 @@ export class QuickJsScriptEngine implements Engine {
   private peak = 0;
   /** The wasm trapped under this engine's VM: never call into it again, not even to free it. */
   private poisoned = false;
+  private disposed = false;
 
   constructor(
     private readonly limits: EngineLimits,
@@ -120,6 +122,7 @@ export class QuickJsScriptEngine implements Engine {
     if (this.state_ !== 'loaded' && this.state_ !== 'exited') {
       throw new Error(`cannot invoke a handler while the program is ${this.state_}`);
     }
+    checkInvokeArgCount(args);
     this.pendingInvoke = { index: address, value: (args[0] ?? 0) | 0 };
     this.beforeInvoke = this.state_;
     this.state_ = 'running';
@@ -143,7 +146,8 @@ export class QuickJsScriptEngine implements Engine {
 
   /** Frees the QuickJS runtime; the engine cannot be used afterwards. */
   dispose(): void {
-    if (this.poisoned) return;
+    if (this.poisoned || this.disposed) return;
+    this.disposed = true;
     this.releaseProgram();
     disposeJsVm(this.vm);
   }

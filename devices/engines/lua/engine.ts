@@ -1,4 +1,5 @@
 import type { LuaEngine as WasmoonState } from 'wasmoon';
+import { checkInvokeArgCount } from '../core';
 import type {
   Engine,
   EngineLimits,
@@ -121,14 +122,15 @@ export class LuaScriptEngine implements Engine {
     if (this.state_ !== 'loaded' && this.state_ !== 'exited') {
       throw new Error(`cannot invoke a handler while the program is ${this.state_}`);
     }
+    checkInvokeArgCount(args);
     const handler = newThread(this.vm.global);
     if (!pushHandler(this.vm.global, handler.thread, address)) {
       releaseThread(this.vm.global, handler);
-      this.final = scriptFault('bad_address', `no event handler #${address}`);
+      this.finish(scriptFault('bad_address', `no event handler #${address}`));
       return;
     }
-    for (const arg of args.slice(0, 4)) handler.thread.pushValue(arg | 0);
-    this.pendingArgs = Math.min(args.length, 4);
+    for (const arg of args) handler.thread.pushValue(arg | 0);
+    this.pendingArgs = args.length;
     this.beforeInvoke = this.state_;
     this.current = handler;
     this.state_ = 'running';

@@ -6,6 +6,7 @@ import {
   pythonMessage,
   PythonProgram,
 } from '../../../src/protocol/images/script';
+import { checkInvokeArgCount } from '../core';
 import type {
   Engine,
   EngineLimits,
@@ -114,6 +115,7 @@ export class MicroPythonScriptEngine implements Engine {
     if (this.state_ !== 'loaded' && this.state_ !== 'exited') {
       throw new Error(`cannot invoke a handler while the program is ${this.state_}`);
     }
+    checkInvokeArgCount(args);
     this.pendingInvoke = { index: address, value: (args[0] ?? 0) | 0 };
     this.beforeInvoke = this.state_;
     this.state_ = 'running';
