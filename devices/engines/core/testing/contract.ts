@@ -1,19 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SYSCALL_NUMBERS } from '../../../../src/protocol/guest-abi';
 import { imageFormatOf, type ImageFormat, type VmKind } from '../../../../src/protocol/vm';
-import {
-  NotSupportedError,
-  type Engine,
-  type FaultCode,
-  type GuestHost,
-  type Inspection,
-  type MemoryReport,
-  type RunOutcome,
-} from '../../engine';
+import { NotSupportedError, type Engine, type GuestHost, type RunOutcome } from '../../engine';
 import { createEngine, prepareEngines } from '../../index';
-import { FIRMWARE, GUEST_BYTES, ScriptDevice } from '../../script/testing/script-harness';
+import { ScriptDevice } from '../../script/testing/script-harness';
 import { MAX_READ_BYTES } from '../guest-memory';
+import { checkInspection, checkMemoryReport } from './checks';
+import {
+  FAULT_CODES,
+  guestImage,
+  READABLE_ADDRESS,
+  refuseHalWrites,
+  type GuestName,
+} from './guests';
 
 /**
  * The Engine contract (devices/engines/engine.ts), checked on one VM kind with the real
@@ -22,25 +19,26 @@ import { MAX_READ_BYTES } from '../guest-memory';
  * NotSupportedError where an engine documents it, dispose().
  */
 export function describeEngineContract(kind: VmKind): void {
-  const format = imageFormatOf(kind);
-  const opened: ScriptDevice[] = [];
-  const device = (wrapHost: (host: GuestHost) => GuestHost = (host) => host) => {
-    const created = new ScriptDevice((limits, host) => createEngine(kind, limits, wrapHost(host)));
-    opened.push(created);
-    return created;
-  };
-  const loaded = (name: GuestName, wrapHost?: (host: GuestHost) => GuestHost) => {
-    const created = device(wrapHost);
-    created.engine.load(guestImage(format, name));
-    return created;
-  };
-  const preemptible = (engine: Engine) => engine.preemptible !== false;
-  const contractCase = (name: string, test: () => void) => {
-    const gap = KNOWN_GAPS[kind]?.[name];
-    if (gap === undefined) it(name, test, CASE_TIMEOUT_MS);
-    else it.skip(`${name} (known gap: ${gap})`, test);
-  };
+  const c = contractFor(kind);
+  describeLifecycle(c);
+  describeBudgets(c);
+  describeInvoke(c);
+  describeIntrospection(c);
+}
 
+/** What the cases share: the VM kind's format, devices closed after each case, known gaps. */
+interface Contract {
+  readonly format: ImageFormat;
+  device(wrapHost?: HostWrapper): ScriptDevice;
+  loaded(name: GuestName, wrapHost?: HostWrapper): ScriptDevice;
+  case(name: string, test: () => void): void;
+}
+
+type HostWrapper = (host: GuestHost) => GuestHost;
+
+function contractFor(kind: VmKind): Contract {
+  const opened: ScriptDevice[] = [];
+  const format = imageFormatOf(kind);
   // MicroPython hands every engine a fresh interpreter from a pool that refills async.
   beforeEach(async () => {
     expect.hasAssertions();
@@ -49,13 +47,35 @@ export function describeEngineContract(kind: VmKind): void {
   afterEach(() => {
     for (const created of opened.splice(0)) created.engine.dispose?.();
   });
+  const device = (wrapHost: HostWrapper = (host) => host) => {
+    const created = new ScriptDevice((limits, host) => createEngine(kind, limits, wrapHost(host)));
+    opened.push(created);
+    return created;
+  };
+  return {
+    format,
+    device,
+    loaded(name, wrapHost) {
+      const created = device(wrapHost);
+      created.engine.load(guestImage(format, name));
+      return created;
+    },
+    case(name, test) {
+      const gap = KNOWN_GAPS[kind]?.[name];
+      if (gap === undefined) it(name, test, CASE_TIMEOUT_MS);
+      else it.skip(`${name} (known gap: ${gap})`, test);
+    },
+  };
+}
 
-  contractCase('idle → loaded → running → exited, and reset() back to loaded', () => {
-    const d = device();
+/** The state machine, exits and faults, and the errors before load(). */
+function describeLifecycle(c: Contract): void {
+  c.case('idle → loaded → running → exited, and reset() back to loaded', () => {
+    const d = c.device();
     const { engine } = d;
     expect(engine.state).toBe('idle');
     expect(engine.inspect().state).toBe('idle');
-    engine.load(guestImage(format, 'blink'));
+    engine.load(guestImage(c.format, 'blink'));
     expect(engine.state).toBe('loaded');
     expect(engine.run(1e9)).toEqual({ kind: 'yielded', sleepMs: 500 });
     expect(engine.state).toBe('running');
@@ -69,8 +89,8 @@ export function describeEngineContract(kind: VmKind): void {
     expect(d.output).toBe('blink: 10 toggles\n'.repeat(2));
   });
 
-  contractCase('a fault leaves the engine faulted with a coded fault run() repeats', () => {
-    const d = loaded('wild-store');
+  c.case('a fault leaves the engine faulted with a coded fault run() repeats', () => {
+    const d = c.loaded('wild-store');
     const outcome = d.runToEnd(1e9, sliceFor(d.engine));
     expect(outcome.kind).toBe('fault');
     const fault = outcome.kind === 'fault' ? outcome.fault : undefined;
@@ -86,15 +106,15 @@ export function describeEngineContract(kind: VmKind): void {
     expect(d.engine.state).toBe('loaded');
   });
 
-  contractCase("main's exit code reaches the outcome", () => {
-    const d = loaded('blink', refuseHalWrites);
+  c.case("main's exit code reaches the outcome", () => {
+    const d = c.loaded('blink', refuseHalWrites);
     expect(d.runToEnd()).toEqual({ kind: 'exited', code: 1 });
     expect(d.output).toBe('blink: no LED 0\n');
     expect(d.engine.state).toBe('exited');
   });
 
-  contractCase('run, step, invoke and readMemory before load() throw, and it stays idle', () => {
-    const { engine } = device();
+  c.case('run, step, invoke and readMemory before load() throw, and it stays idle', () => {
+    const { engine } = c.device();
     const refused = /no (\w+ )?program loaded|not supported|while the (program|engine) is idle/;
     expect(() => engine.run(1000)).toThrow(refused);
     expect(() => engine.step(1)).toThrow(refused);
@@ -103,32 +123,32 @@ export function describeEngineContract(kind: VmKind): void {
     expect(engine.state).toBe('idle');
     checkMemoryReport(engine);
   });
+}
 
-  contractCase(
-    'a budget that runs out pauses a preemptible engine; another run() resumes it',
-    () => {
-      const d = loaded('spin');
-      if (!preemptible(d.engine)) {
-        // Documented (Engine.preemptible): the program ends with budget_exhausted instead.
-        expect(d.engine.run(1000)).toMatchObject({
-          kind: 'fault',
-          fault: { code: 'budget_exhausted' },
-        });
-        expect(d.engine.state).toBe('faulted');
-        return;
-      }
-      expect(d.engine.run(1000)).toEqual({ kind: 'budget' });
-      expect(d.engine.state).toBe('running');
-      expect(d.engine.inspect().instructions).toBe(1000);
-      expect(d.engine.run(1000)).toEqual({ kind: 'budget' });
-      expect(d.engine.inspect().instructions).toBe(2000);
-      expect(d.output).toBe('spin: looping forever\n');
-    },
-  );
+/** Budgets: a preemptible engine pauses and resumes, in slices or steps. */
+function describeBudgets(c: Contract): void {
+  c.case('a budget that runs out pauses a preemptible engine; another run() resumes it', () => {
+    const d = c.loaded('spin');
+    if (!preemptible(d.engine)) {
+      // Documented (Engine.preemptible): the program ends with budget_exhausted instead.
+      expect(d.engine.run(1000)).toMatchObject({
+        kind: 'fault',
+        fault: { code: 'budget_exhausted' },
+      });
+      expect(d.engine.state).toBe('faulted');
+      return;
+    }
+    expect(d.engine.run(1000)).toEqual({ kind: 'budget' });
+    expect(d.engine.state).toBe('running');
+    expect(d.engine.inspect().instructions).toBe(1000);
+    expect(d.engine.run(1000)).toEqual({ kind: 'budget' });
+    expect(d.engine.inspect().instructions).toBe(2000);
+    expect(d.output).toBe('spin: looping forever\n');
+  });
 
-  contractCase('sliced runs add up to one run: the same outcome, count and output', () => {
-    const whole = loaded('fibonacci');
-    const sliced = loaded('fibonacci');
+  c.case('sliced runs add up to one run: the same outcome, count and output', () => {
+    const whole = c.loaded('fibonacci');
+    const sliced = c.loaded('fibonacci');
     // A non-preemptible engine gets one run() per program: two such runs must agree.
     const slice = preemptible(whole.engine) ? ODD_SLICE : 1e12;
     expect(whole.runToEnd()).toEqual({ kind: 'exited', code: 0 });
@@ -138,8 +158,8 @@ export function describeEngineContract(kind: VmKind): void {
     expect(sliced.engine.inspect().instructions).toBe(whole.engine.inspect().instructions);
   });
 
-  contractCase('step(n) runs n instructions like run(n), or throws NotSupportedError', () => {
-    const d = loaded('spin');
+  c.case('step(n) runs n instructions like run(n), or throws NotSupportedError', () => {
+    const d = c.loaded('spin');
     d.engine.run(1000); // past spin's print
     const before = d.engine.inspect().instructions;
     let outcome: RunOutcome;
@@ -155,9 +175,12 @@ export function describeEngineContract(kind: VmKind): void {
     expect(d.engine.step(7)).toEqual({ kind: 'budget' });
     expect(d.engine.inspect().instructions).toBe(before + 14);
   });
+}
 
-  contractCase('a handler runs through invoke() to returned, back in the state before', () => {
-    const d = loaded('button-counter');
+/** Invoke(): handlers, their arguments and addresses. */
+function describeInvoke(c: Contract): void {
+  c.case('a handler runs through invoke() to returned, back in the state before', () => {
+    const d = c.loaded('button-counter');
     expect(d.runToEnd()).toEqual({ kind: 'exited', code: 0 });
     d.events.inject(1, 1000);
     const event = d.events.next();
@@ -170,8 +193,8 @@ export function describeEngineContract(kind: VmKind): void {
     expect(d.published).toEqual([{ name: 'presses', value: 1 }]);
   });
 
-  contractCase('invoke() refuses more than 4 arguments with a RangeError', () => {
-    const d = loaded('button-counter');
+  c.case('invoke() refuses more than 4 arguments with a RangeError', () => {
+    const d = c.loaded('button-counter');
     d.runToEnd();
     d.events.inject(1, 1000);
     const event = d.events.next()!;
@@ -179,8 +202,8 @@ export function describeEngineContract(kind: VmKind): void {
     expect(d.engine.state).toBe('exited');
   });
 
-  contractCase('a bad handler address throws or faults with a code; reset() recovers', () => {
-    const d = loaded('button-counter');
+  c.case('a bad handler address throws or faults with a code; reset() recovers', () => {
+    const d = c.loaded('button-counter');
     d.runToEnd();
     let outcome: RunOutcome | undefined;
     try {
@@ -197,9 +220,12 @@ export function describeEngineContract(kind: VmKind): void {
     d.engine.reset();
     expect(d.runToEnd()).toEqual({ kind: 'exited', code: 0 });
   });
+}
 
-  contractCase('readMemory refuses reads out of bounds or too long, and the guest runs on', () => {
-    const d = loaded('blink');
+/** ReadMemory(), inspect(), memory() and dispose(). */
+function describeIntrospection(c: Contract): void {
+  c.case('readMemory refuses reads out of bounds or too long, and the guest runs on', () => {
+    const d = c.loaded('blink');
     const reads: Array<[number, number]> = [
       [0xfffffff0, 16],
       [-4, 4],
@@ -219,42 +245,39 @@ export function describeEngineContract(kind: VmKind): void {
     expect(d.runToEnd()).toEqual({ kind: 'exited', code: 0 });
   });
 
-  contractCase(
-    'readMemory copies guest memory, or throws NotSupportedError without flat memory',
-    () => {
-      const d = loaded('blink');
-      const address = READABLE_ADDRESS[format];
-      if (address === undefined) {
-        expect(() => d.engine.readMemory(0, 4)).toThrow(NotSupportedError);
-        return;
-      }
-      const bytes = d.engine.readMemory(address(d.engine), 16);
-      expect(bytes).toBeInstanceOf(Uint8Array);
-      expect(bytes).toHaveLength(16);
-      bytes.fill(0xff); // a copy: the guest does not see it
-      expect(d.runToEnd()).toEqual({ kind: 'exited', code: 0 });
-    },
-  );
+  c.case('readMemory copies guest memory, or throws NotSupportedError without flat memory', () => {
+    const d = c.loaded('blink');
+    const address = READABLE_ADDRESS[c.format];
+    if (address === undefined) {
+      expect(() => d.engine.readMemory(0, 4)).toThrow(NotSupportedError);
+      return;
+    }
+    const bytes = d.engine.readMemory(address(d.engine), 16);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(bytes).toHaveLength(16);
+    bytes.fill(0xff); // a copy: the guest does not see it
+    expect(d.runToEnd()).toEqual({ kind: 'exited', code: 0 });
+  });
 
-  contractCase('inspect() has the Inspection shape before load, loaded and running', () => {
-    const d = device();
+  c.case('inspect() has the Inspection shape before load, loaded and running', () => {
+    const d = c.device();
     checkInspection(d.engine);
-    d.engine.load(guestImage(format, 'blink'));
+    d.engine.load(guestImage(c.format, 'blink'));
     checkInspection(d.engine);
     d.engine.run(1e9);
     checkInspection(d.engine);
   });
 
-  contractCase('memory() is sane: whole byte counts, peak ≤ guest ≤ the board grant', () => {
-    const d = loaded('blink');
+  c.case('memory() is sane: whole byte counts, peak ≤ guest ≤ the board grant', () => {
+    const d = c.loaded('blink');
     d.runToEnd();
     const report = checkMemoryReport(d.engine);
     expect(report.peakGuestBytes).toBeGreaterThan(0);
     expect(report.engineBytes).toBeGreaterThan(0);
   });
 
-  contractCase('dispose() may be called twice', () => {
-    const d = loaded('blink');
+  c.case('dispose() may be called twice', () => {
+    const d = c.loaded('blink');
     d.runToEnd();
     expect(() => {
       d.engine.dispose?.();
@@ -262,6 +285,8 @@ export function describeEngineContract(kind: VmKind): void {
     }).not.toThrow();
   });
 }
+
+const preemptible = (engine: Engine) => engine.preemptible !== false;
 
 /**
  * Cases an engine does not meet yet, by VM kind and case name, each with the reason; the
@@ -278,89 +303,5 @@ const CASE_TIMEOUT_MS = 60_000;
 /** A prime slice, so slice ends fall everywhere in the program's loops and syscalls. */
 const ODD_SLICE = 9_973;
 
-type GuestName = 'blink' | 'button-counter' | 'spin' | 'wild-store' | 'fibonacci';
-
-const BUILT: Partial<Record<ImageFormat, string>> = { mips1: 'm1', ebpf: 'rbf', wasm: 'wasm' };
-const SCRIPTS: Partial<Record<ImageFormat, { dir: string; ext: string }>> = {
-  lua: { dir: 'lua', ext: 'lua' },
-  micropython: { dir: 'python', ext: 'py' },
-  js: { dir: 'js', ext: 'js' },
-};
-
-/** A guest of firmware/ for a payload format: the demo apps and one benchmark. */
-export function guestImage(format: ImageFormat, name: GuestName): Uint8Array {
-  const built = BUILT[format];
-  if (built !== undefined) {
-    return new Uint8Array(readFileSync(join(FIRMWARE, 'build', format, `${name}.${built}`)));
-  }
-  const { dir, ext } = SCRIPTS[format]!;
-  const folder = name === 'fibonacci' ? 'bench' : 'apps';
-  return new Uint8Array(readFileSync(join(FIRMWARE, dir, folder, `${name}.${ext}`)));
-}
-
-/** Where each flat-memory format surely has 16 readable bytes once loaded. */
-const READABLE_ADDRESS: Partial<Record<ImageFormat, (engine: Engine) => number>> = {
-  mips1: (engine) => engine.inspect().pc, // the entry point, in text
-  ebpf: (engine) => engine.inspect().registers.r10 - 16, // the top of the stack
-  wasm: () => 0, // linear memory starts at 0
-};
-
-const FAULT_CODE_SET: Record<FaultCode, true> = {
-  bad_address: true,
-  misaligned: true,
-  illegal_instruction: true,
-  overflow: true,
-  break: true,
-  bad_syscall: true,
-  budget_exhausted: true,
-  out_of_memory: true,
-  guest_error: true,
-  unreachable: true,
-  stack_exhausted: true,
-  divide_by_zero: true,
-  integer_overflow: true,
-  invalid_conversion: true,
-  undefined_element: true,
-  indirect_call_mismatch: true,
-};
-const FAULT_CODES = Object.keys(FAULT_CODE_SET);
-
 /** What a device gives a non-preemptible engine: its whole budget in one run(). */
 const sliceFor = (engine: Engine) => (engine.preemptible === false ? 1e12 : 10_000_000);
-
-/** A host whose hal_write refuses every actuator: blink then ends main with 1. */
-function refuseHalWrites(host: GuestHost): GuestHost {
-  return {
-    syscall: (call) =>
-      call.number === SYSCALL_NUMBERS.halWrite ? { kind: 'value', value: -1 } : host.syscall(call),
-  };
-}
-
-/** memory(): whole non-negative byte counts, peak ≤ guest ≤ what the board grants. */
-function checkMemoryReport(engine: Engine): MemoryReport {
-  const report = engine.memory();
-  for (const value of Object.values(report)) {
-    expect(Number.isSafeInteger(value) && value >= 0).toBe(true);
-  }
-  expect(report.peakGuestBytes).toBeLessThanOrEqual(report.guestBytes);
-  expect(report.guestBytes).toBeLessThanOrEqual(GUEST_BYTES);
-  return report;
-}
-
-function checkInspection(engine: Engine): void {
-  const inspection: Inspection = engine.inspect();
-  expect(inspection.state).toBe(engine.state);
-  expect(Number.isInteger(inspection.pc)).toBe(true);
-  expect(Number.isSafeInteger(inspection.instructions) && inspection.instructions >= 0).toBe(true);
-  expect(typeof inspection.registers).toBe('object');
-  for (const value of Object.values(inspection.registers))
-    expect(Number.isFinite(value)).toBe(true);
-  const numberLists = [inspection.locals, inspection.valueStack, inspection.callStack];
-  for (const list of numberLists) {
-    if (list !== undefined) expect(list.every((n) => Number.isFinite(n))).toBe(true);
-  }
-  if (inspection.line !== undefined) expect(Number.isInteger(inspection.line)).toBe(true);
-  if (inspection.functionIndex !== undefined) {
-    expect(Number.isInteger(inspection.functionIndex)).toBe(true);
-  }
-}
