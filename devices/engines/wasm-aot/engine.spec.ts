@@ -61,18 +61,26 @@ describe('WasmAotEngine', () => {
     });
   });
 
-  it('stops at the budget and continues: a budget of 0 runs nothing', () => {
+  it('stops at the budget and continues: a budget run accounts exactly its budget', () => {
     const engine = aot();
     engine.load(image('spin'));
     expect(engine.run(0)).toEqual({ kind: 'budget' });
     expect(engine.inspect().instructions).toBe(0);
     expect(engine.run(1000)).toEqual({ kind: 'budget' });
-    const first = engine.inspect().instructions;
-    expect(first).toBeGreaterThan(0);
-    expect(first).toBeLessThanOrEqual(1000);
+    expect(engine.inspect().instructions).toBe(1000);
     expect(engine.run(1000)).toEqual({ kind: 'budget' });
-    expect(engine.inspect().instructions).toBeGreaterThan(first);
+    expect(engine.inspect().instructions).toBe(2000);
+    expect(engine.run(1)).toEqual({ kind: 'budget' });
     expect(engine.state).toBe('running');
+  });
+
+  it.each([1, 7, 9973])('libc/strings in slices of %d counts what one run counts', (slice) => {
+    const whole = aotDevice();
+    const sliced = aotDevice();
+    made.push(whole.engine, sliced.engine);
+    const one = runImage(whole, image('libc/strings'), 1e8);
+    expect(one.end).toBe('exited 0');
+    expect(runImage(sliced, image('libc/strings'), slice)).toEqual(one);
   });
 
   describe('apps that yield on syscalls and are resumed', () => {

@@ -40,6 +40,10 @@ let reported = 0;
 let left = 0;
 let pending = 0;
 let guest = [0, 0];
+// The part of a run's budget left when the next stretch did not fit: reported as spent at
+// the budget stop (so run(n) that returns budget accounts exactly n) and granted again to
+// the next run, so sliced runs still add up to the count of one run.
+let credit = 0;
 
 function take() {
   while (Atomics.load(ctl, C.toWorker) === 0) Atomics.wait(ctl, C.toWorker, 0);
@@ -63,9 +67,10 @@ function budget(first) {
   const b = f64[C.budgetSlot];
   const chunk = Math.min(b, CHUNK);
   left = b - chunk;
-  granted = chunk;
-  reported = 0;
-  exp[AOT.fuel].value = chunk - first;
+  granted = chunk + credit;
+  reported = credit;
+  exp[AOT.fuel].value = chunk + credit - first;
+  credit = 0;
 }
 
 function suspend() {
@@ -85,7 +90,9 @@ function fuelOut(cost) {
     fuel.value += chunk;
   }
   if (fuel.value >= 0) return;
-  answer(STOP.budget, cost);
+  const unspent = fuel.value + cost;
+  credit = unspent > 0 ? unspent : 0;
+  answer(STOP.budget, cost - credit);
   suspend();
   budget(cost);
 }
@@ -181,6 +188,7 @@ function load() {
   if (message.guest) guest = message.guest;
   memory = message.memory;
   exp = null;
+  credit = 0;
   try {
     instantiate();
     answer(STOP.ready, 0);
