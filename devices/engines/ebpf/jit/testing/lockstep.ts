@@ -1,3 +1,4 @@
+import { REGION, STACK_BYTES } from '../../../../../src/protocol/images/rbf/layout';
 import type { GuestHost, RunOutcome } from '../../../engine';
 import { EbpfEngine } from '../../engine';
 import { FakeHost } from '../../testing/harness';
@@ -60,3 +61,49 @@ export function runLockstep(pair: Pair, slice: number, cap: number): Lockstep {
   );
   return { mismatch: null, end, instructions: pair.interp.inspect().instructions, slices };
 }
+
+/** What one run leaves behind: every slice's outcome and inspect(), the host, the memory. */
+export interface RunRecord {
+  readonly slices: ReadonlyArray<{ end: RunOutcome; state: ReturnType<EbpfEngine['inspect']> }>;
+  readonly output: string;
+  readonly calls: FakeHost['calls'];
+  readonly memory: ReturnType<EbpfEngine['memory']>;
+  /** data, and the top of the stack (main's frame and a callee's below it), in hex: jest
+   * compares a string at once, a typed array element by element (10x the whole run). */
+  readonly data: string;
+  readonly stack: string;
+}
+
+/**
+ * Runs `image` on one tier in run() calls of `slice(i)` instructions (a yield resumed as a
+ * device would) until it exits, faults or has run `cap`, and records everything observable.
+ */
+export function recordRun(
+  jit: boolean,
+  image: Uint8Array,
+  options: { cap: number; dataBytes: number; slice: (i: number) => number },
+): RunRecord {
+  const host = answeringHost();
+  const engine = new EbpfEngine(
+    { memoryBytes: GUEST_MEMORY_BYTES },
+    host,
+    jit ? { tier: EBPF_JIT! } : {},
+  );
+  engine.load(image);
+  const slices: Array<RunRecord['slices'][number]> = [];
+  for (let i = 0; engine.inspect().instructions < options.cap; i++) {
+    const end = engine.run(options.slice(i));
+    slices.push({ end, state: engine.inspect() });
+    if (end.kind === 'exited' || end.kind === 'fault') break;
+  }
+  return {
+    slices,
+    output: host.output,
+    calls: host.calls,
+    memory: engine.memory(),
+    data: hex(engine.readMemory(REGION.data, options.dataBytes)),
+    stack: hex(engine.readMemory(REGION.stack + STACK_BYTES - 2048, 2048)),
+  };
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
