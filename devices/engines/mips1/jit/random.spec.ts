@@ -42,7 +42,7 @@ describe('mips1-jit against the interpreter on random programs', () => {
         expect(ended(interp)).not.toBe('budget');
         expect(jit).toEqual(interp);
       }),
-      { numRuns: 600 },
+      { numRuns: 1000 },
     );
   });
 

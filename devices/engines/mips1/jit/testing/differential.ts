@@ -27,9 +27,10 @@ export interface RunRecord {
   calls: FakeHost['calls'];
   inspection: ReturnType<Mips1Engine['inspect']>;
   memory: ReturnType<Mips1Engine['memory']>;
-  stack: Uint8Array;
+  /** In hex, as `watched`: jest compares a string at once, a typed array element by element. */
+  stack: string;
   /** The bytes of `options.watch`, if given (a random program's data region). */
-  watched: Uint8Array;
+  watched: string;
 }
 
 export type Tier = 'interp' | 'jit';
@@ -68,9 +69,11 @@ export function record(
     calls: host.calls,
     inspection: engine.inspect(),
     memory: engine.memory(),
-    stack: engine.readMemory(top, 256),
+    stack: hex(engine.readMemory(top, 256)),
     watched: options.watch
-      ? engine.readMemory(options.watch.address, options.watch.bytes)
-      : new Uint8Array(0),
+      ? hex(engine.readMemory(options.watch.address, options.watch.bytes))
+      : '',
   };
 }
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
