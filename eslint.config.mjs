@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { layersPlugin } from './tools/eslint-layers.mjs';
 
 export default tseslint.config(
   {
@@ -12,7 +13,7 @@ export default tseslint.config(
       'firmware/**',
       'tools/**',
       '*.js',
-      '*.mjs',
+      '**/*.mjs',
       'bin/**',
       // guest scripts for the devices' VMs (top-level return and yield), not Node code
       'test/fixtures/**/*.js',
@@ -35,6 +36,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // DESIGN.md's layers: what each part may import (tools/eslint-layers.mjs).
+    files: ['src/**/*.ts', 'devices/**/*.ts', 'cli/**/*.ts'],
+    plugins: { vmfleet: layersPlugin },
+    rules: { 'vmfleet/layers': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

@@ -5,7 +5,7 @@ import {
   BUILD_PROFILES,
   NATIVE_VM,
   SUITE_PROGRAMS,
-} from '../../src/benchmarks/domain/catalog';
+} from '../../src/protocol/bench-catalog';
 import { VM_KINDS } from '../../src/protocol';
 import { BenchmarkApi, type Campaign, type CreateCampaign } from '../api-benchmarks';
 import { parseDeviceId, parseTag } from '../args';

@@ -13,8 +13,8 @@ import {
   InvalidInputError,
 } from '../common/domain-error';
 import { signManifest } from '../protocol/manifest';
-import { stopPythonChecks } from '../protocol/images/script/python-check';
-import { validatePayload, type PayloadCheck } from '../protocol/images/validate';
+import { stopPythonChecks } from '../guest-scripts/python-check';
+import { validatePayload, type PayloadCheck } from './domain/validate-payload';
 import type { VmKind } from '../protocol';
 import { AppsRepository, type SignedApp } from './apps.repository';
 import { BlobStore } from './blob-store';

@@ -13,7 +13,7 @@ import {
   type BuildProfile,
   DEFAULT_BUILD_PROFILE,
   SUITE_PROGRAMS,
-} from './domain/catalog';
+} from '../protocol/bench-catalog';
 
 /**
  * Where each VM kind's benchmark images are, under firmware/ (firmware/README.md): the C

@@ -22,7 +22,7 @@ import {
   profileOf,
   stepsOf,
 } from './domain/campaign';
-import { NATIVE_VM } from './domain/catalog';
+import { NATIVE_VM } from '../protocol/bench-catalog';
 import type { RunRecord, RunStatus } from './domain/results';
 
 /**

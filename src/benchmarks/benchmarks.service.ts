@@ -17,7 +17,7 @@ import {
   resolvePrograms,
   vmsOf,
 } from './domain/campaign';
-import { BENCH_SUITES, type BenchSuite } from './domain/catalog';
+import { BENCH_SUITES, type BenchSuite } from '../protocol/bench-catalog';
 import { compare, type Comparison } from './domain/comparison';
 import { aggregate, type BenchReport, type RunRecord, type RunStatus } from './domain/results';
 import type { CampaignMeta } from './domain/campaign-meta';

@@ -1,4 +1,4 @@
-import { prepareJsRuntime } from '../../../src/protocol/images/script';
+import { prepareJsRuntime } from '../../../src/guest-scripts';
 import { describeApps } from '../script/testing/apps';
 import { QuickJsScriptEngine } from './engine';
 

@@ -1,7 +1,7 @@
 import { describeEngineBehaviour } from '../script/testing/engine-behaviour';
 import { ScriptDevice, source } from '../script/testing/script-harness';
 import { QuickJsScriptEngine } from './engine';
-import { prepareJsRuntime } from '../../../src/protocol/images/script';
+import { prepareJsRuntime } from '../../../src/guest-scripts';
 
 const create = (...args: ConstructorParameters<typeof QuickJsScriptEngine>) =>
   new QuickJsScriptEngine(...args);

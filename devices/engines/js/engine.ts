@@ -20,7 +20,7 @@ import {
   JS_GUEST_LINE,
   jsRuntime,
   lineOf,
-} from '../../../src/protocol/images/script';
+} from '../../../src/guest-scripts';
 
 /** QuickJS calls the interrupt handler once per this many interrupt-counter ticks. */
 const TICKS_PER_POLL = 10_000;

@@ -1,2 +1,2 @@
 export { QuickJsScriptEngine } from './engine';
-export { prepareJsRuntime } from '../../../src/protocol/images/script';
+export { prepareJsRuntime } from '../../../src/guest-scripts';

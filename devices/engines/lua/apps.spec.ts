@@ -1,4 +1,4 @@
-import { prepareLuaRuntime } from '../../../src/protocol/images/script';
+import { prepareLuaRuntime } from '../../../src/guest-scripts';
 import { describeApps } from '../script/testing/apps';
 import { LuaScriptEngine } from './engine';
 

@@ -1,7 +1,7 @@
 import { describeEngineBehaviour } from '../script/testing/engine-behaviour';
 import { ScriptDevice, source } from '../script/testing/script-harness';
 import { LuaScriptEngine } from './engine';
-import { prepareLuaRuntime } from '../../../src/protocol/images/script';
+import { prepareLuaRuntime } from '../../../src/guest-scripts';
 
 const create = (...args: ConstructorParameters<typeof LuaScriptEngine>) =>
   new LuaScriptEngine(...args);

@@ -29,7 +29,7 @@ import {
   luaRuntime,
   LuaRuntime,
   LuaWasm,
-} from '../../../src/protocol/images/script';
+} from '../../../src/guest-scripts';
 
 /** lua_resume results (lua.h). */
 const LUA_OK = 0;

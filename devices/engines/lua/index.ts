@@ -1,2 +1,2 @@
 export { LuaScriptEngine } from './engine';
-export { prepareLuaRuntime } from '../../../src/protocol/images/script';
+export { prepareLuaRuntime } from '../../../src/guest-scripts';

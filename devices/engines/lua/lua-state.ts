@@ -1,7 +1,7 @@
 import type { LuaEngine as WasmoonState, LuaGlobal, LuaThread } from 'wasmoon';
 import type { GuestCalls } from '../script/guest-calls';
 import { LUA_PRELUDE } from './prelude';
-import type { LuaRuntime } from '../../../src/protocol/images/script';
+import type { LuaRuntime } from '../../../src/guest-scripts';
 
 /** lua.h: LUAI_MAXSTACK is 1,000,000 in wasmoon's build. */
 const LUA_REGISTRYINDEX = -1_001_000;

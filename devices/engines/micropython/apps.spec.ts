@@ -1,4 +1,4 @@
-import { prepareMicroPythonRuntime } from '../../../src/protocol/images/script';
+import { prepareMicroPythonRuntime } from '../../../src/guest-scripts';
 import { describeApps } from '../script/testing/apps';
 import { MicroPythonScriptEngine } from './engine';
 

@@ -1,4 +1,4 @@
-import { prepareMicroPythonRuntime } from '../../../src/protocol/images/script';
+import { prepareMicroPythonRuntime } from '../../../src/guest-scripts';
 import { describeBenchmarks } from '../script/testing/benchmarks';
 import { MicroPythonScriptEngine } from './engine';
 

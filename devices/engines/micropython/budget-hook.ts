@@ -1,4 +1,4 @@
-import type { MicroPythonInstance, MicroPythonModule } from '../../../src/protocol/images/script';
+import type { MicroPythonInstance, MicroPythonModule } from '../../../src/guest-scripts';
 import type { StopReason } from './host-module';
 
 /**

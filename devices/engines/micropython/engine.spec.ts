@@ -1,4 +1,4 @@
-import { prepareMicroPythonRuntime } from '../../../src/protocol/images/script';
+import { prepareMicroPythonRuntime } from '../../../src/guest-scripts';
 import { describeEngineBehaviour } from '../script/testing/engine-behaviour';
 import { ScriptDevice, source } from '../script/testing/script-harness';
 import { MicroPythonScriptEngine } from './engine';

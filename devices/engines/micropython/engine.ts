@@ -5,7 +5,7 @@ import {
   pythonLine,
   pythonMessage,
   PythonProgram,
-} from '../../../src/protocol/images/script';
+} from '../../../src/guest-scripts';
 import { checkInvokeArgCount } from '../core';
 import type {
   Engine,

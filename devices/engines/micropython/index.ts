@@ -1,4 +1,4 @@
-export { prepareMicroPythonRuntime } from '../../../src/protocol/images/script';
+export { prepareMicroPythonRuntime } from '../../../src/guest-scripts';
 export { MicroPythonScriptEngine } from './engine';
 import { PythonVm } from './python-vm';
 

@@ -3,7 +3,7 @@ import {
   MicroPythonInstance,
   microPythonReady,
   takeMicroPython,
-} from '../../../src/protocol/images/script';
+} from '../../../src/guest-scripts';
 import type { GuestCalls } from '../script/guest-calls';
 import { BudgetHook, InterpreterAbandoned } from './budget-hook';
 import { hostModule, pauseThenable, type StopReason } from './host-module';

@@ -9,7 +9,7 @@ import {
   orderPrograms,
   type ProgramRef,
   SUITE_PROGRAMS,
-} from './catalog';
+} from '../../protocol/bench-catalog';
 
 export const CAMPAIGN_STATUSES = ['running', 'completed', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

@@ -1,4 +1,4 @@
-import { orderPrograms, orderVms, type ProgramRef } from './catalog';
+import { orderPrograms, orderVms, type ProgramRef } from '../../protocol/bench-catalog';
 import { perMetric, type BenchMetric, type PerMetric } from './metrics';
 import type { BenchReport, CellReport } from './results';
 import { geomean, ratio } from './stats';

@@ -1,4 +1,4 @@
-import { orderVms } from './catalog';
+import { orderVms } from '../../protocol/bench-catalog';
 import { BASELINE_VM } from './footprint-file';
 
 export { BASELINE_VM } from './footprint-file';

@@ -1,8 +1,8 @@
-import { NATIVE_VM, orderPrograms, orderVms, type BenchSuite, type ProgramRef } from './catalog';
+import { NATIVE_VM, orderPrograms, orderVms, type BenchSuite, type ProgramRef } from '../../protocol/bench-catalog';
 import { perMetric, type BenchMetric, type PerMetric } from './metrics';
 import { ratio, summarise, type MetricSummary } from './stats';
 
-export * from './catalog';
+export * from '../../protocol/bench-catalog';
 export * from './metrics';
 export * from './stats';
 export * from './comparison';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deviceIdSchema, tagSchema, vmKindSchema } from '../../protocol';
 import { type Campaign, profileOf } from '../domain/campaign';
-import { BENCH_SUITES, BUILD_PROFILES, DEFAULT_BUILD_PROFILE, NATIVE_VM } from '../domain/catalog';
+import { BENCH_SUITES, BUILD_PROFILES, DEFAULT_BUILD_PROFILE, NATIVE_VM } from '../../protocol/bench-catalog';
 import type { RunStatus } from '../domain/results';
 
 export const MAX_CAMPAIGN_DEVICES = 1000;

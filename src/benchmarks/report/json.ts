@@ -8,7 +8,7 @@ import {
   type MetricInfo,
   type ProgramRef,
 } from '../domain/results';
-import { DEFAULT_BUILD_PROFILE } from '../domain/catalog';
+import { DEFAULT_BUILD_PROFILE } from '../../protocol/bench-catalog';
 import { BASELINE_VM, type BoardFootprint, type FootprintRow } from '../domain/footprint';
 
 /** A footprint row with its build time as ISO 8601. */

@@ -9,7 +9,7 @@ import {
   type CampaignMeta,
   type CellReport,
 } from '../domain/results';
-import { DEFAULT_BUILD_PROFILE } from '../domain/catalog';
+import { DEFAULT_BUILD_PROFILE } from '../../protocol/bench-catalog';
 import type { BoardFootprint } from '../domain/footprint';
 import { footprintSection } from './footprint-markdown';
 import {

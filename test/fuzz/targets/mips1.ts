@@ -6,7 +6,7 @@ import {
   parseMips1Image,
   type Mips1Image,
 } from '../../../src/protocol/images/mips1-image';
-import { validatePayload } from '../../../src/protocol/images/validate';
+import { validatePayload } from '../../../src/apps/domain/validate-payload';
 import { type FuzzTarget, PropertyViolation } from '../harness';
 import { concat, firmwareSeeds, randomBytes, seededBytes } from '../mutate';
 import { FUZZ_MEMORY_BYTES, nullHost, runLoaded } from './engine-host';

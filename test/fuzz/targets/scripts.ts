@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { stopPythonChecks } from '../../../src/protocol/images/script/python-check';
-import { validateSourcePayload } from '../../../src/protocol/images/script/validate-source';
+import { stopPythonChecks } from '../../../src/guest-scripts/python-check';
+import { validateSourcePayload } from '../../../src/guest-scripts/validate-source';
 import { type FuzzTarget, PropertyViolation } from '../harness';
 import { concat, mutationsOf, ROOT } from '../mutate';
 
@@ -142,7 +142,7 @@ const framedSource = fc
 export const scriptsTarget: FuzzTarget = {
   name: 'scripts',
   covers:
-    'src/protocol/images/script validateSourcePayload for lua, micropython, js (UTF-8 decode + the real compilers)',
+    'src/guest-scripts validateSourcePayload for lua, micropython, js (UTF-8 decode + the real compilers)',
   ciRuns: 300,
   inputs: () =>
     fc.oneof(

@@ -1,5 +1,5 @@
 import type { RunOutcome } from '../../engine';
-import { ScriptLoadError } from '../../../../src/protocol/images/script';
+import { ScriptLoadError } from '../../../../src/guest-scripts';
 import { EngineFactory, ScriptDevice, source } from './script-harness';
 
 /** The same small programs in each language, for the shared behaviour specs. */

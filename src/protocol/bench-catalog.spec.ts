@@ -1,5 +1,5 @@
-import { VM_KINDS } from '../../protocol/vm';
-import { BENCH_VM_ORDER, orderPrograms, orderVms, suitePrograms } from './catalog';
+import { VM_KINDS } from './vm';
+import { BENCH_VM_ORDER, orderPrograms, orderVms, suitePrograms } from './bench-catalog';
 
 describe('benchmark catalog', () => {
   it('orders every VM kind of the protocol, after native', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validatePayload } from './validate';
-import { parseWasmModule } from './wasm/validate';
+import { validatePayload } from './validate-payload';
+import { parseWasmModule } from '../../protocol/images/wasm/validate';
 
 const image = (name: string, vm = 'mips1', ext = 'm1') =>
   fs.readFileSync(

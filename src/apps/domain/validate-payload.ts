@@ -1,18 +1,11 @@
-import { imageFormatOf, type VmKind } from '../vm';
-import { ImageError, mips1StaticEnd, parseMips1Image } from './mips1-image';
-import { validateRbfPayload } from './rbf';
-import { validateSourcePayload } from './script/validate-source';
-import { validateWasmPayload } from './wasm';
+import { validateSourcePayload } from '../../guest-scripts/validate-source';
+import { imageFormatOf, type VmKind } from '../../protocol';
+import { ImageError, mips1StaticEnd, parseMips1Image } from '../../protocol/images/mips1-image';
+import type { PayloadCheck } from '../../protocol/images/payload-check';
+import { validateRbfPayload } from '../../protocol/images/rbf';
+import { validateWasmPayload } from '../../protocol/images/wasm';
 
-export interface PayloadNeeds {
-  ramBytes: number;
-  flashBytes: number;
-  stackBytes: number;
-}
-
-export type PayloadCheck =
-  | { ok: true; needs: PayloadNeeds }
-  | { ok: false; code: 'image_rejected' | 'unsupported_vm'; reason: string };
+export type { PayloadCheck, PayloadNeeds } from '../../protocol/images/payload-check';
 
 /** Stack a mips1 image gets when its header asks for none (as the engine does). */
 const MIPS1_DEFAULT_STACK = 1024;

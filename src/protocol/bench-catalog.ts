@@ -1,4 +1,4 @@
-import type { VmKind } from '../../protocol/vm';
+import type { VmKind } from './vm';
 
 /** Benchmark suites and their programs, in report order (firmware/README.md). */
 export const BENCH_SUITES = ['coisa', 'embench'] as const;

@@ -1,4 +1,4 @@
-import type { PayloadCheck } from '../validate';
+import type { PayloadCheck } from '../protocol/images/payload-check';
 import { checkJsProgram } from './js-compile';
 import { prepareJsRuntime } from './js-runtime';
 import { compileLuaChunk } from './lua-compile';

@@ -6,7 +6,7 @@ import { validateSourcePayload } from './validate-source';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const firmware = (path: string) =>
-  new Uint8Array(readFileSync(join(__dirname, '../../../../firmware', path)));
+  new Uint8Array(readFileSync(join(__dirname, '../../firmware', path)));
 
 describe('validateSourcePayload', () => {
   afterAll(() => stopPythonChecks());
