@@ -22,7 +22,7 @@ describe('ThingMonitor: run control', () => {
     const { ok, load, tm, fail, vmEvents } = setup();
     await load(spin);
     await ok('start');
-    await waitFor(() => tm.status().instructions > 0, 'the first slice');
+    await waitFor('the first slice', () => tm.status().instructions > 0);
     expect(await ok('pause')).toEqual({ state: 'paused' });
     const paused = await ok('status');
     expect(paused).toMatchObject({ state: 'paused', phase: 'paused' });
@@ -31,7 +31,7 @@ describe('ThingMonitor: run control', () => {
     expect([LOAD_ADDRESS, LOAD_ADDRESS + 4]).toContain(paused.pc);
 
     expect(await ok('resume')).toEqual({ state: 'running' });
-    await waitFor(() => tm.status().instructions > paused.instructions, 'more instructions');
+    await waitFor('more instructions', () => tm.status().instructions > paused.instructions);
     expect(await ok('stop')).toEqual({ state: 'stopped' });
     expect(await ok('status')).toMatchObject({ state: 'stopped', lastEnd: { kind: 'stopped' } });
     expect((await fail('start')).code).toBe('bad_state');
@@ -64,7 +64,7 @@ describe('ThingMonitor: run control', () => {
     expect(await ok('step', { n: 10 })).toMatchObject({ instructions: 10, executed: 10 });
     expect((await ok('status')).state).toBe('paused');
     await ok('resume');
-    await waitFor(ended(events), 'the run to end');
+    await waitFor('the run to end', ended(events));
     expect(await ok('status')).toMatchObject({
       lastEnd: { kind: 'exited', code: 0 },
       console: expect.stringContaining('check: ok'),
@@ -86,13 +86,13 @@ describe('ThingMonitor: run control', () => {
 
     // Serving, paused, an event pending: a step runs its handler, resume serves on.
     await ok('start');
-    await waitFor(() => tm.status().phase === 'serving', 'serving');
+    await waitFor('serving', () => tm.status().phase === 'serving');
     await ok('pause');
     await ok('inject', { event: 1 });
     expect(await ok('step', { n: 100_000 })).toMatchObject({ outcome: 'returned' });
     await ok('resume');
     await ok('inject', { event: 1 });
-    await waitFor(() => publishes().length === 3, 'the third press');
+    await waitFor('the third press', () => publishes().length === 3);
 
     // Paused halfway through a handler a step started: resume finishes it, then serves on.
     await ok('pause');
@@ -100,9 +100,9 @@ describe('ThingMonitor: run control', () => {
     expect(await ok('step', { n: 1 })).toMatchObject({ outcome: 'budget', executed: 1 });
     expect(await ok('status')).toMatchObject({ state: 'paused', phase: 'paused' });
     await ok('resume');
-    await waitFor(() => publishes().length === 4, 'the fourth press');
+    await waitFor('the fourth press', () => publishes().length === 4);
     await ok('inject', { event: 1 });
-    await waitFor(() => publishes().length === 5, 'the fifth press');
+    await waitFor('the fifth press', () => publishes().length === 5);
     expect(publishes().map((e) => (e as { value: number }).value)).toEqual([1, 2, 3, 4, 5]);
     expect(await ok('status')).toMatchObject({ state: 'running', phase: 'serving' });
   });
@@ -132,7 +132,7 @@ describe('ThingMonitor: run control', () => {
     const { ok, load, events, vmEvents } = setup({ mainBudget: 50_000, sliceInstructions: 10_000 });
     await load(spin);
     await ok('start');
-    await waitFor(ended(events), 'the budget to run out');
+    await waitFor('the budget to run out', ended(events));
     const [, faulted] = vmEvents();
     expect(faulted).toMatchObject({
       kind: 'vm',
@@ -151,7 +151,7 @@ describe('ThingMonitor: run control', () => {
     const { ok, load, events, vmEvents } = setup();
     await load(nullStore);
     await ok('start');
-    await waitFor(ended(events), 'the fault');
+    await waitFor('the fault', ended(events));
     expect(vmEvents()[1]).toEqual({
       kind: 'vm',
       state: 'faulted',
@@ -171,7 +171,7 @@ describe('ThingMonitor: refusals', () => {
     await monitor.ok('start');
     if (state === 'paused') await monitor.ok('pause');
     if (state === 'stopped') await monitor.ok('stop');
-    if (state === 'faulted') await waitFor(ended(monitor.events), 'the fault');
+    if (state === 'faulted') await waitFor('the fault', ended(monitor.events));
     expect((await monitor.ok('status')).state).toBe(state);
     return monitor;
   }

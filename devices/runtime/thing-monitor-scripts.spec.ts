@@ -15,9 +15,9 @@ describe('ThingMonitor: script VMs', () => {
       'lua',
     );
     await ok('start');
-    await waitFor(() => printed.join('') === 'up\n', 'main to run');
+    await waitFor('main to run', () => printed.join('') === 'up\n');
     expect(await ok('inject', { event: 1, value: 1000 })).toEqual({ queued: true });
-    await waitFor(() => publishes().length === 1, 'the handler to publish');
+    await waitFor('the handler to publish', () => publishes().length === 1);
     expect(publishes()[0]).toMatchObject({ name: 'pressed', value: 1000 });
     expect((await ok('status')).console).toBe('up\n');
   });
@@ -26,7 +26,7 @@ describe('ThingMonitor: script VMs', () => {
     const { ok, load, events, vmEvents } = setup({ vm: 'js', mainBudget: 300_000 });
     await load(text('for (;;) {}'), 'js');
     await ok('start');
-    await waitFor(ended(events), 'the budget to run out');
+    await waitFor('the budget to run out', ended(events));
     expect(vmEvents().at(-1)).toMatchObject({
       state: 'faulted',
       fault: { code: 'budget_exhausted' },

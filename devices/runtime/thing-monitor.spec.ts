@@ -30,7 +30,7 @@ describe('ThingMonitor: running real images', () => {
       state: 'loaded',
     });
     expect(await ok('start')).toEqual({ state: 'running' });
-    await waitFor(ended(events), 'the run to end');
+    await waitFor('the run to end', ended(events));
 
     expect(vmEvents()).toEqual([
       { kind: 'vm', state: 'running' },
@@ -90,7 +90,7 @@ describe('ThingMonitor: running real images', () => {
 
     // A stepped program starts from where the steps left it.
     await ok('start');
-    await waitFor(ended(events), 'the run to end');
+    await waitFor('the run to end', ended(events));
     expect((await ok('status')).console).toContain('check: ok');
   });
 
@@ -119,7 +119,7 @@ describe('ThingMonitor: running real images', () => {
     const { ok, load, tm, events, publishes } = setup({ clock: () => now });
     await load(firmware('button-counter'));
     await ok('start');
-    await waitFor(() => tm.status().phase === 'serving', 'main to return');
+    await waitFor('main to return', () => tm.status().phase === 'serving');
     expect(tm.status().console).toBe('button-counter: counting presses\n');
 
     for (let i = 0; i < 5; i++) {
@@ -127,7 +127,7 @@ describe('ThingMonitor: running real images', () => {
       expect(await ok('inject', { event: 1 })).toEqual({ queued: true });
     }
     expect(tm.hal.read(SENSOR_TYPES.button, 0, now)).toBe(1000); // the button moved too
-    await waitFor(() => events.some((e) => e.kind === 'emit'), 'the milestone');
+    await waitFor('the milestone', () => events.some((e) => e.kind === 'emit'));
     expect(publishes()).toEqual(
       [1, 2, 3, 4, 5].map((value) => ({ kind: 'publish', name: 'presses', value })),
     );
@@ -143,12 +143,12 @@ describe('ThingMonitor: running real images', () => {
     const { ok, load, tm, publishes } = setup({ clock: () => now });
     await load(firmware('thermostat'));
     await ok('start');
-    await waitFor(() => tm.status().phase === 'serving', 'main to return');
+    await waitFor('main to return', () => tm.status().phase === 'serving');
     expect(tm.status().console).toContain('watching temperature > 25000');
     expect(publishes()).toEqual([]);
 
     now = 30_000; // the simulated room peaks at about 26 °C here
-    await waitFor(() => publishes().length >= 2, 'the handler to publish');
+    await waitFor('the handler to publish', () => publishes().length >= 2);
     const [temperature, fan] = publishes();
     expect(temperature).toEqual({
       kind: 'publish',
@@ -167,7 +167,7 @@ describe('ThingMonitor: hostile compiled apps', () => {
     const { ok, load, events, vmEvents } = setup({ mainBudget: 200_000 });
     await load(firmware('spin'));
     await ok('start');
-    await waitFor(ended(events), 'the budget to run out');
+    await waitFor('the budget to run out', ended(events));
     expect(vmEvents()[1]).toMatchObject({
       state: 'faulted',
       fault: { code: 'budget_exhausted' },
@@ -182,7 +182,7 @@ describe('ThingMonitor: hostile compiled apps', () => {
     const { ok, load, events, vmEvents } = setup();
     await load(firmware('wild-store'));
     await ok('start');
-    await waitFor(ended(events), 'the fault');
+    await waitFor('the fault', ended(events));
     expect(vmEvents()[1]).toMatchObject({
       state: 'faulted',
       fault: { code: 'bad_address', address: 0x7ffffff0 },
@@ -214,7 +214,7 @@ describe('ThingMonitor: device side', () => {
     const { ok, load, events } = setup();
     await load(firmware('fibonacci'), 'mips1', { id: 'fib', version: '1' });
     await ok('start');
-    await waitFor(ended(events), 'the run to end');
+    await waitFor('the run to end', ended(events));
     await load(firmware('button-counter'));
     expect(await ok('status')).toMatchObject({
       state: 'loaded',
@@ -234,9 +234,9 @@ describe('ThingMonitor: device side', () => {
     });
     await load(firmware('button-counter'));
     await ok('start');
-    await waitFor(() => tm.status().phase === 'serving', 'serving');
+    await waitFor('serving', () => tm.status().phase === 'serving');
     await ok('inject', { event: 1 });
-    await waitFor(() => tm.status().pendingEvents === 0, 'the handler');
+    await waitFor('the handler', () => tm.status().pendingEvents === 0);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await ok('status')).toMatchObject({ state: 'running', phase: 'serving' });
   });
@@ -257,7 +257,7 @@ describe('ThingMonitor: device side', () => {
     const { ok, load, events } = setup();
     await load(image);
     await ok('start');
-    await waitFor(ended(events), 'the run to end');
+    await waitFor('the run to end', ended(events));
     expect(events.filter((e) => e.kind === 'publish')).toEqual([]);
     expect((await ok('status')).console).toMatch(/^\[monitor\] publish dropped: name: /);
   });

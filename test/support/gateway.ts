@@ -74,25 +74,5 @@ export async function startTestGateway(
   };
 }
 
-/** Polls until `check` returns a truthy value or the time runs out, then fails with `what`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T> | T,
-  timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The tests' one polling wait, here too for the e2e files that import it with the gateway. */
+export { waitFor } from '../../devices/testing/wait-for';

@@ -106,17 +106,7 @@ export function setup(options: Partial<ThingMonitorOptions> = {}) {
   return { tm, events, printed, send, ok, fail, load, vmEvents, publishes };
 }
 
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitFor } from '../../testing/wait-for';
 
 /** True once a run has ended (a vm event stopped or faulted). */
 export const ended = (events: EventMessage[]) => () =>
