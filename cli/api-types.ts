@@ -161,7 +161,7 @@ export interface TelemetryQuery {
   step?: string;
 }
 
-/* Thing Monitor and events (.briefs/MONITOR.md, REST). */
+/* Thing Monitor and events (docs/protocol.md §9; REST in docs/cli.md). */
 
 /*
  * Thing Monitor results: the protocol's own schemas (docs/protocol.md §9.3), which the
@@ -262,7 +262,7 @@ export interface EventInjection {
   value?: number;
 }
 
-/* App repository (.briefs/APPS.md, REST). */
+/* App repository (docs/protocol.md §10.2; REST). */
 
 export const appSchema = z.looseObject({
   name: z.string(),

@@ -3,7 +3,7 @@ import type { App, SigningKey } from '../api-types';
 import { parseMultipart } from './multipart';
 import type { StubRequest, StubResponse } from './stub-server';
 
-/** Test helper: the app repository of .briefs/APPS.md (REST), in memory, for FakeGateway. */
+/** Test helper: the app repository (REST, docs/protocol.md §10.2), in memory, for FakeGateway. */
 
 export const TEST_KID = '0123456789abcdef';
 

@@ -1,7 +1,7 @@
 import type { VmState } from '../../src/protocol';
 import { NotSupportedError } from '../engines/engine';
 
-/** Error codes a device answers a Thing Monitor command with (.briefs/MONITOR.md). */
+/** Error codes a device answers a Thing Monitor command with (docs/protocol.md §9). */
 export type MonitorErrorCode =
   | 'no_app' // nothing loaded
   | 'bad_state' // op not allowed in the current state; the message says why

@@ -37,7 +37,7 @@ export type VmLifecycleEvent = Extract<EventMessage, { kind: 'vm' }>;
 export const RAW_EVENT_BUTTON = 1;
 
 /**
- * The device side of the Thing Monitor (.briefs/MONITOR.md): one per device, it answers
+ * The device side of the Thing Monitor (docs/protocol.md §9): one per device, it answers
  * every `cmd` with exactly one reply, and reports what the guest publishes and emits and
  * how its runs end as events. The run state machine lives in ProgramControl.
  */

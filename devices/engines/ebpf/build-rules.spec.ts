@@ -8,8 +8,9 @@ import { FakeHost } from './testing/harness';
 
 /**
  * What eBPF cannot do is refused at build time with the rule and the fix (README.md,
- * "What eBPF cannot do"): sdk/ebpf/cc.sh translates clang's errors, tools/pack-rbf.ts
- * refuses calls through function pointers and functions nobody defines.
+ * "What eBPF cannot do"): firmware/sdk/ebpf/cc.sh translates clang's errors,
+ * firmware/tools/pack-rbf.ts refuses calls through function pointers and functions nobody
+ * defines.
  */
 const FIRMWARE = join(__dirname, '..', '..', '..', 'firmware');
 const TS_NODE = join(FIRMWARE, '..', 'node_modules', '.bin', 'ts-node');

@@ -45,7 +45,7 @@ export const exit7 = testImage({
 
 export type Op = Command['op'];
 
-/** What each op answers with (.briefs/MONITOR.md, Results). */
+/** What each op answers with (docs/protocol.md §9.3, results). */
 interface Results {
   status: MonitorStatus;
   load: LoadResult;

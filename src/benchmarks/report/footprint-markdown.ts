@@ -23,7 +23,7 @@ const NO_TELEMETRY =
   'devices send it, virtual devices do not';
 const BASELINE_RUNS_NOTHING = `the VM=${BASELINE_VM} build runs no VM, so no device reports it`;
 
-/** "## VM footprint": one table per board, VMs as rows (report/markdown.ts places it). */
+/** "## VM footprint": one table per board, VMs as rows (markdown.ts places it). */
 export function footprintSection(tables: readonly BoardFootprint[], notes: Footnotes): string {
   if (tables.length === 0) return [FOOTPRINT_HEADING, NO_FOOTPRINTS].join('\n\n');
   return [FOOTPRINT_HEADING, HOW, ...tables.map((t) => boardTable(t, notes))].join('\n\n');

@@ -8,7 +8,7 @@ const GUEST_MEMORY_BYTES = 64 * 1024;
 const SLICE = 10_000_000;
 const INSTRUCTION_CAP = 1_000_000_000;
 
-/** Same shape as bench/mips1-guest.ts' GuestRun, for bench:vm. */
+/** One guest run's figures, for bench:vm (bench/engines.ts). */
 export interface WasmGuestRun {
   loadMs: number;
   imageBytes: number;

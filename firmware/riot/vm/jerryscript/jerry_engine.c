@@ -17,7 +17,7 @@
 #include "jerry_context.h"
 #include "vm_clock.h"
 
-#define MAX_SOURCE_BYTES (256u * 1024u) /* src/protocol/images/script/source.ts */
+#define MAX_SOURCE_BYTES (256u * 1024u) /* src/guest-scripts/source.ts */
 
 js_program_t js;
 

@@ -19,7 +19,7 @@ import {
 
 /**
  * The pre-flight verifier, after Femto-Container's bpf_verify_preflight()
- * (src/verify.c): text a whole number of instructions, registers < 11, known opcodes,
+ * (verify.c in its src/): text a whole number of instructions, registers < 11, known opcodes,
  * jump targets inside text, known helper ids, exit as the last instruction, no division
  * or modulo by an immediate 0 (as rbpf's verifier); plus what this runtime relies on: r10 never written, no jump, call or entry into the second half
  * of an LDDW, bpf-to-bpf call targets inside text. Loops are allowed (the engine's
