@@ -24,8 +24,13 @@ const slices = fc.array(
 );
 
 function both(program: RandomProgram, cuts: readonly number[]): readonly [RunRecord, RunRecord] {
-  const image = programImage(program);
-  const options = { cap: CAP, dataBytes: DATA_BYTES, slice: (i: number) => cuts[i % cuts.length] };
+  const { image, handlers } = programImage(program);
+  const options = {
+    cap: CAP,
+    dataBytes: DATA_BYTES,
+    slice: (i: number) => cuts[i % cuts.length],
+    handlers,
+  };
   return [recordRun(false, image, options), recordRun(true, image, options)];
 }
 
@@ -36,7 +41,7 @@ describe('ebpf-jit against the interpreter on random programs', () => {
     fc.assert(
       fc.property(randomProgram, slices, (program, cuts) => {
         const [interp, jit] = both(program, cuts);
-        expect(lastEnd(interp).kind).toMatch(/^(exited|fault)$/);
+        expect(lastEnd(interp).kind).toMatch(/^(exited|returned|fault)$/);
         expect(jit).toEqual(interp);
       }),
       { numRuns: 1000 },
@@ -47,13 +52,15 @@ describe('ebpf-jit against the interpreter on random programs', () => {
     const kinds = new Set<string>();
     const helpers = new Set<number>();
     for (const program of fc.sample(randomProgram, { numRuns: 300, seed: 16 })) {
-      expect(() => verifyRbf(parseRbf(programImage(program)))).not.toThrow();
+      expect(() => verifyRbf(parseRbf(programImage(program).image))).not.toThrow();
       const [interp] = both(program, [100_000]);
       for (const { end } of interp.slices)
         kinds.add(end.kind === 'fault' ? end.fault.code : end.kind);
       for (const call of interp.calls) helpers.add(call.number);
     }
-    expect([...kinds]).toEqual(expect.arrayContaining(['bad_address', 'exited', 'yielded']));
+    expect([...kinds]).toEqual(
+      expect.arrayContaining(['bad_address', 'exited', 'returned', 'stack_exhausted', 'yielded']),
+    );
     expect([...helpers]).toEqual(expect.arrayContaining([2, 3, 4, 5, 6]));
   });
 });

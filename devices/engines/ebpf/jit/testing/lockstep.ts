@@ -81,7 +81,13 @@ export interface RunRecord {
 export function recordRun(
   jit: boolean,
   image: Uint8Array,
-  options: { cap: number; dataBytes: number; slice: (i: number) => number },
+  options: {
+    cap: number;
+    dataBytes: number;
+    slice: (i: number) => number;
+    /** Handlers to invoke() one after another once the program has exited. */
+    handlers?: ReadonlyArray<{ address: number; args: readonly number[] }>;
+  },
 ): RunRecord {
   const host = answeringHost();
   const engine = new EbpfEngine(
@@ -91,10 +97,20 @@ export function recordRun(
   );
   engine.load(image);
   const slices: Array<RunRecord['slices'][number]> = [];
-  for (let i = 0; engine.inspect().instructions < options.cap; i++) {
-    const end = engine.run(options.slice(i));
-    slices.push({ end, state: engine.inspect() });
-    if (end.kind === 'exited' || end.kind === 'fault') break;
+  let i = 0;
+  const runToEnd = (): RunOutcome['kind'] => {
+    for (; engine.inspect().instructions < options.cap; i++) {
+      const end = engine.run(options.slice(i));
+      slices.push({ end, state: engine.inspect() });
+      if (end.kind === 'exited' || end.kind === 'fault' || end.kind === 'returned') return end.kind;
+    }
+    return 'budget';
+  };
+  let end = runToEnd();
+  for (const handler of options.handlers ?? []) {
+    if (end !== 'exited' && end !== 'returned') break;
+    engine.invoke(handler.address, handler.args);
+    end = runToEnd();
   }
   return {
     slices,

@@ -82,10 +82,17 @@ class Emitter {
     this.code.push(...lddwData(DATA_BASE, 0));
     p.items.forEach((item) => this.item(item, p.functions.length));
     this.code.push(mov64(0, reg(p.exitWith)), exit());
-    for (const body of p.functions) {
-      this.functionStarts.push(this.code.length);
-      this.code.push(...body.flatMap(encodeStraight), exit());
-    }
+    p.functions.forEach(({ body, tail }, k) => {
+      const start = this.code.length;
+      this.functionStarts.push(start);
+      this.code.push(...body.flatMap(encodeStraight));
+      const next = this.functions[k + 1];
+      if (tail === 'recurse') this.code.push(callLocal(start - (this.code.length + 1)));
+      if (tail === 'callNext' && next !== undefined) {
+        this.code.push(callLocal(next - (this.code.length + 1)));
+      }
+      this.code.push(exit());
+    });
   }
 
   private item(item: Item, functionCount: number): void {
@@ -115,6 +122,12 @@ class Emitter {
       case 'helper':
         this.code.push(...(HELPER_SETUP[item.id] ?? []), call(item.id));
         return;
+      case 'rawHelper':
+        this.code.push(call(item.id));
+        return;
+      case 'exit':
+        this.code.push(exit());
+        return;
     }
   }
 }
@@ -130,17 +143,28 @@ function forwardJump(jump: Forward, over: number): Insn {
   }
 }
 
-/** The program's instructions (LDDW as two slots). */
-export function programCode(p: RandomProgram): Insn[] {
+/** The program's instructions (LDDW as two slots) and the slot where each function starts. */
+export function programCode(p: RandomProgram): { code: Insn[]; functions: number[] } {
   const sizing = new Emitter([]);
   sizing.program(p);
   const final = new Emitter(sizing.functionStarts);
   final.program(p);
-  return final.code;
+  return { code: final.code, functions: final.functionStarts };
 }
 
-export function programImage(p: RandomProgram): Uint8Array {
+export interface LaidOut {
+  image: Uint8Array;
+  /** p.handlers with their functions' byte offsets, as invoke() takes them. */
+  handlers: Array<{ address: number; args: readonly number[] }>;
+}
+
+export function programImage(p: RandomProgram): LaidOut {
   const data = new Uint8Array(DATA_BYTES);
   data.set(p.data);
-  return rbf(programCode(p), { data, rodata: RODATA });
+  const { code, functions } = programCode(p);
+  const handlers = p.handlers.map(({ fn, args }) => ({
+    address: 8 * functions[fn % functions.length],
+    args,
+  }));
+  return { image: rbf(code, { data, rodata: RODATA }), handlers };
 }

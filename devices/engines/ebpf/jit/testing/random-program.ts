@@ -38,14 +38,22 @@ export type Item =
       readonly body: readonly Item[];
     }
   | { readonly kind: 'call'; readonly fn: number }
-  | { readonly kind: 'helper'; readonly id: number };
+  | { readonly kind: 'helper'; readonly id: number }
+  /** Ends the run early, rarely: exit from main, or a helper without its pointer set up. */
+  | { readonly kind: 'exit' }
+  | { readonly kind: 'rawHelper'; readonly id: number };
+
+/** How a function ends: exit, a call to the next function first, or endless recursion. */
+export type Tail = 'exit' | 'callNext' | 'recurse';
 
 export interface RandomProgram {
   /** Initial 64-bit values of r0..r7. */
   readonly init: readonly bigint[];
   readonly items: readonly Item[];
-  /** Leaf bpf functions after main: straight code, then exit. */
-  readonly functions: ReadonlyArray<readonly Straight[]>;
+  /** bpf functions after main: straight code, then their tail. */
+  readonly functions: ReadonlyArray<{ readonly body: readonly Straight[]; readonly tail: Tail }>;
+  /** Handlers invoke()d after main exited: function (modulo the count) and r1..r4. */
+  readonly handlers: ReadonlyArray<{ readonly fn: number; readonly args: readonly number[] }>;
   /** exit with r0 = this register first. */
   readonly exitWith: number;
   /** Initial bytes of data (the rest of DATA_BYTES is zero). */
@@ -212,6 +220,10 @@ const leaf: fc.Arbitrary<Item> = fc.oneof(
   { weight: 1, arbitrary: fc.nat(7).map((fn): Item => ({ kind: 'call', fn })) },
   { weight: 1, arbitrary: fc.constantFrom(...HELPERS).map((id): Item => ({ kind: 'helper', id })) },
 );
+const early: fc.Arbitrary<Item> = fc.oneof(
+  fc.constant<Item>({ kind: 'exit' }),
+  fc.constantFrom(0x102, 0x12, 0x01).map((id): Item => ({ kind: 'rawHelper', id })),
+);
 const loop: fc.Arbitrary<Item> = fc
   .record({
     count: fc.integer({ min: 1, max: 5 }),
@@ -225,11 +237,31 @@ const loop: fc.Arbitrary<Item> = fc
 
 export const randomProgram: fc.Arbitrary<RandomProgram> = fc.record({
   init: fc.array(word64, { minLength: 8, maxLength: 8 }),
-  items: fc.array(fc.oneof({ weight: 4, arbitrary: leaf }, { weight: 1, arbitrary: loop }), {
-    minLength: 1,
-    maxLength: 12,
-  }),
-  functions: fc.array(fc.array(straight, { maxLength: 5 }), { minLength: 1, maxLength: 3 }),
+  items: fc.array(
+    fc.oneof(
+      { weight: 16, arbitrary: leaf },
+      { weight: 4, arbitrary: loop },
+      { weight: 1, arbitrary: early },
+    ),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  ),
+  functions: fc.array(
+    fc.record({
+      body: fc.array(straight, { maxLength: 5 }),
+      tail: fc.oneof(
+        { weight: 30, arbitrary: fc.constantFrom<Tail>('exit', 'callNext') },
+        { weight: 1, arbitrary: fc.constant<Tail>('recurse') },
+      ),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+  handlers: fc.array(
+    fc.record({ fn: fc.nat(7), args: fc.array(imm32, { minLength: 4, maxLength: 4 }) }),
+    { maxLength: 2 },
+  ),
   exitWith: dst,
   data: fc.uint8Array({ maxLength: DATA_BYTES }),
 });
