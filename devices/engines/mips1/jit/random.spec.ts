@@ -22,12 +22,14 @@ const slices = fc.array(
 );
 
 function both(program: RandomProgram, cuts: readonly number[]) {
-  const { image, dataAddress } = programImage(program);
+  const { image, dataAddress, handlers } = programImage(program);
   const options = {
     memoryBytes: MEMORY_BYTES,
     cap: CAP,
     slice: (i: number) => cuts[i % cuts.length],
     watch: { address: dataAddress, bytes: DATA_BYTES + 64 },
+    everySlice: true,
+    handlers,
   };
   return [record('interp', image, options), record('jit', image, options)] as const;
 }
@@ -61,9 +63,11 @@ describe('mips1-jit against the interpreter on random programs', () => {
         'bad_syscall',
         'break',
         'exited',
+        'illegal_instruction',
         'misaligned',
         'overflow',
         'stack_exhausted',
+        'returned',
         'yielded',
       ]),
     );

@@ -23,6 +23,8 @@ export class AnsweringHost extends FakeHost {
 /** What a run leaves behind: every outcome, the console, the syscalls, the final state. */
 export interface RunRecord {
   outcomes: RunOutcome[];
+  /** inspect() after every slice, with `everySlice`. */
+  states: Array<ReturnType<Mips1Engine['inspect']>>;
   output: string;
   calls: FakeHost['calls'];
   inspection: ReturnType<Mips1Engine['inspect']>;
@@ -39,32 +41,50 @@ export function engineFor(tier: Tier, memoryBytes: number, host: FakeHost): Mips
   return new Mips1Engine({ memoryBytes }, host, tier === 'jit' ? { tier: mips1JitTier } : {});
 }
 
+export interface RecordOptions {
+  memoryBytes: number;
+  cap: number;
+  slice: (i: number) => number;
+  watch?: { address: number; bytes: number };
+  /** Record inspect() after every slice too (in `states`). */
+  everySlice?: boolean;
+  /** Handlers to invoke() one after another once the program has exited. */
+  handlers?: ReadonlyArray<{ address: number; args: readonly number[] }>;
+}
+
 /**
  * Runs `image` in run() calls of `slice(i)` instructions until it ends or has run `cap`,
- * recording each non-budget outcome; a yield is resumed like a device would.
+ * recording each non-budget outcome; a yield is resumed like a device would. Then each
+ * handler, while the program exited and the handlers before returned.
  */
-export function record(
-  tier: Tier,
-  image: Uint8Array,
-  options: {
-    memoryBytes: number;
-    cap: number;
-    slice: (i: number) => number;
-    watch?: { address: number; bytes: number };
-  },
-): RunRecord {
+export function record(tier: Tier, image: Uint8Array, options: RecordOptions): RunRecord {
   const host = new AnsweringHost();
   const engine = engineFor(tier, options.memoryBytes, host);
   engine.load(image);
   const outcomes: RunOutcome[] = [];
-  for (let i = 0; engine.inspect().instructions < options.cap; i++) {
-    const outcome = i % 2 === 1 ? engine.step(options.slice(i)) : engine.run(options.slice(i));
-    if (outcome.kind !== 'budget') outcomes.push(outcome);
-    if (outcome.kind === 'exited' || outcome.kind === 'fault') break;
+  const states: Array<ReturnType<Mips1Engine['inspect']>> = [];
+  let i = 0;
+  const runToEnd = () => {
+    for (; engine.inspect().instructions < options.cap; i++) {
+      const outcome = i % 2 === 1 ? engine.step(options.slice(i)) : engine.run(options.slice(i));
+      if (outcome.kind !== 'budget') outcomes.push(outcome);
+      if (options.everySlice) states.push(engine.inspect());
+      if (outcome.kind === 'exited' || outcome.kind === 'fault' || outcome.kind === 'returned') {
+        return outcome.kind;
+      }
+    }
+    return 'budget';
+  };
+  let end = runToEnd();
+  for (const handler of options.handlers ?? []) {
+    if (end !== 'exited' && end !== 'returned') break;
+    engine.invoke(handler.address, handler.args);
+    end = runToEnd();
   }
   const top = options.memoryBytes - 256;
   return {
     outcomes,
+    states,
     output: host.output,
     calls: host.calls,
     inspection: engine.inspect(),

@@ -73,6 +73,22 @@ class Emitter {
         this.words.push(encode(item.slot));
         return;
       }
+      case 'wild': {
+        const target = {
+          zero: 0,
+          misaligned: this.address + 2,
+          high: 0x7ffffff0,
+          data: this.at.data,
+        }[item.target];
+        const jump = item.via === 'jr' ? asm.jr(INDIRECT) : asm.jalr(R.ra, INDIRECT);
+        this.words.push(...li(INDIRECT, target), jump, encode(item.slot));
+        return;
+      }
+      case 'trap':
+        if (item.trap === 'illegal')
+          this.words.push(0xfc000000); // opcode 63: reserved
+        else this.words.push(asm.beq(0, 0, 2), asm.bne(0, 0, 1), asm.nop());
+        return;
       case 'syscall':
         if (item.number === 2) this.words.push(asm.addu(R.a0, DATA_BASE, 0));
         this.words.push(asm.addiu(R.v0, 0, item.number), asm.syscall());
@@ -93,19 +109,34 @@ class Emitter {
   }
 }
 
-/** The program's text words and where its data region starts (right after text). */
-export function programText(p: RandomProgram): { words: number[]; dataAddress: number } {
+/** The program's text words, where its data region starts (right after text), its functions. */
+export function programText(p: RandomProgram): {
+  words: number[];
+  dataAddress: number;
+  functions: number[];
+} {
   const sizing = new Emitter({ data: 0, functions: [] });
   sizing.program(p);
   const dataAddress = LOAD_ADDRESS + 4 * sizing.words.length;
   const final = new Emitter({ data: dataAddress, functions: sizing.functionStarts });
   final.program(p);
-  return { words: final.words, dataAddress };
+  return { words: final.words, dataAddress, functions: final.functionStarts };
 }
 
-export function programImage(p: RandomProgram): { image: Uint8Array; dataAddress: number } {
-  const { words, dataAddress } = programText(p);
+export interface LaidOut {
+  image: Uint8Array;
+  dataAddress: number;
+  /** p.handlers with their functions' addresses. */
+  handlers: Array<{ address: number; args: readonly number[] }>;
+}
+
+export function programImage(p: RandomProgram): LaidOut {
+  const { words, dataAddress, functions } = programText(p);
   const data = new Uint8Array(DATA_BYTES);
   data.set(p.data);
-  return { image: testImage({ text: words, data }), dataAddress };
+  const handlers = p.handlers.map(({ fn, args }) => ({
+    address: functions[fn % functions.length],
+    args,
+  }));
+  return { image: testImage({ text: words, data }), dataAddress, handlers };
 }

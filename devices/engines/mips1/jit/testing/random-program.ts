@@ -36,7 +36,19 @@ export type Item =
       readonly slot: Straight;
     }
   /** `li v0, number; syscall` (print gets a0 = the data region). */
-  | { readonly kind: 'syscall'; readonly number: number };
+  | { readonly kind: 'syscall'; readonly number: number }
+  /** jr or jalr through k1 to a target outside text or misaligned: always ends the run. */
+  | {
+      readonly kind: 'wild';
+      readonly via: 'jr' | 'jalr';
+      readonly target: WildTarget;
+      readonly slot: Straight;
+    }
+  /** An instruction that always faults: a reserved encoding, or a branch in a delay slot. */
+  | { readonly kind: 'trap'; readonly trap: 'illegal' | 'branchInSlot' };
+
+/** 0: _start's return (exited if $ra is 0); text + 2: misaligned; data: past text. */
+export type WildTarget = 'zero' | 'misaligned' | 'high' | 'data';
 
 export interface RandomProgram {
   /** Initial values of INIT_REGISTERS, in order (missing ones stay 0). */
@@ -49,6 +61,8 @@ export interface RandomProgram {
   }>;
   /** exit with a0 = register, or `break`. */
   readonly end: { readonly kind: 'exit'; readonly reg: number } | { readonly kind: 'break' };
+  /** Handlers invoke()d after the program exited: function (modulo the count) and a0..a3. */
+  readonly handlers: ReadonlyArray<{ readonly fn: number; readonly args: readonly number[] }>;
   /** Initial bytes of the data region (the rest of DATA_BYTES is zero). */
   readonly data: Uint8Array;
 }
@@ -125,22 +139,20 @@ const offsetFor = (width: number) =>
   );
 /** A load or store; now and then through a random register, which mostly faults. */
 const memoryOp = (table: Record<string, number>): fc.Arbitrary<Straight> =>
-  fc
-    .constantFrom(...Object.keys(table))
-    .chain((name) =>
-      fc.oneof(
-        {
-          weight: 40,
-          arbitrary: fc
-            .tuple(dst, offsetFor(table[name]))
-            .map(([t, o]) => [name, t, o, DATA_BASE] as const),
-        },
-        {
-          weight: 1,
-          arbitrary: fc.tuple(dst, imm16, src).map(([t, o, b]) => [name, t, o, b] as const),
-        },
-      ),
-    );
+  fc.constantFrom(...Object.keys(table)).chain((name) =>
+    fc.oneof(
+      {
+        weight: 40,
+        arbitrary: fc
+          .tuple(dst, offsetFor(table[name]))
+          .map(([t, o]) => [name, t, o, DATA_BASE] as const),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(dst, imm16, src).map(([t, o, b]) => [name, t, o, b] as const),
+      },
+    ),
+  );
 const storeOp = (table: Record<string, number>): fc.Arbitrary<Straight> =>
   memoryOp(table).chain((op) => src.map((value): Straight => [op[0], value, op[2], op[3]]));
 
@@ -199,6 +211,26 @@ const leaf: fc.Arbitrary<Item> = fc.oneof(
       .map((number): Item => ({ kind: 'syscall', number })),
   },
 );
+/** What ends a run early, rarely (else programs would seldom get far). */
+const early: fc.Arbitrary<Item> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        via: fc.constantFrom<'jr' | 'jalr'>('jr', 'jalr'),
+        target: fc.constantFrom<WildTarget>('zero', 'misaligned', 'high', 'data'),
+        slot,
+      })
+      .map((r): Item => ({ kind: 'wild', ...r })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom<'illegal' | 'branchInSlot'>('illegal', 'branchInSlot')
+      .map((trap): Item => ({ kind: 'trap', trap })),
+  },
+  { weight: 1, arbitrary: fc.constant<Item>({ kind: 'syscall', number: 1 }) },
+);
 const loop: fc.Arbitrary<Item> = fc
   .record({
     count: fc.integer({ min: 1, max: 5 }),
@@ -210,10 +242,17 @@ const loop: fc.Arbitrary<Item> = fc
 
 export const randomProgram: fc.Arbitrary<RandomProgram> = fc.record({
   init: fc.array(word, { minLength: INIT_REGISTERS.length, maxLength: INIT_REGISTERS.length }),
-  items: fc.array(fc.oneof({ weight: 4, arbitrary: leaf }, { weight: 1, arbitrary: loop }), {
-    minLength: 1,
-    maxLength: 12,
-  }),
+  items: fc.array(
+    fc.oneof(
+      { weight: 16, arbitrary: leaf },
+      { weight: 4, arbitrary: loop },
+      { weight: 1, arbitrary: early },
+    ),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  ),
   functions: fc.array(fc.record({ body: fc.array(straight, { maxLength: 5 }), slot }), {
     minLength: 1,
     maxLength: 3,
@@ -221,6 +260,12 @@ export const randomProgram: fc.Arbitrary<RandomProgram> = fc.record({
   end: fc.oneof(
     { weight: 4, arbitrary: dst.map((reg) => ({ kind: 'exit' as const, reg })) },
     { weight: 1, arbitrary: fc.constant({ kind: 'break' as const }) },
+  ),
+  handlers: fc.array(
+    fc.record({ fn: fc.nat(7), args: fc.array(word, { minLength: 4, maxLength: 4 }) }),
+    {
+      maxLength: 2,
+    },
   ),
   data: fc.uint8Array({ maxLength: DATA_BYTES }),
 });
