@@ -80,11 +80,15 @@ export class QuickJsScriptEngine implements Engine {
   load(image: Uint8Array): LoadReport {
     const started = performance.now();
     const source = decodeSource(image, 'JavaScript');
-    this.fresh();
-    this.program = this.compile(source);
-    this.source = source;
-    this.state_ = 'loaded';
-    this.peak = usedBytes(this.vm);
+    const previous = this.program ? this.source : undefined;
+    try {
+      this.start(source);
+    } catch (error) {
+      // fresh() freed the old VM: a failed load keeps the old program, from its start.
+      if (previous === undefined) this.state_ = 'idle';
+      else this.start(previous);
+      throw error;
+    }
     const loadTimeMs = performance.now() - started;
     return { loadTimeMs, imageBytes: image.length, guestMemoryBytes: this.limits.memoryBytes };
   }
@@ -167,6 +171,14 @@ export class QuickJsScriptEngine implements Engine {
     // allocation larger than the board's RAM; the interrupt poll measures the total.
     vm.runtime.setMemoryLimit(this.limits.memoryBytes);
     return vm;
+  }
+
+  private start(source: string): void {
+    this.fresh();
+    this.program = this.compile(source);
+    this.source = source;
+    this.state_ = 'loaded';
+    this.peak = usedBytes(this.vm);
   }
 
   private fresh(): void {

@@ -82,11 +82,15 @@ export class LuaScriptEngine implements Engine {
   load(image: Uint8Array): LoadReport {
     const started = performance.now();
     const source = decodeSource(image, 'Lua');
-    this.fresh();
-    this.main = this.compile(source);
-    this.source = source;
-    this.current = this.main;
-    this.state_ = 'loaded';
+    const previous = this.main ? this.source : undefined;
+    try {
+      this.start(source);
+    } catch (error) {
+      // fresh() closed the old state: a failed load keeps the old program, from its start.
+      if (previous === undefined) this.state_ = 'idle';
+      else this.start(previous);
+      throw error;
+    }
     const loadTimeMs = performance.now() - started;
     return { loadTimeMs, imageBytes: image.length, guestMemoryBytes: this.limits.memoryBytes };
   }
@@ -177,6 +181,14 @@ export class LuaScriptEngine implements Engine {
   dispose(): void {
     this.vm.global.close();
     this.lua.module.removeFunction(this.hook);
+  }
+
+  private start(source: string): void {
+    this.fresh();
+    this.main = this.compile(source);
+    this.source = source;
+    this.current = this.main;
+    this.state_ = 'loaded';
   }
 
   private fresh(): void {

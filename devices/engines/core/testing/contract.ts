@@ -113,6 +113,14 @@ function describeLifecycle(c: Contract): void {
     expect(d.engine.state).toBe('exited');
   });
 
+  c.case('load() of a bad image throws and keeps the program loaded before', () => {
+    const d = c.loaded('blink');
+    expect(() => d.engine.load(NOT_A_PROGRAM)).toThrow(Error);
+    expect(d.engine.state).toBe('loaded');
+    expect(d.runToEnd()).toEqual({ kind: 'exited', code: 0 });
+    expect(d.output).toBe('blink: 10 toggles\n');
+  });
+
   c.case('run, step, invoke and readMemory before load() throw, and it stays idle', () => {
     const { engine } = c.device();
     const refused = /no (\w+ )?program loaded|not supported|while the (program|engine) is idle/;
@@ -300,6 +308,8 @@ const KNOWN_GAPS: Partial<Record<VmKind, Record<string, string>>> = {
 };
 
 const CASE_TIMEOUT_MS = 60_000;
+/** Neither an image of the bytecode formats nor a script any of the languages compiles. */
+const NOT_A_PROGRAM = new TextEncoder().encode('(( not a program');
 /** A prime slice, so slice ends fall everywhere in the program's loops and syscalls. */
 const ODD_SLICE = 9_973;
 
