@@ -14,9 +14,9 @@ import {
 
 /**
  * The Engine contract (devices/engines/engine.ts), checked on one VM kind with the real
- * guests of firmware/: the state machine, the errors before load(), budgets that pause and
- * resume, exits and faults, bounded memory reads, inspect() and memory() shapes,
- * NotSupportedError where an engine documents it, dispose().
+ * guests of firmware/: the state machine, a failed load(), the errors before load(), budgets
+ * that pause and resume, exits and faults, invoke(), bounded memory reads, inspect() and
+ * memory() shapes, NotSupportedError where an engine documents it, dispose().
  */
 export function describeEngineContract(kind: VmKind): void {
   const c = contractFor(kind);
