@@ -224,6 +224,15 @@ const early: fc.Arbitrary<Item> = fc.oneof(
   fc.constant<Item>({ kind: 'exit' }),
   fc.constantFrom(0x102, 0x12, 0x01).map((id): Item => ({ kind: 'rawHelper', id })),
 );
+/**
+ * Straight code past the longest translated unit (a block of a group of 400 instructions), run or
+ * jumped over: the translator splits it, the jump leaves the unit.
+ */
+const long = fc.array(straight, { minLength: 380, maxLength: 450 });
+const longItem: fc.Arbitrary<Item> = fc.oneof(
+  long.map((o): Item => ({ kind: 'ops', ops: o })),
+  fc.record({ jump: forward, body: long }).map((r): Item => ({ kind: 'skip', ...r })),
+);
 const loop: fc.Arbitrary<Item> = fc
   .record({
     count: fc.integer({ min: 1, max: 5 }),
@@ -242,6 +251,7 @@ export const randomProgram: fc.Arbitrary<RandomProgram> = fc.record({
       { weight: 16, arbitrary: leaf },
       { weight: 4, arbitrary: loop },
       { weight: 1, arbitrary: early },
+      { weight: 1, arbitrary: longItem },
     ),
     {
       minLength: 1,

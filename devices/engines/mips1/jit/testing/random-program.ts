@@ -231,6 +231,15 @@ const early: fc.Arbitrary<Item> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant<Item>({ kind: 'syscall', number: 1 }) },
 );
+/**
+ * Straight code past the longest translated unit (a block of 128 instructions), run or
+ * jumped over: the translator splits it, the jump leaves the unit.
+ */
+const long = fc.array(straight, { minLength: 120, maxLength: 140 });
+const longItem: fc.Arbitrary<Item> = fc.oneof(
+  long.map((o): Item => ({ kind: 'ops', ops: o })),
+  fc.record({ branch: forward, slot, body: long }).map((r): Item => ({ kind: 'skip', ...r })),
+);
 const loop: fc.Arbitrary<Item> = fc
   .record({
     count: fc.integer({ min: 1, max: 5 }),
@@ -247,6 +256,7 @@ export const randomProgram: fc.Arbitrary<RandomProgram> = fc.record({
       { weight: 16, arbitrary: leaf },
       { weight: 4, arbitrary: loop },
       { weight: 1, arbitrary: early },
+      { weight: 1, arbitrary: longItem },
     ),
     {
       minLength: 1,
