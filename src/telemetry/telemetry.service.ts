@@ -83,7 +83,8 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     const sample = sampleFromMessage(deviceId, t, receivedAt);
     batch.samples.push(sample);
     batch.latest.set(deviceId, latestOf(sample));
-    if (batch.samples.length >= FLUSH_AT) void this.flush();
+    // Once per batch: until the write takes it, later samples join the same batch.
+    if (batch.samples.length === FLUSH_AT) void this.flush();
     else if (soon) this.flushSoon();
     return batch.committed;
   }
