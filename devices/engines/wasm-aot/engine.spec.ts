@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotSupportedError, type RunOutcome } from '../engine';
 import { FIRMWARE } from '../script/testing/script-harness';
@@ -277,6 +278,20 @@ describe('WasmAotEngine', () => {
       expect(describeEnd(engine.run(1000))).toBe('fault bad_address');
       engine.reset();
       expect(describeEnd(engine.run(1000))).toBe('fault bad_address');
+    });
+
+    it('a disposed engine’s worker, given back mid-run, serves the next engine', () => {
+      for (let i = 0; i < 3; i++) {
+        const busy = new WasmAotEngine({ memoryBytes: PAGE }, new FakeHost());
+        busy.load(image('spin'));
+        expect(busy.run(10_000)).toEqual({ kind: 'budget' });
+        busy.dispose();
+      }
+      const host = new FakeHost();
+      const engine = aot(PAGE, host);
+      engine.load(image('fibonacci'));
+      expect(engine.run(1e8)).toEqual({ kind: 'exited', code: 0 });
+      expect(host.output).toBe(readFileSync(join(FIRMWARE, 'expected', 'fibonacci.txt'), 'utf8'));
     });
 
     it('dispose() ends the engine: it refuses to run, and disposing again is harmless', () => {

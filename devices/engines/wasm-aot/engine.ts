@@ -16,8 +16,8 @@ import { DEFAULT_STACK_LIMITS } from '../wasm/machine';
 import { buildProgram, type Program } from '../wasm/program';
 import { hex } from '../wasm/trap';
 import { WasiConsole } from '../wasm/wasi';
-import { instrument } from './instrument';
 import { peakGuestBytes, staticTable } from './memory-report';
+import { compile } from './module-cache';
 import type { PcMap } from './pc-map';
 import { COMMAND, CONTROL, STOP, TRAP_CODES } from './protocol';
 import { serviceCall } from './service';
@@ -77,12 +77,11 @@ export class WasmAotEngine implements Engine {
     const started = performance.now();
     const validated = parseWasmModule(image.slice());
     const program = buildProgram(validated, this.limits.memoryBytes);
-    const instrumented = instrument(program, validated, { maxCallDepth: this.maxCallDepth });
-    const module = new V8.Module(instrumented.bytes);
+    const { module, instrumented } = compile(image, program, validated, this.maxCallDepth);
     this.program = program;
     this.module = module;
     this.memoryPages = instrumented.memory;
-    this.codeBytes = instrumented.bytes.length + instrumented.pcMap.bytes;
+    this.codeBytes = instrumented.byteLength + instrumented.pcMap.bytes;
     this.pcMap = instrumented.pcMap;
     this.image = image.slice();
     this.reset(module);
@@ -242,9 +241,9 @@ export class WasmAotEngine implements Engine {
     };
   }
 
-  /** Ends the worker; the engine is unusable afterwards. */
+  /** Hands the worker back to the pool (worker-link.ts); the engine is unusable afterwards. */
   dispose(): void {
-    this.link?.end();
+    if (this.link !== null) WorkerLink.release(this.link);
     this.link = null;
     this.stepper = null;
     this.program = null;

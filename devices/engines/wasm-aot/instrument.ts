@@ -118,11 +118,10 @@ export function instrument(
   const pcMap = new PcMap(k + 1);
   const bodies = module.bodies.map((body, i) => {
     const resultType = types[module.functions[i]].results[0] ?? VOID;
+    const params = types[module.functions[i]].params.length;
     const { code, marks } = rewriteBody(
       module.bytes,
-      body.start,
-      body.codeStart,
-      body.end,
+      { start: body.start, codeStart: body.codeStart, end: body.end, params },
       resultType,
       context,
     );
@@ -257,14 +256,19 @@ const endsStretch = (op: number) =>
 const leavesStretch = (op: number) =>
   op === Opcode.Br || op === Opcode.BrTable || op === Opcode.Return || op === Opcode.Unreachable;
 
+/**
+ * One function body rewritten. The fuel lives in a local of its own while the body runs
+ * (V8 keeps it in a register; a global is a load and a store per charge): it is read from
+ * the global at entry and after each call, and written back before each call, return and
+ * fuel check, so callees, imports and the worker always see the current fuel.
+ */
 function rewriteBody(
   bytes: Uint8Array,
-  start: number,
-  codeStart: number,
-  end: number,
+  body: { start: number; codeStart: number; end: number; params: number },
   resultType: number,
   c: BodyContext,
 ): { code: number[]; marks: number[] } {
+  const { start, codeStart, end } = body;
   const ops: number[] = [];
   const starts: number[] = [];
   const indices: number[] = [];
@@ -278,20 +282,24 @@ function rewriteBody(
   starts.push(end);
   const cost = stretchCosts(ops);
   const g = c.globals;
-  const out: number[] = [...bytes.subarray(start, codeStart)];
-  out.push(...charge(cost[0], true, c));
+  const { header, fuelLocal } = withFuelLocal(bytes, start, codeStart, body.params);
+  const f = { ...c, fuelLocal: uleb(fuelLocal) };
+  const out: number[] = [...header];
+  const save = [0x20, ...f.fuelLocal, 0x24, ...uleb(g.fuel)];
+  const load = [0x23, ...uleb(g.fuel), 0x21, ...f.fuelLocal];
+  out.push(...load, ...charge(cost[0], true, f));
   out.push(0x23, ...uleb(g.depth), 0x41, 1, 0x6a, 0x24, ...uleb(g.depth));
   out.push(0x23, ...uleb(g.depth), 0x41, ...sleb(c.maxCallDepth), 0x4a, 0x04, VOID);
   out.push(0x41, WHY_CALL_DEPTH, 0x24, ...uleb(g.why), 0x00, 0x0b);
   out.push(0x02, resultType);
-  const leave = [0x23, ...uleb(g.depth), 0x41, 1, 0x6b, 0x24, ...uleb(g.depth)];
+  const leave = [...save, 0x23, ...uleb(g.depth), 0x41, 1, 0x6b, 0x24, ...uleb(g.depth)];
   const last = ops.length - 1;
   const marks: number[] = [];
   for (let i = 0; i <= last; i++) {
-    if (i > 0 && cost[i] > 0) out.push(...charge(cost[i], ops[i - 1] === Opcode.Loop, c));
+    if (i > 0 && cost[i] > 0) out.push(...charge(cost[i], ops[i - 1] === Opcode.Loop, f));
     marks.push(out.length, starts[i]);
     const op = ops[i];
-    if (op === Opcode.Call) out.push(0x10, ...uleb(c.remap(indices[i])));
+    if (op === Opcode.Call) out.push(...save, 0x10, ...uleb(c.remap(indices[i])), ...load);
     else if (op === Opcode.Return) out.push(...leave, 0x0f);
     else if (op === Opcode.GlobalSet && indices[i] === 0 && c.helpers.checksStackPointer)
       out.push(0x10, ...uleb(c.helpers.setStackPointer()));
@@ -299,7 +307,9 @@ function rewriteBody(
       out.push(
         0x10,
         ...uleb(c.helpers.noteCallIndex()),
+        ...save,
         ...bytes.subarray(starts[i], starts[i + 1]),
+        ...load,
       );
     else if (TRUNC[op] !== undefined) out.push(0x10, ...uleb(c.helpers.truncate(op)));
     else if (c.helpers.checksBounds && (isLoad(op) || isStore(op))) {
@@ -332,15 +342,53 @@ function stretchCosts(ops: readonly number[]): Int32Array {
   return cost;
 }
 
-/** fuel -= n; at a check point, calls aot.fuel_out(n) once fuel is below zero. */
-function charge(n: number, checked: boolean, c: BodyContext): number[] {
-  const fuel = uleb(c.globals.fuel);
-  const out = [0x23, ...fuel, 0x41, ...sleb(n), 0x6b, 0x24, ...fuel];
+/**
+ * fuel -= n (the body's fuel local); at a check point, once fuel is below zero, hands it
+ * to the global, calls aot.fuel_out(n) and takes back what the run grants.
+ */
+function charge(n: number, checked: boolean, c: BodyContext & { fuelLocal: number[] }): number[] {
+  const fuel = c.fuelLocal;
+  const global = uleb(c.globals.fuel);
+  const out = [0x20, ...fuel, 0x41, ...sleb(n), 0x6b, 0x21, ...fuel];
   if (checked) {
-    out.push(0x23, ...fuel, 0x41, 0x00, 0x48, 0x04, VOID);
-    out.push(0x41, ...sleb(n), 0x10, ...uleb(c.fuelOut), 0x0b);
+    out.push(0x20, ...fuel, 0x41, 0x00, 0x48, 0x04, VOID);
+    out.push(0x20, ...fuel, 0x24, ...global);
+    out.push(0x41, ...sleb(n), 0x10, ...uleb(c.fuelOut));
+    out.push(0x23, ...global, 0x21, ...fuel, 0x0b);
   }
   return out;
+}
+
+/** The body's local declarations with one i32 more, the fuel local, at the end. */
+function withFuelLocal(
+  bytes: Uint8Array,
+  start: number,
+  codeStart: number,
+  params: number,
+): { header: number[]; fuelLocal: number } {
+  // §5.5.13: a vector of (count, type) groups.
+  let p = start;
+  const read = (): number => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[p++];
+      value += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) return value;
+    }
+  };
+  const groups = read();
+  const first = p;
+  let locals = params;
+  for (let i = 0; i < groups; i++) {
+    locals += read();
+    p++; // the type
+  }
+  return {
+    header: [...uleb(groups + 1), ...bytes.subarray(first, codeStart), 1, I32],
+    fuelLocal: locals,
+  };
 }
 
 /** Small functions appended after the guest's, made only when a body needs them. */

@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { CONTROL, STOP, TRAP_CODES } from './protocol';
+import { COMMAND, CONTROL, STOP, TRAP_CODES } from './protocol';
 import { WORKER_SOURCE } from './worker';
 
 /** What the main thread waits for the worker at most: far beyond any slice between two fuel checks. */
@@ -7,12 +7,15 @@ const WORKER_TIMEOUT_MS = 60_000;
 
 /**
  * One guest worker and the control block it shares with the main thread (protocol.ts).
- * Starting a worker thread is most of a cold load (150–350 ms measured), so one started
- * worker is kept in reserve: WorkerLink.take() hands it out and starts the next in the
- * background. Workers and their ports are unref'd: an idle one never keeps the process up.
+ * Starting a worker thread is most of a cold load (150–350 ms measured), so started
+ * workers wait in a small pool: take() hands one out (starting a spare in the background
+ * when it took the last), release() takes a disposed engine's worker back. Workers and
+ * their ports are unref'd: an idle one never keeps the process up.
  */
 export class WorkerLink {
-  private static spare: WorkerLink | null = null;
+  private static readonly idle: WorkerLink[] = [];
+  /** Idle workers kept at most; more are ended. */
+  private static readonly POOL_SIZE = 2;
 
   readonly control = new SharedArrayBuffer(CONTROL.bytes);
   readonly ctl = new Int32Array(this.control);
@@ -33,17 +36,23 @@ export class WorkerLink {
     this.port = channel.port1;
   }
 
-  /** A started worker: the reserve one if there is one; another is started for the next. */
+  /** A started worker from the pool, or a new one; a spare is started when the pool ran dry. */
   static take(): WorkerLink {
-    const link = WorkerLink.spare ?? new WorkerLink();
-    WorkerLink.spare = new WorkerLink();
+    const link = WorkerLink.idle.pop() ?? new WorkerLink();
+    if (WorkerLink.idle.length === 0) WorkerLink.idle.push(new WorkerLink());
     return link;
   }
 
-  /** Ends the reserve worker (tests that count threads; a process about to exit need not). */
-  static endSpare(): void {
-    WorkerLink.spare?.end();
-    WorkerLink.spare = null;
+  /**
+   * Back to the pool, the guest's module and memory dropped (a guest suspended mid-run is
+   * unwound first), or ended when the pool is full or the worker does not answer.
+   */
+  static release(link: WorkerLink): void {
+    if (!link.alive) return;
+    if (WorkerLink.idle.length >= WorkerLink.POOL_SIZE) return link.end();
+    link.post({ drop: true });
+    if (link.exchange(COMMAND.load) === STOP.ready) WorkerLink.idle.push(link);
+    else link.end();
   }
 
   get alive(): boolean {

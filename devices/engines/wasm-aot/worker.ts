@@ -184,6 +184,14 @@ function session(call) {
 
 function load() {
   const message = receiveMessageOnPort(port).message;
+  if (message.drop) {
+    // Back to the pool: let go of the guest's module and memory.
+    module = null;
+    memory = null;
+    exp = null;
+    answer(STOP.ready, 0);
+    return;
+  }
   if (message.module) module = message.module;
   if (message.guest) guest = message.guest;
   memory = message.memory;
