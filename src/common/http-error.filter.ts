@@ -1,17 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  ConflictError,
-  DeviceBadReplyError,
-  DeviceRefusedError,
-  DeviceTimeoutError,
-  DomainError,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  TooManyAttemptsError,
-  UnauthorizedError,
-} from './domain-error';
+import { DomainError, InvalidInputError, TooManyAttemptsError } from './domain-error';
+import { codesOf, EDGE_CODES } from './error-codes';
 
 export interface HttpErrorBody {
   statusCode: number;
@@ -23,7 +13,11 @@ export interface HttpErrorBody {
 /** The one place where domain error codes become HTTP statuses. */
 export function toHttpError(err: unknown): HttpErrorBody {
   if (err instanceof DomainError) {
-    const body: HttpErrorBody = { statusCode: statusOf(err), code: err.code, message: err.message };
+    const body: HttpErrorBody = {
+      statusCode: codesOf(err).http,
+      code: err.code,
+      message: err.message,
+    };
     if (err instanceof InvalidInputError && err.issues.length) body.issues = err.issues;
     return body;
   }
@@ -50,7 +44,7 @@ function payloadTooLarge(err: unknown): HttpErrorBody | undefined {
   const limit = typeof e.limit === 'number' ? e.limit : undefined;
   const size = typeof e.length === 'number' ? ` (this one has ${e.length} bytes)` : '';
   return {
-    statusCode: 413,
+    statusCode: EDGE_CODES.payload_too_large.http,
     code: 'payload_too_large',
     message:
       limit === undefined
@@ -63,19 +57,6 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024
     ? `${+(n / 1024 / 1024).toFixed(1)} MiB`
     : `${+(n / 1024).toFixed(1)} KiB`;
-}
-
-function statusOf(err: DomainError): number {
-  if (err instanceof NotFoundError) return 404;
-  if (err instanceof ConflictError) return 409;
-  if (err instanceof InvalidInputError) return 400;
-  if (err instanceof UnauthorizedError) return 401;
-  if (err instanceof ForbiddenError) return 403;
-  if (err instanceof TooManyAttemptsError) return 429;
-  if (err instanceof DeviceRefusedError) return 422;
-  if (err instanceof DeviceTimeoutError) return 504;
-  if (err instanceof DeviceBadReplyError) return 502;
-  return 500;
 }
 
 function httpCode(status: number): string {
