@@ -1,6 +1,13 @@
-import { OutgoingMessage } from 'coap';
+import { type IncomingMessage, OutgoingMessage } from 'coap';
 import { createHash } from 'node:crypto';
-import { COAP_PATHS, coapUplinkPath, UP_CHANNELS } from '../protocol';
+import { DomainError } from '../common/domain-error';
+import { codesOf, INTERNAL_CODES } from '../common/error-codes';
+import { COAP_PATHS, coapUplinkPath, type Encoding, UP_CHANNELS } from '../protocol';
+
+export const FORMAT: Record<Encoding, string> = {
+  json: 'application/json',
+  cbor: 'application/cbor',
+};
 
 /**
  * What the CoAP gateway needs around the `coap` package: refusals with a code, responses
@@ -15,6 +22,20 @@ export class CoapError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The answer to a request that failed, with its diagnostic payload (RFC 7252 §5.5.2): a
+ * CoapError's own code, a DomainError's from the one table (src/common/error-codes.ts),
+ * 5.00 for anything else. `fault`: a gateway fault, to be logged.
+ */
+export function refusalOf(err: unknown): { code: string; message: string; fault: boolean } {
+  if (err instanceof CoapError) return { code: err.code, message: err.message, fault: false };
+  if (err instanceof DomainError) {
+    const code = codesOf(err).coap;
+    return { code, message: err.message, fault: code.startsWith('5.') };
+  }
+  return { code: INTERNAL_CODES.coap, message: 'internal error', fault: true };
 }
 
 const etags = new WeakMap<Uint8Array, Buffer>();
@@ -34,8 +55,22 @@ export function sendAsIs(res: OutgoingMessage, payload: Buffer): void {
   (OutgoingMessage.prototype.end as (this: OutgoingMessage, p: Buffer) => void).call(res, payload);
 }
 
-export function expectMethod(method: string, allowed: string): void {
-  if (method !== allowed) throw new CoapError('4.05', `${method} not allowed here; use ${allowed}`);
+/** Ends a response with a code (and a payload), unless it has ended already. */
+export function answer(
+  res: OutgoingMessage,
+  code: string,
+  payload?: Buffer,
+  format?: string,
+): void {
+  if (res.writableEnded) return;
+  res.code = code;
+  if (format) res.setOption('Content-Format', format);
+  res.end(payload);
+}
+
+/** The Block2 option of a request, raw (RFC 7959 §2.2). */
+export function block2Of(req: IncomingMessage): Buffer | undefined {
+  return req._packet.options?.find((o) => o.name === 'Block2')?.value;
 }
 
 /** RFC 6690 link format of every resource. */

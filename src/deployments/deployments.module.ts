@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '../apps/apps.module';
 import { DevicesModule } from '../devices/devices.module';
+import { PayloadSource, providePort } from '../link/ports';
 import { DeploymentDeviceEntity } from './deployment-device.entity';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentsController } from './deployments.controller';
@@ -17,7 +18,14 @@ import { RolloutRunner } from './rollout-runner';
     DevicesModule,
   ],
   controllers: [DeploymentsController],
-  providers: [DeploymentsRepository, DeploymentsService, OtaTransfers, RolloutRunner],
-  exports: [RolloutRunner, DeploymentsService],
+  providers: [
+    DeploymentsRepository,
+    DeploymentsService,
+    OtaTransfers,
+    RolloutRunner,
+    // CoAP Block2 reads app payloads through this port (src/link/ports.ts).
+    providePort(PayloadSource, RolloutRunner),
+  ],
+  exports: [RolloutRunner, DeploymentsService, PayloadSource],
 })
 export class DeploymentsModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '../apps/apps.module';
+import { DeviceAuthenticator, LoginAttempts, providePort } from '../link/ports';
 import { DeviceTagEntity } from './device-tag.entity';
 import { DeviceEntity } from './device.entity';
 import { DevicesController } from './devices.controller';
@@ -16,7 +17,10 @@ import { LoginThrottle } from './login-throttle';
     DevicesRepository,
     DevicesService,
     { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
+    // The ports transports use (src/link/ports.ts): they import no devices code.
+    providePort(DeviceAuthenticator, DevicesService),
+    providePort(LoginAttempts, LoginThrottle),
   ],
-  exports: [DevicesService, LoginThrottle],
+  exports: [DevicesService, LoginThrottle, DeviceAuthenticator, LoginAttempts],
 })
 export class DevicesModule {}

@@ -31,6 +31,7 @@ const DONE: Routed = { durable: Promise.resolve() };
 @Injectable()
 export class InboundRouter {
   private readonly logger = new Logger('Inbound');
+  private starting?: Promise<void>;
 
   constructor(
     private readonly devices: DevicesService,
@@ -106,6 +107,23 @@ export class InboundRouter {
         await this.rollouts.onOta(deviceId, message.body);
         return DONE;
     }
+  }
+
+  /**
+   * A transport is about to accept devices: nobody is connected yet, so every device
+   * counts as offline. Runs once per gateway whichever transport starts first.
+   */
+  transportStarting(): Promise<void> {
+    this.starting ??= this.devices.markAllOffline();
+    return this.starting;
+  }
+
+  /**
+   * The device is back on a downlink it had already announced (a CoAP re-observation):
+   * it may have missed offers, so the deployments resend them (offers are idempotent).
+   */
+  deviceOnline(deviceId: string): Promise<void> {
+    return this.rollouts.onDeviceOnline(deviceId);
   }
 
   async connectionLost(deviceId: string, at: number): Promise<void> {

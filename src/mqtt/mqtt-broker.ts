@@ -16,9 +16,13 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
+import { UnauthorizedError, TooManyAttemptsError } from '../common/domain-error';
+import { codesOf } from '../common/error-codes';
 import { CONFIG, Config } from '../config/config';
-import { DevicesService } from '../devices/devices.service';
 import { DeviceLinks } from '../link/device-links';
+import { InboundRouter } from '../link/inbound-router';
+import { DeviceAuthenticator, LoginAttempts } from '../link/ports';
+import type { Transport, TransportAddress } from '../link/transport';
 import { MetricsService } from '../metrics/metrics.service';
 import { SessionTakeovers } from '../metrics/session-takeovers';
 import { mayPublish, maySubscribe } from './access-policy';
@@ -26,7 +30,6 @@ import { limitPacketSize } from './frame-limit';
 import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
 import { loadTlsMaterial } from './tls';
-import { LoginThrottle } from '../devices/login-throttle';
 
 /** Room for the fixed header, topic and packet id around the largest payload. */
 const HEADER_ALLOWANCE = 1024;
@@ -34,7 +37,8 @@ export const MQTT_WS_PATH = '/mqtt';
 
 /** The embedded aedes broker: listeners, device authentication and per-device ACL. */
 @Injectable()
-export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
+export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDestroy {
+  readonly name = 'mqtt';
   private readonly logger = new Logger('MQTT');
   private aedes?: Aedes;
   private tcp?: net.Server;
@@ -45,17 +49,27 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    private readonly devices: DevicesService,
+    private readonly authenticator: DeviceAuthenticator,
+    private readonly router: InboundRouter,
     private readonly link: MqttDeviceLink,
     private readonly uplink: MqttUplink,
     private readonly metrics: MetricsService,
     private readonly links: DeviceLinks,
     private readonly takeovers: SessionTakeovers,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginAttempts,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.devices.markAllOffline();
+  onApplicationBootstrap(): Promise<void> {
+    return this.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  /** The TCP listener (and TLS, if on); WebSocket comes with the HTTP server. */
+  async start(): Promise<void> {
+    await this.router.transportStarting();
     const aedes = await Aedes.createBroker({
       id: 'vmfleet',
       maxClientsIdLength: 64,
@@ -126,7 +140,11 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     return typeof address === 'object' && address ? address.port : this.config.mqttPort;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  get address(): TransportAddress {
+    return { host: this.config.bindHost, port: this.port, protocol: 'tcp' };
+  }
+
+  async stop(): Promise<void> {
     this.ws?.clients.forEach((c) => c.terminate());
     this.ws?.close();
     // Stop accepting first, but await the server only after aedes has closed the
@@ -172,7 +190,7 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
       username !== undefined &&
       username === client.id &&
       password !== undefined &&
-      (await this.devices.authenticate(client.id, password.toString('utf8')));
+      (await this.authenticator.authenticate(client.id, password.toString('utf8')));
     if (ok) {
       this.throttle.succeeded(client.id, address);
       // The broker closes the live connection with this client id ([MQTT-3.1.4-2]).
@@ -184,7 +202,8 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
     this.logger.warn(
       `refused connection for "${client.id}" from ${address}: wrong device id or token`,
     );
-    return Object.assign(new Error('bad device id or token'), { returnCode: 4 as const });
+    const err = new UnauthorizedError('bad device id or token');
+    return Object.assign(err, { returnCode: codesOf(err).connack });
   }
 
   /**
@@ -195,9 +214,11 @@ export class MqttBroker implements OnApplicationBootstrap, OnModuleDestroy {
   private refuseThrottled(id: string, address: string, retryAfterMs: number): AuthenticateError {
     this.metrics.connectionsRefused.inc({ reason: 'login_throttled' });
     this.logger.debug(`throttled login for "${id}" from ${address}: retry in ${retryAfterMs} ms`);
-    return Object.assign(new Error(`too many wrong logins; retry in ${retryAfterMs} ms`), {
-      returnCode: 5 as const,
-    });
+    const err = new TooManyAttemptsError(
+      `too many wrong logins; retry in ${retryAfterMs} ms`,
+      retryAfterMs,
+    );
+    return Object.assign(err, { returnCode: codesOf(err).connack });
   }
 
   /**
