@@ -45,8 +45,33 @@ const REFUSED: Array<[string, string, RegExp]> = [
     "export const x = import('../src/devices/devices.service');",
     /cli may import only from/,
   ],
+  // Transports are adapters: the domain only through src/link (InboundRouter, ports).
+  [
+    'src/mqtt/mqtt-broker.ts',
+    "import { DevicesService } from '../devices/devices.service';",
+    /transport may import only from src\/mqtt\//,
+  ],
+  [
+    'src/coap/coap-gateway.ts',
+    "import { RolloutRunner } from '../deployments/rollout-runner';",
+    /transport may import only from/,
+  ],
+  [
+    'src/coap/handlers/register.ts',
+    "import { LoginThrottle } from '../../devices/login-throttle';",
+    /transport may import only from/,
+  ],
+  ['src/mqtt/mqtt-uplink.ts', "import '../telemetry/telemetry.service';", /transport may import/],
+  ['src/coap/handlers/uplink.ts', "import '../../events/events.service';", /transport may import/],
+  ['src/mqtt/mqtt-uplink.ts', "import '../monitor/monitor.service';", /transport may import/],
+  // Only a module file may wire in another feature's module.
+  ['src/mqtt/mqtt-broker.ts', "import '../devices/devices.module';", /transport may import/],
 ];
 const ALLOWED: Array<[string, string]> = [
+  ['src/mqtt/mqtt-broker.ts', "import '../link/ports';"],
+  ['src/coap/handlers/down.ts', "import '../../common/error-codes';"],
+  ['src/coap/coap-gateway.ts', "import '../metrics/metrics.service';"],
+  ['src/mqtt/mqtt.module.ts', "import '../deployments/deployments.module';"],
   ['devices/hal/hal.ts', "import '../../src/protocol';"],
   ['cli/format.ts', "import '../devices/boards';"],
   ['src/apps/apps.service.ts', "import '../guest-scripts/source';"],

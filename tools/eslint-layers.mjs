@@ -12,7 +12,8 @@ const PERSISTENCE_PACKAGES = ['typeorm', '@nestjs/typeorm', 'better-sqlite3', 'p
 
 /**
  * First match wins. `local`: the only repository folders a file may import from (when
- * set); `forbidLocal`: folders it may not; `packages`: the only packages (when set);
+ * set); `forbidLocal`: folders it may not; `allowLocal(target, file)`: an exception to both
+ * (target: the repository path without extension); `packages`: the only packages (when set);
  * `forbidPackages`: packages it may not (a name, or a scope ending in '/').
  */
 const LAYERS = [
@@ -35,6 +36,22 @@ const LAYERS = [
     forbidLocal: ['src/mqtt/', 'src/coap/', 'src/database/', 'devices/', 'cli/'],
     forbidPackages: ['@nestjs/', ...TRANSPORT_PACKAGES, ...PERSISTENCE_PACKAGES],
     why: 'domain code knows no framework, transport or ORM',
+  },
+  {
+    name: 'transport',
+    test: (rel) => /^src\/(mqtt|coap)\//.test(rel),
+    local: [
+      'src/mqtt/',
+      'src/coap/',
+      'src/link/',
+      'src/protocol/',
+      'src/common/',
+      'src/config/',
+      'src/metrics/',
+    ],
+    // A transport's Nest module is where it is wired to the modules that provide its ports.
+    allowLocal: (target, rel) => rel.endsWith('.module.ts') && target.endsWith('.module'),
+    why: 'a transport is an adapter: it reaches the domain through src/link (InboundRouter, ports) only',
   },
   {
     name: 'src',
@@ -78,6 +95,7 @@ function breach(layer, rel, source) {
     .relative(ROOT, path.resolve(ROOT, path.dirname(rel), source))
     .split(path.sep)
     .join('/');
+  if (layer.allowLocal?.(target, rel)) return null;
   if (layer.local && !under(target, layer.local))
     return `may import only from ${layer.local.join(', ')}`;
   if (layer.forbidLocal && under(target, layer.forbidLocal)) return `may not import from ${target}`;
