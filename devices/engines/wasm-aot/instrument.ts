@@ -5,7 +5,7 @@ import {
   type FuncType,
   type ValidatedModule,
 } from '../../../src/protocol/images/wasm';
-import type { Program } from '../wasm/program';
+import type { CLayout, Program } from '../wasm/program';
 import {
   isLoad,
   isStore,
@@ -244,7 +244,7 @@ function memoryPages(program: Program): Exported['memory'] {
 interface BodyContext {
   remap: (f: number) => number;
   fuelOut: number;
-  globals: { fuel: number; depth: number; why: number };
+  globals: { fuel: number; depth: number; why: number; lowest: number };
   maxCallDepth: number;
   helpers: Helpers;
 }
@@ -283,6 +283,7 @@ function rewriteBody(
   const cost = stretchCosts(ops);
   const g = c.globals;
   const { header, fuelLocal } = withFuelLocal(bytes, start, codeStart, body.params);
+  const scratch = uleb(fuelLocal + 1);
   const f = { ...c, fuelLocal: uleb(fuelLocal) };
   const out: number[] = [...header];
   const save = [0x20, ...f.fuelLocal, 0x24, ...uleb(g.fuel)];
@@ -302,7 +303,7 @@ function rewriteBody(
     if (op === Opcode.Call) out.push(...save, 0x10, ...uleb(c.remap(indices[i])), ...load);
     else if (op === Opcode.Return) out.push(...leave, 0x0f);
     else if (op === Opcode.GlobalSet && indices[i] === 0 && c.helpers.checksStackPointer)
-      out.push(0x10, ...uleb(c.helpers.setStackPointer()));
+      out.push(0x21, ...scratch, ...setStackPointer(scratch, c.helpers.cLayout!, g));
     else if (op === Opcode.CallIndirect)
       out.push(
         0x10,
@@ -359,7 +360,23 @@ function charge(n: number, checked: boolean, c: BodyContext & { fuelLocal: numbe
   return out;
 }
 
-/** The body's local declarations with one i32 more, the fuel local, at the end. */
+/**
+ * global 0 = local `v`, trapping stack_exhausted outside the C stack (as the interpreter's
+ * Machine.setGlobal0) and noting the lowest value; inline, as C prologues and epilogues
+ * run it on every call.
+ */
+function setStackPointer(v: number[], c: CLayout, g: { why: number; lowest: number }): number[] {
+  const lowest = uleb(g.lowest);
+  return [
+    ...[0x20, ...v, 0x41, ...sleb(c.stackFloor), 0x49], // v < floor
+    ...[0x20, ...v, 0x41, ...sleb(c.stackTop), 0x4b, 0x72], // | v > top
+    ...[0x04, VOID, 0x41, WHY_C_STACK, 0x24, ...uleb(g.why), 0x00, 0x0b],
+    ...[0x20, ...v, 0x23, ...lowest, 0x48, 0x04, VOID, 0x20, ...v, 0x24, ...lowest, 0x0b],
+    ...[0x20, ...v, 0x24, 0],
+  ];
+}
+
+/** The body's local declarations with two i32 more at the end: the fuel and a scratch local. */
 function withFuelLocal(
   bytes: Uint8Array,
   start: number,
@@ -386,7 +403,7 @@ function withFuelLocal(
     p++; // the type
   }
   return {
-    header: [...uleb(groups + 1), ...bytes.subarray(first, codeStart), 1, I32],
+    header: [...uleb(groups + 1), ...bytes.subarray(first, codeStart), 2, I32],
     fuelLocal: locals,
   };
 }
@@ -396,6 +413,7 @@ class Helpers {
   private readonly made: Array<{ type: number; body: number[] }> = [];
   private readonly byKey = new Map<string, number>();
   readonly checksStackPointer: boolean;
+  readonly cLayout: CLayout | null;
   /** The grant ends inside a page: loads and stores are checked against it (bounds.ts). */
   readonly checksBounds: boolean;
 
@@ -406,6 +424,7 @@ class Helpers {
     private readonly program: Program,
   ) {
     this.checksStackPointer = program.cLayout !== null;
+    this.cLayout = program.cLayout;
     const declared = program.validated.module.memory;
     this.checksBounds =
       declared !== null &&
@@ -425,45 +444,6 @@ class Helpers {
     return this.helper(`s${op}`, [I32, storedType(op), I32], [], () =>
       storeBody(op, this.program.memoryLimit, this.g),
     );
-  }
-
-  /** global 0 = v, trapping stack_exhausted outside the C stack and noting the lowest value. */
-  setStackPointer(): number {
-    return this.helper('sp', [I32], [], () => {
-      const c = this.program.cLayout!;
-      const g = this.g;
-      return [
-        ...[
-          0x20,
-          0,
-          0x41,
-          ...sleb(c.stackFloor),
-          0x49,
-          0x20,
-          0,
-          0x41,
-          ...sleb(c.stackTop),
-          0x4b,
-          0x72,
-        ],
-        ...[0x04, VOID, 0x41, WHY_C_STACK, 0x24, ...uleb(g.why), 0x00, 0x0b],
-        ...[
-          0x20,
-          0,
-          0x23,
-          ...uleb(g.lowest),
-          0x48,
-          0x04,
-          VOID,
-          0x20,
-          0,
-          0x24,
-          ...uleb(g.lowest),
-          0x0b,
-        ],
-        ...[0x20, 0, 0x24, 0],
-      ];
-    });
   }
 
   /** Keeps the table index a call_indirect is about to use, for the trap's fault code. */
