@@ -181,11 +181,16 @@ const slot: fc.Arbitrary<Straight> = fc.oneof(
 );
 
 const BRANCH2 = ['beq', 'bne'];
+/** $ra more often than elsewhere: bltzal/bgezal $ra must compare $ra before linking. */
+const branchSrc = fc.oneof(
+  { weight: 5, arbitrary: src },
+  { weight: 1, arbitrary: fc.constant(R.ra) },
+);
 const BRANCH1 = ['blez', 'bgtz', 'bltz', 'bgez', 'bltzal', 'bgezal'];
 /** A forward transfer; its offset is filled in when the program is laid out. */
 const forward: fc.Arbitrary<Straight> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...BRANCH2), src, src) },
-  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...BRANCH1), src) },
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...BRANCH1), branchSrc) },
   { weight: 1, arbitrary: fc.constantFrom<Straight>(['j'], ['jr']) },
 );
 
