@@ -366,6 +366,27 @@ describe('WasmAotEngine', () => {
         expect(got.fault.address).toBe(expected.fault.address);
     });
 
+    it('a syscall the host refuses faults at the call’s pc, as on the interpreter', () => {
+      const m = new ModuleBuilder().memory(1);
+      m.import('hal_probe', [I32], [I32]);
+      m.func({ export: '_start', results: [I32], body: [...op.i32(3), ...op.call(0)] });
+      const bytes = m.build();
+      const want = classic();
+      want.load(bytes);
+      const expected = want.run(1000);
+      const engine = aot();
+      engine.load(bytes);
+      const got = engine.run(1000);
+      expect(expected).toMatchObject({ kind: 'fault', fault: { code: 'bad_syscall' } });
+      expect(got).toMatchObject({ kind: 'fault', fault: { code: 'bad_syscall' } });
+      if (got.kind !== 'fault' || expected.kind !== 'fault') return;
+      expect(got.fault.pc).toBeGreaterThan(0);
+      expect(got.fault.pc).toBe(expected.fault.pc);
+      // The worker stays suspended in the import until reset() unwinds it.
+      engine.reset();
+      expect(engine.run(1000)).toMatchObject({ kind: 'fault', fault: { pc: got.fault.pc } });
+    });
+
     it.each(['sieve', 'libc/hashmap', 'libc/bintrees'])(
       '%s: peakGuestBytes counts heap and .bss writes near the interpreter’s figure',
       (name) => {

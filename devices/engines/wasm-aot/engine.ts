@@ -270,6 +270,11 @@ export class WasmAotEngine implements Engine {
             this.suspended = true;
             this.resumeValue = answer.value;
           }
+          if (answer.outcome.kind === 'fault')
+            return this.settle({
+              kind: 'fault',
+              fault: { ...answer.outcome.fault, pc: this.syscallPc() },
+            });
           return this.settle(answer.outcome);
         }
         case STOP.returned: {
@@ -301,6 +306,13 @@ export class WasmAotEngine implements Engine {
       this.host,
       this.console,
     );
+  }
+
+  /** The pc of the import call the guest is stopped in: the interpreter's pc of a syscall fault. */
+  private syscallPc(): number {
+    if (this.exchange(COMMAND.where) !== STOP.ready) return 0;
+    const func = this.ctl[CONTROL.args];
+    return func < 0 ? 0 : this.pcMap!.sourceOffset(func, this.ctl[CONTROL.args + 1]);
   }
 
   /** The trap the worker reported, its pc mapped back to the guest's instruction. */

@@ -27,7 +27,8 @@ export const CONTROL = {
   bytes: 512,
 } as const;
 
-export const COMMAND = { load: 1, start: 2, invoke: 3, resume: 4 } as const;
+/** where: while suspended in an import, report the guest frame (function, offset) in args. */
+export const COMMAND = { load: 1, start: 2, invoke: 3, resume: 4, where: 5 } as const;
 export const STOP = { ready: 1, budget: 2, syscall: 3, returned: 4, trap: 5 } as const;
 
 /** Why the instrumented code trapped, when it was our check (global __aot_why). */

@@ -74,7 +74,16 @@ function budget(first) {
 }
 
 function suspend() {
-  const cmd = take();
+  let cmd = take();
+  while (cmd === CMD.where) {
+    // The main thread asks where the guest is stopped (a syscall that faulted): the
+    // innermost guest frame of this stack, then the worker stays suspended.
+    const [func, offset] = where(new Error());
+    ctl[C.args] = func;
+    ctl[C.args + 1] = offset;
+    answer(STOP.ready, 0);
+    cmd = take();
+  }
   if (cmd !== CMD.resume) {
     pending = cmd;
     throw ABORT;
