@@ -57,8 +57,6 @@ const STORED: Record<number, number> = {
 
 export const isLoad = (op: number) => op >= 0x28 && op <= 0x35;
 export const isStore = (op: number) => op >= 0x36 && op <= 0x3e;
-export const loadWidth = (op: number) => WIDTH[op];
-export const storedType = (op: number) => STORED[op];
 
 /** The memarg's offset (after the alignment exponent) of the instruction at `at`. */
 export function memargOffset(bytes: Uint8Array, at: number): number {
@@ -80,26 +78,35 @@ export interface BoundsGlobals {
   address: number;
 }
 
+/** The body's scratch locals the checks use: the address, and a stored value per type. */
+export interface BoundsLocals {
+  address: number[];
+  value: Record<number, number[]>;
+}
+
 /**
- * Locals 0 (address) and `offsetLocal` (the memarg offset): traps bad_address, noting the
- * effective address, when `address + offset + width` passes the grant (in i64: no wrap).
+ * The access `instruction` (its original bytes) with its check inline (calls cost more:
+ * Node 20's V8 does not inline wasm functions): traps bad_address, noting the effective
+ * address, when `address + offset + width` passes the grant. A store's value waits in a
+ * scratch local of its type while the address is checked.
  */
-function check(width: number, offsetLocal: number, cap: number, g: BoundsGlobals): number[] {
-  return [
-    ...[0x20, 0, 0xad, 0x20, ...uleb(offsetLocal), 0xad, 0x7c], // ea = u64(addr) + u64(off)
-    ...[0x42, ...sleb(cap - width), 0x56], // ea > cap - width
-    ...[0x04, 0x40],
-    ...[0x20, 0, 0x20, ...uleb(offsetLocal), 0x6a, 0x24, ...uleb(g.address)],
+export function checkedAccess(
+  instruction: Uint8Array,
+  cap: number,
+  locals: BoundsLocals,
+  g: BoundsGlobals,
+): number[] {
+  const op = instruction[0];
+  const offset = memargOffset(instruction, 0);
+  const a = locals.address;
+  const limit = cap - WIDTH[op] - offset;
+  const past = limit < 0 ? [0x41, 1] : [0x20, ...a, 0x41, ...sleb(limit), 0x4b]; // a >u limit
+  const check = [
+    ...past,
+    ...[0x04, 0x40, 0x20, ...a, 0x41, ...sleb(offset | 0), 0x6a, 0x24, ...uleb(g.address)],
     ...[0x41, WHY_BAD_ADDRESS, 0x24, ...uleb(g.why), 0x00, 0x0b],
   ];
-}
-
-/** (address, offset) → address, trapping past the grant; the load itself follows the call. */
-export function loadCheckBody(width: number, cap: number, g: BoundsGlobals): number[] {
-  return [...check(width, 1, cap, g), 0x20, 0];
-}
-
-/** (address, value, offset): the checked store, at address + offset. */
-export function storeBody(op: number, cap: number, g: BoundsGlobals): number[] {
-  return [...check(WIDTH[op], 2, cap, g), ...[0x20, 0, 0x20, 2, 0x6a, 0x20, 1, op, 0x00, 0x00]];
+  if (!isStore(op)) return [0x22, ...a, ...check, ...instruction];
+  const v = locals.value[STORED[op]];
+  return [0x21, ...v, 0x22, ...a, ...check, 0x20, ...v, ...instruction];
 }

@@ -6,16 +6,7 @@ import {
   type ValidatedModule,
 } from '../../../src/protocol/images/wasm';
 import type { CLayout, Program } from '../wasm/program';
-import {
-  isLoad,
-  isStore,
-  loadCheckBody,
-  loadWidth,
-  memargOffset,
-  needsBoundsChecks,
-  storeBody,
-  storedType,
-} from './bounds';
+import { checkedAccess, isLoad, isStore, needsBoundsChecks, type BoundsLocals } from './bounds';
 import { constExpr, limits, name, section, sleb, uleb, vec } from './encode';
 import { PcMap } from './pc-map';
 import { WHY_CALL_DEPTH, WHY_C_STACK, WHY_NAN } from './protocol';
@@ -244,7 +235,7 @@ function memoryPages(program: Program): Exported['memory'] {
 interface BodyContext {
   remap: (f: number) => number;
   fuelOut: number;
-  globals: { fuel: number; depth: number; why: number; lowest: number };
+  globals: { fuel: number; depth: number; why: number; lowest: number; address: number };
   maxCallDepth: number;
   helpers: Helpers;
 }
@@ -284,6 +275,15 @@ function rewriteBody(
   const g = c.globals;
   const { header, fuelLocal } = withFuelLocal(bytes, start, codeStart, body.params);
   const scratch = uleb(fuelLocal + 1);
+  const scratchLocals: BoundsLocals = {
+    address: scratch,
+    value: {
+      [I32]: uleb(fuelLocal + 2),
+      [I64]: uleb(fuelLocal + 3),
+      [F32]: uleb(fuelLocal + 4),
+      [F64]: uleb(fuelLocal + 5),
+    },
+  };
   const f = { ...c, fuelLocal: uleb(fuelLocal) };
   const out: number[] = [...header];
   const save = [0x20, ...f.fuelLocal, 0x24, ...uleb(g.fuel)];
@@ -314,13 +314,8 @@ function rewriteBody(
       );
     else if (TRUNC[op] !== undefined) out.push(0x10, ...uleb(c.helpers.truncate(op)));
     else if (c.helpers.checksBounds && (isLoad(op) || isStore(op))) {
-      const offset = memargOffset(bytes, starts[i]);
-      out.push(0x41, ...sleb(offset | 0));
-      if (isStore(op)) out.push(0x10, ...uleb(c.helpers.checkedStore(op)));
-      else {
-        out.push(0x10, ...uleb(c.helpers.checkLoad(loadWidth(op))));
-        out.push(...bytes.subarray(starts[i], starts[i + 1]));
-      }
+      const instruction = bytes.subarray(starts[i], starts[i + 1]);
+      out.push(...checkedAccess(instruction, c.helpers.grant, scratchLocals, g));
     } else out.push(...bytes.subarray(starts[i], starts[i + 1]));
   }
   out.push(...leave, 0x0b);
@@ -376,7 +371,10 @@ function setStackPointer(v: number[], c: CLayout, g: { why: number; lowest: numb
   ];
 }
 
-/** The body's local declarations with two i32 more at the end: the fuel and a scratch local. */
+/**
+ * The body's local declarations with the rewrite's at the end: the fuel, a scratch i32
+ * (stack pointer, checked address), and a stored value's scratch of each type (bounds.ts).
+ */
 function withFuelLocal(
   bytes: Uint8Array,
   start: number,
@@ -403,7 +401,11 @@ function withFuelLocal(
     p++; // the type
   }
   return {
-    header: [...uleb(groups + 1), ...bytes.subarray(first, codeStart), 2, I32],
+    header: [
+      ...uleb(groups + 4),
+      ...bytes.subarray(first, codeStart),
+      ...[3, I32, 1, I64, 1, F32, 1, F64],
+    ],
     fuelLocal: locals,
   };
 }
@@ -416,6 +418,8 @@ class Helpers {
   readonly cLayout: CLayout | null;
   /** The grant ends inside a page: loads and stores are checked against it (bounds.ts). */
   readonly checksBounds: boolean;
+  /** The board's grant, for the checks. */
+  readonly grant: number;
 
   constructor(
     private readonly first: number,
@@ -425,25 +429,12 @@ class Helpers {
   ) {
     this.checksStackPointer = program.cLayout !== null;
     this.cLayout = program.cLayout;
+    this.grant = program.memoryLimit;
     const declared = program.validated.module.memory;
     this.checksBounds =
       declared !== null &&
       needsBoundsChecks(program.memoryLimit) &&
       (declared.max ?? Infinity) * PAGE_BYTES > program.memoryLimit;
-  }
-
-  /** (address, offset) → address, trapping bad_address past the grant. */
-  checkLoad(width: number): number {
-    return this.helper(`l${width}`, [I32, I32], [I32], () =>
-      loadCheckBody(width, this.program.memoryLimit, this.g),
-    );
-  }
-
-  /** (address, value, offset): the store `op`, checked against the grant. */
-  checkedStore(op: number): number {
-    return this.helper(`s${op}`, [I32, storedType(op), I32], [], () =>
-      storeBody(op, this.program.memoryLimit, this.g),
-    );
   }
 
   /** Keeps the table index a call_indirect is about to use, for the trap's fault code. */
