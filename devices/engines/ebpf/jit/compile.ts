@@ -1,3 +1,4 @@
+import { generatedFactory } from '../../core/generated-code';
 import {
   arsh64,
   bswap16,
@@ -74,8 +75,7 @@ function environment(memory: EbpfMemory, map: BlockMap): Record<string, unknown>
 function translate(source: string, env: Record<string, unknown>): Translated {
   const names = Object.keys(env);
   // Only numbers from decoded fields are in `source` (emit-*.ts): no guest text.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function(...names, source) as (...values: unknown[]) => Translated;
+  const make = generatedFactory<Translated>(names, source);
   return make(...names.map((name) => env[name]));
 }
 

@@ -1,3 +1,4 @@
+import { generatedFactory } from '../../core/generated-code';
 import type { Fault } from '../../engine';
 import {
   loadWordLeft,
@@ -141,11 +142,10 @@ class Translation {
     const source = translateBlock(this.text, this.layout, pc);
     const names = Object.keys(this.env);
     // The source holds only numbers from decoded fields and the layout (emit.ts int()).
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function(
-      ...names,
+    const factory = generatedFactory<Block>(
+      names,
       `'use strict'; return function block(r, cpu, left) {\n${source.body}\n};`,
-    ) as (...values: unknown[]) => Block;
+    );
     const block = factory(...names.map((name) => this.env[name]));
     this.blocks[pc >> 2] = block;
     this.lengths[pc >> 2] = source.length;
