@@ -1,22 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VmKind } from '../../src/protocol';
-import { createEngine, prepareEngines } from './index';
+import { imageFormatOf, type VmKind } from '../../src/protocol';
+import { AVAILABLE_ENGINES, createEngine, prepareEngines } from './index';
 import { FIRMWARE, ScriptDevice } from './script/testing/script-harness';
 
 /**
- * Hostile guests on every engine (issue 15): each ends in a fault code, the test process
+ * Hostile guests on every engine, compiled tiers included (issue 15): each ends in a fault code, the test process
  * (the host) keeps running, and its RSS grows by less than RSS_BOUND_BYTES over the guest.
  */
 const RSS_BOUND_BYTES = 300 * 1024 * 1024;
 const HOSTILE = join(__dirname, '../../test/fixtures/riot-hostile');
 
-const C_IMAGES: Record<string, string> = {
+/** The C images by format; every engine that runs one (interpreters and tiers) is tested. */
+const C_FORMATS: Record<string, string> = {
   mips1: 'mips1/%.m1',
   ebpf: 'ebpf/%.rbf',
   wasm: 'wasm/%.wasm',
-  'wasm-fast': 'wasm/%.wasm',
 };
+const C_IMAGES: Record<string, string> = Object.fromEntries(
+  AVAILABLE_ENGINES.filter((vm) => C_FORMATS[imageFormatOf(vm)]).map((vm) => [
+    vm,
+    C_FORMATS[imageFormatOf(vm)],
+  ]),
+);
 const SCRIPT_EXT: Record<string, string> = { lua: 'lua', js: 'js', micropython: 'py' };
 const SCRIPT_APPS: Record<string, string> = { lua: 'lua', js: 'js', micropython: 'python' };
 

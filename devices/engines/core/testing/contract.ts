@@ -300,12 +300,7 @@ const preemptible = (engine: Engine) => engine.preemptible !== false;
  * Cases an engine does not meet yet, by VM kind and case name, each with the reason; the
  * suite skips them by name (and says why) instead of leaving them out silently.
  */
-const KNOWN_GAPS: Partial<Record<VmKind, Record<string, string>>> = {
-  'wasm-aot': {
-    'a budget that runs out pauses a preemptible engine; another run() resumes it':
-      'run(1000) on spin returns budget after 997 instructions: fuel is charged per block, not per instruction',
-  },
-};
+const KNOWN_GAPS: Partial<Record<VmKind, Record<string, string>>> = {};
 
 const CASE_TIMEOUT_MS = 60_000;
 /** Neither an image of the bytecode formats nor a script any of the languages compiles. */
