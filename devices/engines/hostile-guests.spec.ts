@@ -5,8 +5,9 @@ import { AVAILABLE_ENGINES, createEngine, prepareEngines } from './index';
 import { FIRMWARE, ScriptDevice } from './script/testing/script-harness';
 
 /**
- * Hostile guests on every engine, compiled tiers included (issue 15): each ends in a fault code, the test process
- * (the host) keeps running, and its RSS grows by less than RSS_BOUND_BYTES over the guest.
+ * Hostile guests on every engine, compiled tiers included (issue 15): each ends in a fault
+ * code, the test process (the host) keeps running, and its RSS grows by less than
+ * RSS_BOUND_BYTES over the guest.
  */
 const RSS_BOUND_BYTES = 300 * 1024 * 1024;
 const HOSTILE = join(__dirname, '../../test/fixtures/riot-hostile');
