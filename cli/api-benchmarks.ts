@@ -1,6 +1,12 @@
-import { z } from 'zod';
 import { errorFromResponse } from './api-response';
 import { ApiTransport, type ApiClientOptions } from './api-transport';
+import {
+  campaignListSchema,
+  campaignSchema,
+  footprintsSchema,
+  type Campaign,
+  type Footprints,
+} from '../src/protocol/api';
 
 /**
  * The benchmark campaign endpoints (`/api/benchmarks`, docs/benchmarks.md). Kept beside
@@ -15,60 +21,6 @@ export const REPORT_FORMATS = ['md', 'csv', 'json', 'svg'] as const;
 export const COMPARE_FORMATS = ['md', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
-
-export const campaignSchema = z.looseObject({
-  id: z.number(),
-  name: z.string().nullable(),
-  status: z.string(),
-  reason: z.string().nullable(),
-  programs: z.array(z.string()),
-  /** Only these VMs; null: each device's own VM kind, plus native unless turned off. */
-  vms: z.array(z.string()).nullable(),
-  native: z.boolean(),
-  repetitions: z.number(),
-  /** The compiler profile of the C images (O2 or Os); older gateways leave it out. */
-  profile: z.string().optional(),
-  sequential: z.boolean(),
-  target: z.union([
-    z.looseObject({ devices: z.array(z.string()) }),
-    z.looseObject({ tag: z.string() }),
-  ]),
-  devices: z.array(z.looseObject({ id: z.string(), board: z.string(), vm: z.string() })),
-  plannedRuns: z.number(),
-  recordedRuns: z.number(),
-  counts: z.record(z.string(), z.number()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-export type Campaign = z.infer<typeof campaignSchema>;
-
-const campaignListSchema = z.looseObject({ items: z.array(campaignSchema) });
-
-const footprintRowSchema = z.looseObject({
-  vm: z.string(),
-  riot: z.string(),
-  builtAt: z.string(),
-  romBytes: z.number(),
-  romOverBaseline: z.number().nullable(),
-  staticRamBytes: z.number(),
-  staticRamOverBaseline: z.number().nullable(),
-  runtimePeak: z.looseObject({ bytes: z.number(), devices: z.number() }).nullable(),
-});
-
-/** `GET /api/benchmarks/footprints`: the stored builds and, per board, the VMs over none. */
-export const footprintsSchema = z.looseObject({
-  builds: z.array(z.looseObject({ board: z.string(), vm: z.string(), uploadedAt: z.string() })),
-  boards: z.array(
-    z.looseObject({
-      board: z.string(),
-      baselineRiot: z.string().nullable(),
-      rows: z.array(footprintRowSchema),
-    }),
-  ),
-});
-export type Footprints = z.infer<typeof footprintsSchema>;
-export type BoardFootprint = Footprints['boards'][number];
 
 /** What `POST /api/benchmarks` takes; the gateway fills in the defaults. */
 export interface CreateCampaign {

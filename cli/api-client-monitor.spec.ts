@@ -1,5 +1,5 @@
 import { ApiClient, ApiError, GatewayUnreachableError } from './api-client';
-import type { DeviceEvent } from './api-types';
+import type { DeviceEvent } from '../src/protocol/api';
 import { makeEvent, sseMessage } from './testing/fake-gateway';
 import { startStubServer, type StubHandler, type StubServer } from './testing/stub-server';
 

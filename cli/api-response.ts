@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import { errorBodySchema } from './api-types';
+import { errorBodySchema } from '../src/protocol/api';
 
 /** Turning HTTP answers (or the lack of one) into values and errors, for ApiClient. */
 

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { Campaign } from './api-benchmarks';
+import type { Campaign } from '../src/protocol/api';
 import type { CliIo } from './output';
 import { describeRunCounts } from './views/benchmark-views';
 

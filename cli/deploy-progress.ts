@@ -1,5 +1,5 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { Deployment } from './api-types';
+import type { Deployment } from '../src/protocol/api';
 import type { CliIo } from './output';
 import { describeCounts, finishedDevices, STATE_ORDER } from './views/deployment-views';
 

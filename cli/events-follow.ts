@@ -1,5 +1,5 @@
 import { ApiError, GatewayUnreachableError, type ApiClient } from './api-client';
-import type { DeviceEvent } from './api-types';
+import type { DeviceEvent } from '../src/protocol/api';
 import { formatDuration } from './format';
 import type { CliIo } from './output';
 import { stopOnSignals, waitForStop, type SignalSource } from './sim/signals';

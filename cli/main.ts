@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { parseHttpUrl } from './args';
 import { exitQuietlyOnBrokenPipe } from './broken-pipe';
 import { idFirstToCommandFirst, joinOptionValue } from './argv';
-import { MONITOR_OPS } from './api-types';
+import { MONITOR_OPS } from '../src/protocol/api';
 import { registerAppsCommand } from './commands/apps';
 import { registerBenchCommand } from './commands/bench';
 import { registerDeployCommand } from './commands/deploy';

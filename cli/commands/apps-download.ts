@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { App } from '../api-types';
+import type { App } from '../../src/protocol/api';
 import { parseAppKey, type AppKey } from '../args';
 import { commandContext, examples, type CliDeps, type CommandContext } from '../context';
 import { appFailure, CliError } from '../errors';

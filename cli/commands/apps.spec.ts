@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { App } from '../api-types';
+import type { App } from '../../src/protocol/api';
 import { runCli } from '../main';
 import { captureIo } from '../testing/capture-io';
 import { fakeManifest, makeApp, TEST_KID, TEST_SIGNING_KEY } from '../testing/fake-app-repository';

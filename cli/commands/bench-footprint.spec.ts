@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { footprintFile } from '../../src/benchmarks/domain/testing/footprints';
-import type { Footprints } from '../api-benchmarks';
+import type { Footprints } from '../../src/protocol/api';
 import { runCli } from '../main';
 import { captureIo } from '../testing/capture-io';
 import { fail, TEST_TOKEN } from '../testing/fake-gateway';

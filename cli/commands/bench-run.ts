@@ -7,7 +7,8 @@ import {
   SUITE_PROGRAMS,
 } from '../../src/protocol/bench-catalog';
 import { VM_KINDS } from '../../src/protocol';
-import { BenchmarkApi, type Campaign, type CreateCampaign } from '../api-benchmarks';
+import type { Campaign } from '../../src/protocol/api';
+import { BenchmarkApi, type CreateCampaign } from '../api-benchmarks';
 import { parseDeviceId, parseTag } from '../args';
 import { createBenchProgress } from '../bench-progress';
 import { commandContext, examples, type CliDeps, type CommandContext } from '../context';

@@ -1,4 +1,4 @@
-import type { TelemetryPoint } from '../api-types';
+import type { TelemetryPoint } from '../../src/protocol/api';
 import { runCli } from '../main';
 import { captureIo } from '../testing/capture-io';
 import { FakeGateway, makeDevice, TEST_TOKEN } from '../testing/fake-gateway';

@@ -1,4 +1,4 @@
-import type { DeploymentDetail } from '../api-types';
+import type { DeploymentDetail } from '../../src/protocol/api';
 import { EXIT } from '../exit-codes';
 import { runCli } from '../main';
 import { captureIo } from '../testing/capture-io';

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAppKey, parseDeviceId, parseTag, type AppKey } from '../args';
-import type { CreateDeployment, Deployment, DeploymentDetail } from '../api-types';
+import type { Deployment, DeploymentDetail } from '../../src/protocol/api';
+import type { CreateDeployment } from '../api-requests';
 import { commandContext, examples, type CliDeps, type CommandContext } from '../context';
 import { createDeployProgress } from '../deploy-progress';
 import { appFailure, CliError } from '../errors';

@@ -1,4 +1,4 @@
-import type { Deployment } from '../api-types';
+import type { Deployment } from '../../src/protocol/api';
 import { runCli } from '../main';
 import { captureIo } from '../testing/capture-io';
 import { fail, TEST_TOKEN } from '../testing/fake-gateway';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceEvent } from '../api-types';
+import type { DeviceEvent } from '../../src/protocol/api';
 import { runCli } from '../main';
 import { captureIo } from '../testing/capture-io';
 import {

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ApiClient } from '../api-client';
-import { EVENT_KINDS, type EventInjection } from '../api-types';
+import { EVENT_KINDS } from '../../src/protocol/api';
+import type { EventInjection } from '../api-requests';
 import {
   parseDeviceId,
   parseEventLimit,

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { VM_KINDS } from '../../src/protocol';
-import { MONITOR_OPS, type MonitorReply, type MonitorRequest } from '../api-types';
+import { MONITOR_OPS, type MonitorReply } from '../../src/protocol/api';
+import type { MonitorRequest } from '../api-requests';
 import {
   BUTTON_EVENT,
   parseAddress,

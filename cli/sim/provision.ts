@@ -1,6 +1,6 @@
 import { deviceIdSchema, type VmKind } from '../../src/protocol';
 import { ApiError, type ApiClient } from '../api-client';
-import type { Device } from '../api-types';
+import type { Device } from '../../src/protocol/api';
 import { CliError } from '../errors';
 import { plural } from '../format';
 import type { SimCredentials } from './fleet';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { App, SigningKey } from '../api-types';
+import type { App, SigningKey } from '../../src/protocol/api';
 import { parseMultipart } from './multipart';
 import type { StubRequest, StubResponse } from './stub-server';
 

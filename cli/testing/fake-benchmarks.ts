@@ -1,4 +1,4 @@
-import type { Campaign } from '../api-benchmarks';
+import type { Campaign } from '../../src/protocol/api';
 import { fail, TEST_TOKEN } from './fake-gateway';
 import {
   startStubServer,

@@ -1,4 +1,4 @@
-import type { Device, DeviceEvent, FleetSummary, TelemetrySeries } from '../api-types';
+import type { Device, DeviceEvent, FleetSummary, TelemetrySeries } from '../../src/protocol/api';
 import { FakeAppRepository } from './fake-app-repository';
 import {
   startStubServer,

@@ -1,4 +1,4 @@
-import type { App, SigningKey } from '../api-types';
+import type { App, SigningKey } from '../../src/protocol/api';
 import { formatBytes, formatCount, formatTimestamp } from '../format';
 import { makeTable, printRecord, printTable, type CliIo } from '../output';
 

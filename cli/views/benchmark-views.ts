@@ -1,4 +1,5 @@
-import { RUN_STATUSES, type Campaign } from '../api-benchmarks';
+import type { Campaign } from '../../src/protocol/api';
+import { RUN_STATUSES } from '../api-benchmarks';
 import { DEFAULT_BUILD_PROFILE } from '../../src/protocol/bench-catalog';
 import { formatTimestamp, NONE, plural } from '../format';
 import { makeTable, printRecord, printTable, type CliIo } from '../output';

@@ -1,4 +1,4 @@
-import type { Deployment, DeploymentDetail } from '../api-types';
+import type { Deployment, DeploymentDetail } from '../../src/protocol/api';
 import { formatBytes, formatTimestamp } from '../format';
 import { makeTable, printRecord, printTable, type CliIo } from '../output';
 import { appRef } from './app-views';

@@ -1,4 +1,4 @@
-import type { Device, LatestSample } from '../api-types';
+import type { Device, LatestSample } from '../../src/protocol/api';
 import {
   formatBytes,
   formatCount,

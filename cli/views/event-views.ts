@@ -1,4 +1,4 @@
-import type { DeviceEvent } from '../api-types';
+import type { DeviceEvent } from '../../src/protocol/api';
 import { formatTimestampMs, NONE } from '../format';
 import { makeTable, printLine, printTable, type CliIo } from '../output';
 import { describeFault } from './monitor-views';

@@ -1,4 +1,4 @@
-import type { FleetGroup, FleetSummary } from '../api-types';
+import type { FleetGroup, FleetSummary } from '../../src/protocol/api';
 import { formatPercent, formatUsage, ratioOf } from '../format';
 import { makeTable, printLine, printTable, type CliIo } from '../output';
 

@@ -1,4 +1,4 @@
-import type { BoardFootprint, Footprints } from '../api-benchmarks';
+import type { BoardFootprint, Footprints } from '../../src/protocol/api';
 import { formatBytes, NONE } from '../format';
 import { makeTable, printLine, printTable, type CliIo } from '../output';
 

@@ -6,7 +6,7 @@ import type {
   MonitorStatus,
   RegistersResult,
   StepResult,
-} from '../api-types';
+} from '../../src/protocol/api';
 import { formatBytes, formatCount, formatHex32, hexdump, NONE, plural, signed32 } from '../format';
 import { makeTable, printLine, printRecord, printTable, type CliIo } from '../output';
 

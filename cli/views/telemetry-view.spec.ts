@@ -1,4 +1,4 @@
-import type { TelemetrySeries } from '../api-types';
+import type { TelemetrySeries } from '../../src/protocol/api';
 import { formatUsage } from '../format';
 import { captureIo } from '../testing/capture-io';
 import { printTelemetry } from './telemetry-view';

@@ -1,4 +1,4 @@
-import type { TelemetrySeries } from '../api-types';
+import type { TelemetrySeries } from '../../src/protocol/api';
 import {
   formatBytes,
   formatCount,

@@ -1,0 +1,12 @@
+/**
+ * Response shapes of the REST API (CONTRACT.md, REST): the one source for the gateway's
+ * OpenAPI document and the CLI's parsing. Objects are loose so a client passes on fields it
+ * does not know; states and VM kinds are plain strings for the same reason.
+ */
+export * from './apps';
+export * from './benchmarks';
+export * from './deployments';
+export * from './devices';
+export * from './events';
+export * from './monitor';
+export * from './telemetry';
