@@ -16,14 +16,18 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ZodPipe } from '../common/zod';
+import { nonJsonContent, openApiSchema, ZodPipe } from '../common/zod';
 import { VM_KINDS } from '../protocol';
+import { appListSchema, appSchema, signingKeySchema, type SigningKey } from '../protocol/api';
 import { AppsService } from './apps.service';
 import { MAX_PAYLOAD_BYTES } from './domain/app-rules';
 import {
@@ -66,7 +70,7 @@ export class AppsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: uploadAppOpenApi() })
-  @ApiResponse({ status: 201, description: 'published' })
+  @ApiCreatedResponse({ description: 'published', schema: openApiSchema(appSchema, 'output') })
   @ApiResponse({ status: 400, description: 'invalid_input, or image_rejected with the reason' })
   @ApiResponse({ status: 409, description: 'app_exists: name@version is already published' })
   @ApiResponse({ status: 413, description: `payload over ${MAX_PAYLOAD_BYTES} bytes` })
@@ -87,12 +91,14 @@ export class AppsController {
     enum: ['true', 'false'],
     description: 'include the benchmark images (origin "benchmark"), left out by default',
   })
+  @ApiOkResponse({ schema: openApiSchema(appListSchema, 'output') })
   async list(@Query(new ZodPipe(listAppsQuerySchema, 'query')) query: ListAppsQuery) {
     return { items: (await this.apps.list(appFilterOf(query))).map(appView) };
   }
 
   @Get('apps/:name/:version')
   @ApiOperation({ summary: 'One app: size, digest, sequence number, resource needs' })
+  @ApiOkResponse({ schema: openApiSchema(appSchema, 'output') })
   async get(@Param('name', namePipe) name: string, @Param('version', versionPipe) version: string) {
     return appView(await this.apps.get(name, version));
   }
@@ -100,6 +106,10 @@ export class AppsController {
   @Get('apps/:name/:version/payload')
   @ApiOperation({ summary: 'The payload bytes, as uploaded' })
   @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description: 'the payload',
+    content: nonJsonContent('application/octet-stream'),
+  })
   async payload(
     @Param('name', namePipe) name: string,
     @Param('version', versionPipe) version: string,
@@ -115,6 +125,7 @@ export class AppsController {
   @Get('apps/:name/:version/manifest')
   @ApiOperation({ summary: 'The signed manifest: a COSE_Sign1 (RFC 9052) with EdDSA' })
   @ApiProduces('application/cose')
+  @ApiOkResponse({ description: 'the COSE_Sign1', content: nonJsonContent('application/cose') })
   async manifest(
     @Param('name', namePipe) name: string,
     @Param('version', versionPipe) version: string,
@@ -131,7 +142,7 @@ export class AppsController {
   @Delete('apps/:name/:version')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an app that nothing uses any more' })
-  @ApiResponse({ status: 204, description: 'deleted; its blob too unless another app shares it' })
+  @ApiNoContentResponse({ description: 'deleted; its blob too unless another app shares it' })
   @ApiResponse({ status: 404, description: 'app_not_found' })
   @ApiResponse({ status: 409, description: 'app_in_use' })
   async remove(
@@ -143,7 +154,8 @@ export class AppsController {
 
   @Get('signing-key')
   @ApiOperation({ summary: 'The public key that verifies app manifests (Ed25519, raw, base64)' })
-  signingKey() {
-    return this.apps.signingKey();
+  @ApiOkResponse({ schema: openApiSchema(signingKeySchema, 'output') })
+  signingKey(): SigningKey {
+    return { ...this.apps.signingKey() };
   }
 }

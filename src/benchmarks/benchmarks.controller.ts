@@ -2,14 +2,18 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { openApiSchema, ZodPipe } from '../common/zod';
+import { nonJsonContent, openApiSchema, ZodPipe } from '../common/zod';
+import { campaignListSchema, campaignSchema, runListSchema, type RunList } from '../protocol/api';
 import { BenchmarksService } from './benchmarks.service';
 import {
   campaignIdParamSchema,
@@ -56,7 +60,10 @@ export class BenchmarksController {
       'Start a campaign: a suite (or programs) × the VMs of the target devices × repetitions',
   })
   @ApiBody({ schema: openApiSchema(createCampaignSchema) })
-  @ApiResponse({ status: 201, description: 'planned and started' })
+  @ApiCreatedResponse({
+    description: 'planned and started',
+    schema: openApiSchema(campaignSchema, 'output'),
+  })
   async create(@Body(new ZodPipe(createCampaignSchema, 'campaign')) body: CreateCampaignInput) {
     const c = await this.benchmarks.create(body);
     return campaignView(c, await this.benchmarks.counts(c.id));
@@ -66,6 +73,7 @@ export class BenchmarksController {
   @ApiOperation({ summary: 'Campaigns, newest first, with runs recorded per status' })
   @ApiQuery({ name: 'status', required: false })
   @ApiQuery({ name: 'limit', required: false })
+  @ApiOkResponse({ schema: openApiSchema(campaignListSchema, 'output') })
   async list(@Query(new ZodPipe(listQuerySchema, 'query')) query: z.infer<typeof listQuerySchema>) {
     const campaigns = await this.benchmarks.list(query.status, query.limit);
     return {
@@ -77,20 +85,24 @@ export class BenchmarksController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One campaign: plan, progress (runs recorded per status)' })
+  @ApiOkResponse({ schema: openApiSchema(campaignSchema, 'output') })
   async get(@Param('id', idPipe) id: number) {
     return campaignView(await this.benchmarks.get(id), await this.benchmarks.counts(id));
   }
 
   @Get(':id/runs')
   @ApiOperation({ summary: 'Every recorded run of a campaign with its measurements' })
+  @ApiOkResponse({ schema: openApiSchema(runListSchema, 'output') })
   async runs(@Param('id', idPipe) id: number) {
     await this.benchmarks.get(id);
-    return { items: await this.benchmarks.runs(id) };
+    const runs = await this.benchmarks.runs(id);
+    return { items: runs.map((r) => ({ ...r })) } satisfies RunList;
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop after the run in progress on each device' })
+  @ApiOkResponse({ schema: openApiSchema(campaignSchema, 'output') })
   @ApiResponse({ status: 409, description: 'bad_campaign_state' })
   async cancel(@Param('id', idPipe) id: number) {
     const c = await this.benchmarks.cancel(id);
@@ -102,6 +114,14 @@ export class BenchmarksController {
     summary: 'The report: one table (md), row (csv) or chart (svg) per metric, programs × VMs',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['md', 'csv', 'json', 'svg'] })
+  @ApiProduces(...Object.values(CONTENT_TYPES))
+  @ApiOkResponse({
+    description: 'the report in the format asked for',
+    content: {
+      ...nonJsonContent(CONTENT_TYPES.md, CONTENT_TYPES.csv, CONTENT_TYPES.svg),
+      [CONTENT_TYPES.json]: { schema: { type: 'object' } },
+    },
+  })
   async report(
     @Param('id', idPipe) id: number,
     @Query(new ZodPipe(reportQuerySchema, 'query')) query: z.infer<typeof reportQuerySchema>,
@@ -122,6 +142,14 @@ export class BenchmarksController {
   @Get(':id/compare/:other')
   @ApiOperation({ summary: 'Regression view: ratio per program × VM × metric, other ÷ this' })
   @ApiQuery({ name: 'format', required: false, enum: ['md', 'json'] })
+  @ApiProduces(CONTENT_TYPES.md, CONTENT_TYPES.json)
+  @ApiOkResponse({
+    description: 'the comparison in the format asked for',
+    content: {
+      ...nonJsonContent(CONTENT_TYPES.md),
+      [CONTENT_TYPES.json]: { schema: { type: 'object' } },
+    },
+  })
   async compare(
     @Param('id', idPipe) id: number,
     @Param('other', idPipe) other: number,

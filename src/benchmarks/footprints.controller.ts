@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { openApiSchema, ZodPipe } from '../common/zod';
+import { footprintsSchema } from '../protocol/api';
 import { footprintFileSchema, type FootprintFile } from './domain/footprint-file';
 import { footprintsView } from './dto/footprint.dto';
 import { FootprintsService } from './footprints.service';
@@ -22,7 +30,10 @@ export class FootprintsController {
       'Store firmware/riot/bin/footprint.json (vmfleet-footprint/1); a build replaces the stored one of its board and VM',
   })
   @ApiBody({ schema: openApiSchema(footprintFileSchema) })
-  @ApiResponse({ status: 200, description: 'every stored build and the per-board tables' })
+  @ApiOkResponse({
+    description: 'every stored build and the per-board tables',
+    schema: openApiSchema(footprintsSchema, 'output'),
+  })
   @ApiResponse({ status: 400, description: 'invalid_input, with the issues' })
   async upload(@Body(new ZodPipe(footprintFileSchema, 'footprint file')) body: FootprintFile) {
     return footprintsView(await this.footprints.upload(body));
@@ -33,6 +44,7 @@ export class FootprintsController {
     summary:
       'Every stored build, and per board ROM and static RAM of each VM over the VM=none build',
   })
+  @ApiOkResponse({ schema: openApiSchema(footprintsSchema, 'output') })
   async list() {
     return footprintsView(await this.footprints.view());
   }

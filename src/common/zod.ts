@@ -27,7 +27,24 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.ou
   }
 }
 
-/** JSON Schema for OpenAPI from a zod schema. */
-export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' });
+/**
+ * JSON Schema for OpenAPI from a zod schema: `input` for a request body (what the pipe
+ * accepts, defaults optional), `output` for a response (what a client parses).
+ */
+export function openApiSchema(
+  schema: z.ZodType,
+  io: 'input' | 'output' = 'input',
+): Record<string, unknown> {
+  return z.toJSONSchema(schema, { unrepresentable: 'any', io });
+}
+
+/** The `content` of an OpenAPI response that is not JSON: a text or binary body. */
+export function nonJsonContent(
+  ...types: string[]
+): Record<string, { schema: Record<string, unknown> }> {
+  const schema = (type: string) =>
+    type.startsWith('text/') || type.includes('svg')
+      ? { type: 'string' }
+      : { type: 'string', format: 'binary' };
+  return Object.fromEntries(types.map((type) => [type, { schema: schema(type) }]));
 }

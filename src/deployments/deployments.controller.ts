@@ -2,12 +2,20 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { openApiSchema, ZodPipe } from '../common/zod';
+import {
+  deploymentDetailSchema,
+  deploymentListSchema,
+  deploymentSchema,
+  type DeploymentDetail,
+} from '../protocol/api';
 import { DeploymentsService } from './deployments.service';
 import {
   createDeploymentSchema,
@@ -31,7 +39,10 @@ export class DeploymentsController {
     summary: 'Roll an app out to devices (ids or a tag), all at once, canary first or in waves',
   })
   @ApiBody({ schema: openApiSchema(createDeploymentSchema) })
-  @ApiResponse({ status: 201, description: 'planned and started; incompatible devices skipped' })
+  @ApiCreatedResponse({
+    description: 'planned and started; incompatible devices skipped',
+    schema: openApiSchema(deploymentSchema, 'output'),
+  })
   @ApiResponse({ status: 404, description: 'app_not_found or device_not_found' })
   async create(
     @Body(new ZodPipe(createDeploymentSchema, 'deployment')) body: CreateDeploymentInput,
@@ -51,6 +62,7 @@ export class DeploymentsController {
     description:
       'include benchmark campaigns\' deployments (origin "benchmark"), left out by default',
   })
+  @ApiOkResponse({ schema: openApiSchema(deploymentListSchema, 'output') })
   async list(
     @Query(new ZodPipe(listDeploymentsQuerySchema, 'query'))
     query: ReturnType<typeof listDeploymentsQuerySchema.parse>,
@@ -62,18 +74,20 @@ export class DeploymentsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One deployment with every device: state, reason, history, bytes sent' })
+  @ApiOkResponse({ schema: openApiSchema(deploymentDetailSchema, 'output') })
   async get(@Param('id', idPipe) id: number) {
     const { deployment, devices } = await this.deployments.detail(id);
     const counts = await this.deployments.counts(id);
     return {
       ...deploymentView(deployment, counts),
       targets: devices.map((d) => deviceRolloutView(d, d.bytesSent)),
-    };
+    } satisfies DeploymentDetail;
   }
 
   @Post(':id/pause')
   @HttpCode(200)
   @ApiOperation({ summary: 'Offer the update to no further devices; transfers under way finish' })
+  @ApiOkResponse({ schema: openApiSchema(deploymentSchema, 'output') })
   @ApiResponse({ status: 409, description: 'bad_deployment_state' })
   async pause(@Param('id', idPipe) id: number) {
     return this.view(await this.deployments.pause(id));
@@ -82,6 +96,7 @@ export class DeploymentsController {
   @Post(':id/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Continue a paused or halted deployment' })
+  @ApiOkResponse({ schema: openApiSchema(deploymentSchema, 'output') })
   @ApiResponse({ status: 409, description: 'bad_deployment_state' })
   async resume(@Param('id', idPipe) id: number) {
     return this.view(await this.deployments.resume(id));
@@ -90,6 +105,7 @@ export class DeploymentsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel: devices not reached are cancelled, transfers told to stop' })
+  @ApiOkResponse({ schema: openApiSchema(deploymentSchema, 'output') })
   @ApiResponse({ status: 409, description: 'bad_deployment_state' })
   async cancel(@Param('id', idPipe) id: number) {
     return this.view(await this.deployments.cancel(id));

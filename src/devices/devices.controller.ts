@@ -10,11 +10,28 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SigningKeyService } from '../apps/signing-key.service';
 import { Public } from '../common/auth.guard';
 import { openApiSchema, ZodPipe } from '../common/zod';
 import { deviceIdSchema } from '../protocol';
+import {
+  createdDeviceSchema,
+  deviceListSchema,
+  deviceSchema,
+  rotatedTokenSchema,
+  type CreatedDevice,
+  type RotatedToken,
+} from '../protocol/api';
 import { DevicesService } from './devices.service';
 import {
   deviceView,
@@ -39,10 +56,15 @@ export class DevicesController {
   @Post('devices')
   @ApiOperation({ summary: 'Provision a device; the token in the answer is shown only once' })
   @ApiBody({ schema: openApiSchema(provisionDeviceSchema) })
+  @ApiCreatedResponse({ schema: openApiSchema(createdDeviceSchema, 'output') })
   async provision(@Body(new ZodPipe(provisionDeviceSchema, 'device')) body: ProvisionDeviceInput) {
     const { device, token } = await this.devices.provision(body);
     // The device keeps the gateway's public key: it refuses app manifests not signed by it.
-    return { device: deviceView(device), token, signingKey: this.signingKey.describe() };
+    return {
+      device: deviceView(device),
+      token,
+      signingKey: { ...this.signingKey.describe() },
+    } satisfies CreatedDevice;
   }
 
   @Public()
@@ -50,17 +72,23 @@ export class DevicesController {
   @ApiOperation({ summary: 'A device provisions itself with the fleet enrollment key' })
   @ApiHeader({ name: 'X-Enrollment-Key', required: true })
   @ApiBody({ schema: openApiSchema(provisionDeviceSchema) })
+  @ApiCreatedResponse({ schema: openApiSchema(createdDeviceSchema, 'output') })
   async enroll(
     @Headers('x-enrollment-key') key: string | undefined,
     @Body(new ZodPipe(provisionDeviceSchema, 'device')) body: ProvisionDeviceInput,
   ) {
     const { device, token } = await this.devices.enroll(key, body);
     // The device keeps the gateway's public key: it refuses app manifests not signed by it.
-    return { device: deviceView(device), token, signingKey: this.signingKey.describe() };
+    return {
+      device: deviceView(device),
+      token,
+      signingKey: { ...this.signingKey.describe() },
+    } satisfies CreatedDevice;
   }
 
   @Get('devices')
   @ApiOperation({ summary: 'List devices, filtered by tag, VM kind and presence' })
+  @ApiOkResponse({ schema: openApiSchema(deviceListSchema, 'output') })
   async list(
     @Query(new ZodPipe(listDevicesQuerySchema, 'query'))
     query: ReturnType<typeof listDevicesQuerySchema.parse>,
@@ -69,12 +97,16 @@ export class DevicesController {
   }
 
   @Get('devices/:id')
+  @ApiOperation({ summary: 'One device: presence, VM, limits, latest sample' })
+  @ApiOkResponse({ schema: openApiSchema(deviceSchema, 'output') })
   async get(@Param('id', idPipe) id: string) {
     return deviceView(await this.devices.get(id));
   }
 
   @Delete('devices/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a device and its history' })
+  @ApiNoContentResponse({ description: 'deleted' })
   async remove(@Param('id', idPipe) id: string): Promise<void> {
     await this.devices.remove(id);
   }
@@ -86,6 +118,7 @@ export class DevicesController {
       'Rotate the device token: the new one is shown once, the old one refused after graceSeconds, the live connection dropped',
   })
   @ApiBody({ schema: openApiSchema(rotateTokenSchema), required: false })
+  @ApiOkResponse({ schema: openApiSchema(rotatedTokenSchema, 'output') })
   async rotateToken(
     @Param('id', idPipe) id: string,
     @Body(new ZodPipe(rotateTokenSchema, 'rotation'))
@@ -97,7 +130,7 @@ export class DevicesController {
       device: deviceView(rotated.device),
       token: rotated.token,
       previousTokenValidUntil: until === null ? null : new Date(until).toISOString(),
-    };
+    } satisfies RotatedToken;
   }
 
   @Post('devices/:id/revoke')
@@ -106,12 +139,15 @@ export class DevicesController {
     summary:
       'Revoke the device: no token is accepted on MQTT or CoAP, its live connection is dropped, the device and its history stay (rotate-token lets it back)',
   })
+  @ApiOkResponse({ schema: openApiSchema(deviceSchema, 'output') })
   async revoke(@Param('id', idPipe) id: string) {
     return deviceView(await this.devices.revoke(id));
   }
 
   @Patch('devices/:id/tags')
+  @ApiOperation({ summary: 'Add and remove tags' })
   @ApiBody({ schema: openApiSchema(editTagsSchema) })
+  @ApiOkResponse({ schema: openApiSchema(deviceSchema, 'output') })
   async editTags(
     @Param('id', idPipe) id: string,
     @Body(new ZodPipe(editTagsSchema, 'tags')) body: ReturnType<typeof editTagsSchema.parse>,

@@ -9,12 +9,25 @@ import {
   Sse,
   type MessageEvent,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { interval, map, merge, Observable } from 'rxjs';
 import { z } from 'zod';
-import { openApiSchema, ZodPipe } from '../common/zod';
+import { nonJsonContent, openApiSchema, ZodPipe } from '../common/zod';
 import { parseInstant } from '../telemetry/domain/time-range';
 import { deviceIdSchema } from '../protocol';
+import {
+  deviceEventListSchema,
+  injectedEventSchema,
+  type DeviceEvent as DeviceEventView,
+} from '../protocol/api';
 import type { DeviceEvent } from './domain/device-event';
 import { BUTTON_EVENT, EventsService } from './events.service';
 
@@ -37,7 +50,8 @@ const injectSchema = z.object({
 const idPipe = new ZodPipe(deviceIdSchema, 'device id');
 const KEEP_ALIVE_MS = 15_000;
 
-const view = (e: DeviceEvent) => ({ ...e, ts: new Date(e.ts).toISOString() });
+const view = (e: DeviceEvent) =>
+  ({ ...e, ts: new Date(e.ts).toISOString() }) satisfies DeviceEventView;
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -49,6 +63,7 @@ export class EventsController {
   @ApiOperation({
     summary: 'Events of a device, oldest first: app publishes and emits, VM lifecycle',
   })
+  @ApiOkResponse({ schema: openApiSchema(deviceEventListSchema, 'output') })
   async list(
     @Param('id', idPipe) id: string,
     @Query(new ZodPipe(listQuerySchema, 'query')) q: z.infer<typeof listQuerySchema>,
@@ -61,6 +76,11 @@ export class EventsController {
 
   @Sse('stream')
   @ApiOperation({ summary: 'Live events of a device (Server-Sent Events)' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'one event per device event (its kind; data: the event as the list has it)',
+    content: nonJsonContent('text/event-stream'),
+  })
   stream(@Param('id', idPipe) id: string): Observable<MessageEvent> {
     const events = this.events
       .follow(id)
@@ -78,6 +98,7 @@ export class EventsController {
     summary: "Inject a raw event into the device's Event Handler ('button' or 100–199)",
   })
   @ApiBody({ schema: openApiSchema(injectSchema) })
+  @ApiAcceptedResponse({ schema: openApiSchema(injectedEventSchema, 'output') })
   inject(
     @Param('id', idPipe) id: string,
     @Body(new ZodPipe(injectSchema, 'event')) body: z.infer<typeof injectSchema>,

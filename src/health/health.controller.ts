@@ -1,10 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth.guard';
+import { openApiSchema } from '../common/zod';
 import { CONFIG, Config } from '../config/config';
 import { CoapGateway } from '../coap/coap-gateway';
 import { MQTT_WS_PATH, MqttBroker } from '../mqtt/mqtt-broker';
+import { healthSchema, type Health } from '../protocol/api';
 import { VERSION } from '../version';
 
 @ApiTags('health')
@@ -22,7 +24,8 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Liveness and where devices connect; no token needed' })
-  async health() {
+  @ApiOkResponse({ schema: openApiSchema(healthSchema, 'output') })
+  async health(): Promise<Health> {
     await this.db.query('SELECT 1');
     return {
       status: 'ok',

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { openApiSchema, ZodPipe } from '../common/zod';
 import { COMMAND_OPS, deviceIdSchema } from '../protocol';
+import { anyMonitorReplySchema } from '../protocol/api';
 import { DEFAULT_COMMAND_TIMEOUT_MS, MonitorService } from './monitor.service';
 
 const monitorRequestSchema = z.object({
@@ -24,6 +25,10 @@ export class MonitorController {
       'Thing Monitor: send one command (load, start, stop, step, registers, memory, …) and wait for its reply',
   })
   @ApiBody({ schema: openApiSchema(monitorRequestSchema) })
+  @ApiOkResponse({
+    description: "`{id, op, result}`: the device's reply, checked against the op's result schema",
+    schema: openApiSchema(anyMonitorReplySchema, 'output'),
+  })
   command(
     @Param('id', new ZodPipe(deviceIdSchema, 'device id')) id: string,
     @Body(new ZodPipe(monitorRequestSchema, 'monitor request'))

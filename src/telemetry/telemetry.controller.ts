@@ -1,8 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodPipe } from '../common/zod';
+import { openApiSchema, ZodPipe } from '../common/zod';
 import { deviceIdSchema } from '../protocol';
+import {
+  fleetSummarySchema,
+  telemetrySeriesSchema,
+  type FleetSummary,
+  type TelemetrySeries,
+} from '../protocol/api';
 import { TelemetryService } from './telemetry.service';
 
 const rangeQuerySchema = z.object({
@@ -28,10 +34,11 @@ export class TelemetryController {
     required: false,
     description: '10s, 5m, 1h or ms; default: about 360 points',
   })
+  @ApiOkResponse({ schema: openApiSchema(telemetrySeriesSchema, 'output') })
   async series(
     @Param('id', new ZodPipe(deviceIdSchema, 'device id')) id: string,
     @Query(new ZodPipe(rangeQuerySchema, 'query')) query: z.infer<typeof rangeQuerySchema>,
-  ) {
+  ): Promise<TelemetrySeries> {
     const s = await this.telemetry.series(id, query);
     return {
       deviceId: s.deviceId,
@@ -44,7 +51,14 @@ export class TelemetryController {
 
   @Get('fleet/summary')
   @ApiOperation({ summary: 'Online count and RAM/flash use by VM kind and by board' })
-  summary() {
-    return this.telemetry.fleetSummary();
+  @ApiOkResponse({ schema: openApiSchema(fleetSummarySchema, 'output') })
+  async summary(): Promise<FleetSummary> {
+    const { devices, byVm, byBoard } = await this.telemetry.fleetSummary();
+    // Spread into plain objects: the domain's interfaces carry no index signature.
+    return {
+      devices: { ...devices },
+      byVm: byVm.map((g) => ({ ...g })),
+      byBoard: byBoard.map((g) => ({ ...g })),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { openApiSchema } from '../../common/zod';
 import { vmKindSchema } from '../../protocol';
+import type { App as ApiApp } from '../../protocol/api';
 import type { App, AppFilter } from '../domain/app';
 import {
   APP_NAME_PATTERN,
@@ -88,6 +89,6 @@ export function appView(a: App) {
     origin: appOrigin(a.name),
     needs: { ...a.needs },
     createdAt: new Date(a.createdAt).toISOString(),
-  };
+  } satisfies ApiApp;
 }
 export type AppView = ReturnType<typeof appView>;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { deviceIdSchema, tagSchema, vmKindSchema } from '../../protocol';
+import type { Campaign as ApiCampaign } from '../../protocol/api';
 import { type Campaign, profileOf } from '../domain/campaign';
-import { BENCH_SUITES, BUILD_PROFILES, DEFAULT_BUILD_PROFILE, NATIVE_VM } from '../../protocol/bench-catalog';
+import {
+  BENCH_SUITES,
+  BUILD_PROFILES,
+  DEFAULT_BUILD_PROFILE,
+  NATIVE_VM,
+} from '../../protocol/bench-catalog';
 import type { RunStatus } from '../domain/results';
 
 export const MAX_CAMPAIGN_DEVICES = 1000;
@@ -65,12 +71,12 @@ export function campaignView(c: Campaign, counts: Record<RunStatus, number>) {
     profile: profileOf(c.spec),
     sequential: c.spec.sequential,
     target: c.spec.target,
-    devices: c.devices,
+    devices: c.devices.map((d) => ({ ...d })),
     plannedRuns: c.plannedRuns,
     recordedRuns: recorded,
     counts,
-    createdAt: iso(c.createdAt),
-    updatedAt: iso(c.updatedAt),
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
     finishedAt: iso(c.finishedAt),
-  };
+  } satisfies ApiCampaign;
 }

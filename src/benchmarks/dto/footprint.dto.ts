@@ -1,5 +1,6 @@
 import type { BoardFootprint, FootprintBuild } from '../domain/footprint';
 import type { FootprintsView } from '../footprints.service';
+import type { Footprints } from '../../protocol/api';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -9,10 +10,18 @@ export function footprintBuildView(b: FootprintBuild) {
 }
 
 export function boardFootprintView(t: BoardFootprint) {
-  return { ...t, rows: t.rows.map((r) => ({ ...r, builtAt: iso(r.builtAt) })) };
+  const rows = t.rows.map((r) => ({
+    ...r,
+    builtAt: iso(r.builtAt),
+    runtimePeak: r.runtimePeak && { ...r.runtimePeak },
+  }));
+  return { ...t, rows };
 }
 
 /** `GET /api/benchmarks/footprints` (and what an upload answers). */
 export function footprintsView(v: FootprintsView) {
-  return { builds: v.builds.map(footprintBuildView), boards: v.boards.map(boardFootprintView) };
+  return {
+    builds: v.builds.map(footprintBuildView),
+    boards: v.boards.map(boardFootprintView),
+  } satisfies Footprints;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appOrigin } from '../../apps/domain/app-rules';
 import { appNameSchema, appVersionSchema } from '../../apps/dto/app.dto';
 import { deviceIdSchema, MAX_HEALTH_WINDOW_MS, tagSchema } from '../../protocol';
+import type { Deployment as ApiDeployment, DeploymentTarget } from '../../protocol/api';
 import type { Deployment, DeviceRollout, RolloutState } from '../domain/deployment';
 import { ROLLOUT_STATES } from '../domain/deployment';
 
@@ -66,13 +67,17 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function deploymentView(d: Deployment, counts: Record<RolloutState, number>) {
   return {
     ...d,
+    // Spread into plain objects: the domain's interfaces carry no index signature.
+    app: { ...d.app },
+    strategy: { ...d.strategy },
+    target: { ...d.target },
     origin: appOrigin(d.app.name),
-    createdAt: iso(d.createdAt),
-    updatedAt: iso(d.updatedAt),
+    createdAt: new Date(d.createdAt).toISOString(),
+    updatedAt: new Date(d.updatedAt).toISOString(),
     finishedAt: iso(d.finishedAt),
     devices: Object.values(counts).reduce((a, b) => a + b, 0),
     counts,
-  };
+  } satisfies ApiDeployment;
 }
 
 export function deviceRolloutView(e: DeviceRollout, bytesSent: number) {
@@ -82,10 +87,10 @@ export function deviceRolloutView(e: DeviceRollout, bytesSent: number) {
     state: e.state,
     code: e.code,
     reason: e.reason,
-    updatedAt: iso(e.updatedAt),
+    updatedAt: new Date(e.updatedAt).toISOString(),
     bytesSent,
-    history: e.history.map((h) => ({ ...h, at: iso(h.at) })),
-  };
+    history: e.history.map((h) => ({ ...h, at: iso(h.at)! })),
+  } satisfies DeploymentTarget;
 }
 
 export { ROLLOUT_STATES };

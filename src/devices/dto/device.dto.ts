@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boardSchema, deviceIdSchema, tagSchema, vmKindSchema } from '../../protocol';
+import type { Device as ApiDevice } from '../../protocol/api';
 import type { Device } from '../domain/device';
 
 export const provisionDeviceSchema = z.object({
@@ -55,6 +56,6 @@ export function deviceView(device: Device) {
     credentialsRotatedAt: iso(tokenRotatedAt),
     revokedAt: iso(d.revokedAt),
     latest: d.latest ? { ...d.latest, at: iso(d.latest.at)! } : null,
-  };
+  } satisfies ApiDevice;
 }
 export type DeviceView = ReturnType<typeof deviceView>;
