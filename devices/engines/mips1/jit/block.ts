@@ -6,7 +6,6 @@ import {
   emitControlTransfer,
   emitMemory,
   faultExit,
-  int,
   SAMPLE_SP,
   type EmitLayout,
   type EmitSite,
@@ -14,26 +13,31 @@ import {
 
 /** Most instructions in one block (a branch may add its delay slot): bounds code size. */
 export const MAX_BLOCK_INSTRUCTIONS = 128;
-/** Most instructions one call of a self-looping block runs before it returns to the tier. */
-const MAX_LOOP_INSTRUCTIONS = 1 << 22;
 
-/** The source of one block and the numbers the tier needs to run it. */
+/** A translated block: its instructions' JS and how control leaves it (region.ts). */
 export interface BlockSource {
-  readonly body: string;
-  /** Instructions of one pass; the tier enters the block only with at least this budget. */
+  /** One line per instruction; a fault sets `e` and does `break x`. */
+  readonly code: string;
+  /** Instructions of one pass; a pass runs only if the budget left covers it. */
   readonly length: number;
+  readonly end: BlockEnd;
 }
 
 /** How control leaves the block when no instruction faults. */
-interface BlockEnd {
-  /** JS setting cpu.pc and cpu.npc. */
-  readonly next: string;
+export interface BlockEnd {
+  /**
+   * 'slot': after a delay slot, to `nx`; 'next': to `stopPc + 4`; 'odd': text ended after
+   * a branch, so its delay slot is the next pc and `nx` the one after.
+   */
+  readonly kind: 'slot' | 'next' | 'odd';
   readonly stopPc: number;
   readonly stop: Stop.Budget | Stop.Syscall;
-  /** A conditional branch or jump back to the block's start: loop inside the block. */
-  readonly loops: boolean;
   /** Index of the delay slot, -1 if none: a fault there resumes at `nx`. */
   readonly slot: number;
+  /** Text offsets worth translating with this block: where it goes, where a call returns. */
+  readonly successors: readonly number[];
+  /** For 'slot': the values `nx` can take, the taken one first; empty for jr and jalr. */
+  readonly targets: readonly number[];
 }
 
 /**
@@ -50,14 +54,14 @@ export function translateBlock(text: DecodedText, layout: EmitLayout, start: num
     const op = opOf(site.w);
     if (isControlTransfer(op)) {
       lines.push(emitControlTransfer(op, site, layout.base));
-      end = endAfterTransfer(text, layout, start, site, lines);
+      end = endAfterTransfer(text, layout, site, lines);
     } else {
       lines.push(emitStraight(op, site, layout));
       end = endAfterStraight(text, op, at, index, null);
     }
   }
   const length = lines.length; // one line per instruction: the count is static
-  return { body: assemble(lines.join('\n'), length, start, end), length };
+  return { code: lines.join('\n'), length, end };
 }
 
 function siteAt(text: DecodedText, at: number, index: number): EmitSite {
@@ -85,62 +89,51 @@ function endAfterStraight(
   op: Op,
   at: number,
   index: number,
-  slotOf: { start: number; target: number | null } | null,
+  slotOf: Pick<BlockEnd, 'successors' | 'targets'> | null,
 ): BlockEnd | null {
   const stop = op === Op.Syscall ? Stop.Syscall : Stop.Budget;
-  if (slotOf !== null) {
-    const loops = stop === Stop.Budget && slotOf.target === slotOf.start;
-    return { next: 'cpu.pc = nx; cpu.npc = (nx + 4) | 0;', stopPc: at, stop, loops, slot: index };
-  }
+  if (slotOf !== null) return { kind: 'slot', stopPc: at, stop, slot: index, ...slotOf };
   const full = index + 1 >= MAX_BLOCK_INSTRUCTIONS || at + 4 >= text.textBytes;
   if (!endsBlock(op) && !full) return null;
-  const next = `cpu.pc = ${int(at + 4)}; cpu.npc = ${int(at + 8)};`;
-  return { next, stopPc: at, stop, loops: false, slot: -1 };
+  const successors = op === Op.Syscall || isStraight(op) ? [at + 4] : [];
+  return { kind: 'next', stopPc: at, stop, slot: -1, successors, targets: [] };
 }
 
 /** After a branch: its delay slot joins the block, unless text ends first. */
 function endAfterTransfer(
   text: DecodedText,
   layout: EmitLayout,
-  start: number,
   branch: EmitSite,
   lines: string[],
 ): BlockEnd {
   const slotAt = branch.at + 4;
   if (slotAt >= text.textBytes) {
-    const next = `cpu.pc = ${int(slotAt)}; cpu.npc = nx;`;
-    return { next, stopPc: branch.at, stop: Stop.Budget, loops: false, slot: -1 };
+    const stopPc = branch.at;
+    return { kind: 'odd', stopPc, stop: Stop.Budget, slot: -1, successors: [], targets: [] };
   }
   const site = siteAt(text, slotAt, branch.index + 1);
   const op = opOf(site.w);
   lines.push(emitStraight(op, site, layout));
-  const op0 = opOf(branch.w);
-  const target = op0 === Op.Jr || op0 === Op.Jalr ? null : branch.imm;
-  return endAfterStraight(text, op, slotAt, site.index, { start, target })!;
+  const branchOp = opOf(branch.w);
+  const successors = transferSuccessors(branchOp, branch);
+  const targets = branchOp === Op.Jal ? [branch.imm] : branchOp === Op.Jalr ? [] : successors;
+  return endAfterStraight(text, op, slotAt, site.index, { successors, targets })!;
 }
 
 /**
- * The block function's source: registers in locals for the whole block, one exit path
- * that writes them back, then either the fault (built by the tier from `e` and `a`) or the
- * static end. A self-loop repeats while it branches back and the budget covers a pass.
+ * Where a transfer goes without an indirect jump: its target, and after the delay slot
+ * for a conditional branch (not taken) or a call (where its return most likely lands).
  */
-function assemble(code: string, length: number, start: number, end: BlockEnd): string {
-  const used = [...new Set([...code.matchAll(/\br(\d+)\b/g)].map((m) => Number(m[1])))];
-  const written = [...new Set([...code.matchAll(/\br(\d+) = /g)].map((m) => Number(m[1])))];
-  const hiLo = /\b(hi|lo)\b/.test(code);
-  const pass = end.loops
-    ? `for (;;) {\n${code}\nc += ${int(length)};\n` +
-      `if (nx !== ${int(start)} || left - c < ${int(length)} || c >= ${int(MAX_LOOP_INSTRUCTIONS)}) break;\n}`
-    : `${code}\nc = ${int(length)};`;
-  return [
-    used.length ? `let ${used.map((n) => `r${int(n)} = r[${int(n)}]`).join(', ')};` : '',
-    hiLo ? 'let hi = cpu.hi, lo = cpu.lo;' : '',
-    'let a = 0, t = 0, s = 0, nx = 0, e = -1, c = 0;',
-    `x: {\n${pass}\n}`,
-    written.map((n) => `r[${int(n)}] = r${int(n)};`).join(' '),
-    hiLo ? 'cpu.hi = hi; cpu.lo = lo;' : '',
-    `if (e >= 0) return fault(cpu, ${int(start)}, e, a, nx, c, ${int(end.slot)});`,
-    `${end.next} cpu.stopPc = ${int(end.stopPc)};`,
-    `return c * 4 + ${int(end.stop)};`,
-  ].join('\n');
+function transferSuccessors(op: Op, branch: EmitSite): number[] {
+  const after = branch.at + 8;
+  switch (op) {
+    case Op.Jr:
+      return [];
+    case Op.Jalr:
+      return [after];
+    case Op.J:
+      return [branch.imm];
+    default:
+      return [branch.imm, after];
+  }
 }

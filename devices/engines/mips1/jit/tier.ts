@@ -23,14 +23,15 @@ import {
 import { execute, Stop } from '../interpreter';
 import type { GuestMemory } from '../memory';
 import { Op } from '../ops';
-import { translateBlock } from './block';
+import { translateRegion } from './region';
 import type { EmitLayout } from './emit';
 
 /**
- * One translated block: runs a whole pass (the tier checked the budget covers it) and
- * returns `executed * 4 + stop`, stop being Stop.Budget (go on), Syscall or Fault.
+ * One translated region (region.ts), entered at its block `id` (the tier checked the budget
+ * covers that block's pass): returns `executed * 4 + stop`, stop being Stop.Budget (go
+ * on), Syscall or Fault.
  */
-type Block = (r: Int32Array, cpu: CpuState, left: number) => number;
+type Region = (r: Int32Array, cpu: CpuState, left: number, id: number) => number;
 
 /** Builds the fault of the instruction at `e` and leaves pc on it, as the interpreter does. */
 type BlockFault = (
@@ -47,8 +48,9 @@ type BlockFault = (
 const SAMPLES_SP = new Set<Op>([Op.Jal, Op.Jr, Op.Jalr, Op.Syscall]);
 
 /**
- * The MIPS-I binary translator: each basic block becomes one JavaScript function, made on
- * first entry and cached by pc. Text is read-only (stores below `storeLo` fault
+ * The MIPS-I binary translator: the blocks reachable from a pc the tier has no code for
+ * become one JavaScript function (a region), made on first entry and cached for each of
+ * its blocks' pcs that has none yet. Text is read-only (stores below `storeLo` fault
  * bad_address, memory.ts), so a translated block can never go stale: no invalidation.
  */
 export const mips1JitTier: Mips1Tier = {
@@ -57,8 +59,10 @@ export const mips1JitTier: Mips1Tier = {
 };
 
 class Translation {
-  private readonly blocks: Array<Block | undefined>;
+  private readonly blocks: Array<Region | undefined>;
   private readonly lengths: Int32Array;
+  /** Per text word: the id its region gives the block starting there. */
+  private readonly ids: Int32Array;
   private readonly layout: EmitLayout;
   private readonly env: Record<string, unknown>;
 
@@ -66,8 +70,9 @@ class Translation {
     private readonly text: DecodedText,
     private readonly memory: GuestMemory,
   ) {
-    this.blocks = new Array<Block | undefined>(text.textBytes >> 2);
+    this.blocks = new Array<Region | undefined>(text.textBytes >> 2);
     this.lengths = new Int32Array(text.textBytes >> 2);
+    this.ids = new Int32Array(text.textBytes >> 2);
     this.layout = {
       base: text.loadAddress,
       loadLo: memory.loadLo,
@@ -115,7 +120,7 @@ class Translation {
         cpu.executed += budget - left;
         return stop;
       }
-      const result = block(r, cpu, left);
+      const result = block(r, cpu, left, this.ids[pc >> 2]);
       left -= result >> 2;
       stop = result & 3;
       if (stop !== Stop.Budget) break;
@@ -138,18 +143,22 @@ class Translation {
     return stop;
   }
 
-  private translate(pc: number): Block {
-    const source = translateBlock(this.text, this.layout, pc);
+  private translate(pc: number): Region {
+    const source = translateRegion(this.text, this.layout, pc);
     const names = Object.keys(this.env);
     // The source holds only numbers from decoded fields and the layout (emit.ts int()).
-    const factory = generatedFactory<Block>(
+    const factory = generatedFactory<Region>(
       names,
-      `'use strict'; return function block(r, cpu, left) {\n${source.body}\n};`,
+      `'use strict'; return function region(r, cpu, left, b) {\n${source.body}\n};`,
     );
-    const block = factory(...names.map((name) => this.env[name]));
-    this.blocks[pc >> 2] = block;
-    this.lengths[pc >> 2] = source.length;
-    return block;
+    const region = factory(...names.map((name) => this.env[name]));
+    source.starts.forEach((start, i) => {
+      if (this.blocks[start >> 2]) return;
+      this.blocks[start >> 2] = region;
+      this.lengths[start >> 2] = source.lengths[i];
+      this.ids[start >> 2] = i;
+    });
+    return region;
   }
 
   /** Called by generated code on a failed check: pc stays on the faulting instruction. */

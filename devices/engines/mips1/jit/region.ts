@@ -1,0 +1,125 @@
+import type { DecodedText } from '../decode';
+import { Stop } from '../interpreter';
+import { translateBlock, type BlockSource } from './block';
+import { int, type EmitLayout } from './emit';
+
+/** Most instructions in one region: V8 stops optimizing much bigger functions. */
+export const MAX_REGION_INSTRUCTIONS = 400;
+/** Most blocks in one region: bounds the switch. */
+const MAX_REGION_BLOCKS = 64;
+/** Most instructions one call runs before it returns to the tier (`c * 4` stays an int32). */
+const MAX_CALL_INSTRUCTIONS = 1 << 22;
+
+/** The source of one region and the blocks it can be entered at. */
+export interface RegionSource {
+  readonly body: string;
+  /** Text offsets of the region's blocks, the entry first. */
+  readonly starts: readonly number[];
+  /** Instructions of one pass of each block: the tier enters only if the budget covers it. */
+  readonly lengths: readonly number[];
+}
+
+/**
+ * Translates the blocks reachable from `entry` by direct branches, jumps, calls and the
+ * returns after calls, breadth first, up to MAX_REGION_INSTRUCTIONS, into one function
+ * body `(r, cpu, left, b)` that runs from the block with id `b` (its index in `starts`)
+ * on. Registers stay in locals across blocks; a block runs only if the budget left covers
+ * its whole pass, else the region returns with pc on it (the tier's interpreter then
+ * steps exactly). Any jump, indirect ones too, to a block of the region stays inside;
+ * anything else returns to the tier.
+ */
+export function translateRegion(
+  text: DecodedText,
+  layout: EmitLayout,
+  entry: number,
+): RegionSource {
+  const blocks = new Map<number, BlockSource>();
+  const seen = new Set<number>([entry]);
+  const queue = [entry];
+  let size = 0;
+  for (let i = 0; i < queue.length && blocks.size < MAX_REGION_BLOCKS; i++) {
+    const block = translateBlock(text, layout, queue[i]);
+    if (blocks.size > 0 && size + block.length > MAX_REGION_INSTRUCTIONS) continue;
+    blocks.set(queue[i], block);
+    size += block.length;
+    for (const next of block.end.successors) {
+      if (next >= 0 && next < text.textBytes && (next & 3) === 0 && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  const starts = [...blocks.keys()];
+  return { body: assemble(blocks), starts, lengths: starts.map((s) => blocks.get(s)!.length) };
+}
+
+/**
+ * `for (;;) switch (b)` over block ids (dense, so V8 makes it a jump table), with one exit
+ * path that writes the registers back, then either the fault (the tier builds it from the
+ * block start `st`, the index `e`, its slot `sl` and `a`) or pc = p (npc = np when a
+ * branch's delay slot is the next pc). `n` counts the budget left down.
+ */
+function assemble(blocks: ReadonlyMap<number, BlockSource>): string {
+  const code = [...blocks.values()].map((block) => block.code).join('\n');
+  const used = [...new Set([...code.matchAll(/\br(\d+)\b/g)].map((m) => Number(m[1])))];
+  const written = [...new Set([...code.matchAll(/\br(\d+) = /g)].map((m) => Number(m[1])))];
+  const hiLo = /\b(hi|lo)\b/.test(code);
+  const ids = new Map([...blocks.keys()].map((start, id) => [start, id]));
+  const cases = [...blocks].map(([start, block]) => blockCase(start, block, ids));
+  return [
+    used.length ? `let ${used.map((n) => `r${int(n)} = r[${int(n)}]`).join(', ')};` : '',
+    hiLo ? 'let hi = cpu.hi, lo = cpu.lo;' : '',
+    'let a = 0, t = 0, s = 0, nx = 0, e = -1, st = 0, sl = -1, sp = 0, p = 0, np = 1, stop = 0;',
+    `const lim = left < ${int(MAX_CALL_INSTRUCTIONS)} ? left : ${int(MAX_CALL_INSTRUCTIONS)};`,
+    'let n = lim;',
+    `y: for (;;) switch (b) {\n${cases.join('\n')}\ndefault: break y;\n}`,
+    written.map((n) => `r[${int(n)}] = r${int(n)};`).join(' '),
+    hiLo ? 'cpu.hi = hi; cpu.lo = lo;' : '',
+    'if (e >= 0) return fault(cpu, st, e, a, nx, lim - n, sl);',
+    'cpu.pc = p; cpu.npc = np === 1 ? (p + 4) | 0 : np; cpu.stopPc = sp;',
+    'return (lim - n) * 4 + stop;',
+  ].join('\n');
+}
+
+type Ids = ReadonlyMap<number, number>;
+
+/**
+ * One block: budget check, its instructions (repeated while it branches back to itself
+ * and the budget covers another pass), then on to the next block or out.
+ */
+function blockCase(start: number, block: BlockSource, ids: Ids): string {
+  const { end, length } = block;
+  const loops = end.kind === 'slot' && end.stop === Stop.Budget && end.targets.includes(start);
+  const pass = loops
+    ? `for (;;) {\n${block.code}\nn -= ${int(length)};\n` +
+      `if (nx !== ${int(start)} || n < ${int(length)}) break;\n}`
+    : `${block.code}\nn -= ${int(length)};`;
+  return [
+    `case ${int(ids.get(start)!)}: {`,
+    `if (n < ${int(length)}) { p = ${int(start)}; break y; }`,
+    `x: {\n${pass}\nsp = ${int(end.stopPc)};\n${blockExit(block, ids)}\n}`,
+    `st = ${int(start)}; sl = ${int(end.slot)}; break y;`,
+    '}',
+  ].join('\n');
+}
+
+/** Where control goes after a block's pass: a block of the region by id, or out at p. */
+function blockExit({ end }: BlockSource, ids: Ids): string {
+  const to = (at: number) => {
+    const id = ids.get(at);
+    return id === undefined ? `{ p = ${int(at)}; break y; }` : `{ b = ${int(id)}; continue; }`;
+  };
+  if (end.kind === 'odd') return `p = ${int(end.stopPc + 4)}; np = nx; break y;`;
+  if (end.stop === Stop.Syscall) {
+    const next = end.kind === 'slot' ? 'nx' : int(end.stopPc + 4);
+    return `p = ${next}; stop = ${int(Stop.Syscall)}; break y;`;
+  }
+  if (end.kind === 'next') return to(end.stopPc + 4);
+  const [taken, notTaken] = end.targets;
+  if (taken === undefined) {
+    const known = [...ids].map(([at, id]) => `case ${int(at)}: b = ${int(id)}; continue;`);
+    return `switch (nx) {\n${known.join('\n')}\ndefault: p = nx; break y;\n}`;
+  }
+  if (notTaken === undefined || notTaken === taken) return to(taken);
+  return `if (nx === ${int(taken)}) ${to(taken)} else ${to(notTaken)}`;
+}
