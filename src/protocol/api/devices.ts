@@ -20,6 +20,9 @@ export const deviceSchema = z.looseObject({
       flashBytes: z.number(),
       clockHz: z.number(),
       maxChunkBytes: z.number().optional(),
+      /** Guest memory the VM grants an app, and flash of one app slot; devices may not say. */
+      appRamBytes: z.number().optional(),
+      appFlashBytes: z.number().optional(),
     })
     .nullable(),
   lastSeenAt: z.string().nullable(),

@@ -31,9 +31,11 @@ export type TelemetryPoint = z.infer<typeof telemetryPointSchema>;
  * `Device.latest` is "TelemetryPoint-like": every field may be missing, and the gateway
  * stamps it with `at` (the time of the sample) where a point has `ts` (its bucket start).
  */
-export const latestSampleSchema = telemetryPointSchema
-  .partial()
-  .extend({ at: z.string().optional() });
+export const latestSampleSchema = telemetryPointSchema.partial().extend({
+  at: z.string().optional(),
+  /** Actuator outputs the guest set through the HAL (LEDs, GPIO pins), by index. */
+  actuators: z.looseObject({ led: z.array(z.number()), gpio: z.array(z.number()) }).nullish(),
+});
 export type LatestSample = z.infer<typeof latestSampleSchema>;
 
 export const telemetrySeriesSchema = z.looseObject({
