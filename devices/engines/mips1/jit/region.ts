@@ -7,7 +7,7 @@ import { int, type EmitLayout } from './emit';
 export const MAX_REGION_INSTRUCTIONS = 400;
 /** Most blocks in one region: bounds the switch. */
 const MAX_REGION_BLOCKS = 64;
-/** Most instructions one call runs before it returns to the tier (`c * 4` stays an int32). */
+/** Most instructions one call runs before it returns to the tier (`executed * 4` stays an int32). */
 const MAX_CALL_INSTRUCTIONS = 1 << 22;
 
 /** The source of one region and the blocks it can be entered at. */
@@ -17,6 +17,8 @@ export interface RegionSource {
   readonly starts: readonly number[];
   /** Instructions of one pass of each block: the tier enters only if the budget covers it. */
   readonly lengths: readonly number[];
+  /** Per text word, the id of the region's block starting there, else -1: the `ids` param. */
+  readonly ids: Int16Array;
 }
 
 /**
@@ -50,7 +52,10 @@ export function translateRegion(
     }
   }
   const starts = [...blocks.keys()];
-  return { body: assemble(blocks), starts, lengths: starts.map((s) => blocks.get(s)!.length) };
+  const ids = new Int16Array(text.textBytes >> 2).fill(-1);
+  starts.forEach((start, id) => (ids[start >> 2] = id));
+  const lengths = starts.map((start) => blocks.get(start)!.length);
+  return { body: assemble(blocks, text.textBytes), starts, lengths, ids };
 }
 
 /**
@@ -59,13 +64,13 @@ export function translateRegion(
  * block start `st`, the index `e`, its slot `sl` and `a`) or pc = p (npc = np when a
  * branch's delay slot is the next pc). `n` counts the budget left down.
  */
-function assemble(blocks: ReadonlyMap<number, BlockSource>): string {
+function assemble(blocks: ReadonlyMap<number, BlockSource>, textBytes: number): string {
   const code = [...blocks.values()].map((block) => block.code).join('\n');
   const used = [...new Set([...code.matchAll(/\br(\d+)\b/g)].map((m) => Number(m[1])))];
   const written = [...new Set([...code.matchAll(/\br(\d+) = /g)].map((m) => Number(m[1])))];
   const hiLo = /\b(hi|lo)\b/.test(code);
   const ids = new Map([...blocks.keys()].map((start, id) => [start, id]));
-  const cases = [...blocks].map(([start, block]) => blockCase(start, block, ids));
+  const cases = [...blocks].map(([start, block]) => blockCase(start, block, ids, textBytes));
   return [
     used.length ? `let ${used.map((n) => `r${int(n)} = r[${int(n)}]`).join(', ')};` : '',
     hiLo ? 'let hi = cpu.hi, lo = cpu.lo;' : '',
@@ -87,7 +92,7 @@ type Ids = ReadonlyMap<number, number>;
  * One block: budget check, its instructions (repeated while it branches back to itself
  * and the budget covers another pass), then on to the next block or out.
  */
-function blockCase(start: number, block: BlockSource, ids: Ids): string {
+function blockCase(start: number, block: BlockSource, ids: Ids, textBytes: number): string {
   const { end, length } = block;
   const loops = end.kind === 'slot' && end.stop === Stop.Budget && end.targets.includes(start);
   const pass = loops
@@ -97,17 +102,17 @@ function blockCase(start: number, block: BlockSource, ids: Ids): string {
   return [
     `case ${int(ids.get(start)!)}: {`,
     `if (n < ${int(length)}) { p = ${int(start)}; break y; }`,
-    `x: {\n${pass}\nsp = ${int(end.stopPc)};\n${blockExit(block, ids)}\n}`,
+    `x: {\n${pass}\nsp = ${int(end.stopPc)};\n${blockExit(block, ids, textBytes)}\n}`,
     `st = ${int(start)}; sl = ${int(end.slot)}; break y;`,
     '}',
   ].join('\n');
 }
 
 /** Where control goes after a block's pass: a block of the region by id, or out at p. */
-function blockExit({ end }: BlockSource, ids: Ids): string {
+function blockExit({ end }: BlockSource, ids: Ids, textBytes: number): string {
   const to = (at: number) => {
     const id = ids.get(at);
-    return id === undefined ? `{ p = ${int(at)}; break y; }` : `{ b = ${int(id)}; continue; }`;
+    return id === undefined ? `{ p = ${int(at)}; break y; }` : `{ b = ${int(id)}; break; }`;
   };
   if (end.kind === 'odd') return `p = ${int(end.stopPc + 4)}; np = nx; break y;`;
   if (end.stop === Stop.Syscall) {
@@ -117,8 +122,8 @@ function blockExit({ end }: BlockSource, ids: Ids): string {
   if (end.kind === 'next') return to(end.stopPc + 4);
   const [taken, notTaken] = end.targets;
   if (taken === undefined) {
-    const known = [...ids].map(([at, id]) => `case ${int(at)}: b = ${int(id)}; continue;`);
-    return `switch (nx) {\n${known.join('\n')}\ndefault: p = nx; break y;\n}`;
+    // An indirect jump: `ids` (RegionSource) maps text words to block ids, -1 = leave.
+    return `p = nx; b = nx >>> 0 < ${int(textBytes)} ? ids[nx >> 2] : -1; break;`;
   }
   if (notTaken === undefined || notTaken === taken) return to(taken);
   return `if (nx === ${int(taken)}) ${to(taken)} else ${to(notTaken)}`;

@@ -148,10 +148,10 @@ class Translation {
     const names = Object.keys(this.env);
     // The source holds only numbers from decoded fields and the layout (emit.ts int()).
     const factory = generatedFactory<Region>(
-      names,
+      [...names, 'ids'],
       `'use strict'; return function region(r, cpu, left, b) {\n${source.body}\n};`,
     );
-    const region = factory(...names.map((name) => this.env[name]));
+    const region = factory(...names.map((name) => this.env[name]), source.ids);
     source.starts.forEach((start, i) => {
       if (this.blocks[start >> 2]) return;
       this.blocks[start >> 2] = region;
