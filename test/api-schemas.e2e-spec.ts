@@ -1,4 +1,5 @@
 import type { VirtualDevice } from '../devices';
+import { footprintFile } from '../src/benchmarks/domain/testing/footprints';
 import {
   appListSchema,
   appSchema,
@@ -85,6 +86,14 @@ describe('REST responses fit the shared schemas (e2e)', () => {
     expect(misfits(createdDeviceSchema, res.body)).toEqual([]);
   });
 
+  it('stored footprints, with the per-board tables', async () => {
+    const res = await gw.api('POST', '/api/benchmarks/footprints', footprintFile());
+    expect(res.status).toBe(200);
+    const footprints = footprintsSchema.parse(res.body);
+    expect(footprints.boards.flatMap((b) => b.rows).length).toBeGreaterThan(0);
+    expect(misfits(footprintsSchema, footprints)).toEqual([]);
+  });
+
   it('the Thing Monitor status reply', async () => {
     const res = await gw.api('POST', `/api/devices/${deviceId}/monitor`, { op: 'status' });
     expect(res.status).toBe(200);
@@ -109,6 +118,10 @@ describe('REST responses fit the shared schemas (e2e)', () => {
     expect(detail.targets).toHaveLength(1);
     expect(misfits(deploymentDetailSchema, detail)).toEqual([]);
     expect(misfits(deploymentListSchema, await get('/api/deployments'))).toEqual([]);
+    // The rollout started the app: the VM's lifecycle is in the device's events now.
+    const events = deviceEventListSchema.parse(await get(`/api/devices/${deviceId}/events`));
+    expect(events.items.map((e) => e.kind)).toContain('vm');
+    expect(misfits(deviceEventListSchema, events)).toEqual([]);
 
     const created = await gw.api('POST', '/api/benchmarks', {
       programs: ['fibonacci'],

@@ -58,20 +58,45 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 export const runListSchema = z.looseObject({ items: z.array(runRecordSchema) });
 export type RunList = z.infer<typeof runListSchema>;
 
+/** The sections of one RIOT build (`size` of the ELF), as `vmfleet-footprint/1` has them. */
+const sectionsShape = {
+  textBytes: z.number().optional(),
+  dataBytes: z.number().optional(),
+  bssBytes: z.number().optional(),
+};
+
 const footprintRowSchema = z.looseObject({
   vm: z.string(),
   riot: z.string(),
   builtAt: z.string(),
+  ...sectionsShape,
   romBytes: z.number(),
   romOverBaseline: z.number().nullable(),
   staticRamBytes: z.number(),
   staticRamOverBaseline: z.number().nullable(),
-  runtimePeak: z.looseObject({ bytes: z.number(), devices: z.number() }).nullable(),
+  runtimePeak: z
+    .looseObject({
+      bytes: z.number(),
+      devices: z.number(),
+      heapPeakBytes: z.number().nullish(),
+      stackUsedBytes: z.number().nullish(),
+      deviceId: z.string().optional(),
+    })
+    .nullable(),
+});
+
+const footprintBuildSchema = z.looseObject({
+  board: z.string(),
+  vm: z.string(),
+  uploadedAt: z.string(),
+  riot: z.string().optional(),
+  builtAt: z.string().optional(),
+  ...sectionsShape,
 });
 
 /** `GET /api/benchmarks/footprints`: the stored builds and, per board, the VMs over none. */
 export const footprintsSchema = z.looseObject({
-  builds: z.array(z.looseObject({ board: z.string(), vm: z.string(), uploadedAt: z.string() })),
+  builds: z.array(footprintBuildSchema),
   boards: z.array(
     z.looseObject({
       board: z.string(),
