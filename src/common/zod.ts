@@ -35,7 +35,9 @@ export function openApiSchema(
   schema: z.ZodType,
   io: 'input' | 'output' = 'input',
 ): Record<string, unknown> {
-  return z.toJSONSchema(schema, { unrepresentable: 'any', io });
+  const json: Record<string, unknown> = z.toJSONSchema(schema, { unrepresentable: 'any', io });
+  delete json.$schema; // an OpenAPI 3.0 schema object has no $schema keyword
+  return json;
 }
 
 /** The `content` of an OpenAPI response that is not JSON: a text or binary body. */
