@@ -1,4 +1,4 @@
-import { generatedFactory } from '../../core/generated-code';
+import { generatedFactory, type Factory } from '../../core/generated-code';
 import type { Fault } from '../../engine';
 import {
   loadWordLeft,
@@ -23,7 +23,8 @@ import {
 import { execute, Stop } from '../interpreter';
 import type { GuestMemory } from '../memory';
 import { Op } from '../ops';
-import { translateRegion } from './region';
+import { translateRegion, type RegionSource } from './region';
+import { sharedRegions } from './shared-regions';
 import type { EmitLayout } from './emit';
 
 /**
@@ -43,6 +44,18 @@ type BlockFault = (
   done: number,
   slot: number,
 ) => number;
+
+/** The values generated code gets from the tier, by name (the factory's parameters). */
+const ENV_NAMES = [
+  ...['u8', 'i8', 'u16', 'i16', 'i32', 'mulHighSigned', 'mulHighUnsigned'],
+  ...['loadWordLeft', 'loadWordRight', 'storeWordLeft', 'storeWordRight', 'fault'],
+] as const;
+
+/** A region's source and the factory made from it, shared by every load of a text. */
+interface SharedRegion {
+  readonly source: RegionSource;
+  readonly factory: Factory<Region>;
+}
 
 /** Ops after which the interpreter has already sampled $sp (the end-of-call sample adds nothing). */
 const SAMPLES_SP = new Set<Op>([Op.Jal, Op.Jr, Op.Jalr, Op.Syscall]);
@@ -64,7 +77,9 @@ class Translation {
   /** Per text word: the id its region gives the block starting there. */
   private readonly ids: Int32Array;
   private readonly layout: EmitLayout;
-  private readonly env: Record<string, unknown>;
+  private readonly env: Record<(typeof ENV_NAMES)[number], unknown>;
+  /** Regions by entry, translated once for every load of this text (shared-regions.ts). */
+  private readonly shared: Map<number, SharedRegion>;
 
   constructor(
     private readonly text: DecodedText,
@@ -90,6 +105,7 @@ class Translation {
       ...{ loadWordLeft, loadWordRight, storeWordLeft, storeWordRight },
       fault: this.blockFault,
     };
+    this.shared = sharedRegions(text, this.layout);
   }
 
   /** Runs blocks while the budget covers them; the interpreter takes what they cannot. */
@@ -144,14 +160,19 @@ class Translation {
   }
 
   private translate(pc: number): Region {
-    const source = translateRegion(this.text, this.layout, pc);
-    const names = Object.keys(this.env);
-    // The source holds only numbers from decoded fields and the layout (emit.ts int()).
-    const factory = generatedFactory<Region>(
-      [...names, 'ids'],
-      `'use strict'; return function region(r, cpu, left, b) {\n${source.body}\n};`,
-    );
-    const region = factory(...names.map((name) => this.env[name]), source.ids);
+    let shared = this.shared.get(pc);
+    if (!shared) {
+      const source = translateRegion(this.text, this.layout, pc);
+      // The source holds only numbers from decoded fields and the layout (emit.ts int()).
+      const factory = generatedFactory<Region>(
+        [...ENV_NAMES, 'ids'],
+        `'use strict'; return function region(r, cpu, left, b) {\n${source.body}\n};`,
+      );
+      shared = { source, factory };
+      this.shared.set(pc, shared);
+    }
+    const { source, factory } = shared;
+    const region = factory(...ENV_NAMES.map((name) => this.env[name]), source.ids);
     source.starts.forEach((start, i) => {
       if (this.blocks[start >> 2]) return;
       this.blocks[start >> 2] = region;
