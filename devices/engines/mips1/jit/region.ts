@@ -7,7 +7,7 @@ import { int, type EmitLayout } from './emit';
 export const MAX_REGION_INSTRUCTIONS = 400;
 /** Most blocks in one region: bounds the switch. */
 const MAX_REGION_BLOCKS = 64;
-/** Most instructions one call runs before it returns to the tier (`executed * 4` stays an int32). */
+/** Most instructions one call runs before it returns to the tier: `executed * 4` is an int32. */
 const MAX_CALL_INSTRUCTIONS = 1 << 22;
 
 /** The source of one region and the blocks it can be entered at. */
