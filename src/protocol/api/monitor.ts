@@ -4,6 +4,7 @@ import {
   loadResultSchema,
   memoryResultSchema,
   registersResultSchema,
+  REPLY_RESULT_SCHEMAS,
   replyFaultSchema,
   type ReplyFault,
   stateResultSchema,
@@ -23,19 +24,10 @@ export type Fault = ReplyFault;
 export const monitorStatusSchema = statusResultSchema;
 export type MonitorStatus = StatusResult;
 
-const monitorResultSchemas = {
-  status: monitorStatusSchema,
-  load: loadResultSchema,
-  start: stateResultSchema,
-  stop: stateResultSchema,
-  pause: stateResultSchema,
-  resume: stateResultSchema,
-  reset: stateResultSchema,
-  step: stepResultSchema,
-  registers: registersResultSchema,
-  memory: memoryResultSchema,
-  inject: injectResultSchema,
-} as const;
+/** The REST monitor ops: every command op of §9.2 but `bench`, which only campaigns send. */
+const monitorResultSchemas = Object.fromEntries(
+  Object.entries(REPLY_RESULT_SCHEMAS).filter(([op]) => op !== 'bench'),
+) as Omit<typeof REPLY_RESULT_SCHEMAS, 'bench'>;
 
 export type MonitorOp = keyof typeof monitorResultSchemas;
 export const MONITOR_OPS = Object.keys(monitorResultSchemas) as MonitorOp[];
