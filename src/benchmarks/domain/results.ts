@@ -1,4 +1,10 @@
-import { NATIVE_VM, orderPrograms, orderVms, type BenchSuite, type ProgramRef } from '../../protocol/bench-catalog';
+import {
+  NATIVE_VM,
+  orderPrograms,
+  orderVms,
+  type BenchSuite,
+  type ProgramRef,
+} from '../../protocol/bench-catalog';
 import { perMetric, type BenchMetric, type PerMetric } from './metrics';
 import { ratio, summarise, type MetricSummary } from './stats';
 
