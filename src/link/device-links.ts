@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
 import type { DownChannel } from '../protocol';
 import type { DeviceLink } from './device-link';
 
@@ -10,13 +11,17 @@ import type { DeviceLink } from './device-link';
 export class DeviceLinks implements DeviceLink {
   private readonly transports: DeviceLink[] = [];
 
+  constructor(private readonly metrics: MetricsService) {}
+
   register(transport: DeviceLink): void {
     this.transports.push(transport);
   }
 
   async send(deviceId: string, channel: DownChannel, body: object): Promise<boolean> {
     const transport = this.transports.find((t) => t.isConnected(deviceId));
-    return transport ? transport.send(deviceId, channel, body) : false;
+    const sent = transport ? await transport.send(deviceId, channel, body) : false;
+    if (sent) this.metrics.messagesSent.inc({ channel });
+    return sent;
   }
 
   isConnected(deviceId: string): boolean {

@@ -3,6 +3,7 @@ import { DomainError } from '../common/domain-error';
 import { RolloutRunner } from '../deployments/rollout-runner';
 import { DevicesService } from '../devices/devices.service';
 import { EventsService } from '../events/events.service';
+import { UplinkTap } from '../metrics/uplink-tap';
 import { MonitorService } from '../monitor/monitor.service';
 import type { UplinkMessage } from '../protocol';
 import { TelemetryService } from '../telemetry/telemetry.service';
@@ -39,6 +40,7 @@ export class InboundRouter {
     private readonly monitor: MonitorService,
     private readonly events: EventsService,
     private readonly rollouts: RolloutRunner,
+    private readonly tap: UplinkTap,
   ) {}
 
   /**
@@ -53,6 +55,7 @@ export class InboundRouter {
     receivedAt: number,
     delivery: Delivery = 'best-effort',
   ): Promise<Routed> {
+    this.tap.publish(deviceId, message, receivedAt);
     try {
       return await this.apply(deviceId, message, receivedAt, delivery);
     } catch (err) {

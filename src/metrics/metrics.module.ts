@@ -2,11 +2,12 @@ import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { SessionTakeovers } from './session-takeovers';
+import { UplinkTap } from './uplink-tap';
 
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, SessionTakeovers],
-  exports: [MetricsService, SessionTakeovers],
+  providers: [MetricsService, SessionTakeovers, UplinkTap],
+  exports: [MetricsService, SessionTakeovers, UplinkTap],
 })
 export class MetricsModule {}

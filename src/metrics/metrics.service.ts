@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The label values of `vmfleet_connected_devices`. */
 export const TRANSPORTS = ['mqtt', 'coap'] as const;
@@ -75,9 +75,61 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Uplinks the router applied, by channel (hello, telemetry, event, reply, ota, status). */
+  readonly messagesReceived = new Counter({
+    name: 'vmfleet_messages_received_total',
+    help: 'Uplink messages decoded and handed to the domain, by channel',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
+  /** Downlinks a transport took, by channel (cmd, update, ota/data …). */
+  readonly messagesSent = new Counter({
+    name: 'vmfleet_messages_sent_total',
+    help: 'Downlink messages sent to connected devices, by channel',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
+  /** From the gateway receiving a sample to its batch committing (the ack a device waits on). */
+  readonly ingestLatency = new Histogram({
+    name: 'vmfleet_telemetry_ingest_latency_seconds',
+    help: 'Seconds from receiving a telemetry sample to its batch committing to the database',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly batchSamples = new Histogram({
+    name: 'vmfleet_telemetry_batch_samples',
+    help: 'Telemetry samples per database write (one transaction)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+    registers: [this.registry],
+  });
+
+  /** Set by the alerts service: alerts firing now, by rule kind. */
+  readonly alertsFiring = new Gauge({
+    name: 'vmfleet_alerts_firing',
+    help: 'Alerts firing now, by rule kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly alertNotifications = new Counter({
+    name: 'vmfleet_alert_notifications_total',
+    help: 'Alert webhook deliveries, by outcome (delivered, retried, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Both series from the start: a dashboard shows 0, not "no data", for an idle transport.
     for (const transport of TRANSPORTS) this.connectedDevices.set({ transport }, 0);
+  }
+
+  /** One committed telemetry batch: its size, and each sample's wait from receipt (`ts`). */
+  telemetryCommitted(samples: readonly { ts: number }[], now = Date.now()): void {
+    this.batchSamples.observe(samples.length);
+    for (const s of samples) this.ingestLatency.observe(Math.max(0, now - s.ts) / 1000);
   }
 }
