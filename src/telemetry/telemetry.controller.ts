@@ -1,14 +1,24 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { interval, map, merge, Observable } from 'rxjs';
 import { z } from 'zod';
-import { openApiSchema, ZodPipe } from '../common/zod';
+import { nonJsonContent, openApiSchema, ZodPipe } from '../common/zod';
 import { deviceIdSchema } from '../protocol';
 import {
   fleetSummarySchema,
   telemetrySeriesSchema,
   type FleetSummary,
+  type TelemetryPoint,
   type TelemetrySeries,
 } from '../protocol/api';
+import { pointOfSample } from './domain/downsample';
 import { TelemetryService } from './telemetry.service';
 
 const rangeQuerySchema = z.object({
@@ -18,6 +28,7 @@ const rangeQuerySchema = z.object({
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const KEEP_ALIVE_MS = 15_000;
 
 @ApiTags('telemetry')
 @ApiBearerAuth()
@@ -47,6 +58,30 @@ export class TelemetryController {
       stepMs: s.stepMs,
       points: s.points.map((p) => ({ ...p, ts: iso(p.ts) })),
     };
+  }
+
+  @Sse('devices/:id/telemetry/stream')
+  @ApiOperation({ summary: 'Live resource samples of one device (Server-Sent Events)' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      "one `sample` event per stored sample (data: a point of the series' shape, samples: 1)",
+    content: nonJsonContent('text/event-stream'),
+  })
+  stream(
+    @Param('id', new ZodPipe(deviceIdSchema, 'device id')) id: string,
+  ): Observable<MessageEvent> {
+    const samples = this.telemetry.follow(id).pipe(
+      map((s): MessageEvent => {
+        const p = pointOfSample(s);
+        return { type: 'sample', data: { ...p, ts: iso(p.ts) } satisfies TelemetryPoint };
+      }),
+    );
+    // As the events stream: a heartbeat keeps proxies from closing an idle stream.
+    const keepAlive = interval(KEEP_ALIVE_MS).pipe(
+      map((): MessageEvent => ({ type: 'keep-alive', data: '' })),
+    );
+    return merge(samples, keepAlive);
   }
 
   @Get('fleet/summary')

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { filter, Observable, Subject } from 'rxjs';
 import { CONFIG, Config } from '../config/config';
 import { DevicesService } from '../devices/devices.service';
 import type { LatestSample } from '../devices/domain/device';
@@ -44,6 +45,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
   private retentionTimer?: NodeJS.Timeout;
+  private readonly live = new Subject<TelemetrySample>();
 
   constructor(
     private readonly repo: TelemetryRepository,
@@ -64,6 +66,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.flushTimer);
     clearInterval(this.retentionTimer);
     await this.flush();
+    this.live.complete();
   }
 
   /**
@@ -111,7 +114,9 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     try {
       const stored = await this.repo.insertMany(batch.samples, DEDUPE_WINDOW_MS);
       this.metrics.samplesIngested.inc(stored);
+      this.metrics.telemetryCommitted(batch.samples);
       batch.commit();
+      for (const sample of batch.samples) this.live.next(sample);
     } catch (err) {
       this.metrics.samplesDropped.inc(batch.samples.length);
       this.logger.error(
@@ -125,6 +130,11 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       this.logger.warn(`could not update the devices' latest samples: ${(err as Error).message}`);
     }
+  }
+
+  /** A device's samples as their batch commits (the dashboard's live charts). */
+  follow(deviceId: string): Observable<TelemetrySample> {
+    return this.live.pipe(filter((s) => s.deviceId === deviceId));
   }
 
   async series(deviceId: string, query: RangeQuery): Promise<TelemetrySeries> {

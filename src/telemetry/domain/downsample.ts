@@ -23,6 +23,11 @@ export function downsample(samples: readonly TelemetrySample[], stepMs: number):
   return points;
 }
 
+/** One sample as a point of its own (the live stream sends these, shaped like a series' points). */
+export function pointOfSample(s: TelemetrySample): TelemetryPoint {
+  return summarise(s.ts, [s]);
+}
+
 function summarise(ts: number, bucket: TelemetrySample[]): TelemetryPoint {
   const last = bucket[bucket.length - 1];
   const mean = (f: (s: TelemetrySample) => number) =>
