@@ -16,6 +16,7 @@ import { registerMonitorCommand } from './commands/monitor';
 import { registerRunCommand } from './commands/run';
 import { registerSimCommand } from './commands/sim';
 import { registerTelemetryCommand } from './commands/telemetry';
+import { registerTokensCommand } from './commands/tokens';
 import { DEFAULT_URL, resolveConnection, type GlobalOptions } from './config';
 import { examples, type CliDeps } from './context';
 import { CliError, describeError, errorCode, ExitStatus } from './errors';
@@ -96,6 +97,7 @@ export function buildProgram(
   registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);
   registerFleetCommand(program, deps);
+  registerTokensCommand(program, deps);
   return program;
 }
 

@@ -17,6 +17,7 @@ import { MqttModule } from './mqtt/mqtt.module';
 import { CoapModule } from './coap/coap.module';
 import { BenchmarksModule } from './benchmarks/benchmarks.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { TokensModule } from './tokens/tokens.module';
 
 @Global()
 @Module({})
@@ -52,6 +53,7 @@ export class AppModule {
         MqttModule,
         CoapModule,
         BenchmarksModule,
+        TokensModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -12,6 +12,7 @@ import { DeviceTagEntity } from '../devices/device-tag.entity';
 import { DeviceEntity } from '../devices/device.entity';
 import { DeviceEventEntity } from '../events/device-event.entity';
 import { TelemetrySampleEntity } from '../telemetry/telemetry-sample.entity';
+import { ApiTokenEntity } from '../tokens/api-token.entity';
 import { migrations } from './migrations';
 
 export const entities = [
@@ -26,6 +27,7 @@ export const entities = [
   BenchmarkCampaignEntity,
   BenchmarkRunEntity,
   FootprintEntity,
+  ApiTokenEntity,
 ];
 
 /** The schema always comes from migrations, never from `synchronize`. */

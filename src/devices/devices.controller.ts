@@ -22,6 +22,7 @@ import {
 } from '@nestjs/swagger';
 import { SigningKeyService } from '../apps/signing-key.service';
 import { Public } from '../common/auth.guard';
+import { RequireRole } from '../common/roles';
 import { openApiSchema, ZodPipe } from '../common/zod';
 import { deviceIdSchema } from '../protocol';
 import {
@@ -112,6 +113,7 @@ export class DevicesController {
   }
 
   @Post('devices/:id/token')
+  @RequireRole('admin')
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -134,6 +136,7 @@ export class DevicesController {
   }
 
   @Post('devices/:id/revoke')
+  @RequireRole('admin')
   @HttpCode(200)
   @ApiOperation({
     summary:

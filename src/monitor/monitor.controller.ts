@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { RequireRole } from '../common/roles';
 import { openApiSchema, ZodPipe } from '../common/zod';
 import { COMMAND_OPS, deviceIdSchema } from '../protocol';
 import { anyMonitorReplySchema } from '../protocol/api';
+import { monitorOpRole } from '../tokens/domain/monitor-policy';
 import { DEFAULT_COMMAND_TIMEOUT_MS, MonitorService } from './monitor.service';
 
 const monitorRequestSchema = z.object({
@@ -19,6 +21,7 @@ export class MonitorController {
   constructor(private readonly monitor: MonitorService) {}
 
   @Post()
+  @RequireRole(monitorOpRole)
   @HttpCode(200)
   @ApiOperation({
     summary:

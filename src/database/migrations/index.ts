@@ -7,6 +7,7 @@ import { OsTelemetry1764200000000 } from './1764200000000-os-telemetry';
 import { Footprints1764300000000 } from './1764300000000-footprints';
 import { TelemetryDedupe1764400000000 } from './1764400000000-telemetry-dedupe';
 import { DeviceTokenRotation1764410000000 } from './1764410000000-device-token-rotation';
+import { ApiTokens1764500000000 } from './1764500000000-api-tokens';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Footprints1764300000000,
   TelemetryDedupe1764400000000,
   DeviceTokenRotation1764410000000,
+  ApiTokens1764500000000,
 ];

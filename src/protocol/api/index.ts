@@ -10,3 +10,4 @@ export * from './devices';
 export * from './events';
 export * from './monitor';
 export * from './telemetry';
+export * from './tokens';
