@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { FleetGauges } from './fleet-gauges';
+import { FleetMetricsRepository } from './fleet-metrics.repository';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { SessionTakeovers } from './session-takeovers';
@@ -7,7 +9,7 @@ import { UplinkTap } from './uplink-tap';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, SessionTakeovers, UplinkTap],
+  providers: [MetricsService, SessionTakeovers, UplinkTap, FleetMetricsRepository, FleetGauges],
   exports: [MetricsService, SessionTakeovers, UplinkTap],
 })
 export class MetricsModule {}
