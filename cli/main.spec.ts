@@ -99,6 +99,11 @@ describe('vmfleet command line', () => {
       'events inject',
       'telemetry',
       'fleet',
+      'tokens',
+      'tokens create',
+      'tokens list',
+      'tokens revoke',
+      'tokens whoami',
     ]);
   });
 
@@ -172,6 +177,10 @@ describe('vmfleet command line', () => {
       'bench footprint',
       'telemetry',
       'fleet',
+      'tokens create',
+      'tokens list',
+      'tokens revoke',
+      'tokens whoami',
     ];
     for (const path of reporting) {
       const { io, stdout } = captureIo();
