@@ -122,6 +122,16 @@ export abstract class BytecodeEngine<P, S> implements Engine {
     this.restart();
   }
 
+  /**
+   * For an engine that ends (a compiled tier's dispose()): no program any more, back to
+   * idle, so every later operation is refused as before load().
+   */
+  protected uninstall(): void {
+    this.program = null;
+    this.restart();
+    this.current = 'idle';
+  }
+
   /** Called by the first run() after load() or reset() unless a handler runs; may end the run. */
   protected begin(_program: P): RunOutcome | null {
     return null;
