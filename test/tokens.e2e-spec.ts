@@ -148,7 +148,7 @@ describe('API tokens and roles (e2e)', () => {
     } finally {
       db.close();
     }
-    const randomPart = secret.split('_')[2];
+    const randomPart = secret.slice(`vmf_${id}_`.length);
     for (const f of [file, `${file}-wal`].filter((f) => fs.existsSync(f))) {
       expect(fs.readFileSync(f).includes(randomPart)).toBe(false);
     }
