@@ -358,8 +358,9 @@ void agent_start(void)
 void agent_connect(void)
 {
     if (_pid == KERNEL_PID_UNDEF) {
-        _pid = thread_create(_stack, sizeof(_stack), THREAD_PRIORITY_MAIN - 1, 0,
-                             _agent_thread, NULL, "vmfleet-agent");
+        /* STACKTEST: the shell's ps shows how much of its stack the agent has used */
+        _pid = thread_create(_stack, sizeof(_stack), THREAD_PRIORITY_MAIN - 1,
+                             THREAD_CREATE_STACKTEST, _agent_thread, NULL, "vmfleet-agent");
     }
 }
 
