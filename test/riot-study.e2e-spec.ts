@@ -257,21 +257,7 @@ function buildNative(): boolean {
         process.stderr.write(`--- ${m.id}, its log without guest output:\n${log.join('\n')}\n`);
       }
     }
-    // Open bug (firmware/riot/vm/lua/README.md, "Open"): on the RIOT Lua device apps fail
-    // their health window now and then (array, heapsort, md5sum seen) and its process has
-    // died with SIGSEGV around an install, in three clean-clone CI runs of five. Until it is
-    // found, lua's empty cells are tolerated, loudly (test/riot-engine-lua checks the engine
-    // itself); every other engine must have all its figures.
-    const quarantined = failed.filter((c) => c.vm === 'lua');
-    if (quarantined.length > 0)
-      process.stderr.write(
-        `!!! KNOWN RIOT LUA BUG: ${quarantined.length} lua cells empty: ${quarantined.map((c) => `${c.program} (${c.emptyReason})`).join('; ')}\n`,
-      );
-    expect(
-      failed
-        .filter((c) => !quarantined.includes(c))
-        .map((c) => `${c.vm}/${c.program}: ${c.emptyReason}`),
-    ).toEqual([]);
+    expect(failed.map((c) => `${c.vm}/${c.program}: ${c.emptyReason}`)).toEqual([]);
     if (existsSync(FOOTPRINT)) expect(md).toContain('VM footprint');
   }, 1_800_000);
 });
