@@ -1,10 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from './alerts/alerts.module';
 import { AppsModule } from './apps/apps.module';
 import { API_TOKEN, BearerAuthGuard } from './common/auth.guard';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { CONFIG, Config } from './config/config';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { DevicesModule } from './devices/devices.module';
@@ -54,6 +56,8 @@ export class AppModule {
         CoapModule,
         BenchmarksModule,
         TokensModule,
+        AlertsModule,
+        DashboardModule,
       ],
       controllers: [HealthController],
       providers: [

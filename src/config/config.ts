@@ -82,6 +82,8 @@ const envSchema = z.object({
   ...coapLimitsSchema,
   VMFLEET_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   VMFLEET_BENCH_IMAGES: z.enum(['start', 'lazy', 'off']).default('start'),
+  /** The built web dashboard served at `/`; absent: the package's own `dist/web`. */
+  VMFLEET_DASHBOARD_DIR: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -107,6 +109,8 @@ export interface Config {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** When the benchmark images of firmware/ are published: at start, at the first campaign, never. */
   benchImages: 'start' | 'lazy' | 'off';
+  /** VMFLEET_DASHBOARD_DIR resolved; absent: src/dashboard serves the package's `dist/web`. */
+  dashboardDir?: string;
 }
 
 /** docs/protocol.md §11.4: how much a CoAP endpoint, or all of them, may hold and send. */
@@ -184,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telemetryFlushMs: e.VMFLEET_TELEMETRY_FLUSH_MS,
     logLevel: e.VMFLEET_LOG_LEVEL,
     benchImages: e.VMFLEET_BENCH_IMAGES,
+    dashboardDir: e.VMFLEET_DASHBOARD_DIR && path.resolve(e.VMFLEET_DASHBOARD_DIR),
   };
 }
 
