@@ -64,8 +64,9 @@ export class TokensService implements ApiTokenVerifier {
     const hash = hashApiTokenSecret(secret);
     let token = this.cache.get(hash, now);
     if (token === undefined) {
+      const generation = this.cache.generation;
       token = await this.tokens.findByHash(hash);
-      this.cache.set(hash, token, now);
+      this.cache.set(hash, token, now, generation);
     }
     if (!token || token.revokedAt !== null) return null;
     if (this.lastUse.touch(token.id, now)) {

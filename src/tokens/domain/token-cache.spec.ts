@@ -38,6 +38,16 @@ describe('TokenCache', () => {
     cache.clear();
     expect(cache.get('c', 3)).toBeUndefined();
   });
+
+  it('keeps nothing a lookup read before a clear (a revoke racing a request)', () => {
+    const cache = new TokenCache(1000);
+    const before = cache.generation;
+    cache.clear();
+    cache.set('a', token('a'), 0, before);
+    expect(cache.get('a', 1)).toBeUndefined();
+    cache.set('a', token('a'), 0, cache.generation);
+    expect(cache.get('a', 1)?.id).toBe('a');
+  });
 });
 
 describe('LastUseTracker', () => {

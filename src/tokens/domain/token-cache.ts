@@ -8,6 +8,8 @@ import type { StoredApiToken } from './api-token';
  */
 export class TokenCache {
   private readonly entries = new Map<string, { token: StoredApiToken | null; at: number }>();
+  /** Bumped by clear(): a lookup that began before a revoke must not cache what it read. */
+  private epoch = 0;
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -25,7 +27,14 @@ export class TokenCache {
     return entry.token;
   }
 
-  set(hash: string, token: StoredApiToken | null, now: number): void {
+  /** Take before the database lookup, hand to set() after it. */
+  get generation(): number {
+    return this.epoch;
+  }
+
+  /** Ignored when the cache was cleared since `generation` was taken: what was read may be stale. */
+  set(hash: string, token: StoredApiToken | null, now: number, generation = this.epoch): void {
+    if (generation !== this.epoch) return;
     // Maps iterate in insertion order: the first key is the oldest entry.
     if (this.entries.size >= this.maxEntries && !this.entries.has(hash)) {
       const oldest = this.entries.keys().next();
@@ -35,6 +44,7 @@ export class TokenCache {
   }
 
   clear(): void {
+    this.epoch++;
     this.entries.clear();
   }
 }
