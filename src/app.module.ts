@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from './alerts/alerts.module';
 import { AppsModule } from './apps/apps.module';
 import { API_TOKEN, BearerAuthGuard } from './common/auth.guard';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -55,6 +56,7 @@ export class AppModule {
         CoapModule,
         BenchmarksModule,
         TokensModule,
+        AlertsModule,
         DashboardModule,
       ],
       controllers: [HealthController],

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { AlertEntity, AlertRuleEntity } from '../alerts/alert.entities';
 import { AppSequenceEntity } from '../apps/app-sequence.entity';
 import { AppEntity } from '../apps/app.entity';
 import { BenchmarkCampaignEntity, BenchmarkRunEntity } from '../benchmarks/benchmark.entities';
@@ -28,6 +29,8 @@ export const entities = [
   BenchmarkRunEntity,
   FootprintEntity,
   ApiTokenEntity,
+  AlertRuleEntity,
+  AlertEntity,
 ];
 
 /** The schema always comes from migrations, never from `synchronize`. */

@@ -8,6 +8,7 @@ import { Footprints1764300000000 } from './1764300000000-footprints';
 import { TelemetryDedupe1764400000000 } from './1764400000000-telemetry-dedupe';
 import { DeviceTokenRotation1764410000000 } from './1764410000000-device-token-rotation';
 import { ApiTokens1764500000000 } from './1764500000000-api-tokens';
+import { Alerts1764510000000 } from './1764510000000-alerts';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   TelemetryDedupe1764400000000,
   DeviceTokenRotation1764410000000,
   ApiTokens1764500000000,
+  Alerts1764510000000,
 ];

@@ -3,6 +3,7 @@
  * OpenAPI document and the CLI's parsing. Objects are loose so a client passes on fields it
  * does not know; states and VM kinds are plain strings for the same reason.
  */
+export * from './alerts';
 export * from './apps';
 export * from './benchmarks';
 export * from './deployments';
