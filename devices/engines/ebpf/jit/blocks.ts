@@ -15,15 +15,18 @@ export interface BlockMap {
   readonly blockOf: Int32Array;
   /** pc → instructions from pc to the end of its block, inclusive (the interpreter's steps to a leader). */
   readonly toEnd: Int32Array;
-  /** Groups of consecutive block ids, one generated JS function each: [first, last]. */
-  readonly groups: ReadonlyArray<readonly [number, number]>;
 }
 
+/** Groups of consecutive block ids, one generated JS function each: [first, last]. */
+export type Groups = ReadonlyArray<readonly [number, number]>;
+
 /**
- * Most instructions in one generated function: V8 stops optimizing a function whose
- * bytecode passes ~60 KB, and one eBPF instruction becomes up to ~100 bytes of it.
+ * Most characters of generated source in one function. V8 never optimizes a function
+ * whose bytecode passes 60 KB (about 0.75 bytes per character of this source), and its
+ * optimizing compile, which runs while the program does, grows faster than the function:
+ * ud's 90 000-character function stayed in the bytecode interpreter for good.
  */
-const MAX_GROUP_INSTRUCTIONS = 400;
+const MAX_GROUP_CHARS = 36_000;
 
 export const opOf = (w: number): Op => w & 0xff;
 
@@ -78,11 +81,18 @@ export function findBlocks(program: DecodedProgram): BlockMap {
   if (pcs.length > 0) blocks.push({ start: pcs[0], pcs });
   const toEnd = new Int32Array(count);
   for (const block of blocks) block.pcs.forEach((pc, k) => (toEnd[pc] = block.pcs.length - k));
-  return { blocks, blockOf, toEnd, groups: groupBlocks(program, blocks) };
+  return { blocks, blockOf, toEnd };
 }
 
-/** Consecutive blocks per bpf function (call targets start one), split past the size limit. */
-function groupBlocks(program: DecodedProgram, blocks: readonly Block[]) {
+/**
+ * Consecutive blocks per bpf function (call targets start one), split where the next
+ * block's source (`chars[id]`) would take the group past MAX_GROUP_CHARS.
+ */
+export function groupBlocks(
+  program: DecodedProgram,
+  blocks: readonly Block[],
+  chars: readonly number[],
+): Groups {
   const starts = new Set<number>([program.entry]);
   for (let pc = 0; pc < program.count; pc++) {
     if (opOf(program.code[2 * pc]) === Op.CallLocal) starts.add(program.code[2 * pc + 1]);
@@ -91,15 +101,12 @@ function groupBlocks(program: DecodedProgram, blocks: readonly Block[]) {
   let first = 0;
   let size = 0;
   blocks.forEach((block, id) => {
-    if (
-      id > first &&
-      (starts.has(block.start) || size + block.pcs.length > MAX_GROUP_INSTRUCTIONS)
-    ) {
+    if (id > first && (starts.has(block.start) || size + chars[id] > MAX_GROUP_CHARS)) {
       groups.push([first, id - 1]);
       first = id;
       size = 0;
     }
-    size += block.pcs.length;
+    size += chars[id];
   });
   if (blocks.length > 0) groups.push([first, blocks.length - 1]);
   return groups;

@@ -20,9 +20,9 @@ import { callTooDeep, memoryFault, stackOverflow } from '../faults';
 import { execute, Stop } from '../interpreter';
 import type { EbpfMemory } from '../memory';
 import { REGISTER_SLOTS } from '../ops';
-import { findBlocks, type BlockMap } from './blocks';
+import { findBlocks, groupBlocks, opOf, type BlockMap } from './blocks';
 import { emitBlock, Leave, type EmitContext } from './emit-block';
-import { regionConstants } from './emit-memory';
+import { accessOf, regionConstants } from './emit-memory';
 
 /** What a generated function reads and writes besides the cpu: the dispatcher's mailbox. */
 interface Mailbox {
@@ -38,14 +38,24 @@ type Translated = (cpu: CpuState, b: number, box: Mailbox) => Leave;
 
 const LOCALS = Array.from({ length: REGISTER_SLOTS }, (_, k) => `${k & 1 ? 'h' : 'l'}${k >> 1}`);
 
+type BlockCode = ReturnType<typeof emitBlock>;
+
 /** The JS source of one group of blocks: registers in locals, a switch over its blocks. */
-function groupSource(ctx: EmitContext, first: number, last: number): string {
+function groupSource(blocks: readonly BlockCode[], first: number, last: number): string {
   const cases: string[] = [];
-  for (let id = first; id <= last; id++) cases.push(emitBlock(ctx, id, last));
+  for (let id = first; id <= last; id++) {
+    const block = blocks[id];
+    // A group's last block that falls through goes on at the next one, in another group.
+    const on = id === last && !block.ends ? `b = ${id + 1}; continue run;` : '';
+    cases.push(`${block.code}\n${on}\n}`);
+  }
+  // Only the register words the blocks name are loaded and stored back: fewer live values.
+  const named = new Set(cases.join('\n').match(/\b[lh]\d+\b/g));
+  const used = LOCALS.map((name, k) => [name, k] as const).filter(([name]) => named.has(name));
   return [
     'return function translated(cpu, b, box) {',
     'const r = cpu.regs; const frames = cpu.frames;',
-    `let ${LOCALS.map((name, k) => `${name} = r[${k}]`).join(', ')};`,
+    used.length > 0 ? `let ${used.map(([name, k]) => `${name} = r[${k}]`).join(', ')};` : '',
     'let left = box.left, t = 0, u = 0, o = 0, f = 0, pc = 0, stop = 0;',
     'run: for (;;) {',
     'switch (b) {',
@@ -53,7 +63,7 @@ function groupSource(ctx: EmitContext, first: number, last: number): string {
     `default: stop = ${Leave.Transfer}; break run;`,
     '}',
     '}',
-    LOCALS.map((name, k) => `r[${k}] = ${name};`).join(' '),
+    used.map(([name, k]) => `r[${k}] = ${name};`).join(' '),
     'box.left = left; box.b = b; box.pc = pc;',
     'return stop;',
     '};',
@@ -68,7 +78,7 @@ function environment(memory: EbpfMemory, map: BlockMap): Record<string, unknown>
     blockOf: map.blockOf,
     x: new Int32Array(2),
     ...{ mul64, div64, mod64, sdiv64, smod64, lsh64, rsh64, arsh64 },
-    ...{ sdiv32, smod32, bswap16, bswap32, memoryFault, callTooDeep, stackOverflow },
+    ...{ sdiv32, smod32, bswap16, bswap32, callTooDeep, stackOverflow },
   };
 }
 
@@ -90,10 +100,16 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
   const map = findBlocks(program);
   const ctx: EmitContext = { program, map, regions: regionConstants(memory) };
   const env = environment(memory, map);
+  const blocks = map.blocks.map((_, id) => emitBlock(ctx, id));
+  const groups = groupBlocks(
+    program,
+    map.blocks,
+    blocks.map((block) => block.code.length),
+  );
   const groupOf = new Int32Array(map.blocks.length);
-  const functions = map.groups.map(([first, last], g) => {
+  const functions = groups.map(([first, last], g) => {
     groupOf.fill(g, first, last + 1);
-    return translate(groupSource(ctx, first, last), env);
+    return translate(groupSource(blocks, first, last), env);
   });
   const box: Mailbox = { left: 0, b: 0, pc: 0 };
   const blockPc = Int32Array.from(map.blocks, (block) => block.start);
@@ -124,6 +140,10 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
           const stop = execute(cpu, decoded, mem, left);
           return finish(cpu, budget, left - cpu.executed, stop);
         }
+        case Leave.MemoryFault:
+          cpu.pc = box.pc;
+          cpu.fault = accessFault(program, memory, cpu, box.pc);
+          return finish(cpu, budget, left, Stop.Fault);
         case Leave.Helper:
         case Leave.Exit:
         case Leave.Fault:
@@ -139,6 +159,15 @@ const STOPS = {
   [Leave.Exit]: Stop.Exit,
   [Leave.Fault]: Stop.Fault,
 } as const;
+
+/** The interpreter's bad_address fault of the load or store at pc, from the registers it left. */
+function accessFault(program: DecodedProgram, memory: EbpfMemory, cpu: CpuState, pc: number) {
+  const w = program.code[2 * pc];
+  const access = accessOf(opOf(w), (w >> 8) & 15, (w >> 12) & 15)!;
+  const { bytes, store, base } = access;
+  const r = cpu.regs;
+  return memoryFault(memory, pc, store, bytes, r[2 * base + 1], r[2 * base], w >> 16);
+}
 
 function finish(cpu: CpuState, budget: number, left: number, stop: Stop): Stop {
   cpu.executed = budget - left;

@@ -44,11 +44,12 @@ function operands(d: number, s: number, imm: number): Operands {
  * the text. The rare 64-bit mul/div/mod and register shifts go through arith.ts.
  */
 const ALU: Partial<Record<Op, (o: Operands) => string>> = {
+  // Carries and borrows from unsigned compares of int32 words: no double on the way.
   [Op.Add64K]: (o) =>
-    `t = (${o.ld} >>> 0) + ${o.ku}; ${o.hd} = (${o.hd} + ${o.kh} + (t > 4294967295 ? 1 : 0)) | 0; ${o.ld} = t | 0;`,
+    `${o.ld} = (${o.ld} + ${o.k}) | 0; ${o.hd} = (${o.hd} + ${o.kh} + ((${o.ld} >>> 0) < ${o.ku} ? 1 : 0)) | 0;`,
   [Op.Sub64K]: (o) =>
-    `t = ${o.ld} >>> 0; ${o.ld} = (t - ${o.ku}) | 0; ${o.hd} = (${o.hd} - ${o.kh} - (t < ${o.ku} ? 1 : 0)) | 0;`,
-  [Op.Mul64K]: (o) => o.viaArith('mul64', o.k, o.kh),
+    `t = ${o.ld}; ${o.ld} = (t - ${o.k}) | 0; ${o.hd} = (${o.hd} - ${o.kh} - ((t >>> 0) < ${o.ku} ? 1 : 0)) | 0;`,
+  [Op.Mul64K]: (o) => (o.imm >= 0 && o.imm < SMALL ? mulSmall(o) : o.viaArith('mul64', o.k, o.kh)),
   [Op.Div64K]: (o) => o.viaArith('div64', o.k, o.kh),
   [Op.Mod64K]: (o) => o.viaArith('mod64', o.k, o.kh),
   [Op.Or64K]: (o) => `${o.ld} |= ${o.k}; ${o.hd} |= ${o.kh};`,
@@ -61,9 +62,9 @@ const ALU: Partial<Record<Op, (o: Operands) => string>> = {
     `t = ${o.ld}; ${o.ld} = (-t) | 0; ${o.hd} = (~${o.hd} + (t === 0 ? 1 : 0)) | 0;`,
   [Op.Mov64K]: (o) => `${o.ld} = ${o.k}; ${o.hd} = ${o.kh};`,
   [Op.Add64X]: (o) =>
-    `t = (${o.ld} >>> 0) + (${o.ls} >>> 0); ${o.hd} = (${o.hd} + ${o.hs} + (t > 4294967295 ? 1 : 0)) | 0; ${o.ld} = t | 0;`,
+    `t = ${o.ld}; ${o.ld} = (t + ${o.ls}) | 0; ${o.hd} = (${o.hd} + ${o.hs} + ((${o.ld} >>> 0) < (t >>> 0) ? 1 : 0)) | 0;`,
   [Op.Sub64X]: (o) =>
-    `t = ${o.ld} >>> 0; u = ${o.ls} >>> 0; ${o.ld} = (t - u) | 0; ${o.hd} = (${o.hd} - ${o.hs} - (t < u ? 1 : 0)) | 0;`,
+    `t = ${o.ld}; u = ${o.ls}; ${o.ld} = (t - u) | 0; ${o.hd} = (${o.hd} - ${o.hs} - ((t >>> 0) < (u >>> 0) ? 1 : 0)) | 0;`,
   [Op.Mul64X]: (o) => o.viaArith('mul64', o.ls, o.hs),
   [Op.Div64X]: (o) => o.viaArith('div64', o.ls, o.hs),
   [Op.Mod64X]: (o) => o.viaArith('mod64', o.ls, o.hs),
@@ -120,6 +121,14 @@ const ALU: Partial<Record<Op, (o: Operands) => string>> = {
   [Op.Movsx32B]: (o) => `${o.ld} = (${o.ls} << 24) >> 24; ${o.hd} = 0;`,
   [Op.Movsx32H]: (o) => `${o.ld} = (${o.ls} << 16) >> 16; ${o.hd} = 0;`,
 };
+
+/** Multipliers below this keep lo × k under 2^53: the product is exact as a double. */
+const SMALL = 1 << 21;
+
+/** dst *= k for 0 <= k < SMALL (arith.ts mul64 for that case): the high word from one double. */
+function mulSmall(o: Operands): string {
+  return `t = (${o.ld} >>> 0) * ${o.imm}; ${o.hd} = (Math.imul(${o.hd}, ${o.imm}) + ((t / 4294967296) | 0)) | 0; ${o.ld} = t | 0;`;
+}
 
 /** The ALU instruction's JavaScript, or null for an op that is not ALU. */
 export function emitAlu(op: Op, d: number, s: number, imm: number): string | null {

@@ -14,6 +14,7 @@ export const enum Leave {
   Helper, // cpu.stopPc is the helper call, ctx.pc the next instruction
   Exit, // exit from the outermost frame, ctx.pc on it
   Fault, // cpu.fault, ctx.pc on the faulting instruction
+  MemoryFault, // ctx.pc on a load or store outside the regions: compile.ts builds the fault
 }
 
 export interface EmitContext {
@@ -26,32 +27,45 @@ export interface EmitContext {
 const SAVED = ['l6', 'h6', 'l7', 'h7', 'l8', 'h8', 'l9', 'h9', 'l10'];
 
 /**
- * One basic block as a `case`: the budget check for its whole length first (the
- * interpreter runs a block that does not fit), then its instructions. A fault gives back
- * the count of the faulting instruction and those after it, so counts stay exact.
+ * One basic block as a `case`, still open: the budget check for its whole length first
+ * (the interpreter runs a block that does not fit), then its instructions. `ends`: control
+ * never falls through past it. A fault gives back the count of the faulting instruction
+ * and those after it, so counts stay exact.
  */
-export function emitBlock(ctx: EmitContext, id: number, last: number): string {
-  const { pcs } = ctx.map.blocks[id];
+export function emitBlock(ctx: EmitContext, id: number): { code: string; ends: boolean } {
+  const { pcs, start } = ctx.map.blocks[id];
   const n = pcs.length;
+  const selfLoop = selfLoopCondition(ctx, pcs[n - 1], start);
   const lines = [
     `case ${id}: {`,
+    selfLoop === null ? '' : 'for (;;) {',
     `if (left < ${n}) { b = ${id}; stop = ${Leave.NoBudget}; break run; }`,
+    `left -= ${n};`,
   ];
-  lines.push(`left -= ${n};`);
-  let ended = false;
+  let ends = false;
   pcs.forEach((pc, k) => {
     const leave = (stop: Leave, code: string) =>
       `{ left += ${n - k}; ${code} pc = ${pc}; stop = ${stop}; break run; }`;
+    if (selfLoop !== null && k === n - 1) {
+      lines.push(`if (${selfLoop}) continue;`, 'break;', '}');
+      return;
+    }
     const text = emitInstruction(ctx, pc, leave);
     lines.push(text.code);
-    ended = text.ends;
+    ends = text.ends;
   });
-  const next = id + 1;
-  if (!ended && (next > last || next >= ctx.map.blocks.length)) {
-    lines.push(`b = ${next}; continue run;`);
-  }
-  lines.push('}');
-  return lines.join('\n');
+  return { code: lines.join('\n'), ends };
+}
+
+/**
+ * The condition of a block's last instruction when it is a conditional jump back to the
+ * block's own start (a counted or scanning loop), else null: such a block becomes an inner
+ * `for` that repeats while the budget covers another pass, with no trip through the switch.
+ */
+function selfLoopCondition(ctx: EmitContext, pc: number, start: number): string | null {
+  if (jumpTarget(ctx.program, pc) !== start) return null;
+  const w = ctx.program.code[2 * pc];
+  return jumpCondition(opOf(w), (w >> 8) & 15, (w >> 12) & 15, ctx.program.code[2 * pc + 1]);
 }
 
 type Leaver = (stop: Leave, code: string) => string;
@@ -69,7 +83,9 @@ function emitInstruction(
   const d = (w >> 8) & 15;
   const s = (w >> 12) & 15;
   const offset = w >> 16;
-  const plain = emitAlu(op, d, s, imm) ?? emitMemory(op, { d, s, offset, imm }, ctx.regions, fault);
+  const plain =
+    emitAlu(op, d, s, imm) ??
+    emitMemory(op, { d, s, offset, imm }, ctx.regions, leave(Leave.MemoryFault, ''));
   if (plain !== null) return { code: plain, ends: false };
   const goto = (target: number) => `b = ${ctx.map.blockOf[target]}; continue run;`;
   const condition = jumpCondition(op, d, s, imm);
@@ -89,13 +105,6 @@ function emitInstruction(
   if (op === Op.CallLocal) return { code: emitCall(ctx, pc, offset, imm, leave), ends: true };
   if (op === Op.Exit) return { code: emitExit(pc), ends: true };
   throw new Error(`ebpf-jit: op ${op} at ${pc} has no translation`);
-
-  function fault(write: boolean, bytes: number, base: number): string {
-    return leave(
-      Leave.Fault,
-      `cpu.fault = memoryFault(memory, ${pc}, ${write}, ${bytes}, h${base}, l${base}, ${offset});`,
-    );
-  }
 }
 
 /** calls.ts callLocal, inlined: the depth and stack checks, then the frame from the locals. */

@@ -2,19 +2,34 @@ import { REGION, STACK_BYTES } from '../../../../src/protocol/images/rbf/layout'
 import type { EbpfMemory } from '../memory';
 import { Op } from '../ops';
 
-/** Where the stack and data regions sit, fixed at compile time: their checks become constants. */
+/** Where the stack, data and rodata regions sit, fixed at compile time: their checks become constants. */
 export interface RegionConstants {
   readonly dataBytes: number;
   readonly dataOffset: number;
   readonly stackOffset: number;
+  readonly rodataBytes: number;
+  readonly rodataOffset: number;
 }
 
+/**
+ * Offsets are 16-bit, so a 32-bit address that wraps (lo + offset outside [0, 2^32)) lands
+ * within 32 KiB of 0 or of 2^32: no region lies there (layout.ts), so the int32 sum below
+ * maps exactly the addresses memory.ts maps.
+ */
+const WRAP_MARGIN = 0x8000;
+
 export function regionConstants(memory: EbpfMemory): RegionConstants {
+  for (const r of memory.regions) {
+    if (r.base < WRAP_MARGIN || r.base + r.bytes > 0x8000_0000 - WRAP_MARGIN)
+      throw new Error(`ebpf-jit: region ${r.name} at ${r.base} is too near a wrap of the address`);
+  }
   const region = (name: string) => memory.regions.find((r) => r.name === name)!;
   return {
     dataBytes: region('data').bytes,
     dataOffset: region('data').offset,
     stackOffset: region('stack').offset,
+    rodataBytes: region('rodata').bytes,
+    rodataOffset: region('rodata').offset,
   };
 }
 
@@ -29,25 +44,32 @@ interface Access {
   readonly onFault: string;
 }
 
+/** An `if … else` arm: address `t` inside [base, base + bytes - n] maps to buffer `offset` + (t - base). */
+function inlineRegion(h: string, base: number, bytes: number, offset: number, n: number) {
+  if (bytes < n) return '';
+  return `if (${h} === 0 && (t - ${base}) >>> 0 <= ${bytes - n}) o = t - ${base - offset}; else`;
+}
+
 /**
- * `o = <buffer offset>` for the access, or the fault: the stack and data checks inline
- * (one compare pair each, as memory.ts checks them), the other regions through
- * memory.loadOffset/storeOffset, the interpreter's own check.
+ * `o = <buffer offset>` for the access, or the fault. `t` is the address's low word as an
+ * int32 (WRAP_MARGIN), tested with one unsigned compare per region: stack, data (and
+ * rodata for loads) inline, as memory.ts checks them; anything else (a high word, the
+ * helper buffer, a fault) through memory.loadOffset/storeOffset, the interpreter's own
+ * check, on the exact address.
  */
 function offsetOf(a: Access, c: RegionConstants): string {
   const l = `l${a.base}`;
   const h = `h${a.base}`;
   const n = a.bytes;
-  const stackEnd = REGION.stack + STACK_BYTES - n;
-  const data =
-    c.dataBytes >= n
-      ? `else if (${h} === 0 && t >= ${REGION.data} && t <= ${REGION.data + c.dataBytes - n}) o = t - ${REGION.data - c.dataOffset};`
-      : '';
   const slow = a.store ? 'storeOffset' : 'loadOffset';
+  const arms = [
+    inlineRegion(h, REGION.stack, STACK_BYTES, c.stackOffset, n),
+    inlineRegion(h, REGION.data, c.dataBytes, c.dataOffset, n),
+    a.store ? '' : inlineRegion(h, REGION.rodata, c.rodataBytes, c.rodataOffset, n),
+  ];
   return (
-    `t = (${l} >>> 0) + (${a.offset}); ` +
-    `if (${h} === 0 && t >= ${REGION.stack} && t <= ${stackEnd}) o = t - ${REGION.stack - c.stackOffset}; ${data} ` +
-    `else { o = memory.${slow}(${h}, t, ${n}); if (o < 0) { ${a.onFault} } }`
+    `t = (${l} + (${a.offset})) | 0; ${arms.join(' ')} ` +
+    `{ o = memory.${slow}(${h}, (${l} >>> 0) + (${a.offset}), ${n}); if (o < 0) { ${a.onFault} } }`
   );
 }
 
@@ -78,28 +100,39 @@ const STORES: Partial<Record<Op, readonly [1 | 2 | 4 | 8, boolean]>> = {
   [Op.Stxdw]: [8, false],
 };
 
+/** A memory op's width, whether it writes, and its base register; null for other ops. */
+export function accessOf(
+  op: Op,
+  d: number,
+  s: number,
+): { bytes: 1 | 2 | 4 | 8; store: boolean; base: number } | null {
+  const load = LOADS[op];
+  if (load !== undefined) return { bytes: load[0], store: false, base: s };
+  const store = STORES[op];
+  return store === undefined ? null : { bytes: store[0], store: true, base: d };
+}
+
 /**
- * A load or store (RFC 9669 §5), or null for other ops. `fault(write, bytes, base)` gives
- * the statement that leaves with memoryFault's fault for this instruction.
+ * A load or store (RFC 9669 §5), or null for other ops. `onFault` is the statement that
+ * leaves with the instruction's memory fault (built outside from accessOf and the
+ * registers: the faulting access has changed none).
  */
 export function emitMemory(
   op: Op,
   fields: { d: number; s: number; offset: number; imm: number },
   regions: RegionConstants,
-  fault: (write: boolean, bytes: number, base: number) => string,
+  onFault: string,
 ): string | null {
   const { d, s, offset, imm } = fields;
   const load = LOADS[op];
   if (load !== undefined) {
     const [bytes, body] = load;
-    const onFault = fault(false, bytes, s);
     const check = offsetOf({ bytes, store: false, base: s, offset, onFault }, regions);
     return `${check} ${body(`l${d}`, `h${d}`)}`;
   }
   const store = STORES[op];
   if (store === undefined) return null;
   const [bytes, immediate] = store;
-  const onFault = fault(true, bytes, d);
   const check = offsetOf({ bytes, store: true, base: d, offset, onFault }, regions);
   const lo = immediate ? `(${imm})` : `l${s}`;
   const hi = immediate ? `(${imm >> 31})` : `h${s}`;
