@@ -7,8 +7,15 @@ import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import {
+  apiTokenListSchema,
+  apiTokenSchema,
+  createdApiTokenSchema,
+  whoAmISchema,
+} from '../src/protocol/api';
 import { startTestGateway, TestGateway } from './support/gateway';
 import { firmwareImage, publishApp } from './support/ota';
+import { misfits } from './support/served';
 import { describeWithEnv } from './support/system-tools';
 
 /**
@@ -35,6 +42,7 @@ describe('API tokens and roles (e2e)', () => {
     const res = await gw.api('POST', '/api/tokens', { name, role });
     expect(res.status).toBe(201);
     expect(res.body.token).toMatchObject({ name, role, revokedAt: null, lastUsedAt: null });
+    expect(misfits(createdApiTokenSchema, res.body)).toEqual([]);
     return { id: res.body.token.id, secret: res.body.secret };
   }
 
@@ -123,19 +131,20 @@ describe('API tokens and roles (e2e)', () => {
     expect(carol).toMatchObject({ name: 'carol', role: 'operator', revokedAt: null });
     expect(Date.parse(carol.lastUsedAt)).toBeGreaterThan(Date.parse(carol.createdAt) - 1);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
+    expect(misfits(apiTokenListSchema, listed.body)).toEqual([]);
 
     const revoked = await gw.api('DELETE', `/api/tokens/${id}`);
     expect(revoked).toMatchObject({ status: 200, body: { id, revokedAt: expect.any(String) } });
+    expect(misfits(apiTokenSchema, revoked.body)).toEqual([]);
     expect(await as(secret)('GET', '/api/devices')).toMatchObject({
       status: 401,
       body: { code: 'unauthorized' },
     });
     expect((await gw.api('DELETE', '/api/tokens/t0000000000')).body.code).toBe('token_not_found');
     // The first-start token is admin and stays so.
-    expect(await gw.api('GET', '/api/tokens/me')).toMatchObject({
-      status: 200,
-      body: { kind: 'bootstrap', id: null, role: 'admin' },
-    });
+    const me = await gw.api('GET', '/api/tokens/me');
+    expect(me).toMatchObject({ status: 200, body: { kind: 'bootstrap', id: null, role: 'admin' } });
+    expect(misfits(whoAmISchema, me.body)).toEqual([]);
 
     // Only the SHA-256 is kept: not in the row, nor anywhere in the database files.
     const file = path.join(gw.dataDir, 'vmfleet.sqlite');
