@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -35,6 +35,9 @@ export const DEFAULT_NOTIFIER: NotifierOptions = {
   maxQueued: 1000,
 };
 
+/** DI token to override DEFAULT_NOTIFIER (specs shorten the waits). */
+export const NOTIFIER_OPTIONS = Symbol('NOTIFIER_OPTIONS');
+
 interface UrlQueue {
   items: WebhookPayload[];
   draining: boolean;
@@ -51,9 +54,13 @@ export class WebhookNotifier implements OnApplicationShutdown {
   private readonly logger = new Logger('Alerts');
   private readonly queues = new Map<string, UrlQueue>();
   private readonly stopping = new AbortController();
-  private readonly options: NotifierOptions = DEFAULT_NOTIFIER;
 
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    @Optional()
+    @Inject(NOTIFIER_OPTIONS)
+    private readonly options: NotifierOptions = DEFAULT_NOTIFIER,
+  ) {}
 
   notify(url: string, payload: WebhookPayload): void {
     if (this.stopping.signal.aborted) return;
@@ -108,23 +115,27 @@ export class WebhookNotifier implements OnApplicationShutdown {
 
   /** One POST; '' when delivered, else what went wrong. */
   private async attempt(url: string, payload: WebhookPayload): Promise<string> {
+    // An own timer, not AbortSignal.timeout: that one never fires under Jest's environment.
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(), this.options.timeoutMs);
+    const stop = () => attempt.abort();
+    this.stopping.signal.addEventListener('abort', stop);
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'vmfleet-alerts' },
         body: JSON.stringify(payload),
-        signal: AbortSignal.any([
-          AbortSignal.timeout(this.options.timeoutMs),
-          this.stopping.signal,
-        ]),
+        signal: attempt.signal,
       });
       await res.body?.cancel();
       return res.ok ? '' : `HTTP ${res.status}`;
     } catch (err) {
-      const e = err as Error;
-      return e.name === 'TimeoutError'
-        ? `no answer within ${this.options.timeoutMs} ms`
-        : e.message;
+      if (attempt.signal.aborted) return `no answer within ${this.options.timeoutMs} ms`;
+      const cause = (err as Error & { cause?: Error }).cause;
+      return cause?.message ?? (err as Error).message;
+    } finally {
+      clearTimeout(timer);
+      this.stopping.signal.removeEventListener('abort', stop);
     }
   }
 }
