@@ -52,11 +52,14 @@ function groupSource(blocks: readonly BlockCode[], first: number, last: number):
   // Only the register words the blocks name are loaded and stored back: fewer live values.
   const named = new Set(cases.join('\n').match(/\b[lh]\d+\b/g));
   const used = LOCALS.map((name, k) => [name, k] as const).filter(([name]) => named.has(name));
+  // Calls and exits keep the call depth and the lowest stack in locals too.
+  const calls = /\bdp\b/.test(cases.join('\n'));
   return [
     'return function translated(cpu, b, box) {',
     'const r = cpu.regs; const frames = cpu.frames;',
     used.length > 0 ? `let ${used.map(([name, k]) => `${name} = r[${k}]`).join(', ')};` : '',
     'let left = box.left, t = 0, u = 0, o = 0, f = 0, pc = 0, stop = 0;',
+    calls ? 'let dp = cpu.depth, lw = cpu.lowestStack;' : '',
     'run: for (;;) {',
     'switch (b) {',
     ...cases,
@@ -64,6 +67,7 @@ function groupSource(blocks: readonly BlockCode[], first: number, last: number):
     '}',
     '}',
     used.map(([name, k]) => `r[${k}] = ${name};`).join(' '),
+    calls ? 'cpu.depth = dp; cpu.lowestStack = lw;' : '',
     'box.left = left; box.b = b; box.pc = pc;',
     'return stop;',
     '};',

@@ -107,16 +107,19 @@ function emitInstruction(
   throw new Error(`ebpf-jit: op ${op} at ${pc} has no translation`);
 }
 
-/** calls.ts callLocal, inlined: the depth and stack checks, then the frame from the locals. */
+/**
+ * calls.ts callLocal, inlined: the depth and stack checks, then the frame from the locals.
+ * `dp` and `lw` are the function's locals for cpu.depth and cpu.lowestStack (compile.ts).
+ */
 function emitCall(ctx: EmitContext, pc: number, frame: number, target: number, leave: Leaver) {
   const calleeFrame = ctx.program.frameOf[target];
   const saves = SAVED.map((name, k) => `frames[f + ${k + 1}] = ${name};`).join(' ');
   return [
-    `if (cpu.depth >= ${MAX_CALL_DEPTH}) ${leave(Leave.Fault, `cpu.fault = callTooDeep(${pc}, ${MAX_CALL_DEPTH});`)}`,
+    `if (dp >= ${MAX_CALL_DEPTH}) ${leave(Leave.Fault, `cpu.fault = callTooDeep(${pc}, ${MAX_CALL_DEPTH});`)}`,
     `t = l${10} - ${frame}; u = t - ${calleeFrame};`,
     `if (u < ${REGION.stack}) ${leave(Leave.Fault, `cpu.fault = stackOverflow(${pc}, u, ${REGION.stack});`)}`,
-    `f = cpu.depth * ${FRAME_SLOTS}; frames[f] = ${pc + 1}; ${saves}`,
-    `cpu.depth++; if (u < cpu.lowestStack) cpu.lowestStack = u;`,
+    `f = dp * ${FRAME_SLOTS}; frames[f] = ${pc + 1}; ${saves}`,
+    `dp++; if (u < lw) lw = u;`,
     `l10 = t | 0; b = ${ctx.map.blockOf[target]}; continue run;`,
   ].join('\n');
 }
@@ -125,8 +128,8 @@ function emitCall(ctx: EmitContext, pc: number, frame: number, target: number, l
 function emitExit(pc: number): string {
   const restores = SAVED.map((name, k) => `${name} = frames[f + ${k + 1}];`).join(' ');
   return [
-    `if (cpu.depth === 0) { cpu.stopPc = ${pc}; pc = ${pc}; stop = ${Leave.Exit}; break run; }`,
-    `f = --cpu.depth * ${FRAME_SLOTS}; ${restores}`,
+    `if (dp === 0) { cpu.stopPc = ${pc}; pc = ${pc}; stop = ${Leave.Exit}; break run; }`,
+    `f = --dp * ${FRAME_SLOTS}; ${restores}`,
     `b = blockOf[frames[f]]; continue run;`,
   ].join('\n');
 }
