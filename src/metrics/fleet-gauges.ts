@@ -7,9 +7,6 @@ import {
 } from './fleet-metrics.repository';
 import { MetricsService } from './metrics.service';
 
-/** Gauges collected within this of each other reuse one read of the devices table. */
-const SHARED_READ_MS = 1000;
-
 type Measure = 'ramUsed' | 'ramTotal' | 'flashUsed' | 'flashTotal';
 
 /** The fleet's bytes by VM kind and board: `vmfleet_fleet_<name>` ← each device's newest sample. */
@@ -77,14 +74,17 @@ export class FleetGauges implements OnModuleInit {
 
   /** Devices and their bytes by VM kind and board, from one read of the devices per scrape. */
   private fleetGauges(): void {
-    // The five gauges of one scrape share one read of the devices.
-    let cached: { at: number; rows: Promise<FleetDeviceRow[]> } | null = null;
+    // The five gauges of one scrape share one read of the devices: prom-client collects every
+    // metric of a scrape at once, so they all find the read in flight; the next scrape reads anew.
+    let inFlight: Promise<FleetDeviceRow[]> | null = null;
     const read = () => {
-      const now = Date.now();
-      if (!cached || now - cached.at > SHARED_READ_MS) {
-        cached = { at: now, rows: this.safely('fleet devices', () => this.repo.devices()) };
-      }
-      return cached.rows;
+      if (inFlight) return inFlight;
+      const rows = this.safely('fleet devices', () => this.repo.devices());
+      inFlight = rows;
+      void rows.finally(() => {
+        if (inFlight === rows) inFlight = null;
+      });
+      return rows;
     };
     new Gauge({
       name: 'vmfleet_fleet_devices',
