@@ -5,6 +5,7 @@ import { parseHttpUrl } from './args';
 import { exitQuietlyOnBrokenPipe } from './broken-pipe';
 import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from '../src/protocol/api';
+import { registerAlertsCommand } from './commands/alerts';
 import { registerAppsCommand } from './commands/apps';
 import { registerBenchCommand } from './commands/bench';
 import { registerDeployCommand } from './commands/deploy';
@@ -97,6 +98,7 @@ export function buildProgram(
   registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);
   registerFleetCommand(program, deps);
+  registerAlertsCommand(program, deps);
   registerTokensCommand(program, deps);
   return program;
 }

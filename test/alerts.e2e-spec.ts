@@ -1,6 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runCli } from '../cli/main';
 import { readSse, type SseMessage } from '../cli/sse';
+import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
 import { alertListSchema, alertRuleSchema } from '../src/protocol/api';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
@@ -216,5 +218,70 @@ describe('alert rules (e2e)', () => {
     expect((await gw.api('DELETE', `/api/alert-rules/${rule.body.id}`)).status).toBe(204);
     expect((await gw.api('GET', '/api/alert-rules')).body).toEqual({ items: [] });
     expect((await gw.api('GET', '/api/alerts?state=nope')).status).toBe(400);
+  });
+
+  async function vmfleet(...args: string[]) {
+    const captured = captureIo({
+      env: { VMFLEET_URL: gw.httpUrl, VMFLEET_API_TOKEN: gw.apiToken },
+    });
+    const code = await runCli(args, { io: captured.io });
+    return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+  }
+
+  it('adds, lists, changes and removes rules and lists firing alerts with the CLI', async () => {
+    const add = await vmfleet(
+      'alerts',
+      'rules',
+      'add',
+      '--kind',
+      'telemetry',
+      '--name',
+      'cpu busy',
+      '--metric',
+      'cpu_pct',
+      '--op',
+      'gt',
+      '--threshold',
+      '-1',
+      '--tag',
+      'cli',
+    );
+    expect(add).toMatchObject({ code: 0, stderr: '' });
+    expect(add.stdout).toMatch(/^Added rule (\d+) \(cpu busy\): cpu_pct > -1 \(tag=cli\)\.\n$/);
+    const id = add.stdout.match(/rule (\d+)/)![1];
+
+    const list = await vmfleet('alerts', 'rules', 'list');
+    expect(list.stdout).toMatch(new RegExp(`${id}\\s+│?\\s*cpu busy`));
+    expect(JSON.parse((await vmfleet('alerts', 'rules', 'list', '--json')).stdout)).toMatchObject([
+      { id: Number(id), kind: 'telemetry', scope: { tag: 'cli' } },
+    ]);
+
+    devices = await startDevices(gw, {
+      prefix: 'cl',
+      count: 1,
+      tags: ['cli'],
+      options: { telemetryIntervalMs: 150 },
+    });
+    const firingNow = await waitFor('the alert in the CLI', async () => {
+      const out = JSON.parse((await vmfleet('alerts', 'list', '--firing', '--json')).stdout);
+      return out.length ? out : null;
+    });
+    expect(firingNow).toMatchObject([{ ruleName: 'cpu busy', deviceId: 'cl-01', state: 'firing' }]);
+    expect((await vmfleet('alerts', 'list', '--firing')).stdout).toMatch(/firing.*cpu busy.*cl-01/);
+
+    const set = await vmfleet('alerts', 'rules', 'set', id, '--no-enable');
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect((await vmfleet('alerts', 'list', '--firing')).stdout).toBe('No alert is firing.\n');
+    const bad = await vmfleet('alerts', 'rules', 'set', id, '--periods', '3', '--json');
+    expect(bad.code).not.toBe(0);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'invalid_input' } });
+
+    expect(await vmfleet('alerts', 'rules', 'rm', id)).toMatchObject({
+      code: 0,
+      stdout: `Removed rule ${id}.\n`,
+    });
+    const gone = await vmfleet('alerts', 'rules', 'rm', id);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toMatch(/alert_rule_not_found|no alert rule/);
   });
 });
