@@ -76,8 +76,8 @@ export function ruleBody(o: RuleOptions): Record<string, unknown> {
 /** What a rule watches, in one cell: `ram_pct > 90 for 60s`, `silent 3 periods` … */
 export function describeRule(r: AlertRuleView): string {
   const scope = Object.entries(r.scope ?? {})
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${v}`)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
   const what =
     r.kind === 'telemetry'
