@@ -1,4 +1,4 @@
-import { parseWasmModule, ValType } from '../../../src/protocol/images/wasm';
+import { PAGE_BYTES, parseWasmModule, ValType } from '../../../src/protocol/images/wasm';
 import { BytecodeEngine, hex } from '../core';
 import {
   NotSupportedError,
@@ -15,7 +15,8 @@ import { DEFAULT_STACK_LIMITS } from '../wasm/machine';
 import { buildProgram, type Program } from '../wasm/program';
 import { WasiConsole } from '../wasm/wasi';
 import { peakGuestBytes, staticTable } from './memory-report';
-import { compile } from './module-cache';
+import { InlineRun, type InlineEnd, type Pending, type Replayed } from './inline';
+import { compile, type CompiledModule } from './module-cache';
 import type { PcMap } from './pc-map';
 import { COMMAND, CONTROL, STOP, TRAP_CODES } from './protocol';
 import { serviceCall } from './service';
@@ -26,14 +27,17 @@ import { WorkerLink } from './worker-link';
 interface LoadedImage {
   program: Program;
   module: V8Module;
+  compiled: CompiledModule;
   memoryPages: { min: number; max: number } | null;
   pcMap: PcMap;
   image: Uint8Array;
   codeBytes: number;
 }
 
-/** A stop the worker reported (protocol.ts STOP). */
+/** A stop the worker reported (protocol.ts STOP), or INLINE_END. */
 type Stop = number;
+/** execute() ran the program to its end on the main thread (inline.ts). */
+const INLINE_END = -1;
 
 /** What the next execute() sends the worker; null once the guest has nowhere to go on. */
 type Next =
@@ -65,7 +69,14 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
   private next: Next | null = null;
   /** Whether the worker has run guest code since the last instantiation (step() needs it not to). */
   private touched = false;
-  private linkHasModule = false;
+  /** The module the worker holds, so a new one is sent only once. */
+  private workerModule: V8Module | null = null;
+  /** The guest's instance while it lives on the main thread (inline.ts); null once in the worker. */
+  private inline: InlineRun | null = null;
+  /** How the last inline run ended, for executed() and service(). */
+  private inlineEnd: Extract<InlineEnd, { kind: 'done' }> | null = null;
+  /** The host's answer to the import a moved run stops in, already served on the main thread. */
+  private pending: Pending | null = null;
 
   constructor(
     private readonly limits: EngineLimits,
@@ -88,16 +99,17 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     const started = performance.now();
     const validated = parseWasmModule(image.slice());
     const program = buildProgram(validated, this.limits.memoryBytes);
-    const { module, instrumented } = compile(image, program, validated, this.maxCallDepth);
+    const compiled = compile(image, program, validated, this.maxCallDepth);
     const loaded: LoadedImage = {
       program,
-      module,
-      memoryPages: instrumented.memory,
-      pcMap: instrumented.pcMap,
+      module: compiled.module,
+      compiled,
+      memoryPages: compiled.instrumented.memory,
+      pcMap: compiled.instrumented.pcMap,
       image: image.slice(),
-      codeBytes: instrumented.byteLength + instrumented.pcMap.bytes,
+      codeBytes: compiled.instrumented.byteLength + compiled.instrumented.pcMap.bytes,
     };
-    this.instantiate(loaded, module);
+    this.rewind(loaded);
     this.install(loaded);
     return {
       loadTimeMs: performance.now() - started,
@@ -172,6 +184,8 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     this.link = null;
     this.stepper = null;
     this.next = null;
+    this.inline = null;
+    this.guestMemory = null;
     this.uninstall();
   }
 
@@ -180,8 +194,12 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     return null;
   }
 
-  /** One exchange with the worker: start, invoke or resume the guest with `budget`. */
-  protected execute(_loaded: LoadedImage, budget: number): Stop {
+  /**
+   * One exchange with the worker: start, invoke or resume the guest with `budget`. A first
+   * run starts on the main thread instead (inline.ts), unless a first run of the same
+   * module with at least this budget had to move to the worker before.
+   */
+  protected execute(loaded: LoadedImage, budget: number): Stop {
     const next = this.next;
     if (next === null) throw new Error('run: the engine lost its place; reset() it');
     if (next.command !== COMMAND.resume || next.budget) {
@@ -190,10 +208,15 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
         this.f64[CONTROL.spentSlot] = 0;
         return STOP.budget;
       }
-      this.f64[CONTROL.budgetSlot] = budget;
     }
     this.next = null;
     this.touched = true;
+    if (this.inline !== null) {
+      if (next.command === COMMAND.start && budget > loaded.compiled.movedAtBudget)
+        return this.runInline(loaded, budget);
+      this.moveToWorker(loaded, null);
+    }
+    if (next.command !== COMMAND.resume || next.budget) this.f64[CONTROL.budgetSlot] = budget;
     const ctl = this.ctl;
     switch (next.command) {
       case COMMAND.start:
@@ -210,11 +233,16 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
   }
 
   protected executed(): number {
-    return this.f64[CONTROL.spentSlot];
+    return this.inlineEnd?.spent ?? this.f64[CONTROL.spentSlot] ?? 0;
   }
 
   protected service(loaded: LoadedImage, stop: Stop): RunOutcome | null {
     switch (stop) {
+      case INLINE_END: {
+        const { outcome } = this.inlineEnd!;
+        this.inlineEnd = null;
+        return outcome;
+      }
       case STOP.budget:
         // A new run() continues where fuel ran out (a run(0) left `next` as it was).
         this.next ??= { command: COMMAND.resume, budget: true, value: 0 };
@@ -230,9 +258,22 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     }
   }
 
-  /** reset(), load(): a fresh instance of the module in the worker. */
+  /** reset(), load(): a fresh instance of the module, on the main thread until it must move. */
   protected rewind(loaded: LoadedImage): void {
-    this.instantiate(loaded, null);
+    this.console.reset();
+    this.inline = new InlineRun(
+      loaded.module,
+      loaded.memoryPages,
+      this.limits.memoryBytes,
+      loaded.program,
+      this.host,
+      this.console,
+    );
+    this.guestMemory = this.inline.view;
+    this.next = null;
+    this.touched = false;
+    this.pending = null;
+    this.inlineEnd = null;
   }
 
   /** Handler checks as WasmEngine's: a function of the table taking only i32 parameters. */
@@ -268,42 +309,76 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     const view = this.guestMemory?.refresh() ?? SharedGuestMemory.empty();
     return {
       guestBytes: view.cap,
-      peakGuestBytes: peakGuestBytes(program, view, this.ctl[CONTROL.lowest]),
+      peakGuestBytes: peakGuestBytes(program, view, this.lowest(program)),
       engineBytes: codeBytes * 4,
     };
   }
 
+  /** A first run on the main thread; one that must stop mid-run moves to the worker. */
+  private runInline(loaded: LoadedImage, budget: number): Stop {
+    const end = this.inline!.start(budget);
+    if (end.kind === 'done') {
+      this.inlineEnd = end;
+      return INLINE_END;
+    }
+    const compiled = loaded.compiled;
+    if (end.why === 'budget') compiled.movedAtBudget = Math.max(compiled.movedAtBudget, budget);
+    else if (end.why !== 'fault') compiled.movedAtBudget = Infinity;
+    this.moveToWorker(loaded, end.log);
+    this.pending = end.answer;
+    this.f64[CONTROL.budgetSlot] = budget;
+    return this.exchange(COMMAND.start);
+  }
+
   /**
-   * A fresh instance in the worker: new shared memory, globals and table. `module` is sent
-   * when it is new to the worker (load(), or a worker that replaced a dead one).
+   * The guest's instance into the worker: instantiated there with new shared memory, then
+   * either given the main thread's memory and globals (the program is between runs, so
+   * that is all its state), or, with `replay`, run again from the start by the next
+   * command with those import answers (the run it replaces stopped mid-run).
    */
-  private instantiate(loaded: LoadedImage, module: V8Module | null): void {
+  private moveToWorker(loaded: LoadedImage, replay: Replayed[] | null): void {
+    const from = this.inline!;
+    this.inline = null;
     const pages = loaded.memoryPages;
+    const now = from.memory === null ? 0 : from.memory.buffer.byteLength / PAGE_BYTES;
     const memory: V8Memory | null =
       pages === null
         ? null
-        : new V8.Memory({ initial: pages.min, maximum: pages.max, shared: true });
+        : new V8.Memory({
+            initial: replay === null ? now : pages.min,
+            maximum: pages.max,
+            shared: true,
+          });
     const link = this.ensureWorker();
-    const fresh = module ?? (this.linkHasModule ? null : loaded.module);
     link.post({
-      module: fresh ?? undefined,
+      module: this.workerModule === loaded.module ? undefined : loaded.module,
       memory,
       guest: [loaded.pcMap.firstGuest, loaded.pcMap.end],
+      replay: replay ?? [],
+      globals: replay === null ? from.globals() : [],
     });
-    this.linkHasModule = true;
-    this.ctl[CONTROL.lowest] = loaded.program.cLayout?.stackTop ?? 0;
+    this.workerModule = loaded.module;
     const stop = this.exchange(COMMAND.load);
     if (stop !== STOP.ready) {
-      // The worker holds no usable instance now; the next instantiation starts a fresh one.
+      // The worker holds no usable instance now; the next one starts afresh.
       const message = link.trapMessage();
       link.end();
       throw new Error(`wasm-aot: V8 refused the instrumented module: ${message}`);
     }
+    if (replay === null && memory !== null && from.memory !== null)
+      new Uint8Array(memory.buffer).set(new Uint8Array(from.memory.buffer));
     this.guestMemory =
       memory === null ? null : new SharedGuestMemory(memory, this.limits.memoryBytes);
-    this.console.reset();
-    this.next = null;
-    this.touched = false;
+  }
+
+  /** The lowest C stack pointer so far, wherever the guest runs. */
+  private lowest(program: Program): number {
+    if (this.inline !== null) return this.inline.lowest;
+    return this.ctl[CONTROL.lowest] ?? program.cLayout?.stackTop ?? 0;
+  }
+
+  private pcOf(pcMap: PcMap, [func, offset]: [number, number]): number {
+    return func < 0 ? 0 : pcMap.sourceOffset(func, offset);
   }
 
   /** An import the guest stopped in, answered by the host: go on, or the run's outcome. */
@@ -318,7 +393,11 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     }
     const memory = this.guestMemory?.refresh() ?? SharedGuestMemory.empty();
     const call = { index: ctl[CONTROL.value], lo, hi };
-    const answer = serviceCall(call, loaded.program, memory, this.host, this.console);
+    const answer =
+      this.pending?.answer ?? serviceCall(call, loaded.program, memory, this.host, this.console);
+    // The import a moved run stops in: the host served it already, and wrote this.
+    this.pending?.writes.forEach(([at, bytes]) => memory.u8.set(bytes, at));
+    this.pending = null;
     if (answer.kind === 'continue') {
       this.next = { command: COMMAND.resume, budget: false, value: answer.value };
       return null;
@@ -334,8 +413,7 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
   /** The pc of the import call the guest is stopped in: the interpreter's pc of a syscall fault. */
   private syscallPc(pcMap: PcMap): number {
     if (this.exchange(COMMAND.where) !== STOP.ready) return 0;
-    const func = this.ctl[CONTROL.args];
-    return func < 0 ? 0 : pcMap.sourceOffset(func, this.ctl[CONTROL.args + 1]);
+    return this.pcOf(pcMap, [this.ctl[CONTROL.args], this.ctl[CONTROL.args + 1]]);
   }
 
   /** The trap the worker reported, its pc mapped back to the guest's instruction. */
@@ -360,7 +438,7 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     if (this.link !== null && this.link.alive) return this.link;
     const link = WorkerLink.take();
     this.link = link;
-    this.linkHasModule = false;
+    this.workerModule = null;
     this.ctl = link.ctl;
     this.f64 = link.f64;
     return link;

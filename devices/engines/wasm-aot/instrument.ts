@@ -25,6 +25,8 @@ export const AOT = {
   table: '__aot_table',
   /** The start function, exported instead of run at instantiation: it runs under the budget. */
   start: '__aot_start',
+  /** Mutable guest global i is exported as `${globalPrefix}${i}`: the engine hands them to the worker. */
+  globalPrefix: '__aot_g',
 } as const;
 
 const VOID = 0x40;
@@ -209,6 +211,9 @@ function exportsOf(
     kinds[e.kind],
     ...uleb(e.kind === 'func' ? remap(e.index) : e.index),
   ]);
+  module.globals.forEach((g, i) => {
+    if (g.mutable) own.push([...name(`${AOT.globalPrefix}${i}`), 3, ...uleb(i)]);
+  });
   own.push([...name(AOT.fuel), 3, ...uleb(g.fuel)]);
   own.push([...name(AOT.why), 3, ...uleb(g.why)]);
   own.push([...name(AOT.lowest), 3, ...uleb(g.lowest)]);

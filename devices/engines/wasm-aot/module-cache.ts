@@ -8,6 +8,12 @@ import { V8, type V8Module } from './shared-memory';
 export interface CompiledModule {
   module: V8Module;
   instrumented: Omit<InstrumentedModule, 'bytes'> & { byteLength: number };
+  /**
+   * The largest budget a first run on the main thread could not finish in (engine.ts,
+   * README.md "Inline runs"): a first run with no more budget goes to the worker at once,
+   * as it would stop mid-run again. Infinity once one stopped for a yield or V8's stack.
+   */
+  movedAtBudget: number;
 }
 
 /** Modules kept compiled: a fleet's devices mostly run a handful of images. */
@@ -39,6 +45,7 @@ export function compile(
   const compiled = {
     module: new V8.Module(bytes),
     instrumented: { ...rest, byteLength: bytes.length },
+    movedAtBudget: 0,
   };
   cache.set(key, compiled);
   if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
