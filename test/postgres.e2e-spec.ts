@@ -40,6 +40,8 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
+        'alert_rules',
+        'alerts',
         'api_tokens',
         'app_sequence',
         'apps',
@@ -105,6 +107,44 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
       expect(health.body.database).toBe('postgres');
       const listed = await gw.api('GET', '/api/devices?tag=pg&online=true');
       expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual(['pg-dev']);
+    });
+
+    it('fires and resolves an alert and serves the fleet gauges from PostgreSQL', async () => {
+      const rule = await gw.api('POST', '/api/alert-rules', {
+        kind: 'telemetry',
+        name: 'pg ram',
+        metric: 'ram_pct',
+        op: '>',
+        threshold: 1,
+      });
+      expect(rule.status).toBe(201);
+      const token = await provision(gw, 'pg-al');
+      client = await connectRaw(gw.mqttUrl, {
+        clientId: 'pg-al',
+        username: 'pg-al',
+        password: token,
+      });
+      await publish(client, topicFor('pg-al', 'hello'), cbor(hello));
+      await publish(client, topicFor('pg-al', 'telemetry'), cbor(telemetry()));
+      const [alert] = await waitFor('the alert stored', async () => {
+        const res = await gw.api('GET', '/api/alerts?state=firing');
+        return res.body.items.length ? res.body.items : null;
+      });
+      expect(alert).toMatchObject({ deviceId: 'pg-al', ruleId: rule.body.id, deploymentId: null });
+      expect(alert.value).toBeCloseTo((100 * 12000) / 262144, 6);
+      const patched = await gw.api('PATCH', `/api/alert-rules/${rule.body.id}`, { enabled: false });
+      expect(patched.body.enabled).toBe(false);
+      await waitFor('resolved', async () => {
+        const res = await gw.api('GET', '/api/alerts');
+        return res.body.items[0]?.state === 'resolved';
+      });
+      const metrics = (await gw.api<string>('GET', '/metrics')).body;
+      expect(metrics).toMatch(
+        /^vmfleet_fleet_devices\{vm="mips1",board="nrf52840",online="true"\} 1$/m,
+      );
+      expect(metrics).toMatch(
+        /^vmfleet_fleet_ram_total_bytes\{vm="mips1",board="nrf52840"\} 262144$/m,
+      );
     });
   });
 });
