@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runCli } from '../cli/main';
 import { readSse, type SseMessage } from '../cli/sse';
@@ -6,7 +8,17 @@ import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
 import { alertListSchema, alertRuleSchema } from '../src/protocol/api';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
-import { FAST_BACKOFF, startDevices } from './support/ota';
+import { topicFor } from '../src/protocol';
+import { cbor, hello, provision } from './support/fixtures';
+import { connectRaw, end, publish } from './support/mqtt';
+import {
+  deploy,
+  FAST_BACKOFF,
+  firmwareImage,
+  publishApp,
+  startDevices,
+  waitForDeployment,
+} from './support/ota';
 
 /** A local webhook: records every POST; answers the first `failFirst` with 500. */
 async function startWebhook(failFirst: number) {
@@ -284,4 +296,64 @@ describe('alert rules (e2e)', () => {
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toMatch(/alert_rule_not_found|no alert rule/);
   });
+
+  it('fires event_rate on guest faults within the window and resolves when the window empties', async () => {
+    const rule = await gw.api('POST', '/api/alert-rules', {
+      kind: 'event_rate',
+      name: 'faults',
+      event: 'fault',
+      count: 2,
+      windowSeconds: 2,
+    });
+    expect(rule.status).toBe(201);
+    const token = await provision(gw, 'ev-1');
+    const client = await connectRaw(gw.mqttUrl, {
+      clientId: 'ev-1',
+      username: 'ev-1',
+      password: token,
+    });
+    closers.push(() => end(client));
+    await publish(client, topicFor('ev-1', 'hello'), cbor(hello));
+    const fault = {
+      kind: 'vm',
+      state: 'faulted',
+      fault: { code: 'bad_address', pc: 4, message: 'x' },
+    };
+    await publish(client, topicFor('ev-1', 'event'), cbor({ kind: 'vm', state: 'running' }));
+    await publish(client, topicFor('ev-1', 'event'), cbor(fault));
+    await waitFor('the events stored', async () => {
+      const res = await gw.api('GET', '/api/devices/ev-1/events');
+      return res.body.items.length === 2;
+    });
+    expect(await firing(gw)).toEqual([]); // one fault: not yet
+    await publish(client, topicFor('ev-1', 'event'), cbor(fault));
+    const [alert] = await waitFor('the fault alert', async () => {
+      const items = await firing(gw);
+      return items.length ? items : null;
+    });
+    expect(alert).toMatchObject({ kind: 'event_rate', deviceId: 'ev-1', value: 2 });
+    await waitFor('the window emptied', async () => (await firing(gw)).length === 0, 8000);
+  });
+
+  it('fires rollout_failed when a deployment halts and resolves when it is cancelled', async () => {
+    await gw.api('POST', '/api/alert-rules', { kind: 'rollout_failed', name: 'rollouts' });
+    devices = await startDevices(gw, { prefix: 'ro', count: 2, tags: ['ro'] });
+    const published = await publishApp(gw, 'demo', '1.0.0', firmwareImage('blink'));
+    // A damaged stored payload fails every device's update: the deployment halts.
+    const sha = String(published.sha256);
+    const blob = path.join(gw.dataDir, 'blobs', sha.slice(0, 2), sha);
+    const bytes = fs.readFileSync(blob);
+    bytes[bytes.length - 1] ^= 0xff;
+    fs.writeFileSync(blob, bytes);
+    const id = await deploy(gw, { app: { name: 'demo', version: '1.0.0' }, target: { tag: 'ro' } });
+    await waitForDeployment(gw, id, 'halted', (d) => d.status === 'halted');
+    const [alert] = await waitFor('the rollout alert', async () => {
+      const items = await firing(gw);
+      return items.length ? items : null;
+    });
+    expect(alert).toMatchObject({ kind: 'rollout_failed', deviceId: null, deploymentId: id });
+    expect(alert.message).toMatch(new RegExp(`^deployment ${id} halted: `));
+    expect((await gw.api('POST', `/api/deployments/${id}/cancel`)).status).toBe(200);
+    await waitFor('resolved', async () => (await firing(gw)).length === 0, 10_000);
+  }, 30_000);
 });
