@@ -21,12 +21,15 @@ export interface BlockMap {
 export type Groups = ReadonlyArray<readonly [number, number]>;
 
 /**
- * Most characters of generated source in one function. V8 never optimizes a function
- * whose bytecode passes 60 KB (about 0.75 bytes per character of this source), and its
- * optimizing compile, which runs while the program does, grows faster than the function:
- * ud's 90 000-character function stayed in the bytecode interpreter for good.
+ * Characters of generated source one function aims at, and the most it may hold. V8 never
+ * optimizes a function whose bytecode passes 60 KB (about 0.75 bytes per character of
+ * this source), and its optimizing compile, which runs while the program does and again
+ * after every deopt, grows faster than the function: on bench:vm's programs, groups of
+ * ~10 000 characters cost about half the CPU of groups of ~36 000 (compiles included),
+ * and groups of ~3 000 lose more to leaving a function than they save.
  */
-const MAX_GROUP_CHARS = 36_000;
+const GROUP_CHARS = 10_000;
+const MAX_GROUP_CHARS = 30_000;
 
 export const opOf = (w: number): Op => w & 0xff;
 
@@ -86,7 +89,9 @@ export function findBlocks(program: DecodedProgram): BlockMap {
 
 /**
  * Consecutive blocks per bpf function (call targets start one), split where the next
- * block's source (`chars[id]`) would take the group past MAX_GROUP_CHARS.
+ * block's source (`chars[id]`) would take the group past GROUP_CHARS, unless that would
+ * cut a loop (a backward jump's span) that fits in MAX_GROUP_CHARS: a loop split across
+ * two functions leaves one of them on every pass.
  */
 export function groupBlocks(
   program: DecodedProgram,
@@ -97,11 +102,14 @@ export function groupBlocks(
   for (let pc = 0; pc < program.count; pc++) {
     if (opOf(program.code[2 * pc]) === Op.CallLocal) starts.add(program.code[2 * pc + 1]);
   }
+  const inLoop = loopInteriors(program, blocks, chars);
   const groups: Array<[number, number]> = [];
   let first = 0;
   let size = 0;
   blocks.forEach((block, id) => {
-    if (id > first && (starts.has(block.start) || size + chars[id] > MAX_GROUP_CHARS)) {
+    const after = size + chars[id];
+    const full = after > MAX_GROUP_CHARS || (after > GROUP_CHARS && !inLoop[id]);
+    if (id > first && (starts.has(block.start) || full)) {
       groups.push([first, id - 1]);
       first = id;
       size = 0;
@@ -110,4 +118,36 @@ export function groupBlocks(
   });
   if (blocks.length > 0) groups.push([first, blocks.length - 1]);
   return groups;
+}
+
+/** Per block id: whether it lies after the head of a backward jump's span of blocks that fits. */
+function loopInteriors(
+  program: DecodedProgram,
+  blocks: readonly Block[],
+  chars: readonly number[],
+) {
+  const inside = new Uint8Array(blocks.length);
+  blocks.forEach((block, id) => {
+    const last = block.pcs[block.pcs.length - 1];
+    const target = opOf(program.code[2 * last]) === Op.CallLocal ? -1 : jumpTarget(program, last);
+    const head = target >= 0 ? findBlock(blocks, target) : -1;
+    if (head < 0 || head > id) return;
+    let span = 0;
+    for (let k = head; k <= id; k++) span += chars[k];
+    if (span <= MAX_GROUP_CHARS) inside.fill(1, head + 1, id + 1);
+  });
+  return inside;
+}
+
+/** Id of the block starting at pc (blocks are in pc order), or -1. */
+function findBlock(blocks: readonly Block[], pc: number): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (blocks[mid].start === pc) return mid;
+    if (blocks[mid].start < pc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

@@ -1,3 +1,4 @@
+import { FRAME_POINTER } from '../../../../src/protocol/images/rbf/isa';
 import { REGION, STACK_BYTES } from '../../../../src/protocol/images/rbf/layout';
 import type { EbpfMemory } from '../memory';
 import { Op } from '../ops';
@@ -53,7 +54,8 @@ function inlineRegion(h: string, base: number, bytes: number, offset: number, n:
 /**
  * `o = <buffer offset>` for the access, or the fault. `t` is the address's low word as an
  * int32 (WRAP_MARGIN), tested with one unsigned compare per region: stack, data (and
- * rodata for loads) inline, as memory.ts checks them; anything else (a high word, the
+ * rodata for loads) inline, as memory.ts checks them (the regions do not overlap, so the
+ * order of the tests changes nothing but their cost); anything else (a high word, the
  * helper buffer, a fault) through memory.loadOffset/storeOffset, the interpreter's own
  * check, on the exact address.
  */
@@ -62,11 +64,12 @@ function offsetOf(a: Access, c: RegionConstants): string {
   const h = `h${a.base}`;
   const n = a.bytes;
   const slow = a.store ? 'storeOffset' : 'loadOffset';
-  const arms = [
-    inlineRegion(h, REGION.stack, STACK_BYTES, c.stackOffset, n),
-    inlineRegion(h, REGION.data, c.dataBytes, c.dataOffset, n),
-    a.store ? '' : inlineRegion(h, REGION.rodata, c.rodataBytes, c.rodataOffset, n),
-  ];
+  const stack = inlineRegion(h, REGION.stack, STACK_BYTES, c.stackOffset, n);
+  const data = inlineRegion(h, REGION.data, c.dataBytes, c.dataOffset, n);
+  const rodata = a.store ? '' : inlineRegion(h, REGION.rodata, c.rodataBytes, c.rodataOffset, n);
+  // r10 addresses the frame: its accesses test the stack first; others test data first
+  // (arrays and globals), then the stack (locals passed by address), then rodata.
+  const arms = a.base === FRAME_POINTER ? [stack, data, rodata] : [data, stack, rodata];
   return (
     `t = (${l} + (${a.offset})) | 0; ${arms.join(' ')} ` +
     `{ o = memory.${slow}(${h}, (${l} >>> 0) + (${a.offset}), ${n}); if (o < 0) { ${a.onFault} } }`
