@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WhoAmI } from '../../src/protocol/api/tokens';
 import { ApiError, errorText, get, onTokenChange, setToken, token } from './api';
 import { onLinkClick, useLocation } from './router';
@@ -54,8 +54,12 @@ function Shell({ who }: { who: WhoAmI }) {
   const section = device
     ? '/'
     : (NAV.find((n) => n.href !== '/' && path.startsWith(n.href))?.href ?? '/');
+  // After an in-page navigation, focus moves to the new page's content (as a page load
+  // would put it at the top); not on the first render, where it stays at the document start.
+  const first = useRef(true);
   useEffect(() => {
-    document.getElementById('main')?.focus({ preventScroll: true });
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus({ preventScroll: true });
   }, [path]);
   return (
     <>

@@ -41,10 +41,11 @@ export function Chart({
         ],
         axes: [
           {},
-          { values: (_u, ticks) => ticks.map((t) => formatValue(t, series[0].unit)), size: 64 },
+          { values: (_u, ticks) => ticks.map((t) => formatValue(t, series[0].unit)), size: 84 },
         ],
         scales: { x: { time: true } },
-        legend: { live: true },
+        // The caption shows the latest value; a legend row would repeat it.
+        legend: { show: false },
       },
       data,
       el,

@@ -79,7 +79,11 @@ export function EventLog({ deviceId }: { deviceId: string }) {
           Inject
         </button>
         {action.message && (
-          <span class={action.failed ? 'error' : 'ok'} role={action.failed ? 'alert' : 'status'}>
+          <span
+            class={action.failed ? 'error' : 'ok'}
+            role={action.failed ? 'alert' : 'status'}
+            data-testid="inject-message"
+          >
             {action.message}
           </span>
         )}

@@ -166,7 +166,11 @@ export function ThingMonitor({ device }: { device: Device }) {
       <form class="toolbar" onSubmit={load} aria-label="Load an app">
         <label>
           App
-          <select value={appRef} onChange={(e) => setAppRef(e.currentTarget.value)}>
+          <select
+            aria-label="App to load"
+            value={appRef}
+            onChange={(e) => setAppRef(e.currentTarget.value)}
+          >
             <option value="">choose a {device.vm.kind} app…</option>
             {apps.map((a) => (
               <option key={`${a.name}@${a.version}`} value={`${a.name}@${a.version}`}>

@@ -97,6 +97,7 @@ function NewCampaign({ onDone }: { onDone: () => void }) {
         ...(programs.length ? { programs } : { suite: text('suite') }),
         target: devices.length ? { devices } : { tag: text('tag') },
         repetitions: Number(text('repetitions')),
+        native: f.get('native') === 'on',
       });
       onDone();
       return `campaign ${c.id} started: ${c.plannedRuns} runs planned`;
@@ -127,6 +128,9 @@ function NewCampaign({ onDone }: { onDone: () => void }) {
         </label>
         <label>
           Repetitions <input name="repetitions" type="number" min={1} max={50} defaultValue="5" />
+        </label>
+        <label class="check">
+          <input name="native" type="checkbox" defaultChecked /> Native baseline
         </label>
         <button type="submit" disabled={action.busy}>
           Start
