@@ -232,7 +232,8 @@ export class AlertEvaluator {
     if (value === null) return;
     const key = keyOf(rule.id, dev.facts.id, null);
     const holds = rule.op === '>' ? value > rule.threshold : value < rule.threshold;
-    const shown = `${rule.metric} ${round(value)}`;
+    // Built only for a transition: this runs for every sample and rule.
+    const shown = () => `${rule.metric} ${round(value)}`;
     if (!holds) {
       this.pending.delete(key);
       this.resolveIfFiring(
@@ -240,7 +241,7 @@ export class AlertEvaluator {
         dev.facts.id,
         now,
         out,
-        `${shown}, no longer ${rule.op} ${rule.threshold}`,
+        () => `${shown()}, no longer ${rule.op} ${rule.threshold}`,
         value,
       );
       return;
@@ -252,7 +253,7 @@ export class AlertEvaluator {
       return;
     }
     this.pending.delete(key);
-    const message = `${shown} ${rule.op} ${rule.threshold}${rule.forSeconds ? ` for ${rule.forSeconds} s` : ''}`;
+    const message = `${shown()} ${rule.op} ${rule.threshold}${rule.forSeconds ? ` for ${rule.forSeconds} s` : ''}`;
     out.push(
       this.fire(
         rule,
@@ -320,11 +321,12 @@ export class AlertEvaluator {
     deviceId: string,
     now: number,
     out: AlertTransition[],
-    message: string,
+    message: string | (() => string),
     value: number | null = null,
   ): void {
     const f = this.firing.get(keyOf(rule.id, deviceId, null));
-    if (f) out.push(this.resolve(rule, f, now, value, message));
+    if (!f) return;
+    out.push(this.resolve(rule, f, now, value, typeof message === 'string' ? message : message()));
   }
 
   private firingOf(ruleId: number): FiringKey[] {
