@@ -23,6 +23,11 @@ import { WebhookNotifier } from './webhook-notifier';
 const TICK_MS = 1000;
 /** How often halted deployments are looked up while a `rollout_failed` rule exists. */
 const DEPLOYMENT_POLL_MS = 5000;
+/**
+ * How often the rules are read again (a change made through another gateway instance) and
+ * the devices known to the evaluator checked against the database (deleted ones forgotten).
+ */
+const RECONCILE_MS = 30_000;
 
 /** One alert that fired or resolved, as the SSE stream sends it. */
 export interface AlertChange {
@@ -51,15 +56,18 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
   private rules: AlertRule[] = [];
   /** Alert writes in the order the evaluator decided them. */
   private writes: Promise<void> = Promise.resolve();
+  private reloading: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private tapped?: Subscription;
   private polledAt = 0;
   private polling = false;
+  private reconciledAt = Date.now();
+  private reconciling = false;
 
   constructor(
     private readonly repo: AlertsRepository,
     private readonly tap: UplinkTap,
-    devices: DevicesService,
+    private readonly devices: DevicesService,
     private readonly deployments: DeploymentsService,
     private readonly notifier: WebhookNotifier,
     private readonly metrics: MetricsService,
@@ -135,9 +143,14 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     return this.live.asObservable();
   }
 
-  private async reload(): Promise<void> {
-    this.rules = await this.repo.listRules();
-    this.apply(this.evaluator.setRules(this.rules, Date.now()));
+  /** Reads the rules again; serialised, so an older read never overwrites a newer one. */
+  private reload(): Promise<void> {
+    const next = this.reloading.then(async () => {
+      this.rules = await this.repo.listRules();
+      this.apply(this.evaluator.setRules(this.rules, Date.now()));
+    });
+    this.reloading = next.catch(() => undefined);
+    return next;
   }
 
   private observe({ deviceId, message, receivedAt }: TappedUplink): void {
@@ -168,6 +181,11 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
   private tick(): void {
     const now = Date.now();
     this.apply(this.evaluator.tick(now));
+    if (!this.reconciling && now - this.reconciledAt >= RECONCILE_MS) {
+      this.reconciling = true;
+      this.reconciledAt = now;
+      void this.reconcile().finally(() => (this.reconciling = false));
+    }
     const watchRollouts = this.rules.some((r) => r.enabled && r.kind === 'rollout_failed');
     if (!watchRollouts || this.polling || now - this.polledAt < DEPLOYMENT_POLL_MS) return;
     this.polling = true;
@@ -180,6 +198,16 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
       })
       .catch((err: Error) => this.logger.warn(`could not read halted deployments: ${err.message}`))
       .finally(() => (this.polling = false));
+  }
+
+  private async reconcile(): Promise<void> {
+    try {
+      await this.reload();
+      const ids = new Set((await this.devices.list({})).map((d) => d.id));
+      this.apply(this.evaluator.forgetDevices(ids, Date.now()));
+    } catch (err) {
+      this.logger.warn(`could not re-read the rules and devices: ${(err as Error).message}`);
+    }
   }
 
   /** Stores, streams and notifies the transitions, in order, off the caller's path. */

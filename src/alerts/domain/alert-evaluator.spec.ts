@@ -151,6 +151,20 @@ describe('AlertEvaluator', () => {
     expect(ev.deployments([], 2 * S)).toMatchObject([{ change: 'resolved', deploymentId: 3 }]);
   });
 
+  it('forgets deleted devices: their alerts resolve and silence no longer fires for them', () => {
+    const ev = new AlertEvaluator();
+    ev.setRules([rule({ kind: 'silent', periods: 1 })], 0);
+    for (const d of [dev, other]) {
+      ev.telemetry(d, reading(0, 0));
+      ev.telemetry(d, reading(S, 0));
+    }
+    expect(changes(ev.tick(10 * S))).toEqual(['firing d-1', 'firing d-2']);
+    const out = ev.forgetDevices(new Set(['d-2']), 11 * S);
+    expect(out).toMatchObject([{ change: 'resolved', deviceId: 'd-1', message: 'device deleted' }]);
+    expect(ev.firingCountByKind().silent).toBe(1);
+    expect(ev.tick(20 * S)).toEqual([]);
+  });
+
   it('does not fire again what was firing before a restart', () => {
     const ev = new AlertEvaluator();
     const r = rule({ kind: 'telemetry', metric: 'ram_pct', op: '>', threshold: 1 });

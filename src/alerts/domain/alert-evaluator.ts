@@ -189,6 +189,26 @@ export class AlertEvaluator {
     return out;
   }
 
+  /**
+   * Forgets every device not in `existing` (deleted ones): their alerts resolve, and a
+   * silent rule stops watching a device that will never send again.
+   */
+  forgetDevices(existing: ReadonlySet<string>, now: number): AlertTransition[] {
+    const out: AlertTransition[] = [];
+    const gone = (id: string | null) => id !== null && !existing.has(id);
+    for (const id of [...this.devices.keys()]) if (gone(id)) this.devices.delete(id);
+    for (const [key, f] of [...this.firing]) {
+      if (!gone(f.deviceId)) continue;
+      const rule = this.rules.get(f.ruleId);
+      if (rule) out.push(this.resolve(rule, f, now, null, 'device deleted'));
+      else this.firing.delete(key);
+    }
+    for (const map of [this.pending, this.events]) {
+      for (const key of [...map.keys()]) if (gone(key.slice(key.indexOf('|') + 1))) map.delete(key);
+    }
+    return out;
+  }
+
   firingCountByKind(): Record<AlertRule['kind'], number> {
     const counts = { telemetry: 0, silent: 0, event_rate: 0, rollout_failed: 0 };
     for (const f of this.firing.values()) {
