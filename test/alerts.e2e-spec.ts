@@ -6,11 +6,12 @@ import { runCli } from '../cli/main';
 import { readSse, type SseMessage } from '../cli/sse';
 import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
-import { alertListSchema, alertRuleSchema } from '../src/protocol/api';
+import { alertListSchema, alertRuleListSchema, alertRuleSchema } from '../src/protocol/api';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
 import { topicFor } from '../src/protocol';
 import { cbor, hello, provision } from './support/fixtures';
 import { connectRaw, end, publish } from './support/mqtt';
+import { misfits } from './support/served';
 import {
   deploy,
   FAST_BACKOFF,
@@ -65,6 +66,8 @@ async function openStream(gw: TestGateway) {
 async function firing(gw: TestGateway) {
   const res = await gw.api('GET', '/api/alerts?state=firing');
   expect(res.status).toBe(200);
+  // The shared schema names every field the gateway sends (a renamed field fails here).
+  expect(misfits(alertListSchema, res.body)).toEqual([]);
   return alertListSchema.parse(res.body).items;
 }
 
@@ -224,6 +227,21 @@ describe('alert rules (e2e)', () => {
     expect(JSON.stringify(kind.body)).toMatch(/kind of a rule cannot change/);
     const field = await gw.api('PATCH', `/api/alert-rules/${rule.body.id}`, { periods: 3 });
     expect(field.status).toBe(400);
+
+    // Every kind, as stored, fits the shared schema exactly.
+    for (const body of [
+      { kind: 'telemetry', name: 't', metric: 'flash_pct', op: '<', threshold: 5, forSeconds: 9 },
+      { kind: 'silent', name: 's', scope: { vm: 'wasm', board: 'esp32', tag: 'x' } },
+      { kind: 'event_rate', name: 'e', event: 'emit', count: 9, windowSeconds: 60 },
+    ]) {
+      expect((await gw.api('POST', '/api/alert-rules', body)).status).toBe(201);
+    }
+    const rules = await gw.api('GET', '/api/alert-rules');
+    expect(rules.body.items).toHaveLength(4);
+    expect(misfits(alertRuleListSchema, rules.body)).toEqual([]);
+    for (const r of rules.body.items.slice(1)) {
+      expect((await gw.api('DELETE', `/api/alert-rules/${r.id}`)).status).toBe(204);
+    }
 
     const missing = await gw.api('DELETE', '/api/alert-rules/999');
     expect(missing).toMatchObject({ status: 404, body: { code: 'alert_rule_not_found' } });
