@@ -258,7 +258,10 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     }
   }
 
-  /** reset(), load(): a fresh instance of the module, on the main thread until it must move. */
+  /**
+   * reset(), load(): a fresh instance of the module, on the main thread until it must move;
+   * in the worker at once when a first run of this module had to move before.
+   */
   protected rewind(loaded: LoadedImage): void {
     this.console.reset();
     this.inline = new InlineRun(
@@ -274,6 +277,8 @@ export class WasmAotEngine extends BytecodeEngine<LoadedImage, Stop> {
     this.touched = false;
     this.pending = null;
     this.inlineEnd = null;
+    // A module whose first run had to move before: into the worker now, as load time.
+    if (loaded.compiled.movedAtBudget > 0) this.moveToWorker(loaded, null);
   }
 
   /** Handler checks as WasmEngine's: a function of the table taking only i32 parameters. */
