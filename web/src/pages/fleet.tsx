@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Device, DeviceList } from '../../../src/protocol/api';
 import { get } from '../api';
-import { formatBytes } from '../components/chart';
 import {
   appOf,
   groupBy,
@@ -12,6 +11,7 @@ import {
   type Filter,
   type Group,
 } from '../fleet-stats';
+import { DeviceTable } from '../components/device-table';
 import { usePoll } from '../hooks';
 import { onLinkClick } from '../router';
 
@@ -27,7 +27,7 @@ export function FleetPage() {
     presence: '',
     app: '',
   });
-  const all = devices.data?.items ?? [];
+  const all = useMemo(() => devices.data?.items ?? [], [devices.data]);
   const shown = useMemo(() => all.filter((d) => matches(d, filter)), [all, filter]);
   const byVm = useMemo(() => groupBy(all, (d) => d.vm.kind), [all]);
   const byBoard = useMemo(() => groupBy(all, (d) => d.board), [all]);
@@ -191,57 +191,5 @@ function UseCard({ devices, what }: { devices: Device[]; what: 'ram' | 'flash' }
         ))}
       </ol>
     </section>
-  );
-}
-
-function DeviceTable({ devices }: { devices: Device[] }) {
-  return (
-    <div class="scroll">
-      <table class="devices" data-testid="device-table">
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">State</th>
-            <th scope="col">Board</th>
-            <th scope="col">VM</th>
-            <th scope="col">App</th>
-            <th scope="col">VM state</th>
-            <th scope="col">RAM</th>
-            <th scope="col">Flash</th>
-            <th scope="col">Tags</th>
-          </tr>
-        </thead>
-        <tbody>
-          {devices.map((d) => (
-            <DeviceRow key={d.id} d={d} />
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function DeviceRow({ d }: { d: Device }) {
-  const ram = usePercent(d, 'ram');
-  const flash = usePercent(d, 'flash');
-  return (
-    <tr data-device={d.id}>
-      <th scope="row">
-        <a href={`/devices/${encodeURIComponent(d.id)}`} onClick={onLinkClick}>
-          {d.id}
-        </a>
-      </th>
-      <td>
-        <span class={d.online ? 'dot on' : 'dot off'} aria-hidden="true" />
-        {d.online ? 'online' : 'offline'}
-      </td>
-      <td>{d.board}</td>
-      <td>{d.vm.kind}</td>
-      <td>{d.latest?.app ? `${d.latest.app.id}@${d.latest.app.version}` : '–'}</td>
-      <td>{d.latest?.vmState ?? '–'}</td>
-      <td>{ram === null ? '–' : `${formatBytes(d.latest!.ramUsed!)} (${Math.round(ram)} %)`}</td>
-      <td>{flash === null ? '–' : `${Math.round(flash)} %`}</td>
-      <td>{d.tags.join(', ')}</td>
-    </tr>
   );
 }
