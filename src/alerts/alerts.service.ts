@@ -203,6 +203,8 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
   private async reconcile(): Promise<void> {
     try {
       await this.reload();
+      // Only device rules keep devices in the evaluator.
+      if (!this.rules.some((r) => r.enabled && r.kind !== 'rollout_failed')) return;
       const ids = new Set((await this.devices.list({})).map((d) => d.id));
       this.apply(this.evaluator.forgetDevices(ids, Date.now()));
     } catch (err) {
