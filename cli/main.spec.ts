@@ -94,6 +94,8 @@ describe('vmfleet command line', () => {
       'deployments resume',
       'deployments cancel',
       ...BENCH_PATHS,
+      'broker',
+      'broker config',
       ...MONITOR_PATHS,
       'events',
       'events inject',

@@ -7,6 +7,7 @@ import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from '../src/protocol/api';
 import { registerAlertsCommand } from './commands/alerts';
 import { registerAppsCommand } from './commands/apps';
+import { registerBrokerCommand } from './commands/broker';
 import { registerBenchCommand } from './commands/bench';
 import { registerDeployCommand } from './commands/deploy';
 import { registerDeploymentsCommand } from './commands/deployments';
@@ -94,6 +95,7 @@ export function buildProgram(
   registerDeployCommand(program, deps);
   registerDeploymentsCommand(program, deps);
   registerBenchCommand(program, deps);
+  registerBrokerCommand(program, deps);
   registerMonitorCommand(program, deps);
   registerEventsCommand(program, deps);
   registerTelemetryCommand(program, deps);

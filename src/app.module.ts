@@ -52,7 +52,7 @@ export class AppModule {
         EventsModule,
         AppsModule,
         DeploymentsModule,
-        MqttModule,
+        MqttModule.forRoot(config.mqttBroker),
         CoapModule,
         BenchmarksModule,
         TokensModule,

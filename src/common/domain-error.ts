@@ -163,3 +163,8 @@ export class CampaignStateError extends ConflictError {
     super('bad_campaign_state', `campaign ${id} is ${status}: cannot ${action} it`);
   }
 }
+
+/** The external MQTT broker did not take a change the gateway made (docs/operations.md). */
+export class BrokerSyncError extends DomainError {
+  readonly code = 'broker_sync_failed';
+}

@@ -1,4 +1,5 @@
 import {
+  BrokerSyncError,
   ConflictError,
   DeviceBadReplyError,
   DeviceRefusedError,
@@ -36,6 +37,7 @@ export const DOMAIN_ERROR_CODES: ReadonlyArray<readonly [ErrorClass, ProtocolCod
   [DeviceRefusedError, { http: 422, coap: '4.22', connack: 3 }],
   [DeviceTimeoutError, { http: 504, coap: '5.04', connack: 3 }],
   [DeviceBadReplyError, { http: 502, coap: '5.02', connack: 3 }],
+  [BrokerSyncError, { http: 502, coap: '5.02', connack: 3 }],
 ];
 
 /** Any other failure: a gateway fault. */

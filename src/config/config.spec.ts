@@ -23,7 +23,8 @@ describe('loadConfig', () => {
     ['VMFLEET_MQTT_PORT', '70000', /0-65535/],
     ['VMFLEET_DATABASE_URL', 'mysql://x', /postgres:\/\//],
     ['VMFLEET_API_TOKEN', 'short', /at least 16/],
-    ['VMFLEET_MQTT_BROKER_URL', 'mqtt://x', /not available yet/],
+    ['VMFLEET_MQTT_BROKER_URL', 'http://x:1883', /mqtt:\/\/host:port or mqtts:/],
+    ['VMFLEET_MQTT_BROKER_URL', 'mqtt://x:1883/path', /mqtt:\/\/host:port or mqtts:/],
     ['VMFLEET_TELEMETRY_RETENTION_DAYS', '-1', /> 0/],
     ['VMFLEET_LOG_LEVEL', 'loud', /VMFLEET_LOG_LEVEL/],
   ])('rejects %s=%s with a clear message', (name, value, message) => {
@@ -83,6 +84,48 @@ describe('loadConfig', () => {
     [{ VMFLEET_HTTPS: 'yes' }, /VMFLEET_HTTPS must be 0 or 1/],
     [{ VMFLEET_TLS_CERT: '/etc/c.pem' }, /VMFLEET_TLS_CERT and VMFLEET_TLS_KEY go together/],
   ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('joins an external broker with credentials from the URL or from the environment', () => {
+    expect(loadConfig({}).mqttBroker).toEqual({ kind: 'embedded' });
+    expect(
+      loadConfig({ VMFLEET_MQTT_BROKER_URL: 'mqtt://gw:p%40ss@broker:1883' }).mqttBroker,
+    ).toEqual({ kind: 'external', url: 'mqtt://broker:1883', username: 'gw', password: 'p@ss' });
+    const c = loadConfig({
+      VMFLEET_MQTT_BROKER_URL: 'mqtts://broker:8883',
+      VMFLEET_MQTT_BROKER_USERNAME: 'gw',
+      VMFLEET_MQTT_BROKER_PASSWORD: 'secret',
+      VMFLEET_MQTT_BROKER_CA: '/etc/ca.pem',
+      VMFLEET_MQTT_CLIENT_ID: 'gw-1',
+    });
+    expect(c.mqttBroker).toEqual({
+      kind: 'external',
+      url: 'mqtts://broker:8883',
+      username: 'gw',
+      password: 'secret',
+      caFile: '/etc/ca.pem',
+      clientId: 'gw-1',
+    });
+  });
+
+  it.each([
+    [{ VMFLEET_MQTT_BROKER_URL: 'mqtt://broker:1883' }, /needs its own broker login/],
+    [{ VMFLEET_MQTT_BROKER_URL: 'mqtt://broker' }, /must name a port/],
+    [
+      { VMFLEET_MQTT_BROKER_URL: 'mqtt://a:b@broker:1883', VMFLEET_MQTT_BROKER_USERNAME: 'c' },
+      /use one of them/,
+    ],
+    [
+      {
+        VMFLEET_MQTT_BROKER_URL: 'mqtt://a:b@broker:1883',
+        VMFLEET_MQTT_BROKER_CA: '/ca.pem',
+      },
+      /mqtts:\/\/ broker URL only/,
+    ],
+    [{ VMFLEET_MQTT_BROKER_USERNAME: 'gw' }, /need VMFLEET_MQTT_BROKER_URL/],
+    [{ VMFLEET_MQTT_BROKER_URL: 'mqtt://a:b@h:1', VMFLEET_MQTT_CLIENT_ID: 'a b' }, /CLIENT_ID/],
+  ])('refuses the broker settings %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 

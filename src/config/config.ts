@@ -58,13 +58,23 @@ const envSchema = z.object({
       'VMFLEET_DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite file)',
     )
     .optional(),
+  /** An external broker (docs/operations.md "External Mosquitto"): no embedded broker then. */
   VMFLEET_MQTT_BROKER_URL: z
     .string()
-    .optional()
-    .refine((v) => v === undefined, {
-      message:
-        'VMFLEET_MQTT_BROKER_URL: the external-broker mode is not available yet; unset it to use the embedded broker',
-    }),
+    .regex(
+      /^mqtts?:\/\/[^/?#]+\/?$/,
+      'VMFLEET_MQTT_BROKER_URL must be mqtt://host:port or mqtts://host:port (leave it unset for the embedded broker)',
+    )
+    .optional(),
+  VMFLEET_MQTT_BROKER_USERNAME: z.string().min(1).optional(),
+  VMFLEET_MQTT_BROKER_PASSWORD: z.string().min(1).optional(),
+  /** PEM CA file that signed the broker's certificate (mqtts:// only); else the system CAs. */
+  VMFLEET_MQTT_BROKER_CA: z.string().min(1).optional(),
+  /** This instance's MQTT client id; set it (unique per instance) for a session that outlives restarts. */
+  VMFLEET_MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'VMFLEET_MQTT_CLIENT_ID must be 1-64 of A-Z a-z 0-9 . _ -')
+    .optional(),
   VMFLEET_API_TOKEN: secret('VMFLEET_API_TOKEN'),
   VMFLEET_ENROLLMENT_KEY: secret('VMFLEET_ENROLLMENT_KEY'),
   VMFLEET_MQTT_MAX_PAYLOAD_BYTES: z.coerce
@@ -103,6 +113,8 @@ export interface Config {
   apiToken?: string;
   enrollmentKey?: string;
   mqttMaxPayloadBytes: number;
+  /** The embedded aedes broker, or an external one the gateway joins as a client. */
+  mqttBroker: MqttBrokerConfig;
   coapLimits: CoapLimits;
   telemetryRetentionDays: number;
   telemetryFlushMs: number;
@@ -111,6 +123,19 @@ export interface Config {
   benchImages: 'start' | 'lazy' | 'off';
   /** VMFLEET_DASHBOARD_DIR resolved; absent: src/dashboard serves the package's `dist/web`. */
   dashboardDir?: string;
+}
+
+export type MqttBrokerConfig = { kind: 'embedded' } | ExternalBrokerConfig;
+
+export interface ExternalBrokerConfig {
+  kind: 'external';
+  /** mqtt(s)://host:port, credentials taken out. */
+  url: string;
+  username: string;
+  password: string;
+  caFile?: string;
+  /** Given: a persistent session under this id; absent: a fresh id and a clean session per start. */
+  clientId?: string;
 }
 
 /** docs/protocol.md §11.4: how much a CoAP endpoint, or all of them, may hold and send. */
@@ -150,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ]);
   }
   const dataDir = path.resolve(e.VMFLEET_DATA_DIR);
+  const mqttBroker = brokerConfig(e);
   return {
     httpPort: e.VMFLEET_HTTP_PORT,
     mqttPort: e.VMFLEET_MQTT_PORT,
@@ -177,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiToken: e.VMFLEET_API_TOKEN,
     enrollmentKey: e.VMFLEET_ENROLLMENT_KEY,
     mqttMaxPayloadBytes: e.VMFLEET_MQTT_MAX_PAYLOAD_BYTES,
+    mqttBroker,
     coapLimits: {
       block1TimeoutMs: e.VMFLEET_COAP_BLOCK1_TIMEOUT_MS,
       block1PerEndpoint: e.VMFLEET_COAP_BLOCK1_PER_ENDPOINT,
@@ -189,6 +216,55 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.VMFLEET_LOG_LEVEL,
     benchImages: e.VMFLEET_BENCH_IMAGES,
     dashboardDir: e.VMFLEET_DASHBOARD_DIR && path.resolve(e.VMFLEET_DASHBOARD_DIR),
+  };
+}
+
+/**
+ * The broker settings: credentials from the URL (`mqtt://user:pass@host:1883`) or from
+ * VMFLEET_MQTT_BROKER_USERNAME/PASSWORD, not both; the gateway never connects anonymously.
+ */
+function brokerConfig(e: z.infer<typeof envSchema>): MqttBrokerConfig {
+  const raw = e.VMFLEET_MQTT_BROKER_URL;
+  if (raw === undefined) {
+    const stray = (
+      [
+        'VMFLEET_MQTT_BROKER_USERNAME',
+        'VMFLEET_MQTT_BROKER_PASSWORD',
+        'VMFLEET_MQTT_BROKER_CA',
+        'VMFLEET_MQTT_CLIENT_ID',
+      ] as const
+    ).filter((k) => e[k] !== undefined);
+    if (stray.length)
+      throw new ConfigError([
+        `${stray.join(', ')} need VMFLEET_MQTT_BROKER_URL (an external broker)`,
+      ]);
+    return { kind: 'embedded' };
+  }
+  const url = new URL(raw);
+  const inUrl = url.username !== '' || url.password !== '';
+  const fromEnv = e.VMFLEET_MQTT_BROKER_USERNAME ?? e.VMFLEET_MQTT_BROKER_PASSWORD;
+  const problems: string[] = [];
+  if (inUrl && fromEnv !== undefined)
+    problems.push(
+      'VMFLEET_MQTT_BROKER_URL has credentials and VMFLEET_MQTT_BROKER_USERNAME/PASSWORD are set too: use one of them',
+    );
+  const username = inUrl ? decodeURIComponent(url.username) : e.VMFLEET_MQTT_BROKER_USERNAME;
+  const password = inUrl ? decodeURIComponent(url.password) : e.VMFLEET_MQTT_BROKER_PASSWORD;
+  if (!username || !password)
+    problems.push(
+      'VMFLEET_MQTT_BROKER_URL: the gateway needs its own broker login: set VMFLEET_MQTT_BROKER_USERNAME and VMFLEET_MQTT_BROKER_PASSWORD (see vmfleet broker config)',
+    );
+  if (e.VMFLEET_MQTT_BROKER_CA && url.protocol !== 'mqtts:')
+    problems.push('VMFLEET_MQTT_BROKER_CA is for an mqtts:// broker URL only');
+  if (!url.port) problems.push('VMFLEET_MQTT_BROKER_URL must name a port (mqtt://host:1883)');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    kind: 'external',
+    url: `${url.protocol}//${url.host}`,
+    username: username!,
+    password: password!,
+    caFile: e.VMFLEET_MQTT_BROKER_CA && path.resolve(e.VMFLEET_MQTT_BROKER_CA),
+    clientId: e.VMFLEET_MQTT_CLIENT_ID,
   };
 }
 

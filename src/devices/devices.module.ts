@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '../apps/apps.module';
-import { DeviceAuthenticator, LoginAttempts, providePort } from '../link/ports';
+import { DeviceAuthenticator, DeviceRoster, LoginAttempts, providePort } from '../link/ports';
 import { DeviceTagEntity } from './device-tag.entity';
 import { DeviceEntity } from './device.entity';
 import { DevicesController } from './devices.controller';
@@ -20,7 +20,8 @@ import { LoginThrottle } from './login-throttle';
     // The ports transports use (src/link/ports.ts): they import no devices code.
     providePort(DeviceAuthenticator, DevicesService),
     providePort(LoginAttempts, LoginThrottle),
+    providePort(DeviceRoster, DevicesService),
   ],
-  exports: [DevicesService, LoginThrottle, DeviceAuthenticator, LoginAttempts],
+  exports: [DevicesService, LoginThrottle, DeviceAuthenticator, LoginAttempts, DeviceRoster],
 })
 export class DevicesModule {}

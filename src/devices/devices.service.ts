@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, Config } from '../config/config';
+import { CredentialHooks } from '../link/credential-hooks';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
+import type { RosterEntry } from '../link/ports';
 import {
   DeviceExistsError,
   DeviceNotFoundError,
@@ -39,6 +41,7 @@ export class DevicesService implements OnModuleDestroy {
     private readonly repo: DevicesRepository,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(DEVICE_LINK) private readonly link: DeviceLink,
+    private readonly credentials: CredentialHooks,
   ) {}
 
   async provision(input: ProvisionDeviceInput): Promise<ProvisionedDevice> {
@@ -52,6 +55,7 @@ export class DevicesService implements OnModuleDestroy {
       tokenHash: hashSecret(token),
       createdAt: Date.now(),
     });
+    await this.credentials.changed({ kind: 'token', deviceId: device.id, token });
     this.logger.log(`provisioned ${device.id} (${device.board}, ${device.vm.kind})`);
     return { device, token };
   }
@@ -82,6 +86,11 @@ export class DevicesService implements OnModuleDestroy {
     return this.repo.list(filter);
   }
 
+  /** Every device and whether it may log in (DeviceRoster port: an external broker's resync). */
+  async roster(): Promise<RosterEntry[]> {
+    return (await this.repo.list({})).map((d) => ({ id: d.id, revoked: d.revokedAt !== null }));
+  }
+
   /**
    * The devices a deployment or campaign names: every device with the tag (by id; an
    * unknown tag is an error), or the listed ids (each must exist; duplicates once).
@@ -101,6 +110,7 @@ export class DevicesService implements OnModuleDestroy {
   async remove(id: string): Promise<void> {
     if (!(await this.repo.delete(id))) throw new DeviceNotFoundError(id);
     this.forgetGrace(id);
+    await this.credentials.changed({ kind: 'deleted', deviceId: id });
     await this.link.disconnect(id);
     this.logger.log(`deleted ${id}`);
   }
@@ -150,6 +160,7 @@ export class DevicesService implements OnModuleDestroy {
     const until = graceMs > 0 && current.revokedAt === null ? now + graceMs : null;
     const previous = until === null ? null : { hash: current.tokenHash, until };
     await this.repo.rotateToken(id, hashSecret(token), previous, now);
+    await this.credentials.changed({ kind: 'token', deviceId: id, token });
     this.onPreviousToken.delete(id);
     await this.link.disconnect(id);
     if (until !== null) this.dropGraceSessionAt(id, until - now);
@@ -162,6 +173,7 @@ export class DevicesService implements OnModuleDestroy {
   async revoke(id: string): Promise<Device> {
     if (!(await this.repo.revoke(id, Date.now()))) throw new DeviceNotFoundError(id);
     this.forgetGrace(id);
+    await this.credentials.changed({ kind: 'revoked', deviceId: id });
     await this.link.disconnect(id);
     this.logger.log(`revoked ${id}`);
     return this.get(id);

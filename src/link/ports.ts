@@ -13,6 +13,17 @@ export abstract class DeviceAuthenticator {
   abstract authenticate(deviceId: string, token: string): Promise<boolean>;
 }
 
+export interface RosterEntry {
+  id: string;
+  /** A revoked device keeps its row but may not log in. */
+  revoked: boolean;
+}
+
+/** Every provisioned device, for a credential store outside the database to resync from. */
+export abstract class DeviceRoster {
+  abstract roster(): Promise<RosterEntry[]>;
+}
+
 export type LoginDecision =
   { allow: true } | { allow: false; retryAfterMs: number; by: 'address' | 'device' };
 

@@ -1,0 +1,218 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { DataSource } from 'typeorm';
+import { runCli } from '../cli/main';
+import { captureIo } from '../cli/testing/capture-io';
+import { VirtualDevice } from '../devices';
+import { nativeSqlite } from '../src/database/bulk-writer';
+import { topicFor } from '../src/protocol';
+import { cbor, hello, provision, telemetry } from './support/fixtures';
+import { startTestGateway, TestGateway, waitFor } from './support/gateway';
+import { closed, connectRaw, end, nextMessage, publish, subscribe } from './support/mqtt';
+import { runTool } from './support/run-tool';
+import { requireTool, toolPath } from './support/system-tools';
+
+/** A free loopback port: mosquitto takes no port 0, so ask the kernel for one first. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Broker {
+  dir: string;
+  url: string;
+  port: number;
+  env: Record<string, string>;
+  process: ChildProcess;
+  log: () => string;
+}
+
+/** Mosquitto with dynamic security, configured by `vmfleet broker config`, in a temp dir. */
+async function startMosquitto(): Promise<Broker> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-mosquitto-'));
+  const port = await freePort();
+  const cli = captureIo();
+  const code = await runCli(['broker', 'config', '--out', dir, '--port', String(port), '--json'], {
+    io: cli.io,
+  });
+  if (code !== 0) throw new Error(`broker config failed: ${cli.stderr()}`);
+  const { env } = JSON.parse(cli.stdout()) as { env: Record<string, string> };
+  let log = '';
+  const child = spawn(toolPath('mosquitto')!, ['-c', path.join(dir, 'mosquitto.conf')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  await waitFor('mosquitto listening', () => portOpen(port));
+  return { dir, url: env.VMFLEET_MQTT_BROKER_URL, port, env, process: child, log: () => log };
+}
+
+async function stopMosquitto(broker: Broker | undefined): Promise<void> {
+  if (!broker) return;
+  const exited = new Promise((resolve) => broker.process.once('exit', resolve));
+  broker.process.kill('SIGTERM');
+  await exited;
+  fs.rmSync(broker.dir, { recursive: true, force: true });
+}
+
+const present =
+  requireTool('mosquitto', 'mosquitto') && requireTool('mosquitto_sub', 'mosquitto-clients');
+
+(present ? describe : describe.skip)('external Mosquitto with dynamic security (e2e)', () => {
+  let broker: Broker;
+  let gw: TestGateway;
+  const clients: MqttClient[] = [];
+  const devices: VirtualDevice[] = [];
+
+  const asDevice = (id: string, password: string, version: 4 | 5 = 5) =>
+    connectRaw(broker.url, { clientId: id, username: id, password, protocolVersion: version }).then(
+      (c) => (clients.push(c), c),
+    );
+  const stored = (g: TestGateway, id: string) =>
+    (
+      nativeSqlite(g.app.get(DataSource))!
+        .prepare('SELECT COUNT(*) AS n FROM telemetry_samples WHERE device_id = ?')
+        .get(id) as { n: number }
+    ).n;
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+  });
+  afterAll(async () => {
+    await stopMosquitto(broker);
+  });
+  beforeEach(async () => {
+    gw = await startTestGateway(broker.env);
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((d) => d.stop()));
+    await Promise.all(clients.splice(0).map(end));
+    await gw.stop();
+  });
+
+  it('runs no MQTT listener of its own and says where devices connect', async () => {
+    expect(gw.mqttPort).toBe(broker.port);
+    const health = await gw.api('GET', '/api/health');
+    expect(health.body.mqtt.port).toBe(broker.port);
+  });
+
+  it('a virtual device registers through Mosquitto with its own token, answers the Thing Monitor, and each QoS 1 sample is stored once', async () => {
+    const token = await provision(gw, 'mq-vd');
+    const device = new VirtualDevice({
+      credentials: { id: 'mq-vd', token, board: 'nrf52840', vm: 'mips1' },
+      mqttUrl: broker.url,
+      telemetryIntervalMs: 60_000,
+    });
+    devices.push(device);
+    await device.start();
+    await waitFor('online', async () => (await gw.api('GET', '/api/devices/mq-vd')).body.online);
+    const monitor = async (op: string, args?: object) => {
+      const res = await gw.api('POST', '/api/devices/mq-vd/monitor', { op, args, timeoutMs: 5000 });
+      if (res.status !== 200) throw new Error(`${op}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.result;
+    };
+    const image = fs.readFileSync(
+      path.join(__dirname, '..', 'firmware', 'build', 'mips1', 'fibonacci.m1'),
+    );
+    await monitor('load', {
+      vm: 'mips1',
+      image: image.toString('base64'),
+      app: { id: 'fibonacci', version: '1.0.0' },
+    });
+    const before = await monitor('registers');
+    expect(await monitor('step', { n: 11 })).toMatchObject({
+      executed: 11,
+      instructions: before.instructions + 11,
+    });
+    expect((await monitor('registers')).pc).not.toBe(before.pc);
+
+    const raw = await provision(gw, 'mq-raw');
+    const client = await asDevice('mq-raw', raw);
+    await publish(client, topicFor('mq-raw', 'hello'), cbor(hello));
+    for (let i = 1; i <= 40; i++)
+      await publish(client, topicFor('mq-raw', 'telemetry'), cbor(telemetry({ uptimeMs: i })), 1);
+    await waitFor('40 samples', () => stored(gw, 'mq-raw') >= 40);
+    await new Promise((r) => setTimeout(r, 300)); // a duplicate would land within a flush
+    expect(stored(gw, 'mq-raw')).toBe(40);
+  });
+
+  it("does not let a device publish on or read another device's topics", async () => {
+    const tokenA = await provision(gw, 'mq-a');
+    const tokenB = await provision(gw, 'mq-b');
+    const b = await asDevice('mq-b', tokenB);
+    await subscribe(b, topicFor('mq-b', 'cmd'));
+    const a = await asDevice('mq-a', tokenA);
+    // MQTT 5: the broker answers a refused QoS 1 publish with PUBACK 0x87 (not authorised).
+    await expect(publish(a, topicFor('mq-b', 'telemetry'), cbor(telemetry()))).rejects.toThrow(
+      /not authori[sz]ed|135/i,
+    );
+    await expect(subscribe(a, topicFor('mq-b', 'cmd'))).rejects.toThrow(/not authori[sz]ed/i);
+    await expect(subscribe(a, 'vmfleet/v1/+/cmd')).rejects.toThrow(/not authori[sz]ed/i);
+    // Nor as the gateway: a device may not publish commands, even to itself.
+    const spoof = nextMessage(b, topicFor('mq-b', 'cmd'), 1000);
+    await publish(a, topicFor('mq-b', 'cmd'), '{}').catch(() => undefined);
+    await expect(spoof).rejects.toThrow(/no message/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stored(gw, 'mq-b')).toBe(0);
+    // Positive control: its own topics work.
+    await publish(a, topicFor('mq-a', 'telemetry'), cbor(telemetry()));
+    await waitFor('own sample', () => stored(gw, 'mq-a') === 1);
+  });
+
+  it('a new token works at once and the old one is refused; revoke and delete refuse the device', async () => {
+    const old = await provision(gw, 'mq-r');
+    const live = await asDevice('mq-r', old);
+    const rotated = await gw.api('POST', '/api/devices/mq-r/token', {});
+    expect(rotated.status).toBe(200);
+    await closed(live); // the old session is dropped
+    await expect(asDevice('mq-r', old)).rejects.toThrow(/not authori[sz]ed|bad user name/i);
+    const fresh = await asDevice('mq-r', rotated.body.token);
+    expect((await gw.api('POST', '/api/devices/mq-r/revoke')).status).toBe(200);
+    await closed(fresh);
+    await expect(asDevice('mq-r', rotated.body.token)).rejects.toThrow(/not authori[sz]ed/i);
+
+    const gone = await provision(gw, 'mq-d');
+    await end(await asDevice('mq-d', gone));
+    expect((await gw.api('DELETE', '/api/devices/mq-d')).status).toBe(204);
+    await expect(asDevice('mq-d', gone)).rejects.toThrow(/not authori[sz]ed|bad user name/i);
+  });
+
+  it('resyncs at start: a device the database no longer has loses its broker login', async () => {
+    const token = await provision(gw, 'mq-stale');
+    await gw.stop();
+    gw = await startTestGateway(broker.env); // a fresh database: mq-stale is unknown to it
+    await expect(asDevice('mq-stale', token)).rejects.toThrow(/not authori[sz]ed|bad user name/i);
+    const list = await runTool('mosquitto_ctrl', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(broker.port),
+      '-u',
+      broker.env.VMFLEET_MQTT_BROKER_USERNAME,
+      '-P',
+      broker.env.VMFLEET_MQTT_BROKER_PASSWORD,
+      'dynsec',
+      'listClients',
+    ]);
+    expect(list.stdout).toContain('vmfleet-gateway');
+    expect(list.stdout).not.toContain('mq-stale');
+  });
+});
