@@ -4,20 +4,10 @@ import {
   type EventMatch,
   inScope,
   isDeviceRule,
-  type TelemetryMetric,
 } from './alert-rule';
+import { type DeviceState, nextDeviceState, type TelemetryReading } from './device-state';
 
-/** The part of a telemetry sample the rules look at; `at` is the gateway's receive time. */
-export interface TelemetryReading {
-  at: number;
-  ramUsed: number;
-  ramTotal: number;
-  flashUsed: number;
-  flashTotal: number;
-  /** CPU load 0..1 over the device's last interval. */
-  cpu: number;
-  instructions: number;
-}
+export type { TelemetryReading } from './device-state';
 
 /** An alert firing now: a rule and the device (or deployment) it fired for. */
 export interface FiringKey {
@@ -44,15 +34,6 @@ export interface EventSeen {
   kind: 'publish' | 'emit' | 'vm';
   /** The VM state of a `vm` event. */
   state?: string;
-}
-
-interface DeviceState {
-  facts: DeviceFacts;
-  lastAt: number;
-  /** Gap between its last two samples: its telemetry interval as the gateway sees it. */
-  intervalMs: number | null;
-  instructions: number;
-  values: Record<TelemetryMetric, number | null>;
 }
 
 const keyOf = (ruleId: number, deviceId: string | null, deploymentId: number | null) =>
@@ -219,24 +200,7 @@ export class AlertEvaluator {
   }
 
   private updateDevice(facts: DeviceFacts, r: TelemetryReading): DeviceState {
-    const prev = this.devices.get(facts.id);
-    const dt = prev ? r.at - prev.lastAt : 0;
-    const rate =
-      prev && dt > 0 && r.instructions >= prev.instructions
-        ? ((r.instructions - prev.instructions) * 1000) / dt
-        : null;
-    const dev: DeviceState = {
-      facts,
-      lastAt: r.at,
-      intervalMs: prev && dt > 0 ? dt : (prev?.intervalMs ?? null),
-      instructions: r.instructions,
-      values: {
-        ram_pct: (100 * r.ramUsed) / r.ramTotal,
-        flash_pct: (100 * r.flashUsed) / r.flashTotal,
-        cpu_pct: 100 * r.cpu,
-        instructions_per_s: rate,
-      },
-    };
+    const dev = nextDeviceState(this.devices.get(facts.id), facts, r);
     this.devices.set(facts.id, dev);
     return dev;
   }
