@@ -53,6 +53,7 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
         'device_events',
         'device_tags',
         'devices',
+        'leases',
         'migrations',
         'telemetry_samples',
       ]);

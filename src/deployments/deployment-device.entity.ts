@@ -27,4 +27,12 @@ export class DeploymentDeviceEntity {
 
   @Column({ type: 'simple-json' })
   history!: StateChange[];
+
+  /** The instance that last moved it from pending to offered (docs/operations.md "Several instances"). */
+  @Column({ name: 'offered_by', type: 'varchar', length: 64, nullable: true })
+  offeredBy?: string | null;
+
+  /** How many times it went from pending to offered: once per deployment, whatever the instances. */
+  @Column({ type: 'integer', default: 0 })
+  offers?: number;
 }

@@ -9,6 +9,7 @@ import { TelemetryDedupe1764400000000 } from './1764400000000-telemetry-dedupe';
 import { DeviceTokenRotation1764410000000 } from './1764410000000-device-token-rotation';
 import { ApiTokens1764500000000 } from './1764500000000-api-tokens';
 import { Alerts1764510000000 } from './1764510000000-alerts';
+import { Leases1764520000000 } from './1764520000000-leases';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   DeviceTokenRotation1764410000000,
   ApiTokens1764500000000,
   Alerts1764510000000,
+  Leases1764520000000,
 ];
