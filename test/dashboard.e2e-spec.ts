@@ -180,6 +180,28 @@ describeWithTool('chromium', 'chromium', 'web dashboard in headless Chromium (e2
     await shot(page, 'fleet');
   });
 
+  it('shows an alert firing on the page and takes it away when it resolves', async () => {
+    const rule = await gw.api('POST', '/api/alert-rules', {
+      kind: 'telemetry',
+      name: 'RAM busy',
+      metric: 'ram_pct',
+      op: '>',
+      threshold: 5,
+      scope: { tag: 'lab' },
+    });
+    expect(rule.status).toBe(201);
+    const panel = page.getByTestId('alerts');
+    await panel.filter({ hasText: '3 alerts firing' }).waitFor();
+    await expect(panel.locator('li').first().textContent()).resolves.toMatch(
+      /^RAM busy on dash-0\d: /,
+    );
+    await shot(page, 'fleet-alerts');
+    // Raising the threshold resolves them at once; the page hears it over the alerts stream.
+    const raised = await gw.api('PATCH', `/api/alert-rules/${rule.body.id}`, { threshold: 99 });
+    expect(raised.status).toBe(200);
+    await panel.filter({ hasText: 'No alerts firing' }).waitFor();
+  });
+
   it('updates a device chart live from the telemetry stream', async () => {
     await page.getByRole('link', { name: 'dash-01' }).first().click();
     await page

@@ -1,63 +1,80 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get } from '../api';
+import type { AlertView } from '../../../src/protocol/api/alerts';
+import { get } from '../api';
+import { onLinkClick } from '../router';
+import { follow } from '../sse';
 
-/** An alert as GET /api/alerts lists it (docs/monitoring.md); loose, shown as it comes. */
-interface Alert {
-  id: string | number;
-  state?: string;
-  rule?: { name?: string; kind?: string } | string;
-  ruleName?: string;
-  deviceId?: string | null;
-  value?: number | null;
-  firedAt?: string;
-  message?: string;
-}
-
-const POLL_MS = 5000;
-
-/**
- * Firing alerts, on every page. The alerts API is optional: a gateway without it (404)
- * shows no panel at all rather than an error.
- */
+/** Firing alerts on every page (docs/monitoring.md "Alerts"): listed once, then live over SSE. */
 export function AlertsPanel() {
-  const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  const [alerts, setAlerts] = useState<AlertView[]>([]);
   useEffect(() => {
-    let alive = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const list = await get<{ items: Alert[] }>('/api/alerts?state=firing');
-        if (alive) setAlerts(list.items);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) return; // no alerting on this gateway
-      }
-      if (alive) timer = setTimeout(() => void tick(), POLL_MS);
-    };
-    void tick();
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
+    const abort = new AbortController();
+    const apply = (change: string, alert: AlertView) =>
+      setAlerts((old) => {
+        const rest = old.filter((a) => a.id !== alert.id);
+        return change === 'firing' ? [alert, ...rest] : rest;
+      });
+    let listed = false;
+    const early: [string, AlertView][] = [];
+    follow(
+      '/api/alerts/stream',
+      (m) => {
+        if (m.type !== 'firing' && m.type !== 'resolved') return;
+        const alert = JSON.parse(m.data) as AlertView;
+        if (listed) apply(m.type, alert);
+        else early.push([m.type, alert]);
+      },
+      abort.signal,
+    );
+    get<{ items: AlertView[] }>('/api/alerts?state=firing')
+      .then((list) => {
+        setAlerts(list.items);
+        for (const [change, alert] of early) apply(change, alert);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        listed = true;
+      });
+    return () => abort.abort();
   }, []);
-  if (!alerts || alerts.length === 0) return null;
   return (
-    <section class="alerts" aria-labelledby="alerts-h" data-testid="alerts">
+    <section
+      class={alerts.length ? 'alerts' : 'alerts none'}
+      aria-labelledby="alerts-h"
+      aria-live="polite"
+      data-testid="alerts"
+    >
       <h2 id="alerts-h">
-        {alerts.length} alert{alerts.length === 1 ? '' : 's'} firing
+        {alerts.length
+          ? `${alerts.length} alert${alerts.length === 1 ? '' : 's'} firing`
+          : 'No alerts firing'}
       </h2>
-      <ul>
-        {alerts.map((a) => (
-          <li key={String(a.id)}>
-            <strong>
-              {typeof a.rule === 'string' ? a.rule : (a.rule?.name ?? a.ruleName ?? 'alert')}
-            </strong>
-            {a.deviceId ? ` on ${a.deviceId}` : ''}
-            {a.value != null ? `: ${a.value}` : ''}
-            {a.message ? ` — ${a.message}` : ''}
-            {a.firedAt ? ` (since ${new Date(a.firedAt).toLocaleTimeString()})` : ''}
-          </li>
-        ))}
-      </ul>
+      {alerts.length > 0 && (
+        <ul>
+          {alerts.map((a) => (
+            <li key={a.id} data-alert={a.id}>
+              <strong>{a.ruleName}</strong>
+              {a.deviceId && (
+                <>
+                  {' on '}
+                  <a href={`/devices/${encodeURIComponent(a.deviceId)}`} onClick={onLinkClick}>
+                    {a.deviceId}
+                  </a>
+                </>
+              )}
+              {a.deploymentId !== null && (
+                <>
+                  {' for '}
+                  <a href={`/deployments/${a.deploymentId}`} onClick={onLinkClick}>
+                    deployment {a.deploymentId}
+                  </a>
+                </>
+              )}
+              {`: ${a.message}`} <small>(since {new Date(a.firedAt).toLocaleTimeString()})</small>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
