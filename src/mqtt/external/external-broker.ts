@@ -43,6 +43,7 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
   readonly name = 'mqtt';
   private readonly logger = new Logger('MQTT');
   private readonly settings: ExternalBrokerConfig;
+  private readonly maxPayloadBytes: number;
   private client?: MqttClient;
   private dynsec?: DynsecClient;
 
@@ -59,6 +60,7 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
     if (config.mqttBroker.kind !== 'external')
       throw new Error('ExternalBroker without a broker URL');
     this.settings = config.mqttBroker;
+    this.maxPayloadBytes = config.mqttMaxPayloadBytes;
   }
 
   onApplicationBootstrap(): Promise<void> {
@@ -143,7 +145,7 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
     if (!parsed) return;
     const { deviceId, channel } = parsed;
     if (channel === 'status') return this.onStatus(deviceId, payload, packet.retain, packet.qos);
-    if (channel === 'reply' && !this.link.awaitsReply(deviceId)) return; // another instance asked
+    if (channel === 'reply' && !this.isOwnReply(deviceId, payload)) return;
     if (channel === 'hello') this.presence(deviceId, true);
     void this.uplink.received(deviceId, topic, payload, packet.qos).catch(() => undefined);
   }
@@ -167,6 +169,15 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
       void this.uplink
         .received(deviceId, `vmfleet/v1/${deviceId}/status`, payload, qos)
         .catch(() => undefined);
+  }
+
+  /** Another instance's command (or a reply that does not decode: no instance can tell whose). */
+  private isOwnReply(deviceId: string, payload: Buffer): boolean {
+    const decoded = decodeUplink('reply', payload, this.maxPayloadBytes);
+    if (decoded.ok && decoded.message.channel === 'reply')
+      return this.link.ownsReply(decoded.message.body.id);
+    this.logger.debug(`${deviceId}: dropped a reply that does not decode`);
+    return false;
   }
 
   private presence(deviceId: string, online: boolean): boolean {

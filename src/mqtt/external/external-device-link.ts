@@ -3,10 +3,7 @@ import type { MqttClient } from 'mqtt';
 import { DeviceLink, EncodingMemory } from '../../link/device-link';
 import { DownChannel, Encoding, encodePayload, topicFor } from '../../protocol';
 
-/**
- * How long after sending a device a command this instance takes the device's replies as
- * its own: longer than any Thing Monitor timeout.
- */
+/** How long a command's reply is taken as this instance's: longer than any Thing Monitor timeout. */
 const REPLY_WINDOW_MS = 10 * 60_000;
 
 /**
@@ -18,8 +15,8 @@ const REPLY_WINDOW_MS = 10 * 60_000;
 export class ExternalDeviceLink implements DeviceLink {
   private client?: MqttClient;
   private readonly online = new Set<string>();
-  /** Device → until when its replies are for this instance (it sent the command). */
-  private readonly asked = new Map<string, number>();
+  /** Correlation ids of the commands this instance sent → until when a reply counts. */
+  private readonly commands = new Map<string, number>();
   readonly encodings = new EncodingMemory();
 
   attach(client: MqttClient | undefined): void {
@@ -45,13 +42,27 @@ export class ExternalDeviceLink implements DeviceLink {
     return this.online.has(deviceId);
   }
 
-  /** Did this instance send the device a command lately (so a reply from it is ours)? */
-  awaitsReply(deviceId: string): boolean {
-    const until = this.asked.get(deviceId);
+  /**
+   * Is this reply to a command this instance sent? Every instance receives every reply;
+   * the correlation id (docs/protocol.md §9.3) says whose it is. Each counts once.
+   */
+  ownsReply(correlationId: string): boolean {
+    const until = this.commands.get(correlationId);
     if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.asked.delete(deviceId);
-    return false;
+    this.commands.delete(correlationId);
+    return until > Date.now();
+  }
+
+  private sentCommand(body: object): void {
+    const id = (body as { id?: unknown }).id;
+    if (typeof id !== 'string') return;
+    const now = Date.now();
+    // One window for all, so insertion order is expiry order: drop from the front.
+    for (const [old, until] of this.commands) {
+      if (until > now) break;
+      this.commands.delete(old);
+    }
+    this.commands.set(id, now + REPLY_WINDOW_MS);
   }
 
   /**
@@ -68,7 +79,7 @@ export class ExternalDeviceLink implements DeviceLink {
   ): Promise<boolean> {
     const client = this.client;
     if (!client?.connected || !this.isConnected(deviceId)) return false;
-    if (channel === 'cmd') this.asked.set(deviceId, Date.now() + REPLY_WINDOW_MS);
+    if (channel === 'cmd') this.sentCommand(body);
     const payload = encodePayload(body, encoding ?? this.encodings.of(deviceId));
     await client.publishAsync(topicFor(deviceId, channel), payload, { qos: 1 });
     return true;
