@@ -29,7 +29,7 @@ export type Groups = ReadonlyArray<readonly [number, number]>;
  * and groups of ~3 000 lose more to leaving a function than they save.
  */
 const GROUP_CHARS = 10_000;
-const MAX_GROUP_CHARS = 30_000;
+const MAX_GROUP_CHARS = 48_000;
 
 export const opOf = (w: number): Op => w & 0xff;
 
@@ -102,13 +102,16 @@ export function groupBlocks(
   for (let pc = 0; pc < program.count; pc++) {
     if (opOf(program.code[2 * pc]) === Op.CallLocal) starts.add(program.code[2 * pc + 1]);
   }
-  const inLoop = loopInteriors(program, blocks, chars);
+  const { inLoop, loopChars } = loops(program, blocks, chars);
   const groups: Array<[number, number]> = [];
   let first = 0;
   let size = 0;
   blocks.forEach((block, id) => {
     const after = size + chars[id];
-    const full = after > MAX_GROUP_CHARS || (after > GROUP_CHARS && !inLoop[id]);
+    const full =
+      after > MAX_GROUP_CHARS ||
+      (after > GROUP_CHARS && !inLoop[id]) ||
+      size + loopChars[id] > MAX_GROUP_CHARS; // a loop starting here would not fit: start anew
     if (id > first && (starts.has(block.start) || full)) {
       groups.push([first, id - 1]);
       first = id;
@@ -120,13 +123,14 @@ export function groupBlocks(
   return groups;
 }
 
-/** Per block id: whether it lies after the head of a backward jump's span of blocks that fits. */
-function loopInteriors(
-  program: DecodedProgram,
-  blocks: readonly Block[],
-  chars: readonly number[],
-) {
-  const inside = new Uint8Array(blocks.length);
+/**
+ * Loops that fit in one group (a backward jump's span of blocks up to MAX_GROUP_CHARS):
+ * per block id, whether it lies inside one after its head, and the characters of the
+ * longest one headed there.
+ */
+function loops(program: DecodedProgram, blocks: readonly Block[], chars: readonly number[]) {
+  const inLoop = new Uint8Array(blocks.length);
+  const loopChars = new Int32Array(blocks.length);
   blocks.forEach((block, id) => {
     const last = block.pcs[block.pcs.length - 1];
     const target = opOf(program.code[2 * last]) === Op.CallLocal ? -1 : jumpTarget(program, last);
@@ -134,9 +138,11 @@ function loopInteriors(
     if (head < 0 || head > id) return;
     let span = 0;
     for (let k = head; k <= id; k++) span += chars[k];
-    if (span <= MAX_GROUP_CHARS) inside.fill(1, head + 1, id + 1);
+    if (span > MAX_GROUP_CHARS) return;
+    inLoop.fill(1, head + 1, id + 1);
+    loopChars[head] = Math.max(loopChars[head], span);
   });
-  return inside;
+  return { inLoop, loopChars };
 }
 
 /** Id of the block starting at pc (blocks are in pc order), or -1. */
