@@ -230,19 +230,19 @@ export function ThingMonitor({ device }: { device: Device }) {
 
 function RegisterTable({ r }: { r: RegistersResult }) {
   return (
-    <table class="registers compact" data-testid="registers">
-      <caption>Registers at {hex(r.pc)}</caption>
-      <tbody>
+    <figure class="registers" data-testid="registers">
+      <figcaption>Registers at {hex(r.pc)}</figcaption>
+      <dl>
         {Object.entries(r.registers).map(([name, value]) => (
-          <tr key={name}>
-            <th scope="row">{name}</th>
-            <td>
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>
               <code>{hex(value >>> 0)}</code>
-            </td>
-          </tr>
+            </dd>
+          </div>
         ))}
-      </tbody>
-    </table>
+      </dl>
+    </figure>
   );
 }
 
