@@ -34,9 +34,19 @@ export class LeaseService implements OnModuleInit, OnApplicationShutdown {
     return this.config.instanceId;
   }
 
+  /** Whether other instances may share the database (PostgreSQL), so work must be leased. */
+  get shared(): boolean {
+    return !this.options.single;
+  }
+
+  /** How often held leases are renewed: a third of their time to live. */
+  get heartbeatMs(): number {
+    return Math.floor(this.config.leaseTtlMs / 3);
+  }
+
   onModuleInit(): void {
     if (this.options.single) return;
-    this.timer = setInterval(() => void this.heartbeat(), Math.floor(this.config.leaseTtlMs / 3));
+    this.timer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
     this.timer.unref();
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppsModule } from '../apps/apps.module';
+import { ClusterModule } from '../cluster/cluster.module';
 import { DevicesModule } from '../devices/devices.module';
 import { PayloadSource, providePort } from '../link/ports';
 import { DeploymentDeviceEntity } from './deployment-device.entity';
@@ -16,6 +17,8 @@ import { RolloutRunner } from './rollout-runner';
     TypeOrmModule.forFeature([DeploymentEntity, DeploymentDeviceEntity]),
     AppsModule,
     DevicesModule,
+    // Global: the benchmark runner, retention sweep and alert evaluator take leases too.
+    ClusterModule,
   ],
   controllers: [DeploymentsController],
   providers: [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Like, Not, Repository } from 'typeorm';
+import { type EntityManager, In, Like, Not, Repository } from 'typeorm';
 import { BENCHMARK_APP_PREFIX, type AppOrigin } from '../apps/domain/app-rules';
 import type { VmKind } from '../protocol';
 import { DeploymentDeviceEntity } from './deployment-device.entity';
@@ -110,6 +110,53 @@ export class DeploymentsRepository {
         history: row.history,
       },
     );
+  }
+
+  /**
+   * Applies `change` to a device's entry and stores the result, the row locked (`SELECT …
+   * FOR UPDATE` on PostgreSQL) from read to write, so instances that receive reports for
+   * the same device apply each transition once. `instanceId` is recorded as the offerer
+   * when the entry goes from pending to offered. Null when nothing changed.
+   */
+  async transition(
+    deploymentId: number,
+    deviceId: string,
+    change: (entry: DeviceRollout) => DeviceRollout | null,
+    instanceId: string,
+  ): Promise<{ before: DeviceRollout; after: DeviceRollout } | null> {
+    const apply = async (m: EntityManager) => {
+      const query = m
+        .getRepository(DeploymentDeviceEntity)
+        .createQueryBuilder('e')
+        .where('e.deployment_id = :deploymentId AND e.device_id = :deviceId', {
+          deploymentId,
+          deviceId,
+        });
+      if (m.connection.options.type === 'postgres') query.setLock('pessimistic_write');
+      const row = await query.getOne();
+      const before = row ? toDeviceRollout(row) : null;
+      const after = before ? change(before) : null;
+      if (!before || !after) return null;
+      const offered = before.state === 'pending' && after.state === 'offered';
+      await m.update(
+        DeploymentDeviceEntity,
+        { deploymentId, deviceId },
+        {
+          state: after.state,
+          code: after.code,
+          reason: after.reason,
+          updatedAt: after.updatedAt,
+          history: after.history,
+          ...(offered ? { offeredBy: instanceId, offers: () => 'offers + 1' } : {}),
+        },
+      );
+      return { before, after };
+    };
+    // SQLite: one instance, whose per-deployment queue already serialises these.
+    if (this.devices.manager.connection.options.type !== 'postgres') {
+      return apply(this.devices.manager);
+    }
+    return this.devices.manager.transaction(apply);
   }
 
   /** Ids of active deployments of name@version. */

@@ -1,6 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { AppsService } from '../apps/apps.service';
 import type { App } from '../apps/domain/app';
+import { LeaseService } from '../cluster/lease.service';
 import { DeviceNotFoundError } from '../common/domain-error';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/domain/device';
@@ -24,13 +31,17 @@ import { OtaTransfers } from './ota-transfers';
  * applies what devices report, halts at the failure threshold, and picks everything up
  * again after a restart (devices re-announce themselves and are offered the same update,
  * which they answer with where they are). One deployment's steps run one at a time.
+ * With several instances on one database, one instance owns a deployment (its lease) and
+ * steps it; any instance records the reports it receives (docs/operations.md "Several
+ * instances"), and the owner looks again on every lease heartbeat.
  */
 @Injectable()
-export class RolloutRunner implements OnApplicationBootstrap {
+export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Deployments');
   private readonly queue = new KeyedQueue();
   /** Transfers a device may fetch chunks for, by `deployment/device`: spares the database a lookup per chunk. */
   private readonly inFlight = new Map<string, DeploymentApp>();
+  private tick?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: DeploymentsRepository,
@@ -39,11 +50,28 @@ export class RolloutRunner implements OnApplicationBootstrap {
     private readonly apps: AppsService,
     @Inject(DEVICE_LINK) private readonly link: DeviceLink,
     private readonly metrics: MetricsService,
+    private readonly leases: LeaseService,
   ) {}
 
   /** Resumes every running deployment; devices that connect later are offered on hello. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const d of await this.repo.active()) void this.advance(d.id);
+    await this.advanceActive();
+    if (!this.leases.shared) return;
+    // Takes over deployments whose owner died, and steps on reports other instances recorded.
+    this.tick = setInterval(() => void this.advanceActive(), this.leases.heartbeatMs);
+    this.tick.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.tick);
+  }
+
+  private async advanceActive(): Promise<void> {
+    try {
+      for (const d of await this.repo.active()) void this.advance(d.id);
+    } catch (err) {
+      this.logger.warn(`active deployments: ${(err as Error).message}`);
+    }
   }
 
   /** Runs `task` in the deployment's queue, after every step already queued for it. */
@@ -113,7 +141,11 @@ export class RolloutRunner implements OnApplicationBootstrap {
       const entry = await this.repo.entry(id, deviceId);
       if (!entry || isTerminal(entry.state)) return;
       await this.cancelTransfer(entry);
-      await this.save(entry, withState(entry, 'failed', Date.now(), 'payload_unavailable', reason));
+      await this.save(entry, (e) =>
+        isTerminal(e.state)
+          ? null
+          : withState(e, 'failed', Date.now(), 'payload_unavailable', reason),
+      );
     });
     await this.advance(id);
   }
@@ -140,13 +172,17 @@ export class RolloutRunner implements OnApplicationBootstrap {
 
   private async step(id: number): Promise<void> {
     const deployment = await this.repo.find(id);
-    if (deployment?.status !== 'running') return;
+    const lease = `deployment:${id}`;
+    if (deployment?.status !== 'running') return this.leases.release(lease);
+    // Another live instance owns it: that one steps it.
+    if (!(await this.leases.acquire(lease))) return;
     const entries = await this.repo.entries(id);
     const next = nextStep(deployment, entries, (deviceId) => this.link.isConnected(deviceId));
     const now = Date.now();
     if (next.halt) {
       this.logger.warn(`deployment ${id} halted: ${next.halt}`);
-      return this.repo.update(id, { status: 'halted', reason: next.halt, updatedAt: now });
+      await this.repo.update(id, { status: 'halted', reason: next.halt, updatedAt: now });
+      return this.leases.release(lease);
     }
     if (next.wave !== deployment.currentWave) {
       this.logger.log(`deployment ${id}: wave ${next.wave + 1} of ${deployment.waveCount}`);
@@ -155,7 +191,8 @@ export class RolloutRunner implements OnApplicationBootstrap {
     if (next.complete) {
       this.logger.log(`deployment ${id} completed: ${next.complete}`);
       const done = { status: 'completed', reason: next.complete, finishedAt: now } as const;
-      return this.repo.update(id, { ...done, updatedAt: now });
+      await this.repo.update(id, { ...done, updatedAt: now });
+      return this.leases.release(lease);
     }
     if (next.offer.length === 0) return;
     // One app and manifest lookup per step, however many devices it offers to.
@@ -167,15 +204,28 @@ export class RolloutRunner implements OnApplicationBootstrap {
     void this.advance(id);
   }
 
-  /** Offers the update to a pending device, unless it turned out not to fit. */
+  /**
+   * Offers the update to a pending device, unless it turned out not to fit. "offered" is
+   * stored first, and only from pending, so the offer goes out once per wave even if two
+   * instances believed they owned the deployment; a device the send missed hears it again
+   * when it says hello (reoffer).
+   */
   private async offer(app: App, offer: object, entry: DeviceRollout): Promise<void> {
     const device = await this.findDevice(entry.deviceId);
     const unfit = device ? incompatibility(app, planDeviceOf(device)) : 'device was deleted';
+    const pendingTo = (state: 'skipped' | 'offered') => (e: DeviceRollout) =>
+      e.state !== 'pending'
+        ? null
+        : state === 'skipped'
+          ? withState(e, 'skipped', Date.now(), 'incompatible', unfit ?? undefined)
+          : withState(e, 'offered', Date.now());
     if (unfit) {
-      return this.save(entry, withState(entry, 'skipped', Date.now(), 'incompatible', unfit));
+      await this.save(entry, pendingTo('skipped'));
+      return;
     }
-    if (await this.link.send(entry.deviceId, 'update', offer)) {
-      await this.save(entry, withState(entry, 'offered', Date.now()));
+    if (!this.link.isConnected(entry.deviceId)) return;
+    if (await this.save(entry, pendingTo('offered'))) {
+      await this.link.send(entry.deviceId, 'update', offer);
     }
   }
 
@@ -207,18 +257,25 @@ export class RolloutRunner implements OnApplicationBootstrap {
       );
       return;
     }
-    const updated = applyReport(entry, report, Date.now());
-    if (updated) await this.save(entry, updated);
+    await this.save(entry, (current) => applyReport(current, report, Date.now()));
   }
 
-  private async save(before: DeviceRollout, after: DeviceRollout): Promise<void> {
-    await this.repo.saveEntry(after);
+  /** Applies `change` to the entry as stored now (locked); true when it changed anything. */
+  private async save(
+    entry: DeviceRollout,
+    change: (current: DeviceRollout) => DeviceRollout | null,
+  ): Promise<boolean> {
+    const { deploymentId, deviceId } = entry;
+    const done = await this.repo.transition(deploymentId, deviceId, change, this.leases.instanceId);
+    if (!done) return false;
+    const { before, after } = done;
     if (isTerminal(after.state)) this.inFlight.delete(`${after.deploymentId}/${after.deviceId}`);
     if (isTerminal(after.state) && !isTerminal(before.state)) {
       this.metrics.otaResults.inc({ state: after.state });
       const why = after.reason ? `: ${after.code ?? ''} ${after.reason}` : '';
       this.logger.log(`deployment ${after.deploymentId}: ${after.deviceId} ${after.state}${why}`);
     }
+    return true;
   }
 
   private async findDevice(id: string): Promise<Device | null> {
