@@ -341,6 +341,26 @@ describe('WasmAotEngine', () => {
       expect(engine.inspect().functionIndex).toBeUndefined();
     });
 
+    it('step() after an invoked handler ran is NotSupportedError, though the state is loaded again', () => {
+      // A handler (table entry 0) that stores its argument at [0] and returns it.
+      const m = new ModuleBuilder().memory(1).table(1);
+      const handler = m.func({
+        params: [I32],
+        results: [I32],
+        body: [...op.i32(0), ...op.localGet(0), ...op.mem(0x36, 0, 2), ...op.localGet(0)],
+      });
+      m.elem(0, [handler]);
+      m.func({ export: '_start', results: [I32], body: op.i32(0) });
+      const engine = aot();
+      engine.load(m.build());
+      engine.invoke(0, [41]);
+      expect(engine.run(1000)).toEqual({ kind: 'returned', value: 41 });
+      expect(engine.state).toBe('loaded');
+      // The interpreter would start from the image and lose what the handler wrote.
+      expect(() => engine.step(1)).toThrow(NotSupportedError);
+      expect(engine.readMemory(0, 4)).toEqual(Uint8Array.of(41, 0, 0, 0));
+    });
+
     it.each([
       ['wild-store', image('wild-store')],
       ['a division by zero', startModule([...op.i32(1), ...op.i32(0), 0x6d])],
