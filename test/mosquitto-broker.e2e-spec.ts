@@ -216,6 +216,33 @@ const present =
     expect(list.stdout).not.toContain('mq-stale');
   });
 
+  it('a gateway restart keeps devices online: the broker holds their sessions and retained statuses', async () => {
+    const token = await provision(gw, 'mq-keep');
+    const device = new VirtualDevice({
+      credentials: { id: 'mq-keep', token, board: 'nrf52840', vm: 'mips1' },
+      mqttUrl: broker.url,
+      telemetryIntervalMs: 60_000,
+    });
+    devices.push(device);
+    await device.start();
+    let reconnects = 0;
+    device.on('connect', () => reconnects++);
+    await waitFor('online', async () => (await gw.api('GET', '/api/devices/mq-keep')).body.online);
+    const dataDir = gw.dataDir;
+    await gw.restartable();
+    gw = await startTestGateway(broker.env, { dataDir });
+    await waitFor(
+      'online after the restart',
+      async () => (await gw.api('GET', '/api/devices/mq-keep')).body.online,
+    );
+    const res = await gw.api('POST', '/api/devices/mq-keep/monitor', {
+      op: 'status',
+      timeoutMs: 5000,
+    });
+    expect(res.status).toBe(200);
+    expect(reconnects).toBe(0); // the device never noticed
+  });
+
   it('two gateways on one broker split the uplink, and each gets the replies to its own commands', async () => {
     // Separate SQLite files (PostgreSQL sharing is another part of issue 18): both know the
     // device; the second provisioning set the password the device uses.

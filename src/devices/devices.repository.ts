@@ -164,6 +164,11 @@ export class DevicesRepository {
     );
   }
 
+  /** Online again without a new hello: what it announced before still stands. */
+  async setOnline(id: string, at: number): Promise<void> {
+    await this.devices.update({ id }, { online: true, lastSeenAt: at });
+  }
+
   async setOffline(id: string, at: number): Promise<void> {
     await this.devices.update({ id }, { online: false, lastSeenAt: at });
   }

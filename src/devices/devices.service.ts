@@ -207,6 +207,11 @@ export class DevicesService implements OnModuleDestroy {
     await this.repo.recordHello(id, hello, at);
   }
 
+  /** Still connected (an external broker's retained status says so) though this gateway just started. */
+  async onStillOnline(id: string, at: number): Promise<void> {
+    await this.repo.setOnline(id, at);
+  }
+
   async onOffline(id: string, at: number): Promise<void> {
     await this.repo.setOffline(id, at);
   }

@@ -129,6 +129,15 @@ export class InboundRouter {
     return this.rollouts.onDeviceOnline(deviceId);
   }
 
+  /**
+   * The device was connected before this gateway started (an external broker holds its
+   * session; its retained status says online): online again, offers resent.
+   */
+  async stillOnline(deviceId: string, at: number): Promise<void> {
+    await this.devices.onStillOnline(deviceId, at);
+    await this.rollouts.onDeviceOnline(deviceId);
+  }
+
   async connectionLost(deviceId: string, at: number): Promise<void> {
     this.logger.log(`${deviceId} offline`);
     this.monitor.onDeviceOffline(deviceId);

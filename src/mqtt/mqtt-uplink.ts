@@ -80,6 +80,14 @@ export class MqttUplink {
       .catch((err: Error) => this.logger.error(`${deviceId} offline: ${err.message}`));
   }
 
+  /** External broker: the device's session predates this gateway (its retained status). */
+  stillOnline(deviceId: string): void {
+    const at = Date.now();
+    void this.queue
+      .run(deviceId, () => this.router.stillOnline(deviceId, at))
+      .catch((err: Error) => this.logger.warn(`${deviceId} online: ${err.message}`));
+  }
+
   drain(): Promise<void> {
     return this.queue.drain();
   }

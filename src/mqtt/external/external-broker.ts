@@ -164,7 +164,8 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
     if (!decoded.ok || decoded.message.channel !== 'status') return;
     const online = decoded.message.body.state === 'online';
     const changed = this.presence(deviceId, online);
-    // A retained status is history; a live `offline` is the device's going.
+    // Retained: the state at subscribe time; an `online` one means connected before we started.
+    if (retained && online && changed) return this.uplink.stillOnline(deviceId);
     if (!retained && !online && changed)
       void this.uplink
         .received(deviceId, `vmfleet/v1/${deviceId}/status`, payload, qos)
