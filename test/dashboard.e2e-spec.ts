@@ -180,28 +180,34 @@ describeWithTool('chromium', 'chromium', 'web dashboard in headless Chromium (e2
     await shot(page, 'fleet');
   });
 
-  it('shows an alert firing on the page and takes it away when it resolves', async () => {
-    const rule = await gw.api('POST', '/api/alert-rules', {
-      kind: 'telemetry',
-      name: 'RAM busy',
-      metric: 'ram_pct',
-      op: '>',
-      threshold: 5,
-      scope: { tag: 'lab' },
-    });
-    expect(rule.status).toBe(201);
+  it('adds an alert rule on the page, shows its alerts firing, and resolves them', async () => {
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.getByText('New telemetry rule').click();
+    await page.getByLabel('Name').fill('RAM busy');
+    await page.getByLabel('Metric').selectOption('ram_pct');
+    await page.getByLabel('Threshold').fill('5');
+    await page.getByLabel('For seconds').fill('0');
+    await page.getByLabel('Tag').fill('lab');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByText('rule RAM busy added').waitFor();
+    const stored = await gw.api('GET', '/api/alert-rules');
+    expect(stored.body.items).toMatchObject([
+      { kind: 'telemetry', metric: 'ram_pct', op: '>', threshold: 5, scope: { tag: 'lab' } },
+    ]);
+    // The panel on every page hears them over the alerts stream.
     const panel = page.getByTestId('alerts');
     await panel.filter({ hasText: '3 alerts firing' }).waitFor();
     await expect(panel.locator('li').first().textContent()).resolves.toMatch(
       /^RAM busy on dash-0\d: /,
     );
-    await shot(page, 'fleet-alerts');
-    // Raising the threshold resolves them at once; the page hears it over the alerts stream.
-    const raised = await gw.api('PATCH', `/api/alert-rules/${rule.body.id}`, { threshold: 99 });
-    expect(raised.status).toBe(200);
+    await page.getByTestId('recent-alerts').getByText('firing').first().waitFor();
+    await shot(page, 'alerts');
+    // Disabling a rule resolves its alerts at once.
+    await page.locator('tr[data-rule="RAM busy"]').getByRole('button', { name: 'Disable' }).click();
     await panel.filter({ hasText: 'No alerts firing' }).waitFor();
-    // A loaded app fills the simulated RAM (100 %), which would fire it again later.
-    expect((await gw.api('DELETE', `/api/alert-rules/${rule.body.id}`)).status).toBe(204);
+    await page.getByRole('button', { name: 'Delete RAM busy' }).click();
+    await page.getByText('No rules yet.').waitFor();
+    await page.getByRole('link', { name: 'Fleet', exact: true }).click();
   });
 
   it('updates a device chart live from the telemetry stream', async () => {

@@ -8,12 +8,14 @@ import { FleetPage } from './pages/fleet';
 import { DevicePage } from './pages/device';
 import { DeploymentsPage } from './pages/deployments';
 import { BenchmarksPage } from './pages/benchmarks';
+import { AlertsPage } from './pages/alerts';
 import { AlertsPanel } from './components/alerts';
 
 const NAV = [
   { href: '/', label: 'Fleet' },
   { href: '/deployments', label: 'Apps & deployments' },
   { href: '/benchmarks', label: 'Benchmarks' },
+  { href: '/alerts', label: 'Alerts' },
 ];
 
 export function App() {
@@ -98,6 +100,8 @@ function Shell({ who }: { who: WhoAmI }) {
           <DeploymentsPage />
         ) : section === '/benchmarks' ? (
           <BenchmarksPage />
+        ) : section === '/alerts' ? (
+          <AlertsPage />
         ) : (
           <FleetPage />
         )}
