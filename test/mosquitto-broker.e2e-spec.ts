@@ -74,7 +74,9 @@ async function stopMosquitto(broker: Broker | undefined): Promise<void> {
 }
 
 const present =
-  requireTool('mosquitto', 'mosquitto') && requireTool('mosquitto_sub', 'mosquitto-clients');
+  requireTool('mosquitto', 'mosquitto') &&
+  requireTool('mosquitto_sub', 'mosquitto-clients') &&
+  requireTool('mosquitto_ctrl', 'mosquitto-clients');
 
 (present ? describe : describe.skip)('external Mosquitto with dynamic security (e2e)', () => {
   let broker: Broker;
@@ -242,6 +244,35 @@ const present =
     expect(res.status).toBe(200);
     expect(reconnects).toBe(0); // the device never noticed
   });
+
+  it('refuses to start with a wrong broker password, naming the broker and the user', async () => {
+    await expect(
+      startTestGateway({ ...broker.env, VMFLEET_MQTT_BROKER_PASSWORD: 'not-the-password' }),
+    ).rejects.toThrow(
+      /cannot join the MQTT broker mqtt:\/\/127\.0\.0\.1:\d+ as "vmfleet-gateway": .*not authori[sz]ed/i,
+    );
+  });
+
+  it('answers 502 broker_sync_failed when the broker does not take a new device, and keeps serving', async () => {
+    broker.process.kill('SIGSTOP');
+    try {
+      const res = await gw.api('POST', '/api/devices', {
+        id: 'mq-late',
+        board: 'nrf52840',
+        vm: 'mips1',
+      });
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ code: 'broker_sync_failed' });
+      expect(res.body.message).toMatch(/did not answer "createRole"/);
+    } finally {
+      broker.process.kill('SIGCONT');
+    }
+    expect((await gw.api('GET', '/api/health')).status).toBe(200);
+    // Once the broker is back, a new token gives the device its login.
+    const rotated = await gw.api('POST', '/api/devices/mq-late/token', {});
+    expect(rotated.status).toBe(200);
+    await end(await asDevice('mq-late', rotated.body.token));
+  }, 30_000);
 
   it('two gateways on one broker split the uplink, and each gets the replies to its own commands', async () => {
     // Separate SQLite files (PostgreSQL sharing is another part of issue 18): both know the

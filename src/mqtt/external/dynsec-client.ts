@@ -70,17 +70,21 @@ export class DynsecClient {
           this.waiting.set(c.correlationData, { resolve, reject, timer });
         }),
     );
-    try {
-      await this.client.publishAsync(CONTROL_TOPIC, JSON.stringify({ commands: tagged }), {
-        qos: 1,
-      });
-    } catch (err) {
-      this.failAll(
-        tagged.map((c) => c.correlationData),
-        err as Error,
+    // Not awaited: while the broker is away the PUBACK never comes; the answers' own
+    // timeouts bound the wait.
+    this.client
+      .publishAsync(CONTROL_TOPIC, JSON.stringify({ commands: tagged }), { qos: 1 })
+      .catch((err: Error) =>
+        this.failAll(
+          tagged.map((c) => c.correlationData),
+          err,
+        ),
       );
-    }
-    return Promise.all(answers);
+    // Every answer settles (a timeout each); the first failure is the one reported.
+    const settled = await Promise.allSettled(answers);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<DynsecResponse>).value);
   }
 
   /** Runs the commands; rejects on the first error not in `tolerated` (e.g. "Client not found"). */
