@@ -88,6 +88,17 @@ const present =
     connectRaw(broker.url, { clientId: id, username: id, password, protocolVersion: version }).then(
       (c) => (clients.push(c), c),
     );
+  /** A virtual device on the broker (no telemetry timer: the tests publish what they count). */
+  const startDevice = async (id: string, token: string) => {
+    const device = new VirtualDevice({
+      credentials: { id, token, board: 'nrf52840', vm: 'mips1' },
+      mqttUrl: broker.url,
+      telemetryIntervalMs: 60_000,
+    });
+    devices.push(device);
+    await device.start();
+    return device;
+  };
   const stored = (g: TestGateway, id: string) =>
     (
       nativeSqlite(g.app.get(DataSource))!
@@ -118,13 +129,7 @@ const present =
 
   it('a virtual device registers through Mosquitto with its own token, answers the Thing Monitor, and each QoS 1 sample is stored once', async () => {
     const token = await provision(gw, 'mq-vd');
-    const device = new VirtualDevice({
-      credentials: { id: 'mq-vd', token, board: 'nrf52840', vm: 'mips1' },
-      mqttUrl: broker.url,
-      telemetryIntervalMs: 60_000,
-    });
-    devices.push(device);
-    await device.start();
+    await startDevice('mq-vd', token);
     await waitFor('online', async () => (await gw.api('GET', '/api/devices/mq-vd')).body.online);
     const monitor = async (op: string, args?: object) => {
       const res = await gw.api('POST', '/api/devices/mq-vd/monitor', { op, args, timeoutMs: 5000 });
@@ -220,13 +225,7 @@ const present =
 
   it('a gateway restart keeps devices online: the broker holds their sessions and retained statuses', async () => {
     const token = await provision(gw, 'mq-keep');
-    const device = new VirtualDevice({
-      credentials: { id: 'mq-keep', token, board: 'nrf52840', vm: 'mips1' },
-      mqttUrl: broker.url,
-      telemetryIntervalMs: 60_000,
-    });
-    devices.push(device);
-    await device.start();
+    const device = await startDevice('mq-keep', token);
     let reconnects = 0;
     device.on('connect', () => reconnects++);
     await waitFor('online', async () => (await gw.api('GET', '/api/devices/mq-keep')).body.online);
@@ -281,13 +280,7 @@ const present =
     const second = await startTestGateway(broker.env);
     try {
       const token = await provision(second, 'mq-two');
-      const device = new VirtualDevice({
-        credentials: { id: 'mq-two', token, board: 'nrf52840', vm: 'mips1' },
-        mqttUrl: broker.url,
-        telemetryIntervalMs: 60_000,
-      });
-      devices.push(device);
-      await device.start();
+      await startDevice('mq-two', token);
       await provision(gw, 'mq-split'); // first: the second's provisioning sets the password
       const client = await asDevice('mq-split', await provision(second, 'mq-split'));
       for (let i = 1; i <= 40; i++)
