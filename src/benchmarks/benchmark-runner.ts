@@ -5,6 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
+import { LeaseService } from '../cluster/lease.service';
 import { AppsService } from '../apps/apps.service';
 import { AppNotFoundError } from '../common/domain-error';
 import type { App } from '../apps/domain/app';
@@ -49,6 +50,7 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly active = new Map<number, Promise<void>>();
   private readonly cancelled = new Set<number>();
   private stopping = false;
+  private tick?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: BenchmarksRepository,
@@ -57,23 +59,45 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly monitor: MonitorService,
     private readonly apps: AppsService,
     @Inject(DEVICE_LINK) private readonly link: DeviceLink,
+    private readonly leases: LeaseService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const campaign of await this.repo.list('running')) {
-      this.logger.log(`resuming campaign ${campaign.id}`);
-      this.start(campaign);
+    await this.resume();
+    if (!this.leases.shared) return;
+    // A campaign whose instance died is picked up here once its lease expires.
+    this.tick = setInterval(() => void this.resume(), this.leases.heartbeatMs);
+    this.tick.unref();
+  }
+
+  private async resume(): Promise<void> {
+    try {
+      for (const campaign of await this.repo.list('running')) {
+        if (this.active.has(campaign.id) || this.stopping) continue;
+        if (!(await this.leases.acquire(leaseOf(campaign.id)))) continue;
+        this.logger.log(`resuming campaign ${campaign.id}`);
+        this.start(campaign);
+      }
+    } catch (err) {
+      this.logger.warn(`running campaigns: ${(err as Error).message}`);
     }
   }
 
   onModuleDestroy(): Promise<void> {
+    clearInterval(this.tick);
     this.stopping = true;
     return Promise.allSettled([...this.active.values()]).then(() => undefined);
   }
 
+  /** Runs a campaign here unless another live instance runs it (holds its lease). */
   start(campaign: Campaign): void {
     if (this.active.has(campaign.id)) return;
-    const run = this.run(campaign)
+    const lease = leaseOf(campaign.id);
+    const run = this.leases
+      .acquire(lease)
+      .then((mine) =>
+        mine ? this.run(campaign).finally(() => this.leases.release(lease)) : undefined,
+      )
       .catch((err: Error) => {
         if (!this.stopping) this.logger.error(`campaign ${campaign.id}: ${err.message}`);
       })
@@ -370,3 +394,8 @@ function runKey(deviceId: string, program: string, vm: string, rep: number): str
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The lease of one campaign: its holder is the one instance that runs it. */
+function leaseOf(campaignId: number): string {
+  return `campaign:${campaignId}`;
+}

@@ -1,5 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { filter, Observable, Subject } from 'rxjs';
+import { LeaseService } from '../cluster/lease.service';
 import { CONFIG, Config } from '../config/config';
 import { DevicesService } from '../devices/devices.service';
 import type { LatestSample } from '../devices/domain/device';
@@ -26,6 +34,8 @@ const FLUSH_AT = 2_000;
  */
 const DEDUPE_WINDOW_MS = 60 * 60 * 1000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+/** With several instances on one database, only this lease's holder sweeps. */
+const RETENTION_LEASE = 'telemetry-retention';
 /** Raw rows read for one downsampled query. */
 const MAX_RAW_ROWS = 200_000;
 
@@ -52,14 +62,22 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     private readonly devices: DevicesService,
     private readonly metrics: MetricsService,
     @Inject(CONFIG) private readonly config: Config,
+    @Optional() private readonly leases?: LeaseService,
   ) {}
 
   onModuleInit(): void {
     this.flushTimer = setInterval(() => void this.flush(), this.config.telemetryFlushMs);
-    this.retentionTimer = setInterval(() => void this.applyRetention(), RETENTION_SWEEP_MS);
+    this.leases?.want(RETENTION_LEASE);
+    this.retentionTimer = setInterval(() => void this.sweep(), RETENTION_SWEEP_MS);
     this.flushTimer.unref();
     this.retentionTimer.unref();
-    void this.applyRetention();
+    void this.sweep();
+  }
+
+  /** The timed retention sweep: one instance of several does it (the lease holder). */
+  private async sweep(): Promise<void> {
+    if (this.leases && !this.leases.holds(RETENTION_LEASE)) return;
+    await this.applyRetention();
   }
 
   async onApplicationShutdown(): Promise<void> {
