@@ -76,7 +76,7 @@ async function stopMosquitto(broker: Broker | undefined): Promise<void> {
 const present =
   requireTool('mosquitto', 'mosquitto') &&
   requireTool('mosquitto_sub', 'mosquitto-clients') &&
-  requireTool('mosquitto_ctrl', 'mosquitto-clients');
+  requireTool('mosquitto_ctrl', 'mosquitto');
 
 (present ? describe : describe.skip)('external Mosquitto with dynamic security (e2e)', () => {
   let broker: Broker;
