@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import type { VirtualDevice } from '../devices';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { waitFor } from './support/gateway';
+import { GatewayProcess } from './support/gateway-process';
+import {
+  deploy,
+  deployment,
+  firmwareImage,
+  type GatewayHandle,
+  publishApp,
+  startDevices,
+  waitForDeployment,
+} from './support/ota';
+import { describeWithEnv } from './support/system-tools';
+
+const HINT =
+  'start PostgreSQL (apt-get install postgresql; .ci/run shows how) and export VMFLEET_TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db';
+
+/**
+ * A TCP forwarder standing in for a load balancer in front of the instances' brokers:
+ * devices dial it, it dials whichever instance is `target` at the time.
+ */
+async function forwarder(): Promise<{ url: string; target: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const fwd = { url: '', target: 0, close: () => Promise.resolve() };
+  const server = net.createServer((down) => {
+    const up = net.connect(fwd.target, '127.0.0.1');
+    for (const s of [down, up]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        down.destroy();
+        up.destroy();
+      });
+    }
+    down.pipe(up).pipe(down);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fwd.url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  fwd.close = () => {
+    for (const s of sockets) s.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  };
+  return fwd;
+}
+
+describeWithEnv(
+  'VMFLEET_TEST_DATABASE_URL',
+  HINT,
+  'two gateway instances on one PostgreSQL (e2e)',
+  (url) => {
+    let a: GatewayProcess;
+    let b: GatewayProcess;
+    let shared: string;
+    let fwd: Awaited<ReturnType<typeof forwarder>>;
+    let devices: VirtualDevice[] = [];
+
+    beforeEach(async () => {
+      const ds = new DataSource({
+        ...dataSourceOptions({ kind: 'postgres', url }),
+        migrationsRun: false,
+      });
+      await ds.initialize();
+      await ds.dropDatabase();
+      await ds.destroy();
+      // One data dir (blobs and the manifest signing key) for both, as a shared volume would be.
+      shared = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-cluster-'));
+      const env = (id: string) => ({
+        VMFLEET_DATABASE_URL: url,
+        VMFLEET_DATA_DIR: shared,
+        VMFLEET_INSTANCE_ID: id,
+        VMFLEET_LEASE_TTL_MS: '3000',
+      });
+      a = await GatewayProcess.start(env('gw-a'));
+      b = await GatewayProcess.start(env('gw-b'));
+      fwd = await forwarder();
+      fwd.target = a.mqttPort;
+    }, 120_000);
+    afterEach(async () => {
+      await Promise.all(devices.map((d) => d.stop()));
+      devices = [];
+      await fwd.close();
+      await Promise.all([a.stop(), b.stop()]);
+      fs.rmSync(shared, { recursive: true, force: true });
+    });
+
+    it('finishes a rollout whose owner is killed mid-rollout on the other instance, each offer made once', async () => {
+      const viaA: GatewayHandle = {
+        api: (method, route, body) => a.api(method, route, body),
+        httpUrl: a.httpUrl,
+        apiToken: a.apiToken,
+        mqttUrl: fwd.url,
+      };
+      devices = await startDevices(viaA, {
+        prefix: 'c',
+        count: 8,
+        tags: ['c'],
+        options: { otaPaceMs: 30, otaFetchRetryMs: 1000 },
+      });
+      await publishApp(viaA, 'demo', '1.0.0', firmwareImage('blink'));
+      await publishApp(viaA, 'demo', '2.0.0', firmwareImage('md5sum'));
+      const id = await deploy(viaA, {
+        app: { name: 'demo', version: '2.0.0' },
+        target: { tag: 'c' },
+        strategy: { kind: 'waves', percents: [25, 50, 100] },
+        healthWindowMs: 1500,
+      });
+      await waitForDeployment(viaA, id, 'wave 1 running', (d) => d.counts.running > 0, 30_000);
+      expect((await deployment(viaA, id)).counts.pending).toBeGreaterThan(0);
+      await a.kill();
+      fwd.target = b.mqttPort; // the balancer sends reconnecting devices to the live instance
+
+      const viaB: GatewayHandle = {
+        ...viaA,
+        api: (m, r, body) => b.api(m, r, body),
+        httpUrl: b.httpUrl,
+      };
+      const done = await waitForDeployment(
+        viaB,
+        id,
+        'completed by the other instance',
+        (d) => d.status === 'completed',
+        60_000,
+      );
+      expect(done.counts.healthy).toBe(8);
+      for (const t of done.targets) {
+        const states = t.history.map((h) => h.state);
+        // No transition recorded twice: each state once in the device's history.
+        expect({ device: t.deviceId, states }).toEqual({
+          device: t.deviceId,
+          states: [...new Set(states)],
+        });
+      }
+      await waitFor('every device on 2.0.0', () =>
+        devices.every((d) => d.vmStatus().app?.version === '2.0.0'),
+      );
+
+      const ds = new DataSource({
+        ...dataSourceOptions({ kind: 'postgres', url }),
+        migrationsRun: false,
+      });
+      await ds.initialize();
+      try {
+        const rows = await ds.query<{ device_id: string; offers: number; offered_by: string }[]>(
+          'SELECT device_id, offers, offered_by FROM deployment_devices WHERE deployment_id = $1 ORDER BY device_id',
+          [id],
+        );
+        expect(rows).toHaveLength(8);
+        expect(rows.filter((r) => Number(r.offers) !== 1)).toEqual([]);
+        // The first wave was offered by the killed instance, the rest by the one that took over.
+        expect(new Set(rows.map((r) => r.offered_by))).toEqual(new Set(['gw-a', 'gw-b']));
+        const lease = await ds.query<{ holder: string }[]>(
+          'SELECT holder FROM leases WHERE name = $1',
+          [`deployment:${id}`],
+        );
+        expect(lease).toEqual([]); // released when it completed
+      } finally {
+        await ds.destroy();
+      }
+    }, 240_000);
+  },
+);
