@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { runCli } from '../cli/main';
 import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
+import type { BackoffPolicy } from '../devices/link/backoff';
 import { nativeSqlite } from '../src/database/bulk-writer';
 import { topicFor } from '../src/protocol';
 import { cbor, hello, provision, telemetry } from './support/fixtures';
@@ -65,6 +66,18 @@ async function startMosquitto(): Promise<Broker> {
   return { dir, url: env.VMFLEET_MQTT_BROKER_URL, port, env, process: child, log: () => log };
 }
 
+/** The same broker (its port, files and persisted state) as a new process. */
+async function restartMosquitto(broker: Broker): Promise<void> {
+  const exited = new Promise((resolve) => broker.process.once('exit', resolve));
+  broker.process.kill('SIGTERM');
+  await exited;
+  const child = spawn(toolPath('mosquitto')!, ['-c', path.join(broker.dir, 'mosquitto.conf')], {
+    stdio: 'ignore',
+  });
+  broker.process = child;
+  await waitFor('mosquitto listening again', () => portOpen(broker.port));
+}
+
 async function stopMosquitto(broker: Broker | undefined): Promise<void> {
   if (!broker) return;
   const exited = new Promise((resolve) => broker.process.once('exit', resolve));
@@ -89,11 +102,12 @@ const present =
       (c) => (clients.push(c), c),
     );
   /** A virtual device on the broker (no telemetry timer: the tests publish what they count). */
-  const startDevice = async (id: string, token: string) => {
+  const startDevice = async (id: string, token: string, backoff?: BackoffPolicy) => {
     const device = new VirtualDevice({
       credentials: { id, token, board: 'nrf52840', vm: 'mips1' },
       mqttUrl: broker.url,
       telemetryIntervalMs: 60_000,
+      backoff,
     });
     devices.push(device);
     await device.start();
@@ -271,6 +285,21 @@ const present =
     const rotated = await gw.api('POST', '/api/devices/mq-late/token', {});
     expect(rotated.status).toBe(200);
     await end(await asDevice('mq-late', rotated.body.token));
+  }, 30_000);
+
+  it('rides out a broker restart: gateway and device join again, commands and telemetry flow', async () => {
+    const token = await provision(gw, 'mq-out');
+    await startDevice('mq-out', token, { initialMs: 100, maxMs: 500, jitter: 0 });
+    await waitFor('online', async () => (await gw.api('GET', '/api/devices/mq-out')).body.online);
+    await restartMosquitto(broker);
+    const answered = async () =>
+      (await gw.api('POST', '/api/devices/mq-out/monitor', { op: 'status', timeoutMs: 1000 }))
+        .status === 200;
+    await waitFor('a command answered after the restart', answered, 15_000);
+    const raw = await provision(gw, 'mq-out-raw');
+    const client = await asDevice('mq-out-raw', raw);
+    await publish(client, topicFor('mq-out-raw', 'telemetry'), cbor(telemetry()));
+    await waitFor('a sample after the restart', () => stored(gw, 'mq-out-raw') === 1);
   }, 30_000);
 
   it('two gateways on one broker split the uplink, and each gets the replies to its own commands', async () => {

@@ -164,9 +164,12 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
     if (!decoded.ok || decoded.message.channel !== 'status') return;
     const online = decoded.message.body.state === 'online';
     const changed = this.presence(deviceId, online);
-    // Retained: the state at subscribe time; an `online` one means connected before we started.
+    // Retained: the state at subscribe time (at start, or after a broker outage, as mqtt.js
+    // subscribes again); an `online` one means connected while we were not listening.
     if (retained && online && changed) return this.uplink.stillOnline(deviceId);
-    if (!retained && !online && changed)
+    // An `offline` that changes what we knew: live, or retained after an outage (at start
+    // nobody is online here yet, so a retained one changes nothing).
+    if (!online && changed)
       void this.uplink
         .received(deviceId, `vmfleet/v1/${deviceId}/status`, payload, qos)
         .catch(() => undefined);
