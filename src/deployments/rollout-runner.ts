@@ -174,9 +174,10 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     const deployment = await this.repo.find(id);
     const lease = `deployment:${id}`;
     if (deployment?.status !== 'running') return this.leases.release(lease);
-    // Another live instance owns it: that one steps it.
-    if (!(await this.leases.acquire(lease))) return;
     const entries = await this.repo.entries(id);
+    // Another live instance owns it and moves its waves; this one offers the wave to the
+    // devices connected here (CoAP sessions, an embedded broker), which the owner cannot reach.
+    if (!(await this.leases.acquire(lease))) return this.offerHere(deployment, entries);
     const next = nextStep(deployment, entries, (deviceId) => this.link.isConnected(deviceId));
     const now = Date.now();
     if (next.halt) {
@@ -202,6 +203,20 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     for (const deviceId of next.offer) await this.offer(app, offer, byId.get(deviceId)!);
     // Offers a device skipped at once may finish a wave: look again.
     void this.advance(id);
+  }
+
+  /** The pending devices of the owner's current wave that are connected to this instance. */
+  private async offerHere(deployment: Deployment, entries: DeviceRollout[]): Promise<void> {
+    const due = entries.filter(
+      (e) =>
+        e.state === 'pending' &&
+        e.wave <= deployment.currentWave &&
+        this.link.isConnected(e.deviceId),
+    );
+    if (due.length === 0) return;
+    const app = await this.apps.get(deployment.app.name, deployment.app.version);
+    const offer = await this.offerMessage(deployment);
+    for (const entry of due) await this.offer(app, offer, entry);
   }
 
   /**
