@@ -1,8 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
+import { runCli } from '../cli/main';
+import { captureIo } from '../cli/testing/capture-io';
 import type { VirtualDevice } from '../devices';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { waitFor } from './support/gateway';
@@ -16,7 +19,7 @@ import {
   startDevices,
   waitForDeployment,
 } from './support/ota';
-import { describeWithEnv } from './support/system-tools';
+import { describeWithEnv, requireTool, toolPath } from './support/system-tools';
 
 const HINT =
   'start PostgreSQL (apt-get install postgresql; .ci/run shows how) and export VMFLEET_TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db';
@@ -91,78 +94,188 @@ describeWithEnv(
     });
 
     it('finishes a rollout whose owner is killed mid-rollout on the other instance, each offer made once', async () => {
-      const viaA: GatewayHandle = {
-        api: (method, route, body) => a.api(method, route, body),
-        httpUrl: a.httpUrl,
-        apiToken: a.apiToken,
+      const handle = (gw: GatewayProcess): GatewayHandle => ({
+        api: (method, route, body) => gw.api(method, route, body),
+        httpUrl: gw.httpUrl,
+        apiToken: gw.apiToken,
         mqttUrl: fwd.url,
-      };
-      devices = await startDevices(viaA, {
-        prefix: 'c',
-        count: 8,
-        tags: ['c'],
-        options: { otaPaceMs: 30, otaFetchRetryMs: 1000 },
       });
-      await publishApp(viaA, 'demo', '1.0.0', firmwareImage('blink'));
-      await publishApp(viaA, 'demo', '2.0.0', firmwareImage('md5sum'));
-      const id = await deploy(viaA, {
-        app: { name: 'demo', version: '2.0.0' },
-        target: { tag: 'c' },
-        strategy: { kind: 'waves', percents: [25, 50, 100] },
-        healthWindowMs: 1500,
+      devices = await rolloutSurvivesOwnerKill(url, a, handle(a), handle(b), () => {
+        fwd.target = b.mqttPort; // the balancer sends reconnecting devices to the live instance
       });
-      await waitForDeployment(viaA, id, 'wave 1 running', (d) => d.counts.running > 0, 30_000);
-      expect((await deployment(viaA, id)).counts.pending).toBeGreaterThan(0);
-      await a.kill();
-      fwd.target = b.mqttPort; // the balancer sends reconnecting devices to the live instance
+    }, 240_000);
+  },
+);
 
-      const viaB: GatewayHandle = {
-        ...viaA,
-        api: (m, r, body) => b.api(m, r, body),
-        httpUrl: b.httpUrl,
-      };
-      const done = await waitForDeployment(
-        viaB,
-        id,
-        'completed by the other instance',
-        (d) => d.status === 'completed',
-        60_000,
-      );
-      expect(done.counts.healthy).toBe(8);
-      for (const t of done.targets) {
-        const states = t.history.map((h) => h.state);
-        // No transition recorded twice: each state once in the device's history.
-        expect({ device: t.deviceId, states }).toEqual({
-          device: t.deviceId,
-          states: [...new Set(states)],
-        });
-      }
-      await waitFor('every device on 2.0.0', () =>
-        devices.every((d) => d.vmStatus().app?.version === '2.0.0'),
-      );
+/** A free loopback port: mosquitto takes no port 0. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
+/** Mosquitto with dynamic security as `vmfleet broker config` sets it up, in `dir`. */
+async function startMosquitto(
+  dir: string,
+): Promise<{ env: Record<string, string>; child: ChildProcess }> {
+  const port = await freePort();
+  const cli = captureIo();
+  const args = ['broker', 'config', '--out', dir, '--port', String(port), '--json'];
+  if ((await runCli(args, { io: cli.io })) !== 0) throw new Error(cli.stderr());
+  const { env } = JSON.parse(cli.stdout()) as { env: Record<string, string> };
+  const child = spawn(toolPath('mosquitto')!, ['-c', path.join(dir, 'mosquitto.conf')], {
+    stdio: 'ignore',
+  });
+  const open = () =>
+    new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => resolve(s.end() && true));
+      s.once('error', () => resolve(false));
+    });
+  await waitFor('mosquitto listening', open);
+  return { env, child };
+}
+
+const mosquitto =
+  requireTool('mosquitto', 'mosquitto') && requireTool('mosquitto_ctrl', 'mosquitto');
+
+describeWithEnv(
+  'VMFLEET_TEST_DATABASE_URL',
+  HINT,
+  'two gateway instances, one Mosquitto, one PostgreSQL (e2e)',
+  (url) => {
+    let a: GatewayProcess;
+    let b: GatewayProcess;
+    let shared: string;
+    let broker: { env: Record<string, string>; child: ChildProcess };
+    let devices: VirtualDevice[] = [];
+
+    beforeEach(async () => {
+      if (!mosquitto) return; // skipped loudly by requireTool
       const ds = new DataSource({
         ...dataSourceOptions({ kind: 'postgres', url }),
         migrationsRun: false,
       });
       await ds.initialize();
-      try {
-        const rows = await ds.query<{ device_id: string; offers: number; offered_by: string }[]>(
-          'SELECT device_id, offers, offered_by FROM deployment_devices WHERE deployment_id = $1 ORDER BY device_id',
-          [id],
-        );
-        expect(rows).toHaveLength(8);
-        expect(rows.filter((r) => Number(r.offers) !== 1)).toEqual([]);
-        // The first wave was offered by the killed instance, the rest by the one that took over.
-        expect(new Set(rows.map((r) => r.offered_by))).toEqual(new Set(['gw-a', 'gw-b']));
-        const lease = await ds.query<{ holder: string }[]>(
-          'SELECT holder FROM leases WHERE name = $1',
-          [`deployment:${id}`],
-        );
-        expect(lease).toEqual([]); // released when it completed
-      } finally {
-        await ds.destroy();
-      }
-    }, 240_000);
+      await ds.dropDatabase();
+      await ds.destroy();
+      shared = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-cluster-mq-'));
+      broker = await startMosquitto(shared);
+      const env = (id: string) => ({
+        ...broker.env,
+        VMFLEET_DATABASE_URL: url,
+        VMFLEET_DATA_DIR: shared,
+        VMFLEET_INSTANCE_ID: id,
+        VMFLEET_LEASE_TTL_MS: '3000',
+      });
+      a = await GatewayProcess.start(env('gw-a'));
+      b = await GatewayProcess.start(env('gw-b'));
+    }, 120_000);
+    afterEach(async () => {
+      if (!mosquitto) return;
+      await Promise.all(devices.map((d) => d.stop()));
+      devices = [];
+      await Promise.all([a.stop(), b.stop()]);
+      const exited = new Promise((resolve) => broker.child.once('exit', resolve));
+      broker.child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(shared, { recursive: true, force: true });
+    });
+
+    (mosquitto ? it : it.skip)(
+      'finishes a rollout through the broker when its owner is killed, each offer made once',
+      async () => {
+        const handle = (gw: GatewayProcess): GatewayHandle => ({
+          api: (method, route, body) => gw.api(method, route, body),
+          httpUrl: gw.httpUrl,
+          apiToken: gw.apiToken,
+          mqttUrl: broker.env.VMFLEET_MQTT_BROKER_URL,
+        });
+        // The devices stay connected to Mosquitto: only the instance behind it changes.
+        devices = await rolloutSurvivesOwnerKill(url, a, handle(a), handle(b), () => undefined);
+      },
+      240_000,
+    );
   },
 );
+
+/**
+ * Runs a three-wave rollout to 8 devices through instance A, SIGKILLs A inside the first
+ * wave's health window, and checks that B finishes it: every device healthy on 2.0.0,
+ * offered exactly once (the first wave by A, the rest by B), no state twice in a history.
+ */
+async function rolloutSurvivesOwnerKill(
+  url: string,
+  a: GatewayProcess,
+  viaA: GatewayHandle,
+  viaB: GatewayHandle,
+  afterKill: () => void,
+): Promise<VirtualDevice[]> {
+  const devices = await startDevices(viaA, {
+    prefix: 'c',
+    count: 8,
+    tags: ['c'],
+    options: { otaPaceMs: 30, otaFetchRetryMs: 1000 },
+  });
+  await publishApp(viaA, 'demo', '1.0.0', firmwareImage('blink'));
+  await publishApp(viaA, 'demo', '2.0.0', firmwareImage('md5sum'));
+  const id = await deploy(viaA, {
+    app: { name: 'demo', version: '2.0.0' },
+    target: { tag: 'c' },
+    strategy: { kind: 'waves', percents: [25, 50, 100] },
+    healthWindowMs: 1500,
+  });
+  await waitForDeployment(viaA, id, 'wave 1 running', (d) => d.counts.running > 0, 30_000);
+  expect((await deployment(viaA, id)).counts.pending).toBeGreaterThan(0);
+  await a.kill();
+  afterKill();
+
+  const done = await waitForDeployment(
+    viaB,
+    id,
+    'completed by the other instance',
+    (d) => d.status === 'completed',
+    60_000,
+  );
+  expect(done.counts.healthy).toBe(8);
+  for (const t of done.targets) {
+    const states = t.history.map((h) => h.state);
+    // No transition recorded twice: each state once in the device's history.
+    expect({ device: t.deviceId, states }).toEqual({
+      device: t.deviceId,
+      states: [...new Set(states)],
+    });
+  }
+  await waitFor('every device on 2.0.0', () =>
+    devices.every((d) => d.vmStatus().app?.version === '2.0.0'),
+  );
+
+  const ds = new DataSource({
+    ...dataSourceOptions({ kind: 'postgres', url }),
+    migrationsRun: false,
+  });
+  await ds.initialize();
+  try {
+    const rows = await ds.query<{ device_id: string; offers: number; offered_by: string }[]>(
+      'SELECT device_id, offers, offered_by FROM deployment_devices WHERE deployment_id = $1 ORDER BY device_id',
+      [id],
+    );
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((r) => Number(r.offers) !== 1)).toEqual([]);
+    // The first wave was offered by the killed instance, the rest by the one that took over.
+    expect(new Set(rows.map((r) => r.offered_by))).toEqual(new Set(['gw-a', 'gw-b']));
+    const lease = await ds.query<{ holder: string }[]>(
+      'SELECT holder FROM leases WHERE name = $1',
+      [`deployment:${id}`],
+    );
+    expect(lease).toEqual([]); // released when it completed
+  } finally {
+    await ds.destroy();
+  }
+  return devices;
+}
