@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Observable, Subject, type Subscription } from 'rxjs';
+import { LeaseService } from '../cluster/lease.service';
 import { NotFoundError } from '../common/domain-error';
 import { parseOrThrow } from '../common/zod';
 import { DeploymentsService } from '../deployments/deployments.service';
@@ -41,6 +42,9 @@ export class AlertRuleNotFoundError extends NotFoundError {
   }
 }
 
+/** With several instances on one database, the holder of this lease raises rollout alerts. */
+const ROLLOUT_ALERTS_LEASE = 'alerts-rollouts';
+
 /**
  * Alert rules: stored and edited here, evaluated by AlertEvaluator on every uplink the
  * router taps and on a timer; each firing and resolution is stored, streamed and sent to
@@ -71,6 +75,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     private readonly deployments: DeploymentsService,
     private readonly notifier: WebhookNotifier,
     private readonly metrics: MetricsService,
+    private readonly leases: LeaseService,
   ) {
     this.facts = new DeviceFactsCache(async (id) => {
       const d = await devices.get(id);
@@ -87,6 +92,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     for (const a of firing) if (!live.has(a.ruleId)) await this.repo.resolveAlert(a, Date.now());
     this.countFiring();
     this.tapped = this.tap.messages.subscribe((u) => this.observe(u));
+    this.leases.want(ROLLOUT_ALERTS_LEASE);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -188,6 +194,8 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     }
     const watchRollouts = this.rules.some((r) => r.enabled && r.kind === 'rollout_failed');
     if (!watchRollouts || this.polling || now - this.polledAt < DEPLOYMENT_POLL_MS) return;
+    // Halted deployments are in the shared database: one instance of several watches them.
+    if (!this.leases.holds(ROLLOUT_ALERTS_LEASE)) return;
     this.polling = true;
     this.polledAt = now;
     void this.deployments
