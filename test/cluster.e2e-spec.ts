@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { runCli } from '../cli/main';
-import { captureIo } from '../cli/testing/capture-io';
 import type { VirtualDevice } from '../devices';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { waitFor } from './support/gateway';
@@ -19,7 +16,8 @@ import {
   startDevices,
   waitForDeployment,
 } from './support/ota';
-import { describeWithEnv, requireTool, toolPath } from './support/system-tools';
+import { type Broker, startMosquitto, stopMosquitto } from './support/mosquitto-broker';
+import { describeWithEnv, requireTool } from './support/system-tools';
 
 const HINT =
   'start PostgreSQL (apt-get install postgresql; .ci/run shows how) and export VMFLEET_TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db';
@@ -107,40 +105,6 @@ describeWithEnv(
   },
 );
 
-/** A free loopback port: mosquitto takes no port 0. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Mosquitto with dynamic security as `vmfleet broker config` sets it up, in `dir`. */
-async function startMosquitto(
-  dir: string,
-): Promise<{ env: Record<string, string>; child: ChildProcess }> {
-  const port = await freePort();
-  const cli = captureIo();
-  const args = ['broker', 'config', '--out', dir, '--port', String(port), '--json'];
-  if ((await runCli(args, { io: cli.io })) !== 0) throw new Error(cli.stderr());
-  const { env } = JSON.parse(cli.stdout()) as { env: Record<string, string> };
-  const child = spawn(toolPath('mosquitto')!, ['-c', path.join(dir, 'mosquitto.conf')], {
-    stdio: 'ignore',
-  });
-  const open = () =>
-    new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => resolve(s.end() && true));
-      s.once('error', () => resolve(false));
-    });
-  await waitFor('mosquitto listening', open);
-  return { env, child };
-}
-
 const mosquitto =
   requireTool('mosquitto', 'mosquitto') && requireTool('mosquitto_ctrl', 'mosquitto');
 
@@ -152,7 +116,7 @@ describeWithEnv(
     let a: GatewayProcess;
     let b: GatewayProcess;
     let shared: string;
-    let broker: { env: Record<string, string>; child: ChildProcess };
+    let broker: Broker;
     let devices: VirtualDevice[] = [];
 
     beforeEach(async () => {
@@ -181,9 +145,7 @@ describeWithEnv(
       await Promise.all(devices.map((d) => d.stop()));
       devices = [];
       await Promise.all([a.stop(), b.stop()]);
-      const exited = new Promise((resolve) => broker.child.once('exit', resolve));
-      broker.child.kill('SIGTERM');
-      await exited;
+      await stopMosquitto(broker);
       fs.rmSync(shared, { recursive: true, force: true });
     });
 

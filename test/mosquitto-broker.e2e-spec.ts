@@ -1,12 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
-import { runCli } from '../cli/main';
-import { captureIo } from '../cli/testing/capture-io';
 import { VirtualDevice } from '../devices';
 import type { BackoffPolicy } from '../devices/link/backoff';
 import { nativeSqlite } from '../src/database/bulk-writer';
@@ -15,76 +10,13 @@ import { cbor, hello, provision, telemetry } from './support/fixtures';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
 import { closed, connectRaw, end, nextMessage, publish, subscribe } from './support/mqtt';
 import { runTool } from './support/run-tool';
-import { requireTool, toolPath } from './support/system-tools';
-
-/** A free loopback port: mosquitto takes no port 0, so ask the kernel for one first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket.end() && true));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-interface Broker {
-  dir: string;
-  url: string;
-  port: number;
-  env: Record<string, string>;
-  process: ChildProcess;
-  log: () => string;
-}
-
-/** Mosquitto with dynamic security, configured by `vmfleet broker config`, in a temp dir. */
-async function startMosquitto(): Promise<Broker> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-mosquitto-'));
-  const port = await freePort();
-  const cli = captureIo();
-  const code = await runCli(['broker', 'config', '--out', dir, '--port', String(port), '--json'], {
-    io: cli.io,
-  });
-  if (code !== 0) throw new Error(`broker config failed: ${cli.stderr()}`);
-  const { env } = JSON.parse(cli.stdout()) as { env: Record<string, string> };
-  let log = '';
-  const child = spawn(toolPath('mosquitto')!, ['-c', path.join(dir, 'mosquitto.conf')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor('mosquitto listening', () => portOpen(port));
-  return { dir, url: env.VMFLEET_MQTT_BROKER_URL, port, env, process: child, log: () => log };
-}
-
-/** The same broker (its port, files and persisted state) as a new process. */
-async function restartMosquitto(broker: Broker): Promise<void> {
-  const exited = new Promise((resolve) => broker.process.once('exit', resolve));
-  broker.process.kill('SIGTERM');
-  await exited;
-  const child = spawn(toolPath('mosquitto')!, ['-c', path.join(broker.dir, 'mosquitto.conf')], {
-    stdio: 'ignore',
-  });
-  broker.process = child;
-  await waitFor('mosquitto listening again', () => portOpen(broker.port));
-}
-
-async function stopMosquitto(broker: Broker | undefined): Promise<void> {
-  if (!broker) return;
-  const exited = new Promise((resolve) => broker.process.once('exit', resolve));
-  broker.process.kill('SIGTERM');
-  await exited;
-  fs.rmSync(broker.dir, { recursive: true, force: true });
-}
+import { requireTool } from './support/system-tools';
+import {
+  restartMosquitto,
+  startMosquitto,
+  stopMosquitto,
+  type Broker,
+} from './support/mosquitto-broker';
 
 const present =
   requireTool('mosquitto', 'mosquitto') &&
