@@ -1,13 +1,9 @@
 import 'reflect-metadata';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { AlertEvaluator, type TelemetryReading } from '../src/alerts/domain/alert-evaluator';
 import { type AlertRule, ruleInputSchema } from '../src/alerts/domain/alert-rule';
-import { loadConfig } from '../src/config/config';
-import { startGateway } from '../src/gateway';
 import { median, printTable } from './stats';
+import { startBenchGateway } from './gateway';
 
 /**
  * What alerting and /metrics cost at fleet scale, on this machine:
@@ -72,19 +68,9 @@ function evaluatorRound(ruleCount: number): { perSampleUs: number; tickMs: numbe
 }
 
 async function scrapeMs(devices: number, rounds: number): Promise<number[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-alerts-'));
-  const gw = await startGateway(
-    loadConfig({
-      VMFLEET_DATA_DIR: dataDir,
-      VMFLEET_HTTP_PORT: '0',
-      VMFLEET_MQTT_PORT: '0',
-      VMFLEET_MQTT_TLS_PORT: 'off',
-      VMFLEET_COAP_PORT: '0',
-      VMFLEET_BENCH_IMAGES: 'off',
-      VMFLEET_BIND_HOST: '127.0.0.1',
-    }),
-    { logger: false },
-  );
+  const gw = await startBenchGateway('alerts', {
+    VMFLEET_MQTT_TLS_PORT: 'off',
+  });
   try {
     const db = gw.app.get(DataSource);
     const latest = JSON.stringify({
@@ -122,7 +108,6 @@ async function scrapeMs(devices: number, rounds: number): Promise<number[]> {
     return times;
   } finally {
     await gw.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

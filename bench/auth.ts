@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { loadConfig } from '../src/config/config';
-import { startGateway } from '../src/gateway';
 import { median, printTable } from './stats';
+import { startBenchGateway } from './gateway';
 
 /**
  * What a person's API token costs per request against the first-start token: sequential
@@ -15,19 +12,9 @@ import { median, printTable } from './stats';
 async function main(): Promise<void> {
   const requests = Number(process.argv[2] ?? 2000);
   const rounds = Number(process.argv[3] ?? 5);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-auth-'));
-  const gw = await startGateway(
-    loadConfig({
-      VMFLEET_DATA_DIR: dataDir,
-      VMFLEET_HTTP_PORT: '0',
-      VMFLEET_MQTT_PORT: '0',
-      VMFLEET_MQTT_TLS_PORT: 'off',
-      VMFLEET_COAP_PORT: '0',
-      VMFLEET_BENCH_IMAGES: 'off',
-      VMFLEET_BIND_HOST: '127.0.0.1',
-    }),
-    { logger: false },
-  );
+  const gw = await startBenchGateway('auth', {
+    VMFLEET_MQTT_TLS_PORT: 'off',
+  });
   try {
     const call = (token: string) =>
       fetch(`${gw.httpUrl}/api/tokens/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -65,7 +52,6 @@ async function main(): Promise<void> {
     console.log(`${requests} sequential requests x ${rounds} rounds, ${os.cpus().length} cores`);
   } finally {
     await gw.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

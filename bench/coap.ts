@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../src/config/config';
-import { type Gateway, startGateway } from '../src/gateway';
+import { type Gateway } from '../src/gateway';
 import { encodePayload, type TelemetryMessage } from '../src/protocol';
 import type { CoapJob, CoapWorkerMessage } from './coap-worker';
 import { paddedImage } from './ota';
 import { median, printTable } from './stats';
+import { startBenchGateway } from './gateway';
 
 interface Options {
   endpoints: number;
@@ -63,26 +63,14 @@ function runWorker(job: CoapJob): Promise<Extract<CoapWorkerMessage, { type: 'do
 }
 
 async function withGateway<T>(fn: (gw: Gateway) => Promise<T>): Promise<T> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-coap-'));
-  const gw = await startGateway(
-    loadConfig({
-      VMFLEET_DATA_DIR: dataDir,
-      VMFLEET_HTTP_PORT: '0',
-      VMFLEET_MQTT_PORT: '0',
-      VMFLEET_MQTT_TLS_PORT: '0',
-      VMFLEET_COAP_PORT: '0',
-      VMFLEET_BENCH_IMAGES: 'off',
-      VMFLEET_BIND_HOST: '127.0.0.1',
-      // Throughput is what is measured: no per-endpoint rate limit (docs/protocol.md §11.4).
-      VMFLEET_COAP_RATE: '0',
-    }),
-    { logger: false },
-  );
+  const gw = await startBenchGateway('coap', {
+    // Throughput is what is measured: no per-endpoint rate limit (docs/protocol.md §11.4).
+    VMFLEET_COAP_RATE: '0',
+  });
   try {
     return await fn(gw);
   } finally {
     await gw.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
-import { loadConfig } from '../src/config/config';
-import { startGateway, type Gateway } from '../src/gateway';
+import { type Gateway } from '../src/gateway';
 import { median, printTable } from './stats';
+import { startBenchGateway } from './gateway';
 
 /*
  * The dashboard's first load and its fleet page with many devices, in headless Chromium
@@ -113,20 +113,10 @@ async function main(o: Options): Promise<void> {
   if (!fs.existsSync(path.join(o.web, 'index.html'))) {
     throw new Error(`no dashboard build in ${o.web}: run npm run build first`);
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-dash-'));
-  const gw = await startGateway(
-    loadConfig({
-      VMFLEET_DATA_DIR: dataDir,
-      VMFLEET_HTTP_PORT: '0',
-      VMFLEET_MQTT_PORT: '0',
-      VMFLEET_MQTT_TLS_PORT: 'off',
-      VMFLEET_COAP_PORT: '0',
-      VMFLEET_BIND_HOST: '127.0.0.1',
-      VMFLEET_BENCH_IMAGES: 'off',
-      VMFLEET_DASHBOARD_DIR: o.web,
-    }),
-    { logger: false },
-  );
+  const gw = await startBenchGateway('dash', {
+    VMFLEET_MQTT_TLS_PORT: 'off',
+    VMFLEET_DASHBOARD_DIR: o.web,
+  });
   const browser = await chromium.launch({ executablePath: o.chromium });
   try {
     await seed(gw, o.devices);
@@ -152,7 +142,6 @@ async function main(o: Options): Promise<void> {
   } finally {
     await browser.close();
     await gw.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -9,11 +9,11 @@ import { Worker } from 'node:worker_threads';
 import { BOARD_NAMES, getBoard, isBoardName, type BoardName } from '../devices/boards';
 import { mulberry32 } from '../devices/prng';
 import type { DeviceCredentials } from '../devices/virtual-device';
-import { loadConfig } from '../src/config/config';
-import { type Gateway, startGateway } from '../src/gateway';
+import { type Gateway } from '../src/gateway';
 import { MIPS1_HEADER_BYTES, parseMips1Image } from '../src/protocol/images/mips1-image';
 import type { OtaWorkerJob, OtaWorkerMessage } from './ota-worker';
 import { median, printTable } from './stats';
+import { startBenchGateway } from './gateway';
 
 interface Options {
   devices: number;
@@ -103,19 +103,7 @@ async function api<T>(gw: Gateway, method: string, url: string, body?: unknown):
 }
 
 async function vmfleetRound(o: Options, image: Uint8Array, round: number): Promise<Round> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-bench-ota-'));
-  const gw = await startGateway(
-    loadConfig({
-      VMFLEET_DATA_DIR: dataDir,
-      VMFLEET_HTTP_PORT: '0',
-      VMFLEET_MQTT_PORT: '0',
-      VMFLEET_MQTT_TLS_PORT: '0',
-      VMFLEET_COAP_PORT: '0',
-      VMFLEET_BENCH_IMAGES: 'off',
-      VMFLEET_BIND_HOST: '127.0.0.1',
-    }),
-    { logger: false },
-  );
+  const gw = await startBenchGateway('ota');
   let worker: ReturnType<typeof startWorker> | undefined;
   try {
     const form = new FormData();
@@ -183,7 +171,6 @@ async function vmfleetRound(o: Options, image: Uint8Array, round: number): Promi
   } finally {
     await worker?.stop();
     await gw.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
