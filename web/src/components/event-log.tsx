@@ -4,6 +4,7 @@ import { get, post } from '../api';
 import { useAction } from '../hooks';
 import { useCan } from '../session';
 import { follow } from '../sse';
+import { ActionMessage } from './action-message';
 
 const KEEP = 200;
 
@@ -78,15 +79,7 @@ export function EventLog({ deviceId }: { deviceId: string }) {
         >
           Inject
         </button>
-        {action.message && (
-          <span
-            class={action.failed ? 'error' : 'ok'}
-            role={action.failed ? 'alert' : 'status'}
-            data-testid="inject-message"
-          >
-            {action.message}
-          </span>
-        )}
+        <ActionMessage action={action} testId="inject-message" />
       </form>
       <div class="scroll short">
         <table class="compact" data-testid="events">

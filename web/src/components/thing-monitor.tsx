@@ -11,6 +11,7 @@ import type {
 import { base64, get, getBytes, post } from '../api';
 import { useAction } from '../hooks';
 import { useCan } from '../session';
+import { ActionMessage } from './action-message';
 
 interface Reply<R> {
   result: R;
@@ -183,15 +184,7 @@ export function ThingMonitor({ device }: { device: Device }) {
           Load
         </button>
       </form>
-      {action.message && (
-        <p
-          class={action.failed ? 'error' : 'ok'}
-          role={action.failed ? 'alert' : 'status'}
-          data-testid="tm-message"
-        >
-          {action.message}
-        </p>
-      )}
+      <ActionMessage action={action} block testId="tm-message" />
       {registers && <RegisterTable r={registers} />}
       <form class="toolbar" onSubmit={readMemory} aria-label="Read memory">
         <label>

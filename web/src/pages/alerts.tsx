@@ -4,6 +4,7 @@ import { api, get, post } from '../api';
 import { field, useAction, usePoll } from '../hooks';
 import { onLinkClick } from '../router';
 import { useCan } from '../session';
+import { ActionMessage } from '../components/action-message';
 
 /** Alert rules (docs/monitoring.md "Alerts"): list, add, enable/disable, delete; recent alerts. */
 export function AlertsPage() {
@@ -75,11 +76,7 @@ export function AlertsPage() {
           </table>
           {rules.data?.items.length === 0 && <p class="hint">No rules yet.</p>}
         </div>
-        {action.message && (
-          <p class={action.failed ? 'error' : 'ok'} role={action.failed ? 'alert' : 'status'}>
-            {action.message}
-          </p>
-        )}
+        <ActionMessage action={action} block />
         {operate && <NewRule onDone={rules.reload} />}
       </section>
       <section aria-labelledby="recent-h">
@@ -206,11 +203,7 @@ function NewRule({ onDone }: { onDone: () => void }) {
         <button type="submit" disabled={action.busy}>
           Add rule
         </button>
-        {action.message && (
-          <span class={action.failed ? 'error' : 'ok'} role={action.failed ? 'alert' : 'status'}>
-            {action.message}
-          </span>
-        )}
+        <ActionMessage action={action} />
       </form>
     </details>
   );

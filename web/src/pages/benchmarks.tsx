@@ -5,6 +5,7 @@ import { MarkdownTables } from '../components/markdown-tables';
 import { field, useAction, usePoll } from '../hooks';
 import { onLinkClick, useLocation } from '../router';
 import { useCan } from '../session';
+import { ActionMessage } from '../components/action-message';
 
 /** Benchmark campaigns: their progress, report tables and chart; starting one. */
 export function BenchmarksPage() {
@@ -135,11 +136,7 @@ function NewCampaign({ onDone }: { onDone: () => void }) {
         <button type="submit" disabled={action.busy}>
           Start
         </button>
-        {action.message && (
-          <span class={action.failed ? 'error' : 'ok'} role={action.failed ? 'alert' : 'status'}>
-            {action.message}
-          </span>
-        )}
+        <ActionMessage action={action} />
       </form>
     </details>
   );

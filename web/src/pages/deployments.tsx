@@ -6,6 +6,7 @@ import { StateBar } from '../components/progress';
 import { field, useAction, usePoll } from '../hooks';
 import { onLinkClick, useLocation } from '../router';
 import { useCan } from '../session';
+import { ActionMessage } from '../components/action-message';
 
 /** Published apps and their versions, uploads, rollouts with their progress per state and wave. */
 export function DeploymentsPage() {
@@ -157,11 +158,7 @@ function Upload({ onDone }: { onDone: () => void }) {
       <button type="submit" disabled={action.busy}>
         Upload
       </button>
-      {action.message && (
-        <span class={action.failed ? 'error' : 'ok'} role={action.failed ? 'alert' : 'status'}>
-          {action.message}
-        </span>
-      )}
+      <ActionMessage action={action} />
     </form>
   );
 }
@@ -237,11 +234,7 @@ function NewDeployment({ apps, onDone }: { apps: App[]; onDone: () => void }) {
         <button type="submit" disabled={action.busy}>
           Deploy
         </button>
-        {action.message && (
-          <span class={action.failed ? 'error' : 'ok'} role={action.failed ? 'alert' : 'status'}>
-            {action.message}
-          </span>
-        )}
+        <ActionMessage action={action} />
       </form>
     </details>
   );
@@ -331,14 +324,7 @@ function DeploymentView({ id }: { id: number }) {
             >
               Cancel
             </button>
-            {action.message && (
-              <span
-                class={action.failed ? 'error' : 'ok'}
-                role={action.failed ? 'alert' : 'status'}
-              >
-                {action.message}
-              </span>
-            )}
+            <ActionMessage action={action} />
           </div>
           <h2>By wave</h2>
           <table class="compact" data-testid="waves">
