@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appRefSchema } from './app-ref';
 import { eventSchema, EventMessage, replySchema, ReplyMessage } from './monitor';
 import { otaUpSchema, OtaUp } from './ota';
+import { appSlotsSchema } from './slots';
 import { boardSchema, vmKindSchema, vmStateSchema } from './vm';
 
 const count = z.number().int().nonnegative();
@@ -23,6 +24,8 @@ export const helloSchema = z.object({
     /** Flash of one app slot: an app's payload must fit it. */
     appFlashBytes: bytes.optional(),
   }),
+  /** What both app slots hold; absent on devices that do not say (§5.2). */
+  slots: appSlotsSchema.optional(),
 });
 export type HelloMessage = z.infer<typeof helloSchema>;
 
@@ -85,3 +88,6 @@ export type UplinkMessage =
   | { channel: 'event'; body: EventMessage }
   | { channel: 'reply'; body: ReplyMessage }
   | { channel: 'ota'; body: OtaUp };
+
+export { appSlotSchema, appSlotsSchema, SLOT_STATES } from './slots';
+export type { AppSlotReport, AppSlotsReport, SlotState } from './slots';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appRefSchema } from './app-ref';
 import { bytesSchema } from './monitor';
+import { appSlotsSchema } from './slots';
 
 /**
  * Over-the-air app updates (docs/protocol.md §10.1). The gateway offers a signed manifest
@@ -96,6 +97,8 @@ export const otaUpSchema = z.discriminatedUnion('kind', [
     reason: z.string().max(512).optional(),
     /** The app the device runs after this step. */
     app: appRefSchema.nullable().optional(),
+    /** Both slots after this step (§10.1): how the gateway learns of writes, swaps and reverts. */
+    slots: appSlotsSchema.optional(),
   }),
 ]);
 export type OtaUp = z.infer<typeof otaUpSchema>;
