@@ -8,6 +8,7 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { CONFIG, Config } from './config/config';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { openMigratedDataSource } from './database/migrate';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { DevicesModule } from './devices/devices.module';
 import { EventsModule } from './events/events.module';
@@ -43,7 +44,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, apiToken),
-        TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config.database),
+          dataSourceFactory: (options) => openMigratedDataSource(options!),
+        }),
         MetricsModule,
         LinkModule,
         DevicesModule,

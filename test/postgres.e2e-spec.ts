@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { openMigratedDataSource } from '../src/database/migrate';
 import { migrations } from '../src/database/migrations';
 import { topicFor } from '../src/protocol';
 import { cbor, hello, provision, telemetry } from './support/fixtures';
@@ -64,6 +65,28 @@ describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)
       expect(Number(after[0].n)).toBe(0);
     } finally {
       await ds.destroy();
+    }
+  });
+
+  it('migrates once when several instances start at once on an empty database', async () => {
+    await resetDatabase();
+    // Without the migration lock one of these dies on a duplicate CREATE TABLE (pg_type unique index).
+    const options = dataSourceOptions({ kind: 'postgres', url });
+    const opened = await Promise.allSettled([0, 1, 2].map(() => openMigratedDataSource(options)));
+    const sources = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    try {
+      expect(opened.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual([
+        'ok',
+        'ok',
+        'ok',
+      ]);
+      const rows = await sources[0].query<{ name: string }[]>(
+        'SELECT name FROM migrations ORDER BY id',
+      );
+      expect(rows.map((r) => r.name)).toEqual(migrations.map((m) => m.name));
+    } finally {
+      await Promise.all(sources.map((ds) => ds.destroy()));
+      await resetDatabase();
     }
   });
 
