@@ -1,5 +1,6 @@
 import type { Measurement } from './runner';
 import { median } from './stats';
+import type { Warmup } from './vm-warmup';
 
 /** Every timed run of one program on one column. */
 export interface CellSamples {
@@ -8,6 +9,8 @@ export interface CellSamples {
   /** Why the column cannot run this program; then `runs` is empty. */
   unavailable: string | null;
   runs: Measurement[];
+  /** The untimed runs before the reps (vm-warmup.ts); null when there were none. */
+  warmup: Warmup | null;
 }
 
 /** One cell of the tables: medians over the repetitions. */
@@ -24,6 +27,15 @@ export interface Cell {
   startupMs: number | null;
   /** Median absolute deviation of the exec times over their median: how much reps varied. */
   spread: number | null;
+  /** The fastest and slowest timed rep. */
+  minMs: number | null;
+  maxMs: number | null;
+  /** The cell's first run (warm-up's first, else rep 1's): compile and V8 tier-up included. */
+  coldMs: number | null;
+  coldLoadMs: number | null;
+  /** Untimed runs before the reps, and whether the last two agreed (vm-warmup.ts). */
+  warmupRuns: number;
+  settled: boolean;
   loadMs: number | null;
   imageBytes: number | null;
   instructions: number | null;
@@ -62,6 +74,8 @@ export function toCell(s: CellSamples): Cell {
   const times = numbers(s.runs, (m) => m.ms);
   const execMs = medianOrNull(times);
   const peaks = numbers(s.runs, (m) => m.peakGuestBytes);
+  const cold = s.warmup?.cold ?? s.runs[0];
+  const coldInvalid = !cold || cold.invalid !== undefined || Number.isNaN(cold.ms);
   return {
     program: s.program,
     column: s.column,
@@ -71,6 +85,12 @@ export function toCell(s: CellSamples): Cell {
     rawMs: invalid ? null : medianOrNull(numbers(s.runs, (m) => m.rawMs)),
     startupMs: medianOrNull(numbers(s.runs, (m) => m.startupMs)),
     spread: execMs ? median(times.map((x) => Math.abs(x - execMs))) / execMs : null,
+    minMs: invalid || !times.length ? null : Math.min(...times),
+    maxMs: invalid || !times.length ? null : Math.max(...times),
+    coldMs: invalid || coldInvalid ? null : cold.ms,
+    coldLoadMs: invalid || coldInvalid ? null : (cold.loadMs ?? null),
+    warmupRuns: s.warmup?.runs ?? 0,
+    settled: s.warmup?.settled ?? true,
     loadMs: medianOrNull(numbers(s.runs, (m) => m.loadMs)),
     imageBytes: s.runs.find((m) => m.imageBytes !== undefined)?.imageBytes ?? null,
     instructions: instructions.length ? instructions[0] : null,

@@ -101,7 +101,8 @@ function printExecTable(grid: CellGrid, notes: Footnotes): void {
     return [exec, raw];
   });
   printMetricTable(
-    'execution time, ms (median over reps). In-process engines: the run() loop, load ' +
+    'execution time, ms (steady state: median over the reps after the warm-up). In-process ' +
+      'engines: the run() loop, load ' +
       'excluded. native: main() to exit, timed by a preloaded constructor, fastest of the ' +
       "rep's spawns. wasm-interp, lua5.4: spawn to exit minus a trivial module's or script's " +
       '(lua5.4 compiles the script in that time; lua does in its load). raw: spawn to exit',
@@ -109,6 +110,35 @@ function printExecTable(grid: CellGrid, notes: Footnotes): void {
     columns,
     notes,
   );
+}
+
+/** Each cell's first run and its warm-up, beside the steady state it settled to. */
+function printColdTable(grid: CellGrid, notes: Footnotes): void {
+  const unsettled = (c: Cell) =>
+    c.settled ? '' : notes.mark('warm-up ended at --warmup runs before two runs agreed');
+  const columns = columnsWith(grid, (c) => c.coldMs).map((column) => ({
+    ...column,
+    value: (c: Cell) =>
+      c.coldMs === null ? null : `${ms(c.coldMs)} (${c.warmupRuns}${unsettled(c)})`,
+  }));
+  printMetricTable(
+    "first run (cold), exec ms: the cell's first run in this process (compiled tiers: " +
+      'translation and V8 tier-up included; interpreters: the first program also warms the ' +
+      'interpreter up), (n): untimed warm-up runs until two consecutive ones agreed',
+    grid,
+    columns,
+    notes,
+  );
+}
+
+/** Fastest to slowest timed rep per cell: how far a median can be trusted. */
+function printSpreadTable(grid: CellGrid, notes: Footnotes): void {
+  const columns = columnsWith(grid, (c) => c.minMs).map((column) => ({
+    ...column,
+    value: (c: Cell) =>
+      c.minMs === null || c.maxMs === null ? null : `${ms(c.minMs)}–${ms(c.maxMs)}`,
+  }));
+  printMetricTable('exec spread, ms (fastest–slowest timed rep)', grid, columns, notes);
 }
 
 /** exec / native exec, per program, with a geometric mean over the programs each column has. */
@@ -146,8 +176,18 @@ function printSlowdownTable(grid: CellGrid, notes: Footnotes): void {
     const xs = [...(ratios.get(column)?.values() ?? [])];
     return xs.length ? times(geomean(xs)) : '—';
   };
-  printMetricTable('slowdown vs native (exec ms / native exec ms)', grid, columns, notes, [
+  const coldMean = (column: string) => {
+    const xs = grid.programs.flatMap((program) => {
+      const cold = grid.get(program, column)?.coldMs;
+      const native = grid.get(program, 'native')?.execMs;
+      return cold != null && native != null ? [cold / native] : [];
+    });
+    return xs.length ? times(geomean(xs)) : '—';
+  };
+  const title = 'slowdown vs native (steady-state exec ms / native exec ms)';
+  printMetricTable(title, grid, columns, notes, [
     ['geomean', ...columns.map((c) => mean(c.column))],
+    ['geomean, first run', ...columns.map((c) => coldMean(c.column))],
   ]);
 }
 
@@ -177,6 +217,8 @@ function printPeakTable(grid: CellGrid, notes: Footnotes): void {
 
 export function printReport(grid: CellGrid, notes: Footnotes): void {
   printExecTable(grid, notes);
+  printSpreadTable(grid, notes);
+  printColdTable(grid, notes);
   printSlowdownTable(grid, notes);
   const loads = columnsWith(
     grid,

@@ -9,6 +9,7 @@ import type { Program, Runner } from './runner';
 import { toGrid, type CellGrid, type CellSamples } from './vm-cells';
 import { printLuaRatios, printWasmRatios } from './vm-ratios';
 import { Footnotes, guestMips, ms, printReport, slowdowns } from './vm-report';
+import { DEFAULT_WARMUP, MIN_WARMUP_RUNS, warmUpCell, type WarmupPolicy } from './vm-warmup';
 import { WASM_INTERP, wasmInterpRunner } from './wasm-interp';
 
 /** firmware/ of this checkout, from bench/ (ts-node) or dist/bench/ (built). */
@@ -29,7 +30,10 @@ const COMPANIONS: Readonly<Record<string, string>> = { lua: LUA_NATIVE };
 interface Options {
   reps: number;
   spawns: number;
-  warmup: boolean;
+  /** Most untimed runs per cell; false: --no-warmup. */
+  warmup: number | false;
+  /** Percent. */
+  warmupTolerance: number;
   engines: string[];
   only?: string[];
   json?: boolean;
@@ -63,23 +67,20 @@ async function createRunner(column: string, names: string[], o: Options): Promis
 }
 
 /**
- * Untimed runs before the first rep: V8 optimises an interpreter's hot paths only after a
- * few hundred ms in them, and the first runs are several times slower than the rest.
+ * Every cell's untimed runs, one cell after another (a compiled tier's code for a program
+ * is only hot after that program ran a few times), before any timed rep.
  */
-const WARMUP_MS = 1000;
-
 function warmUp(
   programs: Program[],
   runners: Runner[],
-  runnable: (p: Program, r: Runner) => unknown,
+  cellOf: (p: Program, r: Runner) => CellSamples | undefined,
+  policy: WarmupPolicy,
 ): void {
-  for (const runner of runners) {
-    const mine = programs.filter((p) => runnable(p, runner));
-    const started = performance.now();
-    if (mine.length)
-      do mine.forEach((p) => runner.run(p));
-      while (performance.now() - started < WARMUP_MS);
-  }
+  for (const p of programs)
+    for (const runner of runners) {
+      const cell = cellOf(p, runner);
+      if (cell) cell.warmup = warmUpCell(() => runner.run(p), policy);
+    }
 }
 
 /**
@@ -94,6 +95,7 @@ function measure(programs: Program[], runners: Runner[], o: Options): CellSample
       column: r.column,
       unavailable: r.unavailable(p.name),
       runs: [],
+      warmup: null,
     })),
   );
   const byKey = new Map(
@@ -112,7 +114,9 @@ function measure(programs: Program[], runners: Runner[], o: Options): CellSample
     body();
     console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
-  if (o.warmup) timed('warm-up (not recorded)', () => warmUp(programs, runners, runnable));
+  const policy = { maxRuns: o.warmup === false ? 0 : o.warmup, tolerance: o.warmupTolerance / 100 };
+  if (policy.maxRuns > 0)
+    timed('warm-up per cell (not recorded)', () => warmUp(programs, runners, runnable, policy));
   for (let r = 0; r < o.reps; r++) timed(`rep ${r + 1}/${o.reps}`, () => rep(r));
   return samples;
 }
@@ -152,7 +156,9 @@ function printJson(
     ...c,
     samples: samples.find((s) => s.program === c.program && s.column === c.column)?.runs ?? [],
   }));
-  const output = { reps: o.reps, spawns: o.spawns, columns: grid.columns, programs: grid.programs };
+  const warmup = { maxRuns: o.warmup || 0, tolerancePercent: o.warmupTolerance };
+  const { columns, programs } = grid;
+  const output = { reps: o.reps, spawns: o.spawns, warmup, columns, programs };
   console.log(
     JSON.stringify(
       { ...output, cells, slowdowns: slow, guestMips: mips, ratios, notes: notes.all },
@@ -165,6 +171,18 @@ function printJson(
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer >= 0');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
   return n;
 }
 
@@ -201,8 +219,20 @@ async function main(): Promise<void> {
       10,
     )
     .option(
-      '--no-warmup',
-      `skip the untimed runs (>= ${WARMUP_MS} ms per engine) before the first rep`,
+      '--warmup <n>',
+      'most untimed runs per (engine, program) cell before its timed reps: they stop once ' +
+        `two consecutive runs agree within --warmup-tolerance (after >= ${MIN_WARMUP_RUNS}); ` +
+        "the cell's first run is reported as its cold (first-run) time, the reps as its " +
+        'steady state, from which the slowdowns vs native are computed',
+      nonNegativeInt,
+      DEFAULT_WARMUP.maxRuns,
+    )
+    .option('--no-warmup', 'no untimed runs (--warmup 0): rep 1 is then the cold run')
+    .option(
+      '--warmup-tolerance <percent>',
+      'how close two consecutive warm-up runs must be to end the warm-up',
+      positiveNumber,
+      DEFAULT_WARMUP.tolerance * 100,
     )
     .addOption(
       new Option(
@@ -224,7 +254,8 @@ async function main(): Promise<void> {
   const columns = COLUMNS.filter((c) => o.engines.includes(c));
   console.log(
     `bench:vm  ${programs.length} programs x ${columns.length} columns (${columns.join(', ')}), ` +
-      `${o.reps} reps, engine order rotated per rep; ${os.cpus().length} cores, ` +
+      `${o.reps} reps after up to ${o.warmup || 0} untimed warm-up runs per cell (until two ` +
+      `agree within ${o.warmupTolerance}%), engine order rotated per rep; ${os.cpus().length} cores, ` +
       `load average ${os.loadavg()[0].toFixed(2)}. A shared, noisy machine: quote medians, ` +
       'and see the run-to-run spread at the end.',
   );
