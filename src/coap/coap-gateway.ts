@@ -28,7 +28,7 @@ import { block1Echo, CoapGuard, endpointOf } from './coap-guard';
 import { EndpointBuckets } from './coap-rate-limit';
 import { answer, CoapError, FORMAT, refusalOf } from './coap-responses';
 import { type CoapSession, CoapSessions } from './coap-sessions';
-import type { CoapContext, CoapHandler } from './handlers/context';
+import { type CoapContext, type CoapHandler, VIA_COAP } from './handlers/context';
 import { down } from './handlers/down';
 import { payloadBlock } from './handlers/payload';
 import { deregister, register } from './handlers/register';
@@ -265,7 +265,7 @@ export class CoapGateway implements Transport, OnApplicationBootstrap, OnModuleD
     this.metrics.connectedDevices.set({ transport: 'coap' }, this.link.connectedCount);
     const at = Date.now();
     this.enqueue(session.deviceId, 'offline', () =>
-      this.router.connectionLost(session.deviceId, at),
+      this.router.connectionLost(session.deviceId, at, VIA_COAP),
     );
   }
 }

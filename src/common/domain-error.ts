@@ -104,6 +104,20 @@ export class DeviceOfflineError extends ConflictError {
   }
 }
 
+/** Another gateway instance holds the device's connection; only that one reaches it. */
+export class DeviceElsewhereError extends ConflictError {
+  constructor(
+    id: string,
+    readonly instance: string,
+    transport: string,
+  ) {
+    super(
+      'device_elsewhere',
+      `device "${id}" is connected to instance "${instance}" (${transport}); send its commands through that instance`,
+    );
+  }
+}
+
 export class AppNotFoundError extends NotFoundError {
   constructor(name: string, version: string) {
     super('app_not_found', `no app "${name}@${version}"; list apps with GET /api/apps`);

@@ -48,6 +48,14 @@ export class DeviceEntity {
   @Column({ type: 'boolean', default: false })
   online!: boolean;
 
+  /** `mqtt`, `mqtt-ws` or `coap` while online (migration 1764710000000). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  transport!: string | null;
+
+  /** The instance holding the connection; null behind an external broker or offline. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  instance!: string | null;
+
   @Column({ name: 'connected_at', type: 'bigint', nullable: true, transformer: bigintAsNumber })
   connectedAt!: number | null;
 

@@ -88,7 +88,7 @@ export class DevicesController {
   }
 
   @Get('devices')
-  @ApiOperation({ summary: 'List devices, filtered by tag, VM kind and presence' })
+  @ApiOperation({ summary: 'List devices, filtered by tag, VM kind, presence and transport' })
   @ApiOkResponse({ schema: openApiSchema(deviceListSchema, 'output') })
   async list(
     @Query(new ZodPipe(listDevicesQuerySchema, 'query'))

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { RowStatement } from '../database/bulk-writer';
 import type { HelloMessage, VmKind } from '../protocol';
 import { DeviceTagEntity } from './device-tag.entity';
 import { DeviceEntity } from './device.entity';
-import type { Device, DeviceCredentials, DeviceFilter, LatestSample } from './domain/device';
+import type {
+  Device,
+  DeviceCredentials,
+  DeviceFilter,
+  DeviceHolder,
+  LatestSample,
+} from './domain/device';
 
 export interface NewDevice {
   id: string;
@@ -111,6 +117,7 @@ export class DevicesRepository {
       .addOrderBy('t.tag', 'ASC');
     if (filter.vm) qb.andWhere('d.vm_kind = :vm', { vm: filter.vm });
     if (filter.online !== undefined) qb.andWhere('d.online = :online', { online: filter.online });
+    if (filter.transport) qb.andWhere('d.transport = :transport', { transport: filter.transport });
     if (filter.tag) {
       qb.andWhere('d.id IN (SELECT dt.device_id FROM device_tags dt WHERE dt.tag = :tag)', {
         tag: filter.tag,
@@ -148,10 +155,27 @@ export class DevicesRepository {
     });
   }
 
-  async recordHello(id: string, hello: HelloMessage, at: number): Promise<void> {
+  /** Who holds the device's connection now, by its row (null: offline, or no such device). */
+  async holderOf(id: string): Promise<DeviceHolder | null> {
+    const row = await this.devices.findOne({
+      where: { id },
+      select: { id: true, online: true, transport: true, instance: true },
+    });
+    if (!row?.online || row.transport === null) return null;
+    return { transport: row.transport, instance: row.instance };
+  }
+
+  /** Birth: online over `holder`'s connection, whoever held the device before (a takeover). */
+  async recordHello(
+    id: string,
+    hello: HelloMessage,
+    at: number,
+    holder: DeviceHolder,
+  ): Promise<void> {
     await this.devices.update(
       { id },
       {
+        ...holder,
         board: hello.board,
         vmKind: hello.vm.kind,
         vmVersion: hello.vm.version,
@@ -165,17 +189,42 @@ export class DevicesRepository {
   }
 
   /** Online again without a new hello: what it announced before still stands. */
-  async setOnline(id: string, at: number): Promise<void> {
-    await this.devices.update({ id }, { online: true, lastSeenAt: at });
+  async setOnline(id: string, at: number, holder: DeviceHolder): Promise<void> {
+    await this.devices.update({ id }, { ...holder, online: true, lastSeenAt: at });
   }
 
-  async setOffline(id: string, at: number): Promise<void> {
-    await this.devices.update({ id }, { online: false, lastSeenAt: at });
+  /**
+   * Offline, but only while the row still names `holder`: once another connection (another
+   * instance, another transport) has said hello, the end of this one changes nothing. One
+   * conditional statement, so it cannot interleave with that hello's update. False when
+   * the row named someone else.
+   */
+  async setOffline(id: string, at: number, holder: DeviceHolder): Promise<boolean> {
+    const result = await this.devices.update(
+      { id, transport: holder.transport, instance: holder.instance ?? IsNull() },
+      { online: false, lastSeenAt: at, transport: null, instance: null },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
-  /** After a restart no device is connected yet, whatever the table says. */
-  async markAllOffline(): Promise<void> {
-    await this.devices.update({ online: true }, { online: false });
+  /**
+   * After a restart none of this instance's devices is connected yet: with `instance`,
+   * the rows it held and the unheld ones (an external broker's, whose retained statuses
+   * say again who is online); without, every row (one instance on its own database).
+   */
+  async markAllOffline(instance?: string): Promise<void> {
+    const offline = { online: false, transport: null, instance: null };
+    if (instance === undefined) {
+      await this.devices.update({ online: true }, offline);
+      return;
+    }
+    await this.devices.update(
+      [
+        { online: true, instance },
+        { online: true, instance: IsNull() },
+      ],
+      offline,
+    );
   }
 
   /** On the telemetry hot path: one statement per device per batch (see RowStatement). */
@@ -199,5 +248,7 @@ function toDevice(row: DeviceEntity): Device {
     latest: row.latestTelemetry ?? null,
     tokenRotatedAt: row.tokenRotatedAt ?? null,
     revokedAt: row.revokedAt ?? null,
+    transport: row.transport ?? null,
+    instance: row.instance ?? null,
   };
 }

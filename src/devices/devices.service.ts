@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { LeaseService } from '../cluster/lease.service';
 import { CONFIG, Config } from '../config/config';
 import { CredentialHooks } from '../link/credential-hooks';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
 import type { RosterEntry } from '../link/ports';
+import type { Connection } from '../link/transport';
 import {
+  DeviceElsewhereError,
   DeviceExistsError,
   DeviceNotFoundError,
   InvalidInputError,
@@ -12,7 +15,13 @@ import {
 import { hashSecret, newSecret, secretsEqual, verifySecret } from '../common/secrets';
 import type { HelloMessage } from '../protocol';
 import { DevicesRepository } from './devices.repository';
-import type { Device, DeviceFilter, DeviceTarget, LatestSample } from './domain/device';
+import type {
+  Device,
+  DeviceFilter,
+  DeviceHolder,
+  DeviceTarget,
+  LatestSample,
+} from './domain/device';
 import type { ProvisionDeviceInput } from './dto/device.dto';
 
 export interface ProvisionedDevice {
@@ -42,6 +51,7 @@ export class DevicesService implements OnModuleDestroy {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(DEVICE_LINK) private readonly link: DeviceLink,
     private readonly credentials: CredentialHooks,
+    private readonly cluster: LeaseService,
   ) {}
 
   async provision(input: ProvisionDeviceInput): Promise<ProvisionedDevice> {
@@ -79,6 +89,20 @@ export class DevicesService implements OnModuleDestroy {
   async get(id: string): Promise<Device> {
     const device = await this.repo.findById(id);
     if (!device) throw new DeviceNotFoundError(id);
+    return device;
+  }
+
+  /**
+   * The device, for a downlink from this instance: refused naming the instance when
+   * another one holds its connection (its CoAP session, its embedded broker), where a
+   * command sent from here would reach no device, or only a stale session of it.
+   */
+  async reachableHere(id: string): Promise<Device> {
+    const device = await this.get(id);
+    const held = device.online ? device.instance : null;
+    if (held !== null && held !== this.cluster.instanceId) {
+      throw new DeviceElsewhereError(id, held, device.transport ?? 'unknown');
+    }
     return device;
   }
 
@@ -202,25 +226,47 @@ export class DevicesService implements OnModuleDestroy {
     this.graceTimers.clear();
   }
 
-  /** Birth: the device is online and tells what it is. */
-  async onHello(id: string, hello: HelloMessage, at: number): Promise<void> {
-    await this.repo.recordHello(id, hello, at);
+  /**
+   * Birth: the device is online over `via` and tells what it is. Whoever held it before
+   * (another instance whose session it left, another transport) no longer does.
+   */
+  async onHello(id: string, hello: HelloMessage, at: number, via: Connection): Promise<void> {
+    const holder = this.holderFor(via);
+    const before = await this.repo.holderOf(id);
+    if (before && (before.instance !== holder.instance || before.transport !== holder.transport))
+      this.logger.log(`${id} moved from ${describe(before)} to ${describe(holder)}`);
+    await this.repo.recordHello(id, hello, at, holder);
   }
 
   /** Still connected (an external broker's retained status says so) though this gateway just started. */
-  async onStillOnline(id: string, at: number): Promise<void> {
-    await this.repo.setOnline(id, at);
+  async onStillOnline(id: string, at: number, via: Connection): Promise<void> {
+    await this.repo.setOnline(id, at, this.holderFor(via));
   }
 
-  async onOffline(id: string, at: number): Promise<void> {
-    await this.repo.setOffline(id, at);
+  /**
+   * The connection `via` ended. The device goes offline only if that connection is still
+   * the one its row names: after a takeover the old instance's session ending is stale.
+   */
+  async onOffline(id: string, at: number, via: Connection): Promise<void> {
+    const holder = this.holderFor(via);
+    if (!(await this.repo.setOffline(id, at, holder)))
+      this.logger.debug(`${id}: ${describe(holder)} ended, but it no longer held the device`);
+  }
+
+  private holderFor(via: Connection): DeviceHolder {
+    return { transport: via.transport, instance: via.held ? this.cluster.instanceId : null };
   }
 
   recordLatest(latest: Map<string, LatestSample>): Promise<void> {
     return this.repo.recordLatest(latest);
   }
 
+  /** At start: on a shared database only what this instance held (or nobody did). */
   markAllOffline(): Promise<void> {
-    return this.repo.markAllOffline();
+    return this.repo.markAllOffline(this.cluster.shared ? this.cluster.instanceId : undefined);
   }
+}
+
+function describe(holder: DeviceHolder): string {
+  return `${holder.transport}${holder.instance === null ? '' : ` on ${holder.instance}`}`;
 }

@@ -7,6 +7,7 @@ import { UplinkTap } from '../metrics/uplink-tap';
 import { MonitorService } from '../monitor/monitor.service';
 import type { UplinkMessage } from '../protocol';
 import { TelemetryService } from '../telemetry/telemetry.service';
+import type { Connection } from './transport';
 
 /**
  * How a transport delivers a message (docs/protocol.md §5.5): `confirmed` when it will
@@ -47,17 +48,19 @@ export class InboundRouter {
    * Applies one message. Resolves when the next message of the device may be applied;
    * everything but telemetry is durable by then, telemetry once `durable` resolves. A
    * message a domain rule refuses is logged and counts as handled; any other failure (the
-   * database) rejects, and the transport does not acknowledge the message.
+   * database) rejects, and the transport does not acknowledge the message. `via` is the
+   * connection it came over: a hello records it, an offline status ends it.
    */
   async route(
     deviceId: string,
     message: UplinkMessage,
     receivedAt: number,
+    via: Connection,
     delivery: Delivery = 'best-effort',
   ): Promise<Routed> {
     this.tap.publish(deviceId, message, receivedAt);
     try {
-      return await this.apply(deviceId, message, receivedAt, delivery);
+      return await this.apply(deviceId, message, receivedAt, via, delivery);
     } catch (err) {
       // A rule refused the message: it is handled (a resend would be refused the same way).
       if (!(err instanceof DomainError)) throw err;
@@ -70,6 +73,7 @@ export class InboundRouter {
     deviceId: string,
     message: UplinkMessage,
     receivedAt: number,
+    via: Connection,
     delivery: Delivery,
   ): Promise<Routed> {
     switch (message.channel) {
@@ -77,7 +81,7 @@ export class InboundRouter {
         this.logger.log(
           `${deviceId} online: ${message.body.board}, ${message.body.vm.kind} ${message.body.vm.version}`,
         );
-        await this.devices.onHello(deviceId, message.body, receivedAt);
+        await this.devices.onHello(deviceId, message.body, receivedAt, via);
         // Not awaited: offers must not hold up the device's next messages (its answers to them).
         void this.rollouts
           .onDeviceOnline(deviceId)
@@ -94,7 +98,7 @@ export class InboundRouter {
         };
       case 'status':
         // `online` is for other MQTT observers; the gateway takes presence from hello.
-        if (message.body.state === 'offline') await this.connectionLost(deviceId, receivedAt);
+        if (message.body.state === 'offline') await this.connectionLost(deviceId, receivedAt, via);
         return DONE;
       case 'event':
         await this.events.record(deviceId, message.body, receivedAt);
@@ -133,14 +137,15 @@ export class InboundRouter {
    * The device was connected before this gateway started (an external broker holds its
    * session; its retained status says online): online again, offers resent.
    */
-  async stillOnline(deviceId: string, at: number): Promise<void> {
-    await this.devices.onStillOnline(deviceId, at);
+  async stillOnline(deviceId: string, at: number, via: Connection): Promise<void> {
+    await this.devices.onStillOnline(deviceId, at, via);
     await this.rollouts.onDeviceOnline(deviceId);
   }
 
-  async connectionLost(deviceId: string, at: number): Promise<void> {
-    this.logger.log(`${deviceId} offline`);
+  /** The connection `via` ended (the device is offline unless it is connected elsewhere now). */
+  async connectionLost(deviceId: string, at: number, via: Connection): Promise<void> {
+    this.logger.log(`${deviceId} offline (${via.transport})`);
     this.monitor.onDeviceOffline(deviceId);
-    await this.devices.onOffline(deviceId, at);
+    await this.devices.onOffline(deviceId, at, via);
   }
 }

@@ -19,3 +19,16 @@ export interface TransportAddress {
   port: number;
   protocol: 'tcp' | 'udp';
 }
+
+/** What a device is connected over, as the device view shows it (`mqtt-ws`: MQTT over WebSocket). */
+export type TransportKind = 'mqtt' | 'mqtt-ws' | 'coap';
+
+/**
+ * One device connection as a transport reports it with the hello and with the loss:
+ * `held` when this instance holds it (its embedded broker, its CoAP session), false behind
+ * an external broker, which every instance reaches alike.
+ */
+export interface Connection {
+  transport: TransportKind;
+  held: boolean;
+}

@@ -22,10 +22,9 @@ class RecordingLink implements DeviceLink {
   }
 }
 
-const devices = {
-  get: (id: string) =>
-    id.startsWith('d-') ? Promise.resolve({ id }) : Promise.reject(new DeviceNotFoundError(id)),
-} as unknown as DevicesService;
+const known = (id: string) =>
+  id.startsWith('d-') ? Promise.resolve({ id }) : Promise.reject(new DeviceNotFoundError(id));
+const devices = { get: known, reachableHere: known } as unknown as DevicesService;
 
 describe('MonitorService', () => {
   let link: RecordingLink;

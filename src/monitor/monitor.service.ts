@@ -59,7 +59,8 @@ export class MonitorService implements OnModuleDestroy {
       args === undefined ? { id, op } : { id, op, args },
       'command',
     );
-    await this.devices.get(deviceId); // DeviceNotFoundError for an unknown id
+    // DeviceNotFoundError for an unknown id, DeviceElsewhereError when another instance holds it.
+    await this.devices.reachableHere(deviceId);
     if (!this.link.isConnected(deviceId)) throw new DeviceOfflineError(deviceId);
     const answered = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -22,7 +22,7 @@ import { CONFIG, Config } from '../config/config';
 import { DeviceLinks } from '../link/device-links';
 import { InboundRouter } from '../link/inbound-router';
 import { DeviceAuthenticator, LoginAttempts } from '../link/ports';
-import type { Transport, TransportAddress } from '../link/transport';
+import type { Connection, Transport, TransportAddress } from '../link/transport';
 import { MetricsService } from '../metrics/metrics.service';
 import { SessionTakeovers } from '../metrics/session-takeovers';
 import { mayPublish, maySubscribe } from './access-policy';
@@ -34,6 +34,15 @@ import { loadTlsMaterial } from './tls';
 /** Room for the fixed header, topic and packet id around the largest payload. */
 const HEADER_ALLOWANCE = 1024;
 export const MQTT_WS_PATH = '/mqtt';
+const OVER_TCP: Connection = { transport: 'mqtt', held: true };
+const OVER_WEBSOCKET: Connection = { transport: 'mqtt-ws', held: true };
+
+/** What the gateway knows of a connection before aedes reads it. */
+interface Peer {
+  /** For login throttling. */
+  address: string;
+  via: Connection;
+}
 
 /** The embedded aedes broker: listeners, device authentication and per-device ACL. */
 @Injectable()
@@ -43,8 +52,8 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
   private aedes?: Aedes;
   private tcp?: net.Server;
   private tlsServer?: tls.Server;
-  /** Each connection's peer address (aedes sees only the frame-limited wrapper). */
-  private readonly addresses = new WeakMap<object, string>();
+  /** Each connection's peer (aedes sees only the frame-limited wrapper). */
+  private readonly peers = new WeakMap<object, Peer>();
   private ws?: WebSocketServer;
 
   constructor(
@@ -131,7 +140,7 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
     this.ws = new WebSocketServer({ server, path: MQTT_WS_PATH });
     this.ws.on('connection', (socket, req) => {
       const stream = createWebSocketStream(socket);
-      this.aedes?.handle(this.accept(stream, req.socket.remoteAddress), req);
+      this.aedes?.handle(this.accept(stream, req.socket.remoteAddress, OVER_WEBSOCKET), req);
     });
   }
 
@@ -162,11 +171,19 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
     await this.uplink.drain();
   }
 
-  /** The connection aedes reads (frame-limited), remembering the peer's address for throttling. */
-  private accept(conn: Parameters<typeof limitPacketSize>[0], address: string | undefined) {
+  /** The connection aedes reads (frame-limited), remembering the peer's address and transport. */
+  private accept(
+    conn: Parameters<typeof limitPacketSize>[0],
+    address: string | undefined,
+    via = OVER_TCP,
+  ) {
     const wrapped = this.limit(conn);
-    this.addresses.set(wrapped, address ?? 'unknown');
+    this.peers.set(wrapped, { address: address ?? 'unknown', via });
     return wrapped;
+  }
+
+  private viaOf(client: Client): Connection {
+    return this.peers.get(client.conn)?.via ?? OVER_TCP;
   }
 
   private limit(conn: Parameters<typeof limitPacketSize>[0]) {
@@ -182,7 +199,7 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
     username?: string,
     password?: Buffer,
   ): Promise<AuthenticateError | null> {
-    const address = this.addresses.get(client.conn) ?? 'unknown';
+    const address = this.peers.get(client.conn)?.address ?? 'unknown';
     const throttled = this.throttle.check(client.id, address);
     if (!throttled.allow) return this.refuseThrottled(client.id, address, throttled.retryAfterMs);
     // Client id, username and device id are one and the same (docs/protocol.md).
@@ -235,7 +252,7 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
       throw new Error(decision.reason);
     }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    await this.uplink.received(client.id, packet.topic, payload, packet.qos);
+    await this.uplink.received(client.id, packet.topic, payload, packet.qos, this.viaOf(client));
   }
 
   private authorizeSubscribe(
@@ -256,7 +273,7 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
       this.metrics.connectedDevices.set({ transport: 'mqtt' }, this.link.connectedCount);
     });
     aedes.on('clientDisconnect', (client) => {
-      if (this.link.disconnected(client)) this.uplink.connectionLost(client.id);
+      if (this.link.disconnected(client)) this.uplink.connectionLost(client.id, this.viaOf(client));
       this.metrics.connectedDevices.set({ transport: 'mqtt' }, this.link.connectedCount);
     });
     aedes.on('clientError', (client, err) =>

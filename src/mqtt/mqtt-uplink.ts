@@ -3,6 +3,7 @@ import type { PublishPacket } from 'aedes';
 import { CONFIG, Config } from '../config/config';
 import { InboundRouter } from '../link/inbound-router';
 import { KeyedQueue } from '../link/keyed-queue';
+import type { Connection } from '../link/transport';
 import { MetricsService } from '../metrics/metrics.service';
 import { decodeUplink, parseTopic } from '../protocol';
 import { MqttDeviceLink } from './mqtt-device-link';
@@ -40,6 +41,7 @@ export class MqttUplink {
     topic: string,
     payload: Buffer,
     qos: PublishPacket['qos'],
+    via: Connection,
   ): Promise<void> {
     const receivedAt = Date.now();
     const channel = parseTopic(topic)?.channel ?? topic;
@@ -60,7 +62,7 @@ export class MqttUplink {
     this.link.encodings.remember(deviceId, result.encoding);
     const delivery = qos === 0 ? 'best-effort' : 'confirmed';
     const durable = this.queue
-      .run(deviceId, () => this.router.route(deviceId, result.message, receivedAt, delivery))
+      .run(deviceId, () => this.router.route(deviceId, result.message, receivedAt, via, delivery))
       .then((routed) => routed.durable)
       .catch((err: Error) => {
         // A lost QoS 0 batch is logged once, by TelemetryService, not once per sample.
@@ -73,18 +75,18 @@ export class MqttUplink {
     return Promise.resolve();
   }
 
-  connectionLost(deviceId: string): void {
+  connectionLost(deviceId: string, via: Connection): void {
     const at = Date.now();
     void this.queue
-      .run(deviceId, () => this.router.connectionLost(deviceId, at))
+      .run(deviceId, () => this.router.connectionLost(deviceId, at, via))
       .catch((err: Error) => this.logger.error(`${deviceId} offline: ${err.message}`));
   }
 
   /** External broker: the device's session predates this gateway (its retained status). */
-  stillOnline(deviceId: string): void {
+  stillOnline(deviceId: string, via: Connection): void {
     const at = Date.now();
     void this.queue
-      .run(deviceId, () => this.router.stillOnline(deviceId, at))
+      .run(deviceId, () => this.router.stillOnline(deviceId, at, via))
       .catch((err: Error) => this.logger.warn(`${deviceId} online: ${err.message}`));
   }
 

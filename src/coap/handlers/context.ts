@@ -5,7 +5,11 @@ import type { DeviceAuthenticator, LoginAttempts, PayloadSource } from '../../li
 import type { MetricsService } from '../../metrics/metrics.service';
 import type { SessionTakeovers } from '../../metrics/session-takeovers';
 import type { KeyedQueue } from '../../link/keyed-queue';
+import type { Connection } from '../../link/transport';
 import type { CoapSession, CoapSessions } from '../coap-sessions';
+
+/** A CoAP session lives in this instance's memory: this instance holds the device. */
+export const VIA_COAP: Connection = { transport: 'coap', held: true };
 
 /** What every resource handler may use: ports, the session table and the per-device queue. */
 export interface CoapContext {

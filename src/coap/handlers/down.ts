@@ -10,7 +10,7 @@ import {
 } from '../../protocol';
 import { answer, block2Of, CoapError, FORMAT, sendAsIs } from '../coap-responses';
 import type { CoapSession, DownlinkObserver } from '../coap-sessions';
-import type { CoapContext, CoapHandler } from './context';
+import { type CoapContext, type CoapHandler, VIA_COAP } from './context';
 
 /**
  * `GET /v1/down` (docs/protocol.md §11.1): Observe 0 opens the downlink, and the device
@@ -50,7 +50,7 @@ function observe(ctx: CoapContext, res: OutgoingMessage, session: CoapSession): 
   }
   session.announced = true;
   const hello = { channel: 'hello' as const, body: session.hello };
-  ctx.enqueue(deviceId, 'hello', () => ctx.router.route(deviceId, hello, Date.now()));
+  ctx.enqueue(deviceId, 'hello', () => ctx.router.route(deviceId, hello, Date.now(), VIA_COAP));
 }
 
 /** Notifications on the open response; one over a datagram goes as Block2 block 0. */

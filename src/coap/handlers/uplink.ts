@@ -1,7 +1,7 @@
 import { EDGE_CODES } from '../../common/error-codes';
 import { decodeUplink, encodePayload, type UpChannel } from '../../protocol';
 import { answer, FORMAT } from '../coap-responses';
-import type { CoapContext, CoapExchange, CoapHandler } from './context';
+import { type CoapContext, type CoapExchange, type CoapHandler, VIA_COAP } from './context';
 
 /**
  * `POST /v1/{channel}` (docs/protocol.md §11.1): one uplink message, decoded as over MQTT
@@ -34,10 +34,12 @@ export function uplink(channel: UpChannel): CoapHandler {
       ctx.sessions.close(session, true);
     } else if (ex.req._packet.confirmable) {
       return confirmed(ctx, ex, { deviceId, channel }, () =>
-        ctx.router.route(deviceId, message, receivedAt, 'confirmed'),
+        ctx.router.route(deviceId, message, receivedAt, VIA_COAP, 'confirmed'),
       );
     } else {
-      ctx.enqueue(deviceId, channel, () => ctx.router.route(deviceId, message, receivedAt));
+      ctx.enqueue(deviceId, channel, () =>
+        ctx.router.route(deviceId, message, receivedAt, VIA_COAP),
+      );
     }
     answer(ex.res, '2.04');
   };

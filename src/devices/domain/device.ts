@@ -32,6 +32,16 @@ export interface Device {
   tokenRotatedAt: number | null;
   /** When it was revoked (no token accepted), null while it may connect. */
   revokedAt: number | null;
+  /** What it is connected over while online (`mqtt`, `mqtt-ws`, `coap`); null offline. */
+  transport: string | null;
+  /** The gateway instance holding its connection; null offline or behind an external broker. */
+  instance: string | null;
+}
+
+/** Who holds a device's connection, as recorded on its row. */
+export interface DeviceHolder {
+  transport: string;
+  instance: string | null;
 }
 
 /** What a login is checked against: the token hashes a device accepts now. */
@@ -49,4 +59,5 @@ export interface DeviceFilter {
   tag?: string;
   vm?: VmKind;
   online?: boolean;
+  transport?: string;
 }

@@ -18,6 +18,8 @@ export const listDevicesQuerySchema = z.object({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  /** What online devices are connected over (offline ones have none). */
+  transport: z.enum(['mqtt', 'mqtt-ws', 'coap']).optional(),
 });
 
 export const editTagsSchema = z

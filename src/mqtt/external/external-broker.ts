@@ -13,7 +13,7 @@ import { CredentialHooks } from '../../link/credential-hooks';
 import { DeviceLinks } from '../../link/device-links';
 import { InboundRouter } from '../../link/inbound-router';
 import { DeviceRoster } from '../../link/ports';
-import type { Transport, TransportAddress } from '../../link/transport';
+import type { Connection, Transport, TransportAddress } from '../../link/transport';
 import { MetricsService } from '../../metrics/metrics.service';
 import { decodeUplink, parseTopic } from '../../protocol';
 import { MqttUplink } from '../mqtt-uplink';
@@ -31,6 +31,8 @@ import { ExternalDeviceLink } from './external-device-link';
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A persistent session (VMFLEET_MQTT_CLIENT_ID) outlives a restart by this much (MQTT 5 §3.1.2.11.2). */
 const SESSION_EXPIRY_S = 3600;
+/** Devices are the broker's: no instance holds them, every instance reaches them. */
+const VIA_BROKER: Connection = { transport: 'mqtt', held: false };
 
 /**
  * External broker mode (docs/operations.md "External Mosquitto"): no listener of our own;
@@ -147,7 +149,9 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
     if (channel === 'status') return this.onStatus(deviceId, payload, packet.retain, packet.qos);
     if (channel === 'reply' && !this.isOwnReply(deviceId, payload)) return;
     if (channel === 'hello') this.presence(deviceId, true);
-    void this.uplink.received(deviceId, topic, payload, packet.qos).catch(() => undefined);
+    void this.uplink
+      .received(deviceId, topic, payload, packet.qos, VIA_BROKER)
+      .catch(() => undefined);
   }
 
   /**
@@ -166,12 +170,12 @@ export class ExternalBroker implements Transport, OnApplicationBootstrap, OnModu
     const changed = this.presence(deviceId, online);
     // Retained: the state at subscribe time (at start, or after a broker outage, as mqtt.js
     // subscribes again); an `online` one means connected while we were not listening.
-    if (retained && online && changed) return this.uplink.stillOnline(deviceId);
+    if (retained && online && changed) return this.uplink.stillOnline(deviceId, VIA_BROKER);
     // An `offline` that changes what we knew: live, or retained after an outage (at start
     // nobody is online here yet, so a retained one changes nothing).
     if (!online && changed)
       void this.uplink
-        .received(deviceId, `vmfleet/v1/${deviceId}/status`, payload, qos)
+        .received(deviceId, `vmfleet/v1/${deviceId}/status`, payload, qos, VIA_BROKER)
         .catch(() => undefined);
   }
 

@@ -32,6 +32,13 @@ export const deviceSchema = z.looseObject({
   /** Absent from a gateway older than token rotation. */
   revokedAt: z.string().nullable().optional(),
   credentialsRotatedAt: z.string().nullable().optional(),
+  /**
+   * What it is connected over while online (`mqtt`, `mqtt-ws`, `coap`; a newer gateway may
+   * know more) and the gateway instance holding the connection (null behind an external
+   * broker); both null offline, absent from gateways before they were recorded.
+   */
+  transport: z.string().nullable().optional(),
+  instance: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 
