@@ -78,7 +78,7 @@ export class ApiClient {
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
     const online = filter.online === undefined ? undefined : String(filter.online);
-    const query = { tag: filter.tag, vm: filter.vm, online };
+    const query = { tag: filter.tag, vm: filter.vm, online, transport: filter.transport };
     const list = await this.http.request({
       method: 'GET',
       path: '/api/devices',

@@ -7,6 +7,8 @@ export interface DeviceFilter {
   tag?: string;
   vm?: string;
   online?: boolean;
+  /** `mqtt`, `mqtt-ws` or `coap`: what online devices are connected over. */
+  transport?: string;
 }
 
 export interface NewDevice {

@@ -55,6 +55,8 @@ describe('commands against a gateway', () => {
         online: true,
         tags: ['lab'],
         lastSeenAt: '2024-05-01T11:59:55Z',
+        transport: 'coap',
+        instance: 'gw-a',
         latest,
       }),
     );
@@ -70,9 +72,9 @@ describe('commands against a gateway', () => {
     expect([code, stderr]).toEqual([0, '']);
     expect(stdout).toMatch(/ID\s+│ Board\s+│ VM/);
     expect(stdout).toMatch(
-      /lab-01\s+│ nrf52840 │ wasm │ online\s+│ 5s ago\s+│ 12.0 KiB \/ 228.0 KiB \(5.3%\) │ 50.0% │ lab/,
+      /lab-01\s+│ nrf52840 │ wasm │ online\s+│ coap on gw-a │ 5s ago\s+│ 12.0 KiB \/ 228.0 KiB \(5.3%\) │ 50.0% │ lab/,
     );
-    expect(stdout).toMatch(/lab-02\s+│ esp32\s+│ lua\s+│ offline │ never/);
+    expect(stdout).toMatch(/lab-02\s+│ esp32\s+│ lua\s+│ offline │ -\s+│ never/);
   });
 
   it('passes list filters to the gateway and prints JSON', async () => {
@@ -97,6 +99,13 @@ describe('commands against a gateway', () => {
       vm: 'wasm',
       online: 'false',
     });
+  });
+
+  it('passes --transport to the gateway', async () => {
+    seed();
+    const { code } = await vmfleet('devices', 'list', '--transport', 'coap');
+    expect(code).toBe(0);
+    expect(Object.fromEntries(gateway.requests[0].query)).toEqual({ transport: 'coap' });
   });
 
   it('says so when no device matches', async () => {

@@ -12,6 +12,7 @@ interface ListOptions {
   vm?: string;
   online?: boolean;
   offline?: boolean;
+  transport?: string;
   json?: boolean;
 }
 
@@ -62,20 +63,30 @@ function addListCommand(devices: Command, deps: CliDeps): void {
   devices
     .command('list')
     .alias('ls')
-    .description('list devices, optionally filtered by tag, VM kind or connection state')
+    .description('list devices, optionally filtered by tag, VM kind, connection state or transport')
     .option('--tag <tag>', 'only devices carrying this tag', parseTag)
     .addOption(vmOption('--vm <kind>', 'only devices running this VM kind'))
     .addOption(new Option('--online', 'only connected devices').conflicts('offline'))
     .addOption(new Option('--offline', 'only disconnected devices'))
+    .addOption(
+      new Option('--transport <kind>', 'only online devices connected over this transport')
+        .choices(['mqtt', 'mqtt-ws', 'coap'])
+        .conflicts('offline'),
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples('vmfleet devices list --vm wasm --online', 'vmfleet devices list --tag lab --json'),
+      examples(
+        'vmfleet devices list --vm wasm --online',
+        'vmfleet devices list --transport coap',
+        'vmfleet devices list --tag lab --json',
+      ),
     )
     .action(async (opts: ListOptions, command: Command) => {
       const ctx = commandContext(command, deps);
       const online = opts.online ? true : opts.offline ? false : undefined;
-      const items = await ctx.client.listDevices({ tag: opts.tag, vm: opts.vm, online });
+      const { tag, vm, transport } = opts;
+      const items = await ctx.client.listDevices({ tag, vm, online, transport });
       if (opts.json) return printJson(ctx.io, items);
       if (items.length === 0) return printLine(ctx.io, 'No devices match.');
       printDeviceTable(ctx.io, items, new Date(ctx.now()));

@@ -15,13 +15,24 @@ import {
 import { makeTable, printRecord, printTable, type CliIo } from '../output';
 
 export function printDeviceTable(io: CliIo, devices: Device[], now: Date): void {
-  const table = makeTable(io, ['ID', 'Board', 'VM', 'Status', 'Last seen', 'RAM', 'CPU', 'Tags']);
+  const table = makeTable(io, [
+    'ID',
+    'Board',
+    'VM',
+    'Status',
+    'Via',
+    'Last seen',
+    'RAM',
+    'CPU',
+    'Tags',
+  ]);
   for (const d of devices) {
     table.push([
       d.id,
       d.board,
       d.vm.kind,
       d.revokedAt ? 'revoked' : formatOnline(d.online),
+      viaLabel(d),
       formatRelativeTime(d.lastSeenAt, now),
       formatUsage(d.latest?.ramUsed, d.latest?.ramTotal),
       formatPercent(d.latest?.cpuLoad),
@@ -29,6 +40,17 @@ export function printDeviceTable(io: CliIo, devices: Device[], now: Date): void 
     ]);
   }
   printTable(io, table);
+}
+
+/**
+ * What an online device is connected over and which instance holds it: `coap on gw-a`;
+ * `mqtt via broker` behind an external broker (no instance holds it).
+ */
+export function viaLabel(device: Device): string {
+  if (!device.online || !device.transport) return NONE;
+  return device.instance
+    ? `${device.transport} on ${device.instance}`
+    : `${device.transport} via broker`;
 }
 
 function vmLabel(device: Device): string {
@@ -78,6 +100,7 @@ export function printDeviceRecord(io: CliIo, device: Device, now: Date): void {
         ? `revoked ${timeLabel(device.revokedAt, now)}`
         : formatOnline(device.online),
     ],
+    ['Connected via', viaLabel(device)],
     [
       'Credentials rotated',
       device.credentialsRotatedAt ? timeLabel(device.credentialsRotatedAt, now) : 'never',
