@@ -12,6 +12,7 @@ import {
   type PublishPacket,
   type Subscription,
 } from 'aedes';
+import memoryPersistence from 'aedes-persistence';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -29,6 +30,7 @@ import { mayPublish, maySubscribe } from './access-policy';
 import { limitPacketSize } from './frame-limit';
 import { MqttDeviceLink } from './mqtt-device-link';
 import { MqttUplink } from './mqtt-uplink';
+import { withRetainedIndex } from './retained-index';
 import { loadTlsMaterial } from './tls';
 
 /** Room for the fixed header, topic and packet id around the largest payload. */
@@ -85,6 +87,8 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
       connectTimeout: 10_000,
       drainTimeout: 30_000,
       heartbeatInterval: 60_000,
+      // One retained status per device: looked up by topic, not scanned per SUBSCRIBE.
+      persistence: withRetainedIndex(memoryPersistence()),
       authenticate: (client, username, password, done) =>
         void this.authenticate(client, username, password).then(
           (err) => done(err, err === null),
