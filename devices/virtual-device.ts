@@ -201,6 +201,8 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
         appRamBytes: guestMemoryBytes(board),
         appFlashBytes: appSlotBytes(board),
       },
+      // Undefined while the constructor checks the hello, and without a gateway key.
+      ...(this.slots ? { slots: this.slots.report() } : {}),
     };
   }
 
@@ -321,8 +323,13 @@ export class VirtualDevice extends EventEmitter<VirtualDeviceEvents> {
    * retransmission would only duplicate it. Reports are state changes: QoS 1.
    */
   private async publishOta(message: OtaUp): Promise<void> {
+    // A report says what the slots hold after its step (docs/protocol.md §10.1).
+    const body =
+      message.kind === 'report' && this.slots
+        ? { ...message, slots: this.slots.report() }
+        : message;
     try {
-      await this.link.publish('ota', message, message.kind === 'fetch' ? 0 : 1);
+      await this.link.publish('ota', body, message.kind === 'fetch' ? 0 : 1);
     } catch (error) {
       this.options.log?.(`[${this.id}] ota ${message.kind} not sent: ${(error as Error).message}`);
     }

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { appSlotsSchema } from '../../src/protocol';
 import { Manifest, signManifest } from '../../src/protocol/manifest';
 import { AppSlots, UpdateError } from './app-slots';
 
@@ -118,5 +119,57 @@ describe('AppSlots', () => {
     expect(codeOf(() => slots.commit())).toBe('incomplete');
     expect(codeOf(() => slots.write(250, Buffer.alloc(100)))).toBe('bad_offset');
     expect(codeOf(() => slots.write(-1, Buffer.alloc(1)))).toBe('bad_offset');
+  });
+
+  describe('report(): what hello and OTA reports say the slots hold', () => {
+    const v3 = pkg(3, Buffer.alloc(400, 3));
+    const app = (n: number) => ({ id: 'app', version: `1.0.${n}` });
+    const empty = (slot: number) => ({ slot, active: false, state: 'empty', app: null, bytes: 0 });
+    /** The report, checked against the wire schema first. */
+    const reported = (slots: AppSlots) => appSlotsSchema.parse(slots.report());
+
+    it('goes from empty through partial to the swap, the overwrite and the revert', () => {
+      const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+      expect(reported(slots)).toEqual([empty(0), empty(1)]);
+      slots.begin(v1.cose);
+      slots.write(0, v1.payload.subarray(0, 128));
+      expect(reported(slots)[1]).toEqual({
+        slot: 1,
+        active: false,
+        state: 'partial',
+        app: app(1),
+        bytes: 128,
+      });
+      slots.write(128, v1.payload.subarray(128));
+      slots.commit();
+      const first = { slot: 1, active: true, state: 'complete', app: app(1), bytes: 300 };
+      expect(reported(slots)).toEqual([empty(0), first]);
+      install(slots, v2);
+      const second = { slot: 0, active: true, state: 'complete', app: app(2), bytes: 500 };
+      expect(reported(slots)).toEqual([second, { ...first, active: false }]);
+      // v3 goes over slot 1, where v1 was: from its offer v1 is gone (as on the RIOT device).
+      slots.begin(v3.cose);
+      expect(reported(slots)).toEqual([
+        second,
+        { slot: 1, active: false, state: 'partial', app: app(3), bytes: 0 },
+      ]);
+      slots.abandon();
+      expect(reported(slots)).toEqual([second, empty(1)]);
+      install(slots, v3);
+      slots.revert();
+      expect(reported(slots)).toEqual([second, empty(1)]);
+    });
+
+    it('after a refused payload the slot it went to is empty, the running one unchanged', () => {
+      const slots = new AppSlots(gateway.publicKey, 'mips1', 4096);
+      install(slots, v1);
+      slots.begin(v2.cose);
+      slots.write(0, Buffer.alloc(500, 9));
+      expect(codeOf(() => slots.commit())).toBe('digest_mismatch');
+      expect(reported(slots)).toEqual([
+        empty(0),
+        { slot: 1, active: true, state: 'complete', app: app(1), bytes: 300 },
+      ]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
+import type { AppSlotReport, AppSlotsReport } from '../../src/protocol';
 import { type Manifest, ManifestError, verifyManifest } from '../../src/protocol/manifest';
 
 /**
@@ -103,14 +104,39 @@ export class AppSlots {
       this.staging &&
       Buffer.from(this.staging.manifest.sha256).equals(Buffer.from(manifest.sha256));
     // Re-offering the same update keeps what already arrived: the transfer resumes.
-    if (!same)
+    if (!same) {
+      // Its first byte goes over what the inactive slot held (the RIOT device erases it).
+      this.slots[other(this.active)] = null;
       this.staging = {
         manifest,
         cose,
         buffer: new Uint8Array(manifest.size),
         contiguous: 0,
       };
+    }
     return manifest;
+  }
+
+  /** What both slots hold, as `hello` and OTA reports carry it (docs/protocol.md §5.2). */
+  report(): AppSlotsReport {
+    const names = [['a', 0] as const, ['b', 1] as const];
+    return names.map(([name, slot]): AppSlotReport => {
+      const staged = this.staging && name !== this.active ? this.staging : null;
+      if (staged) {
+        const app = { id: staged.manifest.name, version: staged.manifest.version };
+        return { slot, active: false, state: 'partial', app, bytes: staged.contiguous };
+      }
+      const installed = this.slots[name];
+      if (!installed) return { slot, active: false, state: 'empty', app: null, bytes: 0 };
+      const { manifest, payload } = installed;
+      return {
+        slot,
+        active: name === this.active,
+        state: 'complete',
+        app: { id: manifest.name, version: manifest.version },
+        bytes: payload.length,
+      };
+    });
   }
 
   /** Writes a chunk at its offset into the inactive slot. Returns the resume offset. */
