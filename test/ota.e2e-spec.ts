@@ -23,11 +23,26 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
     ...extra,
   });
 
+  /** The device view's `slots` (docs/protocol.md §5.2), as hello and OTA reports left them. */
+  const slotsOf = async (id: string): Promise<unknown> =>
+    (await gw.api('GET', `/api/devices/${id}`)).body.slots;
+  const empty = (slot: number) => ({ slot, active: false, state: 'empty', app: null, bytes: 0 });
+  const holding = (slot: number, active: boolean, version: string, image: Uint8Array) => ({
+    slot,
+    active,
+    state: 'complete',
+    app: { id: 'demo', version },
+    bytes: image.length,
+  });
+
   it('rolls out to healthy, swaps a second version in at runtime, rolls a faulty one back and halts', async () => {
     devices = await startDevices(gw, { prefix: 'ota', count: 20, tags: ['field'] });
-    await publishApp(gw, 'demo', '1.0.0', firmwareImage('blink'));
-    await publishApp(gw, 'demo', '2.0.0', firmwareImage('thermostat'));
+    const [blink, thermostat] = [firmwareImage('blink'), firmwareImage('thermostat')];
+    await publishApp(gw, 'demo', '1.0.0', blink);
+    await publishApp(gw, 'demo', '2.0.0', thermostat);
     await publishApp(gw, 'demo', '3.0.0', firmwareImage('wild-store'));
+    // Their hello said it: nothing installed yet.
+    await expect(slotsOf('ota-01')).resolves.toEqual([empty(0), empty(1)]);
 
     const first = await deploy(gw, byTag('field', { app: { name: 'demo', version: '1.0.0' } }));
     const v1 = await waitForDeployment(gw, first, 'v1 completed', (d) => d.status === 'completed');
@@ -40,6 +55,7 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
       ),
     ).toBe(true);
     expect(devices.every((d) => d.vmStatus().app?.version === '1.0.0')).toBe(true);
+    await expect(slotsOf('ota-01')).resolves.toEqual([empty(0), holding(1, true, '1.0.0', blink)]);
 
     const uptimeBefore = devices.map((d) => d.stats().uptimeMs);
     const second = await deploy(
@@ -61,6 +77,11 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
       expect(d.stats()).toMatchObject({ reconnects: 0, connected: true });
       expect(d.stats().uptimeMs).toBeGreaterThan(uptimeBefore[i]);
     }
+    // Swapped: 2.0.0 runs from slot 0, 1.0.0 stays in slot 1 to go back to.
+    await expect(slotsOf('ota-01')).resolves.toEqual([
+      holding(0, true, '2.0.0', thermostat),
+      holding(1, false, '1.0.0', blink),
+    ]);
 
     const third = await deploy(
       gw,
@@ -77,6 +98,11 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
       expect(t).toMatchObject({ state: 'rolled-back', code: 'app_fault' });
       expect(t.reason).toMatch(/bad_address/);
     }
+    // 3.0.0 went over 1.0.0 in slot 1 and was emptied by the revert: 2.0.0 runs again.
+    await expect(slotsOf('ota-01')).resolves.toEqual([
+      holding(0, true, '2.0.0', thermostat),
+      empty(1),
+    ]);
     await waitFor('every device back on 2.0.0 and running', () =>
       devices.every(
         (d) => d.vmStatus().app?.version === '2.0.0' && d.vmStatus().state === 'running',

@@ -1,6 +1,7 @@
 import { Column, Entity, OneToMany, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/columns';
 import type { DeviceTagEntity } from './device-tag.entity';
+import type { AppSlotsReport } from '../protocol';
 import type { LatestSample } from './domain/device';
 
 @Entity('devices')
@@ -67,6 +68,13 @@ export class DeviceEntity {
 
   @Column({ name: 'latest_telemetry', type: 'simple-json', nullable: true })
   latestTelemetry!: LatestSample | null;
+
+  /** Both app slots as the last hello or OTA report said (migration 1764700000000). */
+  @Column({ type: 'simple-json', nullable: true })
+  slots!: AppSlotsReport | null;
+
+  @Column({ name: 'slots_at', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  slotsAt!: number | null;
 
   @OneToMany('DeviceTagEntity', 'device', { cascade: true })
   tags!: DeviceTagEntity[];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
 import { RowStatement } from '../database/bulk-writer';
-import type { HelloMessage, VmKind } from '../protocol';
+import type { AppSlotsReport, HelloMessage, VmKind } from '../protocol';
 import { DeviceTagEntity } from './device-tag.entity';
 import { DeviceEntity } from './device.entity';
 import type {
@@ -181,11 +181,19 @@ export class DevicesRepository {
         vmVersion: hello.vm.version,
         firmware: hello.firmware ?? null,
         limits: hello.limits,
+        // A hello without slots comes from firmware that does not report them: not known.
+        slots: hello.slots ?? null,
+        slotsAt: hello.slots ? at : null,
         online: true,
         connectedAt: at,
         lastSeenAt: at,
       },
     );
+  }
+
+  /** What an OTA report said the slots hold after its step. */
+  async recordSlots(id: string, slots: AppSlotsReport, at: number): Promise<void> {
+    await this.devices.update({ id }, { slots, slotsAt: at });
   }
 
   /** Online again without a new hello: what it announced before still stands. */
@@ -250,5 +258,7 @@ function toDevice(row: DeviceEntity): Device {
     revokedAt: row.revokedAt ?? null,
     transport: row.transport ?? null,
     instance: row.instance ?? null,
+    slots: row.slots ?? null,
+    slotsAt: row.slotsAt ?? null,
   };
 }

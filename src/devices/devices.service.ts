@@ -13,7 +13,7 @@ import {
   UnauthorizedError,
 } from '../common/domain-error';
 import { hashSecret, newSecret, secretsEqual, verifySecret } from '../common/secrets';
-import type { HelloMessage } from '../protocol';
+import type { AppSlotsReport, HelloMessage } from '../protocol';
 import { DevicesRepository } from './devices.repository';
 import type {
   Device,
@@ -236,6 +236,11 @@ export class DevicesService implements OnModuleDestroy {
     if (before && (before.instance !== holder.instance || before.transport !== holder.transport))
       this.logger.log(`${id} moved from ${describe(before)} to ${describe(holder)}`);
     await this.repo.recordHello(id, hello, at, holder);
+  }
+
+  /** An OTA report's `slots` (docs/protocol.md §10.1): written, swapped or reverted. */
+  async onSlots(id: string, slots: AppSlotsReport, at: number): Promise<void> {
+    await this.repo.recordSlots(id, slots, at);
   }
 
   /** Still connected (an external broker's retained status says so) though this gateway just started. */

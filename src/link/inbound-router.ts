@@ -111,6 +111,9 @@ export class InboundRouter {
         }
         return DONE;
       case 'ota':
+        // The slots first: the deployment's state, once it shows, is the step they follow.
+        if (message.body.kind === 'report' && message.body.slots)
+          await this.devices.onSlots(deviceId, message.body.slots, receivedAt);
         await this.rollouts.onOta(deviceId, message.body);
         return DONE;
     }

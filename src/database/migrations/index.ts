@@ -10,6 +10,7 @@ import { DeviceTokenRotation1764410000000 } from './1764410000000-device-token-r
 import { ApiTokens1764500000000 } from './1764500000000-api-tokens';
 import { Alerts1764510000000 } from './1764510000000-alerts';
 import { Leases1764520000000 } from './1764520000000-leases';
+import { DeviceSlots1764700000000 } from './1764700000000-device-slots';
 import { DeviceTransport1764710000000 } from './1764710000000-device-transport';
 
 /** Every migration, in order. Listed explicitly so ts-jest and the built gateway load the same set. */
@@ -26,5 +27,6 @@ export const migrations = [
   ApiTokens1764500000000,
   Alerts1764510000000,
   Leases1764520000000,
+  DeviceSlots1764700000000,
   DeviceTransport1764710000000,
 ];

@@ -1,4 +1,4 @@
-import type { HelloMessage, VmKind } from '../../protocol';
+import type { AppSlotsReport, HelloMessage, VmKind } from '../../protocol';
 
 /** The last sample a device reported, kept on the device for the fleet view. */
 export interface LatestSample {
@@ -36,6 +36,10 @@ export interface Device {
   transport: string | null;
   /** The gateway instance holding its connection; null offline or behind an external broker. */
   instance: string | null;
+  /** Both app slots as its last hello or OTA report said (docs/protocol.md §5.2); null: never said. */
+  slots: AppSlotsReport | null;
+  /** When they were reported. */
+  slotsAt: number | null;
 }
 
 /** Who holds a device's connection, as recorded on its row. */

@@ -58,6 +58,7 @@ export function deviceView(device: Device) {
     credentialsRotatedAt: iso(tokenRotatedAt),
     revokedAt: iso(d.revokedAt),
     latest: d.latest ? { ...d.latest, at: iso(d.latest.at)! } : null,
+    slotsAt: iso(d.slotsAt),
   } satisfies ApiDevice;
 }
 export type DeviceView = ReturnType<typeof deviceView>;

@@ -7,6 +7,15 @@ import { latestSampleSchema } from './telemetry';
  * only displays them, and a newer gateway may know more kinds.
  */
 
+/** One app slot; `state` a plain string like VM kinds (a newer gateway may know more). */
+export const deviceSlotSchema = z.looseObject({
+  slot: z.number(),
+  active: z.boolean(),
+  state: z.string(),
+  app: z.looseObject({ id: z.string(), version: z.string() }).nullable(),
+  bytes: z.number(),
+});
+
 export const deviceSchema = z.looseObject({
   id: z.string(),
   board: z.string(),
@@ -39,6 +48,12 @@ export const deviceSchema = z.looseObject({
    */
   transport: z.string().nullable().optional(),
   instance: z.string().nullable().optional(),
+  /**
+   * Both app slots as the device's last hello or OTA report said (docs/protocol.md §5.2),
+   * and when; null: the device never reported them; absent from gateways before them.
+   */
+  slots: z.array(deviceSlotSchema).nullable().optional(),
+  slotsAt: z.string().nullable().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 
