@@ -21,6 +21,22 @@ import { toolsRequired } from './support/system-tools';
 const available = riotNativeAvailable();
 const describeRiot = available ? describe : describe.skip;
 
+/** A slot in the device view (docs/protocol.md §5.2 `slots`), as the C agent encodes it. */
+const emptySlot = (slot: number) => ({ slot, active: false, state: 'empty', app: null, bytes: 0 });
+const slotWith = (
+  slot: number,
+  active: boolean,
+  id: string,
+  version: string,
+  image: Uint8Array,
+) => ({
+  slot,
+  active,
+  state: 'complete',
+  app: { id, version },
+  bytes: image.length,
+});
+
 interface Riot {
   id: string;
   vm: 'mips1' | 'wasm' | 'wasm-fast';
@@ -89,6 +105,8 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
         return d.online ? d : null;
       });
       expect(device).toMatchObject({ board: 'native64', vm: { kind: r.vm } });
+      // The C agent's hello (uplink_put_slots): a fresh flash, no slot active.
+      expect(device.slots).toEqual([emptySlot(0), emptySlot(1)]);
       const points = await waitFor(`${r.id} telemetry`, async () => {
         const t = await api('GET', `/api/devices/${r.id}/telemetry?step=1h`);
         return t.points.length > 0 ? t.points : null;
@@ -180,7 +198,9 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
         r.vm,
       );
     }
+    const slotsOf = async (r: Riot) => (await api('GET', `/api/devices/${r.id}`)).slots;
     for (const r of riots) {
+      const blink = firmwareImage('blink', r.dir, r.ext);
       const good = await deploy(gw, {
         app: { name: `blink-${r.vm}`, version: '1.0.0' },
         target: { tag: `riot-${r.vm}` },
@@ -196,6 +216,11 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
       expect(v1.targets[0].history.map((h) => h.state).join()).toBe(
         'pending,offered,transferring,verifying,installed,running,healthy',
       );
+      // From the C agent's OTA reports: the first install went into slot 0.
+      await expect(slotsOf(r)).resolves.toEqual([
+        slotWith(0, true, `blink-${r.vm}`, '1.0.0', blink),
+        emptySlot(1),
+      ]);
       const bad = await deploy(gw, {
         app: { name: `blink-${r.vm}`, version: '2.0.0' },
         target: { tag: `riot-${r.vm}` },
@@ -210,6 +235,11 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
         60_000,
       );
       expect(v2.targets[0]).toMatchObject({ state: 'rolled-back', code: 'app_fault' });
+      // Reverted: slot 0 runs again, slot 1 (where 2.0.0 went) is emptied.
+      await expect(slotsOf(r)).resolves.toEqual([
+        slotWith(0, true, `blink-${r.vm}`, '1.0.0', blink),
+        emptySlot(1),
+      ]);
       await waitFor(`${r.id} runs blink 1.0.0 again`, async () => {
         const s = (await monitor(r.id, 'status')).result;
         // blink sleeps through ten toggles, then exits 0: running, or stopped cleanly.
@@ -338,6 +368,12 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     process.stdout.write(`execMs per device (coisa, native64 host):\n${table.join('\n')}\n`);
   }, 660_000);
 
+  /** The mips1 device after big-mips1: it in slot 1, blink 1.0.0 kept in slot 0. */
+  const bothSlots = (big: Uint8Array) => [
+    slotWith(0, false, 'blink-mips1', '1.0.0', firmwareImage('blink', 'mips1', 'm1')),
+    slotWith(1, true, 'big-mips1', '1.0.0', big),
+  ];
+
   it('a device killed mid-transfer comes back from its flash and resumes the download', async () => {
     const mips = riots[0];
     const image = firmwareImage('tarfind');
@@ -373,6 +409,9 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     expect(done.targets[0].state).toBe('healthy');
     const status = (await monitor(mips.id, 'status')).result;
     expect(status.app).toEqual({ id: 'big-mips1', version: '1.0.0' });
+    // Both slots from the C device: the update runs from slot 1, blink stays in slot 0.
+    const view = await api('GET', `/api/devices/${mips.id}`);
+    expect(view.slots).toEqual(bothSlots(image));
   }, 120_000);
 
   it('after a gateway restart the devices register again (4.01 on their old session) and come back online', async () => {
@@ -388,5 +427,8 @@ describeRiot('RIOT firmware devices against the gateway (native64, CoAP)', () =>
     }
     const status = (await monitor(riots[0].id, 'status')).result;
     expect(status.app).toEqual({ id: 'big-mips1', version: '1.0.0' });
+    // The registration's hello read them back from flash.
+    const view = await api('GET', `/api/devices/${riots[0].id}`);
+    expect(view.slots).toEqual(bothSlots(firmwareImage('tarfind')));
   }, 90_000);
 });

@@ -40,7 +40,7 @@ static void _report(uint32_t deployment, const char *state, const char *code, co
                     const manifest_t *app, int64_t offset)
 {
     cbor_writer_t *w = uplink_begin();
-    cbor_put_map(w, 3 + (code != NULL) + (reason != NULL) + (app != NULL) + (offset >= 0));
+    cbor_put_map(w, 4 + (code != NULL) + (reason != NULL) + (app != NULL) + (offset >= 0));
     cbor_put_text(w, "kind");
     cbor_put_text(w, "report");
     cbor_put_text(w, "deployment");
@@ -63,6 +63,9 @@ static void _report(uint32_t deployment, const char *state, const char *code, co
         cbor_put_text(w, "app");
         uplink_put_app_ref(w, app->name, app->version);
     }
+    /* The slots after this step: how the gateway learns of each write, swap and revert. */
+    cbor_put_text(w, "slots");
+    uplink_put_slots(w);
     uplink_send("ota");
 }
 

@@ -62,7 +62,7 @@ int uplink_send(const char *channel)
 void uplink_put_hello_body(cbor_writer_t *w)
 {
     const agent_config_t *cfg = agent_config();
-    cbor_put_map(w, 4);
+    cbor_put_map(w, 5);
     cbor_put_text(w, "board");
     cbor_put_text(w, cfg->board);
     cbor_put_text(w, "vm");
@@ -83,6 +83,27 @@ void uplink_put_hello_body(cbor_writer_t *w)
     cbor_put_uint(w, cfg->clock_hz);
     cbor_put_text(w, "maxChunkBytes");
     cbor_put_uint(w, LINK_BLOCK_BYTES);
+    cbor_put_text(w, "slots");
+    uplink_put_slots(w);
+}
+
+void uplink_put_slots(cbor_writer_t *w)
+{
+    cbor_put_array(w, 2);
+    for (int i = 0; i < 2; i++) {
+        const slot_t *s = slots_get(i);
+        cbor_put_map(w, 5);
+        cbor_put_text(w, "slot");
+        cbor_put_uint(w, i);
+        cbor_put_text(w, "active");
+        cbor_put_bool(w, s->used && s->complete && i == slots_active());
+        cbor_put_text(w, "state");
+        cbor_put_text(w, !s->used ? "empty" : s->complete ? "complete" : "partial");
+        cbor_put_text(w, "app");
+        uplink_put_app_ref(w, s->used ? s->manifest.name : NULL, s->manifest.version);
+        cbor_put_text(w, "bytes");
+        cbor_put_uint(w, s->used ? s->received : 0);
+    }
 }
 
 int uplink_hello(void)

@@ -30,7 +30,9 @@ int uplink_publish(const char *name, int32_t value);
 int uplink_emit(uint16_t event, int32_t value);
 int uplink_vm_event(program_state_t state, const run_end_t *end);
 void uplink_put_fault(cbor_writer_t *w, const vm_fault_t *fault);
-/** An app reference {id, version} (appRefSchema), or null when id is empty. */
+/** Both app slots as hello and OTA reports carry them (docs/protocol.md §5.2 `slots`). */
+void uplink_put_slots(cbor_writer_t *w);
+/** An app reference {id, version} (appRefSchema), or null when id is NULL or empty. */
 void uplink_put_app_ref(cbor_writer_t *w, const char *id, const char *version);
 
 /** A failed reply: {id, ok: false, error: {code, message}}. */
