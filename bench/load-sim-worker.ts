@@ -92,12 +92,6 @@ function startTelemetry(): void {
     }, Math.random() * period);
     timers.push(first);
   }
-  timers.push(
-    setInterval(() => {
-      const now = Date.now();
-      for (const device of devices) device.keepAlive(now);
-    }, 1000),
-  );
 }
 
 function stats(): SimStats {
@@ -127,4 +121,11 @@ port.on('message', (command: SimCommand) => {
   }
 });
 
+// From the start: a slow broker's connect phase can outlast the keepalive of the first devices.
+timers.push(
+  setInterval(() => {
+    const now = Date.now();
+    for (const device of devices) device.keepAlive(now);
+  }, 1000),
+);
 connectAll().catch((err: Error) => port.postMessage({ type: 'failed', message: err.message }));
