@@ -8,7 +8,7 @@ import type { VirtualDevice } from '../devices';
 import { runCli } from '../cli/main';
 import { captureIo } from '../cli/testing/capture-io';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
-import { firmwareImage, publishApp, startDevices } from './support/ota';
+import { deploy, firmwareImage, publishApp, startDevices, waitForDeployment } from './support/ota';
 import { describeWithTool, toolPath } from './support/system-tools';
 
 /*
@@ -300,6 +300,27 @@ describeWithTool('chromium', 'chromium', 'web dashboard in headless Chromium (e2
     await page.getByRole('link', { name: 'Deployments', exact: true }).click();
     await page.getByTestId('apps').filter({ hasText: 'fibonacci' }).waitFor();
     await shot(page, 'deployments');
+  }, 60_000);
+
+  it("shows a device's two app slots: the running app and the one it replaced", async () => {
+    // A second version for dash-01 alone: it goes into the other slot, 1.0.0 stays.
+    await publishApp(gw, 'blinky', '1.1.0', firmwareImage('thermostat'));
+    const id = await deploy(gw, {
+      app: { name: 'blinky', version: '1.1.0' },
+      target: { devices: ['dash-01'] },
+      healthWindowMs: 300,
+    });
+    await waitForDeployment(gw, id, 'blinky 1.1.0 on dash-01', (d) => d.status === 'completed');
+    await page.goto(url('/devices/dash-01'));
+    const slots = page.getByTestId('slots');
+    const running = slots.locator('tr[data-active="true"]');
+    await running.filter({ hasText: 'blinky@1.1.0' }).waitFor();
+    await expect(running.count()).resolves.toBe(1);
+    await expect(running.textContent()).resolves.toMatch(/^0runningcompleteblinky@1\.1\.0/);
+    await expect(slots.locator('tr[data-slot="1"]').textContent()).resolves.toMatch(
+      /^1inactivecompleteblinky@1\.0\.0\d/,
+    );
+    await shot(page, 'device-slots');
   }, 60_000);
 
   it('starts a benchmark campaign from the page and shows its tables and chart', async () => {

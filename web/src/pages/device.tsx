@@ -42,6 +42,7 @@ export function DevicePage({ id }: { id: string }) {
         </p>
       )}
       {d && <DeviceFacts d={d} />}
+      {d && <AppSlotsPanel d={d} />}
       <section aria-labelledby="telemetry-h">
         <h2 id="telemetry-h">
           Telemetry{' '}
@@ -145,5 +146,56 @@ function DeviceFacts({ d }: { d: Device }) {
       <dt>Tags</dt>
       <dd>{d.tags.join(', ') || '–'}</dd>
     </dl>
+  );
+}
+
+const SLOT_STATE: Record<string, string> = {
+  empty: 'empty',
+  partial: 'partial (update arriving)',
+  complete: 'complete',
+};
+
+/**
+ * Both app slots as the device last reported them (docs/protocol.md §5.2 `slots`: its
+ * hello and every OTA report): the one the app runs from and the other, which holds the
+ * app before it (a rollback target), an update arriving, or nothing.
+ */
+function AppSlotsPanel({ d }: { d: Device }) {
+  const slots = d.slots ? [...d.slots].sort((a, b) => a.slot - b.slot) : null;
+  return (
+    <section aria-labelledby="slots-h" data-testid="slots">
+      <h2 id="slots-h">App slots</h2>
+      {!slots ? (
+        <p data-testid="slots-none">not reported (the device's firmware does not say)</p>
+      ) : (
+        <table class="compact">
+          <thead>
+            <tr>
+              <th scope="col">Slot</th>
+              <th scope="col">Role</th>
+              <th scope="col">State</th>
+              <th scope="col">App</th>
+              <th scope="col">Bytes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {slots.map((s) => (
+              <tr key={s.slot} data-slot={s.slot} data-active={s.active ? 'true' : 'false'}>
+                <td>{s.slot}</td>
+                <td>{s.active ? <span class="badge ok">running</span> : 'inactive'}</td>
+                <td>{SLOT_STATE[s.state] ?? s.state}</td>
+                <td>{s.app ? `${s.app.id}@${s.app.version}` : '–'}</td>
+                <td>{s.state === 'empty' ? '–' : formatBytes(s.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {d.slotsAt && (
+        <p>
+          <small>reported {new Date(d.slotsAt).toLocaleString()}</small>
+        </p>
+      )}
+    </section>
   );
 }
