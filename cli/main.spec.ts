@@ -56,13 +56,19 @@ function exampleLines(help: string): string[] {
  */
 function inputPaths(example: string): string[] {
   const vmfleetParts = example.split(/\s*(?:\||&&)\s*/).filter((p) => p.startsWith('vmfleet '));
+  // A file an earlier part of the line wrote (`create --out b.tar && verify b.tar`) exists by then.
+  const written = new Set<string>();
   return vmfleetParts.flatMap((part) => {
     const words = part.split(/\s+/);
-    return words.filter((word, i) => {
-      const written = words[i - 1] === '--out' || words[i - 1] === '>';
+    const reads = words.filter((word, i) => {
+      const writes = words[i - 1] === '--out' || words[i - 1] === '>';
+      if (writes) written.add(word);
       const pathLike = word.includes('/') || /^[\w.-]+\.[a-z][a-z0-9]*$/i.test(word);
-      return pathLike && !written && !word.includes('://') && !word.includes('@');
+      return (
+        pathLike && !writes && !written.has(word) && !word.includes('://') && !word.includes('@')
+      );
     });
+    return reads;
   });
 }
 
@@ -113,6 +119,10 @@ describe('vmfleet command line', () => {
       'tokens list',
       'tokens revoke',
       'tokens whoami',
+      'backup',
+      'backup create',
+      'backup verify',
+      'backup restore',
     ]);
   });
 

@@ -7,6 +7,7 @@ import { idFirstToCommandFirst, joinOptionValue } from './argv';
 import { MONITOR_OPS } from '../src/protocol/api';
 import { registerAlertsCommand } from './commands/alerts';
 import { registerAppsCommand } from './commands/apps';
+import { registerBackupCommand } from './commands/backup';
 import { registerBrokerCommand } from './commands/broker';
 import { registerBenchCommand } from './commands/bench';
 import { registerDeployCommand } from './commands/deploy';
@@ -102,6 +103,7 @@ export function buildProgram(
   registerFleetCommand(program, deps);
   registerAlertsCommand(program, deps);
   registerTokensCommand(program, deps);
+  registerBackupCommand(program, deps);
   return program;
 }
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlertsModule } from './alerts/alerts.module';
 import { AppsModule } from './apps/apps.module';
+import { BackupModule } from './backup/backup.module';
 import { API_TOKEN, BearerAuthGuard } from './common/auth.guard';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { CONFIG, Config } from './config/config';
@@ -62,6 +63,7 @@ export class AppModule {
         TokensModule,
         AlertsModule,
         DashboardModule,
+        BackupModule,
       ],
       controllers: [HealthController],
       providers: [

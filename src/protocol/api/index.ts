@@ -5,6 +5,7 @@
  */
 export * from './alerts';
 export * from './apps';
+export * from './backup';
 export * from './benchmarks';
 export * from './deployments';
 export * from './devices';
