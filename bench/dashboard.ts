@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { type Gateway } from '../src/gateway';
+import { longTasksOf, printBreakdowns, startTrace, type TaskBreakdown } from './dashboard-trace';
 import { median, printTable } from './stats';
 import { startBenchGateway } from './gateway';
 
@@ -22,6 +23,7 @@ interface Options {
   rounds: number;
   web: string;
   chromium: string;
+  trace: boolean;
 }
 
 interface Round {
@@ -30,6 +32,8 @@ interface Round {
   pollLongest: number;
   searchMs: number;
   searchLongest: number;
+  /** With --trace: what each long task of the load was made of. */
+  breakdown: TaskBreakdown[];
 }
 
 /** Runs in the page before its scripts: logs in and records every long task with its phase. */
@@ -84,9 +88,11 @@ async function round(browser: Browser, gw: Gateway, o: Options): Promise<Round> 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(recorder(gw.apiToken));
   const page = await context.newPage();
+  const trace = o.trace ? await startTrace(page) : null;
   await page.goto(`${gw.httpUrl}/`);
   await page.waitForFunction(rowsAre, o.devices, { polling: 'raf', timeout: 60_000 });
   const tableMs = await page.evaluate<number>('performance.now()');
+  const breakdown = trace ? await longTasksOf(trace) : [];
   await page.evaluate("window.phase = 'poll'");
   await page.waitForTimeout(10_500); // the fleet page polls every 5 s: two re-renders
   await page.evaluate("window.phase = 'search'");
@@ -106,6 +112,7 @@ async function round(browser: Browser, gw: Gateway, o: Options): Promise<Round> 
     pollLongest: longest('poll'),
     searchMs,
     searchLongest: longest('search'),
+    breakdown,
   };
 }
 
@@ -139,6 +146,13 @@ async function main(o: Options): Promise<void> {
       ['search to filtered table', ...ms((r) => r.searchMs)],
       ['longest task during the search', ...ms((r) => r.searchLongest)],
     ]);
+    if (o.trace) {
+      console.log('tasks over 50 ms while loading, from the trace (ms by event):');
+      rounds.forEach((r, i) => {
+        console.log(`round ${i + 1}:`);
+        printBreakdowns(r.breakdown);
+      });
+    }
   } finally {
     await browser.close();
     await gw.close();
@@ -152,6 +166,7 @@ const program = new Command()
   .option('--rounds <n>', 'page loads to measure', (v) => Number(v), 5)
   .option('--web <dir>', 'the dashboard build', path.join(__dirname, '..', 'web'))
   .option('--chromium <path>', 'the browser', '/usr/bin/chromium')
+  .option('--trace', "break down each long task of the load from Chromium's trace", false)
   .parse();
 
 main(program.opts<Options>()).catch((err: Error) => {

@@ -23,6 +23,10 @@ export function groupBy(devices: readonly Device[], keyOf: (d: Device) => string
 export const appOf = (d: Device) =>
   d.latest?.app ? `${d.latest.app.id}@${d.latest.app.version}` : 'no app';
 
+/** What an online device is connected over (`mqtt`, `mqtt-ws`, `coap`); offline ones are not. */
+export const transportOf = (d: Device) => (d.online ? (d.transport ?? 'unknown') : NOT_CONNECTED);
+export const NOT_CONNECTED = 'not connected';
+
 /** Share of RAM or flash in use, 0–100, or null without a sample. */
 export function usePercent(d: Device, what: 'ram' | 'flash'): number | null {
   const used = what === 'ram' ? d.latest?.ramUsed : d.latest?.flashUsed;
@@ -54,6 +58,7 @@ export interface Filter {
   board: string;
   presence: '' | 'online' | 'offline';
   app: string;
+  transport: string;
 }
 
 export function matches(d: Device, f: Filter): boolean {
@@ -61,6 +66,7 @@ export function matches(d: Device, f: Filter): boolean {
   if (f.board && d.board !== f.board) return false;
   if (f.presence && d.online !== (f.presence === 'online')) return false;
   if (f.app && appOf(d) !== f.app) return false;
+  if (f.transport && transportOf(d) !== f.transport) return false;
   if (!f.text) return true;
   const t = f.text.toLowerCase();
   return d.id.toLowerCase().includes(t) || d.tags.some((tag) => tag.toLowerCase().includes(t));

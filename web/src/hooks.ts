@@ -75,3 +75,19 @@ export function field(form: FormData, name: string): string {
   const v = form.get(name);
   return typeof v === 'string' ? v.trim() : '';
 }
+
+/**
+ * `compute()` run in a task of its own after the render that changed `deps`, so heavy
+ * summaries do not lengthen the task that first shows a page; until then the last value
+ * (undefined at first).
+ */
+export function useDeferred<T>(compute: () => T, deps: readonly unknown[]): T | undefined {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  const computeRef = useRef(compute);
+  computeRef.current = compute;
+  useEffect(() => {
+    const timer = setTimeout(() => setValue(computeRef.current()), 0);
+    return () => clearTimeout(timer);
+  }, deps);
+  return value;
+}

@@ -1,44 +1,72 @@
 import { Component } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Device } from '../../../src/protocol/api';
 import { usePercent } from '../fleet-stats';
 import { onLinkClick } from '../router';
 import { formatBytes } from './chart';
 
 /**
- * Rows are added in slices of this many per task, so a 1,000-device fleet appears in a few
- * short tasks instead of one long one (test/dashboard.e2e-spec.ts measures it).
+ * Rows are added a slice per task, so a 1,000-device fleet appears in short tasks instead
+ * of one long one (bench/dashboard.ts measures them). A slice is sized to take about
+ * SLICE_BUDGET_MS to render, from how long the previous one took: fewer rows per task on a
+ * slow or busy machine, more on a fast one.
  */
-const SLICE = 100;
+const FIRST_SLICE = 50;
+const SLICE_BUDGET_MS = 12;
+const SLICE_MIN = 20;
+const SLICE_MAX = 400;
+/**
+ * Rows are rendered in chunks of this many, each a component that re-renders only when one
+ * of its devices changed: adding a slice diffs a few chunks, not every row shown so far.
+ */
+const CHUNK = 50;
+
+const COLUMNS = ['Device', 'State', 'Board', 'VM', 'App', 'VM state', 'RAM', 'Flash', 'Tags'];
 
 /** The device list: every device a row, rendered progressively, unchanged rows left alone. */
 export function DeviceTable({ devices }: { devices: Device[] }) {
-  const [shown, setShown] = useState(SLICE);
+  const [shown, setShown] = useState(FIRST_SLICE);
+  const pace = useRef({ size: FIRST_SLICE, started: 0 });
+  // In the task that rendered the slice: how long it took sizes the next one.
+  useLayoutEffect(() => {
+    const p = pace.current;
+    if (p.started === 0) return;
+    const took = Math.max(1, performance.now() - p.started);
+    const size = Math.round((p.size * SLICE_BUDGET_MS) / took);
+    p.size = Math.min(SLICE_MAX, Math.max(SLICE_MIN, size));
+    p.started = 0;
+  }, [shown]);
   useEffect(() => {
     if (shown >= devices.length) return;
-    const timer = setTimeout(() => setShown((n) => n + SLICE), 0);
+    const timer = setTimeout(() => {
+      pace.current.started = performance.now();
+      setShown((n) => n + pace.current.size);
+    }, 0);
     return () => clearTimeout(timer);
   }, [shown, devices.length]);
   const rows = devices.length > shown ? devices.slice(0, shown) : devices;
+  const chunks: Device[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) chunks.push(rows.slice(i, i + CHUNK));
   return (
     <div class="scroll">
-      <table class="devices" data-testid="device-table" aria-rowcount={devices.length + 1}>
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">State</th>
-            <th scope="col">Board</th>
-            <th scope="col">VM</th>
-            <th scope="col">App</th>
-            <th scope="col">VM state</th>
-            <th scope="col">RAM</th>
-            <th scope="col">Flash</th>
-            <th scope="col">Tags</th>
+      <table
+        class="devices"
+        role="table"
+        data-testid="device-table"
+        aria-rowcount={devices.length + 1}
+      >
+        <thead role="rowgroup">
+          <tr role="row">
+            {COLUMNS.map((c) => (
+              <th key={c} scope="col" role="columnheader">
+                {c}
+              </th>
+            ))}
           </tr>
         </thead>
-        <tbody aria-busy={rows.length < devices.length}>
-          {rows.map((d) => (
-            <DeviceRow key={d.id} d={d} />
+        <tbody role="rowgroup" aria-busy={rows.length < devices.length}>
+          {chunks.map((chunk, i) => (
+            <RowChunk key={i} devices={chunk} />
           ))}
         </tbody>
       </table>
@@ -51,6 +79,8 @@ function rowKey(d: Device): string {
   const l = d.latest;
   return [
     d.online,
+    d.transport,
+    d.instance,
     d.board,
     d.vm.kind,
     d.tags.join(),
@@ -64,6 +94,18 @@ function rowKey(d: Device): string {
   ].join('|');
 }
 
+/** Up to CHUNK rows; the same devices (a slice added elsewhere) render nothing. */
+class RowChunk extends Component<{ devices: Device[] }> {
+  override shouldComponentUpdate(next: { devices: Device[] }): boolean {
+    const now = this.props.devices;
+    return next.devices.length !== now.length || next.devices.some((d, i) => d !== now[i]);
+  }
+
+  override render() {
+    return this.props.devices.map((d) => <DeviceRow key={d.id} d={d} />);
+  }
+}
+
 class DeviceRow extends Component<{ d: Device }> {
   override shouldComponentUpdate(next: { d: Device }): boolean {
     return rowKey(next.d) !== rowKey(this.props.d);
@@ -74,23 +116,29 @@ class DeviceRow extends Component<{ d: Device }> {
     const ram = usePercent(d, 'ram');
     const flash = usePercent(d, 'flash');
     return (
-      <tr data-device={d.id}>
-        <th scope="row">
+      // Roles spelled out: the rows are laid out as grids (style.css), which may drop them.
+      <tr role="row" data-device={d.id}>
+        <th scope="row" role="rowheader">
           <a href={`/devices/${encodeURIComponent(d.id)}`} onClick={onLinkClick}>
             {d.id}
           </a>
         </th>
-        <td>
+        <td
+          role="cell"
+          title={d.online && d.instance ? `held by instance ${d.instance}` : undefined}
+        >
           <span class={d.online ? 'dot on' : 'dot off'} aria-hidden="true" />
-          {d.online ? 'online' : 'offline'}
+          {d.online ? (d.transport ? `online · ${d.transport}` : 'online') : 'offline'}
         </td>
-        <td>{d.board}</td>
-        <td>{d.vm.kind}</td>
-        <td>{d.latest?.app ? `${d.latest.app.id}@${d.latest.app.version}` : '–'}</td>
-        <td>{d.latest?.vmState ?? '–'}</td>
-        <td>{ram === null ? '–' : `${formatBytes(d.latest!.ramUsed!)} (${Math.round(ram)} %)`}</td>
-        <td>{flash === null ? '–' : `${Math.round(flash)} %`}</td>
-        <td>{d.tags.join(', ')}</td>
+        <td role="cell">{d.board}</td>
+        <td role="cell">{d.vm.kind}</td>
+        <td role="cell">{d.latest?.app ? `${d.latest.app.id}@${d.latest.app.version}` : '–'}</td>
+        <td role="cell">{d.latest?.vmState ?? '–'}</td>
+        <td role="cell">
+          {ram === null ? '–' : `${formatBytes(d.latest!.ramUsed!)} (${Math.round(ram)} %)`}
+        </td>
+        <td role="cell">{flash === null ? '–' : `${Math.round(flash)} %`}</td>
+        <td role="cell">{d.tags.join(', ')}</td>
       </tr>
     );
   }

@@ -7,12 +7,13 @@ import {
   histogram,
   matches,
   topUsers,
+  transportOf,
   usePercent,
   type Filter,
   type Group,
 } from '../fleet-stats';
 import { DeviceTable } from '../components/device-table';
-import { usePoll } from '../hooks';
+import { useDeferred, usePoll } from '../hooks';
 import { onLinkClick } from '../router';
 
 const POLL_MS = 5000;
@@ -26,12 +27,13 @@ export function FleetPage() {
     board: '',
     presence: '',
     app: '',
+    transport: '',
   });
   const all = useMemo(() => devices.data?.items ?? [], [devices.data]);
   const shown = useMemo(() => all.filter((d) => matches(d, filter)), [all, filter]);
-  const byVm = useMemo(() => groupBy(all, (d) => d.vm.kind), [all]);
-  const byBoard = useMemo(() => groupBy(all, (d) => d.board), [all]);
-  const byApp = useMemo(() => groupBy(all, appOf), [all]);
+  // The panels come a task after the table's first rows (the first load's long task).
+  const summary = useDeferred(() => summarize(all), [all]);
+  const { byVm, byBoard, byApp, byTransport } = summary ?? NO_SUMMARY;
   const online = all.filter((d) => d.online).length;
   const set = (patch: Partial<Filter>) => setFilter((f) => ({ ...f, ...patch }));
   return (
@@ -51,8 +53,13 @@ export function FleetPage() {
         <GroupCard title="By VM kind" groups={byVm} onPick={(vm) => set({ vm })} />
         <GroupCard title="By board" groups={byBoard} onPick={(board) => set({ board })} />
         <GroupCard title="By app version" groups={byApp} onPick={(app) => set({ app })} />
-        <UseCard devices={all} what="ram" />
-        <UseCard devices={all} what="flash" />
+        <GroupCard
+          title="By transport"
+          groups={byTransport}
+          onPick={(transport) => set({ transport })}
+        />
+        <UseCard use={summary?.ram} what="ram" />
+        <UseCard use={summary?.flash} what="flash" />
       </div>
       <section aria-labelledby="devices-h">
         <h2 id="devices-h">Devices</h2>
@@ -85,6 +92,12 @@ export function FleetPage() {
             onChange={(app) => set({ app })}
           />
           <Choice
+            label="Transport"
+            value={filter.transport}
+            options={byTransport.map((g) => g.key)}
+            onChange={(transport) => set({ transport })}
+          />
+          <Choice
             label="Presence"
             value={filter.presence}
             options={['online', 'offline']}
@@ -96,6 +109,44 @@ export function FleetPage() {
       </section>
     </>
   );
+}
+
+interface Use {
+  bins: number[];
+  top: Device[];
+}
+
+interface Summary {
+  byVm: Group[];
+  byBoard: Group[];
+  byApp: Group[];
+  byTransport: Group[];
+  ram: Use;
+  flash: Use;
+}
+
+const NO_SUMMARY: Summary = {
+  byVm: [],
+  byBoard: [],
+  byApp: [],
+  byTransport: [],
+  ram: { bins: [], top: [] },
+  flash: { bins: [], top: [] },
+};
+
+function summarize(all: Device[]): Summary {
+  const use = (what: 'ram' | 'flash') => ({
+    bins: histogram(all, what),
+    top: topUsers(all, what, 3),
+  });
+  return {
+    byVm: groupBy(all, (d) => d.vm.kind),
+    byBoard: groupBy(all, (d) => d.board),
+    byApp: groupBy(all, appOf),
+    byTransport: groupBy(all, transportOf),
+    ram: use('ram'),
+    flash: use('flash'),
+  };
 }
 
 function Choice(props: {
@@ -162,8 +213,8 @@ function GroupCard({
   );
 }
 
-function UseCard({ devices, what }: { devices: Device[]; what: 'ram' | 'flash' }) {
-  const bins = histogram(devices, what);
+function UseCard({ use, what }: { use: Use | undefined; what: 'ram' | 'flash' }) {
+  const bins = use?.bins ?? [];
   const max = Math.max(1, ...bins);
   const name = what === 'ram' ? 'RAM' : 'Flash';
   return (
@@ -181,7 +232,7 @@ function UseCard({ devices, what }: { devices: Device[]; what: 'ram' | 'flash' }
       </ol>
       <h3>Top</h3>
       <ol class="top">
-        {topUsers(devices, what, 3).map((d) => (
+        {(use?.top ?? []).map((d) => (
           <li key={d.id}>
             <a href={`/devices/${encodeURIComponent(d.id)}`} onClick={onLinkClick}>
               {d.id}
