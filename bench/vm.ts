@@ -34,6 +34,7 @@ interface Options {
   warmup: number | false;
   /** Percent. */
   warmupTolerance: number;
+  warmupMs: number;
   engines: string[];
   only?: string[];
   json?: boolean;
@@ -114,7 +115,11 @@ function measure(programs: Program[], runners: Runner[], o: Options): CellSample
     body();
     console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
-  const policy = { maxRuns: o.warmup === false ? 0 : o.warmup, tolerance: o.warmupTolerance / 100 };
+  const policy = {
+    maxRuns: o.warmup === false ? 0 : o.warmup,
+    tolerance: o.warmupTolerance / 100,
+    minMs: o.warmupMs,
+  };
   if (policy.maxRuns > 0)
     timed('warm-up per cell (not recorded)', () => warmUp(programs, runners, runnable, policy));
   for (let r = 0; r < o.reps; r++) timed(`rep ${r + 1}/${o.reps}`, () => rep(r));
@@ -156,7 +161,7 @@ function printJson(
     ...c,
     samples: samples.find((s) => s.program === c.program && s.column === c.column)?.runs ?? [],
   }));
-  const warmup = { maxRuns: o.warmup || 0, tolerancePercent: o.warmupTolerance };
+  const warmup = { maxRuns: o.warmup || 0, minMs: o.warmupMs, tolerancePercent: o.warmupTolerance };
   const { columns, programs } = grid;
   const output = { reps: o.reps, spawns: o.spawns, warmup, columns, programs };
   console.log(
@@ -227,6 +232,13 @@ async function main(): Promise<void> {
       nonNegativeInt,
       DEFAULT_WARMUP.maxRuns,
     )
+    .option(
+      '--warmup-ms <ms>',
+      "least time a cell's warm-up runs (V8 optimises generated code on a background " +
+        'thread; on a loaded machine that takes hundreds of ms)',
+      nonNegativeInt,
+      DEFAULT_WARMUP.minMs,
+    )
     .option('--no-warmup', 'no untimed runs (--warmup 0): rep 1 is then the cold run')
     .option(
       '--warmup-tolerance <percent>',
@@ -254,8 +266,8 @@ async function main(): Promise<void> {
   const columns = COLUMNS.filter((c) => o.engines.includes(c));
   console.log(
     `bench:vm  ${programs.length} programs x ${columns.length} columns (${columns.join(', ')}), ` +
-      `${o.reps} reps after up to ${o.warmup || 0} untimed warm-up runs per cell (until two ` +
-      `agree within ${o.warmupTolerance}%), engine order rotated per rep; ${os.cpus().length} cores, ` +
+      `${o.reps} reps after up to ${o.warmup || 0} untimed warm-up runs per cell (>= ` +
+      `${o.warmupMs} ms, until two agree within ${o.warmupTolerance}%), engine order rotated per rep; ${os.cpus().length} cores, ` +
       `load average ${os.loadavg()[0].toFixed(2)}. A shared, noisy machine: quote medians, ` +
       'and see the run-to-run spread at the end.',
   );
