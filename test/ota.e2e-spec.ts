@@ -110,6 +110,20 @@ describe('OTA deployments with 20 virtual devices (e2e)', () => {
     );
   }, 60_000);
 
+  it('shows no slots for a device whose hello has none (firmware that does not report them)', async () => {
+    // Without the gateway key a virtual device has no slot table and leaves the field out.
+    devices = [
+      ...(await startDevices(gw, { prefix: 'old', count: 1, withoutKey: true })),
+      ...(await startDevices(gw, { prefix: 'new', count: 1 })),
+    ];
+    const [old, fresh] = await Promise.all(
+      ['old-01', 'new-01'].map(async (id) => (await gw.api('GET', `/api/devices/${id}`)).body),
+    );
+    expect(old).toMatchObject({ online: true, slots: null, slotsAt: null });
+    expect(fresh.slots).toEqual([empty(0), empty(1)]);
+    expect(Date.parse(fresh.slotsAt)).toBeGreaterThanOrEqual(Date.parse(fresh.connectedAt));
+  });
+
   it.each([
     ['ebpf', 'ebpf', 'rbf'],
     ['wasm', 'wasm', 'wasm'],
