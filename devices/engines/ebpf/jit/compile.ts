@@ -21,8 +21,9 @@ import { execute, Stop } from '../interpreter';
 import type { EbpfMemory } from '../memory';
 import { REGISTER_SLOTS } from '../ops';
 import { findBlocks, groupBlocks, opOf, type BlockMap } from './blocks';
-import { emitBlock, Leave, type EmitContext } from './emit-block';
+import { emitBlockParts, emitCase, Leave, type BlockParts, type EmitContext } from './emit-block';
 import { accessOf, regionConstants } from './emit-memory';
+import { structureGroup } from './structure';
 
 /** What a generated function reads and writes besides the cpu: the dispatcher's mailbox. */
 interface Mailbox {
@@ -38,22 +39,32 @@ type Translated = (cpu: CpuState, b: number, box: Mailbox) => Leave;
 
 const LOCALS = Array.from({ length: REGISTER_SLOTS }, (_, k) => `${k & 1 ? 'h' : 'l'}${k >> 1}`);
 
-type BlockCode = ReturnType<typeof emitBlock>;
-
-/** The JS source of one group of blocks: registers in locals, a switch over its blocks. */
-function groupSource(blocks: readonly BlockCode[], first: number, last: number): string {
+/**
+ * The statements of a group's `run` loop and the blocks it may be entered at: structured
+ * (structure.ts) where the group's graph allows, else a `switch` over all its blocks.
+ */
+function runLoopOf(parts: readonly BlockParts[], first: number, last: number) {
+  const group = parts.slice(first, last + 1);
+  const structured = structureGroup(group, first, last);
+  if (structured !== null) return structured;
   const cases: string[] = [];
   for (let id = first; id <= last; id++) {
-    const block = blocks[id];
+    const block = emitCase(id, parts[id]);
     // A group's last block that falls through goes on at the next one, in another group.
     const on = id === last && !block.ends ? `b = ${id + 1}; continue run;` : '';
     cases.push(`${block.code}\n${on}\n}`);
   }
+  const code = ['switch (b) {', ...cases, `default: stop = ${Leave.Transfer}; break run;`, '}'];
+  return { code: code.join('\n'), entries: group.map((_, k) => first + k) };
+}
+
+/** The JS source of one group of blocks around its `run` loop: registers in locals. */
+function groupSource(run: string): string {
   // Only the register words the blocks name are loaded and stored back: fewer live values.
-  const named = new Set(cases.join('\n').match(/\b[lh]\d+\b/g));
+  const named = new Set(run.match(/\b[lh]\d+\b/g));
   const used = LOCALS.map((name, k) => [name, k] as const).filter(([name]) => named.has(name));
   // Calls and exits keep the call depth and the lowest stack in locals too.
-  const calls = /\bdp\b/.test(cases.join('\n'));
+  const calls = /\bdp\b/.test(run);
   return [
     'return function translated(cpu, b, box) {',
     'const r = cpu.regs; const frames = cpu.frames;',
@@ -61,10 +72,7 @@ function groupSource(blocks: readonly BlockCode[], first: number, last: number):
     'let left = box.left, t = 0, u = 0, o = 0, f = 0, pc = 0, stop = 0;',
     calls ? 'let dp = cpu.depth, lw = cpu.lowestStack;' : '',
     'run: for (;;) {',
-    'switch (b) {',
-    ...cases,
-    `default: stop = ${Leave.Transfer}; break run;`,
-    '}',
+    run,
     '}',
     used.map(([name, k]) => `r[${k}] = ${name};`).join(' '),
     calls ? 'cpu.depth = dp; cpu.lowestStack = lw;' : '',
@@ -104,16 +112,20 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
   const map = findBlocks(program);
   const ctx: EmitContext = { program, map, regions: regionConstants(memory) };
   const env = environment(memory, map);
-  const blocks = map.blocks.map((_, id) => emitBlock(ctx, id));
+  const parts = map.blocks.map((_, id) => emitBlockParts(ctx, id));
   const groups = groupBlocks(
     program,
     map.blocks,
-    blocks.map((block) => block.code.length),
+    parts.map((block) => block.body.length),
   );
   const groupOf = new Int32Array(map.blocks.length);
+  /** 1 where a block's group may be entered at its start, else the interpreter steps on. */
+  const entry = new Uint8Array(map.blocks.length);
   const functions = groups.map(([first, last], g) => {
     groupOf.fill(g, first, last + 1);
-    return translate(groupSource(blocks, first, last), env);
+    const run = runLoopOf(parts, first, last);
+    run.entries.forEach((id) => (entry[id] = 1));
+    return translate(groupSource(run.code), env);
   });
   const box: Mailbox = { left: 0, b: 0, pc: 0 };
   const blockPc = Int32Array.from(map.blocks, (block) => block.start);
@@ -123,8 +135,9 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
     let pc = cpu.pc;
     for (;;) {
       const b = map.blockOf[pc];
-      if (left === 0 || b < 0) {
-        // Inside a block: step the interpreter to its end, where a block starts.
+      if (left === 0 || b < 0 || entry[b] === 0) {
+        // Inside a block, or at one its function is not entered at: step the interpreter
+        // to the block's end, where a block starts.
         cpu.pc = pc;
         const stop = execute(cpu, decoded, mem, Math.min(left, map.toEnd[pc]));
         left -= cpu.executed;

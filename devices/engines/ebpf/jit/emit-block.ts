@@ -27,45 +27,91 @@ export interface EmitContext {
 const SAVED = ['l6', 'h6', 'l7', 'h7', 'l8', 'h8', 'l9', 'h9', 'l10'];
 
 /**
- * One basic block as a `case`, still open: the budget check for its whole length first
- * (the interpreter runs a block that does not fit), then its instructions. `ends`: control
- * never falls through past it. A fault gives back the count of the faulting instruction
- * and those after it, so counts stay exact.
+ * How a block passes control on inside the generated code: a conditional jump (taken to
+ * `target`, else on to `next`), a jump, a fall-through to `next`, or none of these (the
+ * block's code itself leaves or dispatches: calls, exits, helper calls).
  */
-export function emitBlock(ctx: EmitContext, id: number): { code: string; ends: boolean } {
-  const { pcs, start } = ctx.map.blocks[id];
-  const n = pcs.length;
-  const selfLoop = selfLoopCondition(ctx, pcs[n - 1], start);
-  const lines = [
-    `case ${id}: {`,
-    selfLoop === null ? '' : 'for (;;) {',
-    `if (left < ${n}) { b = ${id}; stop = ${Leave.NoBudget}; break run; }`,
-    `left -= ${n};`,
-  ];
-  let ends = false;
-  pcs.forEach((pc, k) => {
-    const leave = (stop: Leave, code: string) =>
-      `{ left += ${n - k}; ${code} pc = ${pc}; stop = ${stop}; break run; }`;
-    if (selfLoop !== null && k === n - 1) {
-      lines.push(`if (${selfLoop}) continue;`, 'break;', '}');
-      return;
+export type Terminator =
+  | {
+      readonly kind: 'branch';
+      readonly condition: string;
+      readonly target: number;
+      readonly next: number;
     }
-    const text = emitInstruction(ctx, pc, leave);
-    lines.push(text.code);
-    ends = text.ends;
-  });
-  return { code: lines.join('\n'), ends };
+  | { readonly kind: 'jump'; readonly target: number }
+  | { readonly kind: 'next'; readonly next: number }
+  | { readonly kind: 'leaves' };
+
+/** One basic block's code (budget check and instructions) without its jump, and the jump. */
+export interface BlockParts {
+  readonly body: string;
+  readonly term: Terminator;
 }
 
 /**
- * The condition of a block's last instruction when it is a conditional jump back to the
- * block's own start (a counted or scanning loop), else null: such a block becomes an inner
- * `for` that repeats while the budget covers another pass, with no trip through the switch.
+ * One basic block: the budget check for its whole length first (the interpreter runs a
+ * block that does not fit), then its instructions; a jump at its end is left to the
+ * caller as `term` (block ids). A fault gives back the count of the faulting instruction
+ * and those after it, so counts stay exact.
  */
-function selfLoopCondition(ctx: EmitContext, pc: number, start: number): string | null {
-  if (jumpTarget(ctx.program, pc) !== start) return null;
+export function emitBlockParts(ctx: EmitContext, id: number): BlockParts {
+  const { pcs } = ctx.map.blocks[id];
+  const n = pcs.length;
+  const lines = [
+    `if (left < ${n}) { b = ${id}; stop = ${Leave.NoBudget}; break run; }`,
+    `left -= ${n};`,
+  ];
+  const leaver = (k: number, pc: number) => (stop: Leave, code: string) =>
+    `{ left += ${n - k}; ${code} pc = ${pc}; stop = ${stop}; break run; }`;
+  pcs.forEach((pc, k) => {
+    if (k < n - 1) lines.push(emitInstruction(ctx, pc, leaver(k, pc)).code);
+  });
+  const last = pcs[n - 1];
+  const term = terminatorOf(ctx, last);
+  if (term !== null) return { body: lines.join('\n'), term };
+  const text = emitInstruction(ctx, last, leaver(n - 1, last));
+  lines.push(text.code);
+  const on: Terminator = text.ends ? { kind: 'leaves' } : { kind: 'next', next: id + 1 };
+  return { body: lines.join('\n'), term: on };
+}
+
+/** The jump ending a block at pc as block ids, or null when the instruction is not a jump. */
+function terminatorOf(ctx: EmitContext, pc: number): Terminator | null {
   const w = ctx.program.code[2 * pc];
-  return jumpCondition(opOf(w), (w >> 8) & 15, (w >> 12) & 15, ctx.program.code[2 * pc + 1]);
+  const op = opOf(w);
+  const target = () => ctx.map.blockOf[jumpTarget(ctx.program, pc)];
+  if (op === Op.Ja || op === Op.Gotol) return { kind: 'jump', target: target() };
+  const imm = ctx.program.code[2 * pc + 1];
+  const condition = jumpCondition(op, (w >> 8) & 15, (w >> 12) & 15, imm);
+  if (condition === null) return null;
+  return { kind: 'branch', condition, target: target(), next: ctx.map.blockOf[pc + 1] };
+}
+
+/**
+ * One basic block as a `case` of the switch dispatcher (compile.ts), still open. `ends`:
+ * control never falls through past it. A block whose conditional jump returns to its own
+ * start is an inner `for` that repeats while the budget covers another pass.
+ */
+export function emitCase(id: number, parts: BlockParts): { code: string; ends: boolean } {
+  const { body, term } = parts;
+  const goto = (target: number) => `b = ${target}; continue run;`;
+  const head = `case ${id}: {`;
+  switch (term.kind) {
+    case 'leaves':
+      return { code: `${head}\n${body}`, ends: true };
+    case 'next':
+      return { code: `${head}\n${body}`, ends: false };
+    case 'jump':
+      return { code: `${head}\n${body}\n${goto(term.target)}`, ends: true };
+    case 'branch': {
+      if (term.target === id) {
+        const loop = `for (;;) {\n${body}\nif (${term.condition}) continue;\nbreak;\n}`;
+        return { code: `${head}\n${loop}`, ends: false };
+      }
+      const jump = `if (${term.condition}) { ${goto(term.target)} }`;
+      return { code: `${head}\n${body}\n${jump}`, ends: false };
+    }
+  }
 }
 
 type Leaver = (stop: Leave, code: string) => string;
@@ -87,14 +133,6 @@ function emitInstruction(
     emitAlu(op, d, s, imm) ??
     emitMemory(op, { d, s, offset, imm }, ctx.regions, leave(Leave.MemoryFault, ''));
   if (plain !== null) return { code: plain, ends: false };
-  const goto = (target: number) => `b = ${ctx.map.blockOf[target]}; continue run;`;
-  const condition = jumpCondition(op, d, s, imm);
-  if (condition !== null) {
-    return { code: `if (${condition}) { ${goto(jumpTarget(ctx.program, pc))} }`, ends: false };
-  }
-  if (op === Op.Ja || op === Op.Gotol) {
-    return { code: goto(jumpTarget(ctx.program, pc)), ends: true };
-  }
   if (op === Op.Lddw) return { code: `l${d} = ${imm}; h${d} = ${code[2 * pc + 3]};`, ends: false };
   if (op === Op.CallHelper) {
     return {
