@@ -30,6 +30,9 @@ export interface SideResult {
   takenPerSecond?: number;
   rssIdle: number;
   rssSteady: number;
+  /** V8 heap in use, idle and at the end of the steady window (not for Mosquitto). */
+  heapIdle?: number;
+  heapLoad?: number;
   cpu: number;
   simCpu: number;
   rtt: number[];
@@ -104,18 +107,30 @@ class Simulator {
   }
 }
 
-/** The side's own count of what it took in: stored samples (gateway), PUBLISHes (aedes). */
-async function takenCount(side: Side): Promise<number | undefined> {
+/**
+ * What the side says of itself: what it took in (gateway: stored samples, its own counter;
+ * aedes: PUBLISHes received) and its V8 heap in use. Mosquitto says nothing (no IPC).
+ */
+async function selfReport(side: Side): Promise<{ taken?: number; heapUsed?: number }> {
   if (side.http) {
     const res = await fetch(`${side.http.url}/metrics`, {
       headers: { authorization: `Bearer ${side.http.token}` },
     });
-    const m = /^vmfleet_telemetry_samples_ingested_total (\d+)/m.exec(await res.text());
-    return m ? Number(m[1]) : undefined;
+    const text = await res.text();
+    const value = (name: string) => {
+      const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+      return m ? Number(m[1]) : undefined;
+    };
+    return {
+      taken: value('vmfleet_telemetry_samples_ingested_total'),
+      heapUsed: value('nodejs_heap_size_used_bytes'),
+    };
   }
-  if (!side.child.send) return undefined; // mosquitto: no IPC
-  return new Promise<number>((resolve) => {
-    side.child.once('message', (m: { received: number }) => resolve(m.received));
+  if (!side.child.send) return {};
+  return new Promise((resolve) => {
+    side.child.once('message', (m: { received: number; heapUsed: number }) =>
+      resolve({ taken: m.received, heapUsed: m.heapUsed }),
+    );
     side.child.send({});
   });
 }
@@ -133,6 +148,7 @@ export async function runSide(
 ): Promise<SideResult> {
   const pid = side.child.pid!;
   const idle = sampleProc(pid);
+  const idleHeap = (await selfReport(side)).heapUsed;
   const ids = Array.from({ length: o.devices }, (_, i) => `load-${i}`);
   let tokens: (string | undefined)[] = ids.map(() => undefined);
   let provisionSeconds: number | undefined;
@@ -162,6 +178,7 @@ export async function runSide(
     await sleep(o.warmupSeconds * 1000);
     return await steadyState(side, sim, ids, o, {
       idle,
+      idleHeap,
       provisionSeconds,
       connectSeconds,
       retries,
@@ -176,11 +193,17 @@ async function steadyState(
   sim: Simulator,
   ids: string[],
   o: LoadOptions,
-  before: { idle: ProcSample; provisionSeconds?: number; connectSeconds: number; retries: number },
+  before: {
+    idle: ProcSample;
+    idleHeap?: number;
+    provisionSeconds?: number;
+    connectSeconds: number;
+    retries: number;
+  },
 ): Promise<SideResult> {
   const pid = side.child.pid!;
   const from = { side: sampleProc(pid), sim: sampleProc(process.pid), stats: await sim.stats() };
-  const takenFrom = await takenCount(side);
+  const takenFrom = (await selfReport(side)).taken;
   const probe = side.http ? undefined : await brokerProbe(side.host, side.mqttPort);
   // RSS once a second through the window, the median reported: one sample would say more
   // about where the garbage collector happened to be than about the devices.
@@ -194,7 +217,8 @@ async function steadyState(
   ).finally(() => clearInterval(rssTimer));
   await probe?.close();
   const to = { side: sampleProc(pid), sim: sampleProc(process.pid), stats: await sim.stats() };
-  const takenTo = await takenCount(side);
+  const end = await selfReport(side);
+  const takenTo = end.taken;
   const seconds = (to.side.at - from.side.at) / 1000;
   return {
     name: side.name,
@@ -209,6 +233,8 @@ async function steadyState(
       takenFrom === undefined || takenTo === undefined
         ? undefined
         : (takenTo - takenFrom) / seconds,
+    heapIdle: before.idleHeap,
+    heapLoad: end.heapUsed,
     rssIdle: before.idle.rssBytes,
     rssSteady: rss.length > 0 ? median(rss) : to.side.rssBytes,
     cpu: cpuShare(from.side, to.side),

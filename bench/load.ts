@@ -50,6 +50,7 @@ function report(results: SideResult[], o: LoadOptions): void {
       'RSS idle MB',
       'RSS load MB',
       'KB/device',
+      'heap KB/dev',
       'CPU %',
       'sim CPU %',
       'RTT p50 ms',
@@ -70,6 +71,9 @@ function report(results: SideResult[], o: LoadOptions): void {
       mb(r.rssIdle),
       mb(r.rssSteady),
       kbPer(r).toFixed(1),
+      r.heapIdle === undefined || r.heapLoad === undefined
+        ? '-'
+        : ((r.heapLoad - r.heapIdle) / 1024 / r.devices).toFixed(1),
       (r.cpu * 100).toFixed(1),
       (r.simCpu * 100).toFixed(1),
       fmt(percentile(r.rtt, 50)),
@@ -85,7 +89,7 @@ function report(results: SideResult[], o: LoadOptions): void {
     [
       `connect/s: devices / time until every birth (CONNECT, retained status, SUBSCRIBE, hello) was acknowledged, ${o.connectConcurrency} births in flight`,
       `sent/s: telemetry the simulator published in steady state (${o.rate}/device/s); taken/s: the gateway's stored samples (its vmfleet_telemetry_samples_ingested_total), bare aedes' PUBLISHes received`,
-      'KB/device: (median RSS over the steady window - RSS of the idle process) / devices; CPU %: of one core over the steady window',
+      'KB/device: (median RSS over the steady window - RSS of the idle process) / devices; heap KB/dev: the same for V8 heap in use (its own report); CPU %: of one core over the steady window',
       'RTT: gateway = REST POST /api/devices/:id/monitor {op: status} -> MQTT cmd -> device reply -> REST answer;',
       '     bare brokers = an MQTT client publishes the cmd and waits for the reply (the broker alone)',
     ].join('\n'),
