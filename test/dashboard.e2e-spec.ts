@@ -428,6 +428,17 @@ describeWithTool('chromium', 'chromium', 'web dashboard in headless Chromium (e2
     await page.goto(url('/'));
     await page.getByTestId('fleet-count').filter({ hasText: '3 of 1000 online' }).waitFor();
     await page.waitForFunction(deviceRows, 1000, { polling: 'raf' });
+    // Grouped by transport: the three virtual devices on MQTT, the rest not connected.
+    const byTransport = page.getByRole('region', { name: 'By transport' });
+    await byTransport.getByRole('row', { name: /^mqtt 3 0$/ }).waitFor();
+    await byTransport.getByRole('row', { name: /^not connected 0 997$/ }).waitFor();
+    await page.getByRole('combobox', { name: 'Transport' }).selectOption('mqtt');
+    await page.waitForFunction(deviceRows, 3, { polling: 'raf' });
+    await expect(page.locator('tr[data-device="dash-01"] td').first().textContent()).resolves.toBe(
+      'online · mqtt',
+    );
+    await page.getByRole('combobox', { name: 'Transport' }).selectOption('');
+    await page.waitForFunction(deviceRows, 1000, { polling: 'raf' });
     await expect(page.locator('tr[data-device]').last().getAttribute('data-device')).resolves.toBe(
       'load-0996',
     );

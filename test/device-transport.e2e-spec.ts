@@ -110,11 +110,14 @@ describeWithEnv(
   HINT,
   'a CoAP device moving between two instances on one PostgreSQL (e2e)',
   (url) => {
-    let a: TestGateway;
+    let a: TestGateway | undefined;
     let b: TestGateway | undefined;
     const raw: RawCoap[] = [];
+    /** The instances read it from the environment (ClusterModule): a short one, as in cluster.e2e. */
+    const TTL = 3000;
 
     beforeEach(async () => {
+      process.env.VMFLEET_LEASE_TTL_MS = String(TTL);
       const ds = new DataSource({
         ...dataSourceOptions({ kind: 'postgres', url }),
         migrationsRun: false,
@@ -122,16 +125,22 @@ describeWithEnv(
       await ds.initialize();
       await ds.dropDatabase();
       await ds.destroy();
-      a = await startTestGateway({ VMFLEET_DATABASE_URL: url });
     }, 60_000);
+
+    async function startA(): Promise<TestGateway> {
+      a = await startTestGateway({ VMFLEET_DATABASE_URL: url });
+      return a;
+    }
     afterEach(async () => {
       raw.splice(0).forEach((r) => r.close());
       await b?.stop();
-      b = undefined;
-      await a.stop();
+      await a?.stop();
+      a = b = undefined;
+      delete process.env.VMFLEET_LEASE_TTL_MS;
     });
 
     it('is taken over by the instance it registers with; the old session ending leaves it online', async () => {
+      const a = await startA();
       const id = 'moving-01';
       const token = await provision(a, id);
       const toA = await RawCoap.open(a.coapPort);
@@ -173,6 +182,38 @@ describeWithEnv(
       expect(end.code).toBe('2.02');
       await waitFor('offline', async () => !(await deviceOf(a, id)).online);
       expect(await deviceOf(a, id)).toMatchObject({ transport: null, instance: null });
+    }, 60_000);
+
+    it('sets the devices of a stopped instance offline once its lease is gone, not those of a live one', async () => {
+      const first = await startA();
+      const id = 'orphan-01';
+      const token = await provision(first, id);
+      const toA = await RawCoap.open(first.coapPort);
+      raw.push(toA);
+      await connectCoap(toA, id, token);
+      await waitFor('online at A', async () => (await deviceOf(first, id)).online);
+      const connected = Date.now();
+      b = await startTestGateway({ VMFLEET_DATABASE_URL: url });
+
+      // B's sweeps, once the device is older than a TTL (younger ones are never swept).
+      const service = b.app.get(DevicesService);
+      const sweep = service.sweepOrphans.bind(service);
+      const late: Promise<number>[] = [];
+      jest.spyOn(service, 'sweepOrphans').mockImplementation(() => {
+        const swept = sweep();
+        if (Date.now() > connected + TTL + 100) late.push(swept);
+        return swept;
+      });
+      await waitFor('a sweep by B past the TTL', () => late.length > 0, 10_000);
+      expect(await late[0]).toBe(0);
+      expect(await deviceOf(b, id)).toMatchObject({ online: true, instance: instanceOf(first) });
+
+      // A stops (its CoAP sessions end without a word to the database): B sweeps the device.
+      await first.stop();
+      a = undefined;
+      await waitFor('offline by B', async () => !(await deviceOf(b!, id)).online, 10_000);
+      expect(await deviceOf(b, id)).toMatchObject({ transport: null, instance: null });
+      expect(await Promise.all(late)).toContain(1);
     }, 60_000);
   },
 );

@@ -2,6 +2,9 @@ import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/c
 import type { ClusterConfig } from './cluster-config';
 import type { LeasesRepository } from './leases.repository';
 
+/** Every running instance holds `instance:<id>`: the others see it is alive. */
+const INSTANCE_LEASE = 'instance:';
+
 export interface LeaseOptions {
   /** One instance on its own database (SQLite): it holds every lease, nothing is written. */
   single: boolean;
@@ -39,6 +42,10 @@ export class LeaseService implements OnModuleInit, OnApplicationShutdown {
     return !this.options.single;
   }
 
+  get leaseTtlMs(): number {
+    return this.config.leaseTtlMs;
+  }
+
   /** How often held leases are renewed: a third of their time to live. */
   get heartbeatMs(): number {
     return Math.floor(this.config.leaseTtlMs / 3);
@@ -46,6 +53,7 @@ export class LeaseService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     if (this.options.single) return;
+    this.want(INSTANCE_LEASE + this.instanceId);
     this.timer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
     this.timer.unref();
   }
@@ -79,6 +87,19 @@ export class LeaseService implements OnModuleInit, OnApplicationShutdown {
     this.wanted.delete(name);
     if (this.options.single || !this.held.delete(name)) return;
     await this.repo.release(name, this.instanceId);
+  }
+
+  /**
+   * The instances alive now: those whose `instance:` lease is held (renewed within the
+   * TTL), this one always. A killed instance drops out a TTL after its last heartbeat, a
+   * stopped one at once (it released its leases).
+   */
+  async liveInstances(): Promise<Set<string>> {
+    const live = new Set([this.instanceId]);
+    if (this.options.single) return live;
+    const names = await this.repo.heldWithPrefix(INSTANCE_LEASE, this.clock());
+    for (const name of names) live.add(name.slice(INSTANCE_LEASE.length));
+    return live;
   }
 
   /** Renews what is held, tries for what is wanted; a lease that could not be renewed is dropped. */

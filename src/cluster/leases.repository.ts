@@ -40,6 +40,16 @@ export class LeasesRepository {
     return rows[0]?.holder ?? null;
   }
 
+  /** The names starting with `prefix` (no `%` or `_` in it: LIKE's wildcards) held at `now`. */
+  async heldWithPrefix(prefix: string, now: number): Promise<string[]> {
+    const [a, b] = this.params(2);
+    const rows = await this.db.query<{ name: string }[]>(
+      `SELECT name FROM leases WHERE name LIKE ${a} AND expires_at >= ${b}`,
+      [`${prefix}%`, now],
+    );
+    return rows.map((r) => r.name);
+  }
+
   private params(n: number): string[] {
     const pg = this.db.options.type === 'postgres';
     return Array.from({ length: n }, (_, i) => (pg ? `$${i + 1}` : '?'));

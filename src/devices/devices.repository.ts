@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { RowStatement } from '../database/bulk-writer';
 import type { AppSlotsReport, HelloMessage, VmKind } from '../protocol';
 import { DeviceTagEntity } from './device-tag.entity';
@@ -233,6 +233,18 @@ export class DevicesRepository {
       ],
       offline,
     );
+  }
+
+  /**
+   * Offline: the devices an instance not in `live` held (it died), that said hello before
+   * `connectedBefore` (so not a device of an instance too new to be in `live`). The number.
+   */
+  async markOrphansOffline(live: string[], connectedBefore: number): Promise<number> {
+    const result = await this.devices.update(
+      { online: true, instance: Not(In(live)), connectedAt: LessThan(connectedBefore) },
+      { online: false, transport: null, instance: null },
+    );
+    return result.affected ?? 0;
   }
 
   /** On the telemetry hot path: one statement per device per batch (see RowStatement). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LeaseService } from '../cluster/lease.service';
 import { CONFIG, Config } from '../config/config';
 import { CredentialHooks } from '../link/credential-hooks';
@@ -39,12 +39,13 @@ export interface RotatedToken extends ProvisionedDevice {
 export const MAX_TOKEN_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
 
 @Injectable()
-export class DevicesService implements OnModuleDestroy {
+export class DevicesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Devices');
   /** Devices whose live session logged in with a previous (grace) token. */
   private readonly onPreviousToken = new Set<string>();
   /** Per device: drops a grace-token session when its grace ends. */
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private orphanTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: DevicesRepository,
@@ -221,7 +222,32 @@ export class DevicesService implements OnModuleDestroy {
     this.graceTimers.set(id, timer);
   }
 
+  /** On a shared database: every heartbeat, the devices of dead instances go offline. */
+  onModuleInit(): void {
+    if (!this.cluster.shared) return;
+    this.orphanTimer = setInterval(() => void this.sweepOrphans(), this.cluster.heartbeatMs);
+    this.orphanTimer.unref();
+  }
+
+  /**
+   * A killed instance's devices stay online on its rows until they say hello elsewhere;
+   * those that never do (gone with it) are set offline once its `instance:` lease expires.
+   */
+  async sweepOrphans(): Promise<number> {
+    try {
+      const live = [...(await this.cluster.liveInstances())];
+      const before = Date.now() - this.cluster.leaseTtlMs;
+      const swept = await this.repo.markOrphansOffline(live, before);
+      if (swept) this.logger.log(`${swept} device(s) of stopped instances set offline`);
+      return swept;
+    } catch (err) {
+      this.logger.warn(`sweeping the devices of stopped instances: ${(err as Error).message}`);
+      return 0;
+    }
+  }
+
   onModuleDestroy(): void {
+    clearInterval(this.orphanTimer);
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
     this.graceTimers.clear();
   }
