@@ -7,7 +7,8 @@ import { Op } from '../ops';
  * Registers live in locals `r1`…`r32` (r0 reads as the literal 0); every value a local
  * holds is an int32, as in the interpreter's Int32Array. Locals the block shares:
  * `a` (address or new $sp of a check that may fail), `t`, `s` (scratch), `nx` (the offset
- * after the delay slot), `e` (index of the faulting instruction), `hi`, `lo`.
+ * after the delay slot), `e` (index of the faulting instruction), `hi`, `lo`, and the
+ * constants `stackLimit`, `stackSpan` (read from cpu once per call, as the interpreter does).
  */
 
 /** Layout numbers the emitted checks compare against, fixed for one loaded program. */
@@ -118,7 +119,7 @@ function emitStackPointerWrite(op: Op, b: string, c: string, imm: number, index:
         : op === Op.SubuSp
           ? `(${b} - ${c}) | 0`
           : b;
-  return `a = ${value}; if ((a - cpu.stackLimit) >>> 0 > cpu.stackSpan) ${faultExit(index)} r29 = a;`;
+  return `a = ${value}; if ((a - stackLimit) >>> 0 > stackSpan) ${faultExit(index)} r29 = a;`;
 }
 
 function emitHiLo(op: Op, d: string, b: string, c: string): string | null {

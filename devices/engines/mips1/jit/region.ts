@@ -13,7 +13,7 @@ const MAX_CALL_INSTRUCTIONS = 1 << 22;
 /** The source of one region and the blocks it can be entered at. */
 export interface RegionSource {
   readonly body: string;
-  /** Text offsets of the region's blocks, the entry first. */
+  /** Text offsets of the region's blocks, in text order; a block's id is its index. */
   readonly starts: readonly number[];
   /** Instructions of one pass of each block: the tier enters only if the budget covers it. */
   readonly lengths: readonly number[];
@@ -51,11 +51,14 @@ export function translateRegion(
       }
     }
   }
-  const starts = [...blocks.keys()];
+  // In text order, so a block's fall-through successor is most often the next case
+  // (blockExit falls through to it instead of going round the switch).
+  const starts = [...blocks.keys()].sort((x, y) => x - y);
+  const ordered = new Map(starts.map((start) => [start, blocks.get(start)!]));
   const ids = new Int16Array(text.textBytes >> 2).fill(-1);
   starts.forEach((start, id) => (ids[start >> 2] = id));
   const lengths = starts.map((start) => blocks.get(start)!.length);
-  return { body: assemble(blocks, text.textBytes), starts, lengths, ids };
+  return { body: assemble(ordered, text.textBytes), starts, lengths, ids };
 }
 
 /**
@@ -70,10 +73,15 @@ function assemble(blocks: ReadonlyMap<number, BlockSource>, textBytes: number): 
   const written = [...new Set([...code.matchAll(/\br(\d+) = /g)].map((m) => Number(m[1])))];
   const hiLo = /\b(hi|lo)\b/.test(code);
   const ids = new Map([...blocks.keys()].map((start, id) => [start, id]));
-  const cases = [...blocks].map(([start, block]) => blockCase(start, block, ids, textBytes));
+  const cases = [...blocks].map(([start, block], id) =>
+    blockCase(start, block, { ids, next: id + 1 }, textBytes),
+  );
   return [
     used.length ? `let ${used.map((n) => `r${int(n)} = r[${int(n)}]`).join(', ')};` : '',
     hiLo ? 'let hi = cpu.hi, lo = cpu.lo;' : '',
+    /\bstackLimit\b/.test(code)
+      ? 'const stackLimit = cpu.stackLimit, stackSpan = cpu.stackSpan;'
+      : '',
     'let a = 0, t = 0, s = 0, nx = 0, e = -1, st = 0, sl = -1, sp = 0, p = 0, np = 1, stop = 0;',
     `const lim = left < ${int(MAX_CALL_INSTRUCTIONS)} ? left : ${int(MAX_CALL_INSTRUCTIONS)};`,
     'let n = lim;',
@@ -86,11 +94,17 @@ function assemble(blocks: ReadonlyMap<number, BlockSource>, textBytes: number): 
   ].join('\n');
 }
 
-type Ids = ReadonlyMap<number, number>;
+/** Block ids by text offset, and the id of the case that follows this one. */
+interface Ids {
+  readonly ids: ReadonlyMap<number, number>;
+  readonly next: number;
+}
 
 /**
  * One block: budget check, its instructions (repeated while it branches back to itself
- * and the budget covers another pass), then on to the next block or out.
+ * and the budget covers another pass), then on to the next block or out. The case is a
+ * block labelled `f`: `break f` falls through into the next case's budget check, cheaper
+ * than the loop back to `switch (b)` (an indirect jump) that other successors take.
  */
 function blockCase(start: number, block: BlockSource, ids: Ids, textBytes: number): string {
   const { end, length } = block;
@@ -100,7 +114,7 @@ function blockCase(start: number, block: BlockSource, ids: Ids, textBytes: numbe
       `if (nx !== ${int(start)} || n < ${int(length)}) break;\n}`
     : `${block.code}\nn -= ${int(length)};`;
   return [
-    `case ${int(ids.get(start)!)}: {`,
+    `case ${int(ids.ids.get(start)!)}: f: {`,
     `if (n < ${int(length)}) { p = ${int(start)}; break y; }`,
     `x: {\n${pass}\nsp = ${int(end.stopPc)};\n${blockExit(block, ids, textBytes)}\n}`,
     `st = ${int(start)}; sl = ${int(end.slot)}; break y;`,
@@ -109,15 +123,16 @@ function blockCase(start: number, block: BlockSource, ids: Ids, textBytes: numbe
 }
 
 /** Where control goes after a block's pass: a block of the region by id, or out at p. */
-function blockExit({ end }: BlockSource, ids: Ids, textBytes: number): string {
+function blockExit({ end }: BlockSource, { ids, next }: Ids, textBytes: number): string {
   const to = (at: number) => {
     const id = ids.get(at);
-    return id === undefined ? `{ p = ${int(at)}; break y; }` : `{ b = ${int(id)}; break; }`;
+    if (id === undefined) return `{ p = ${int(at)}; break y; }`;
+    return id === next ? 'break f;' : `{ b = ${int(id)}; break; }`;
   };
   if (end.kind === 'odd') return `p = ${int(end.stopPc + 4)}; np = nx; break y;`;
   if (end.stop === Stop.Syscall) {
-    const next = end.kind === 'slot' ? 'nx' : int(end.stopPc + 4);
-    return `p = ${next}; stop = ${int(Stop.Syscall)}; break y;`;
+    const after = end.kind === 'slot' ? 'nx' : int(end.stopPc + 4);
+    return `p = ${after}; stop = ${int(Stop.Syscall)}; break y;`;
   }
   if (end.kind === 'next') return to(end.stopPc + 4);
   const [taken, notTaken] = end.targets;

@@ -51,6 +51,16 @@ const ENV_NAMES = [
   ...['loadWordLeft', 'loadWordRight', 'storeWordLeft', 'storeWordRight', 'fault'],
 ] as const;
 
+/**
+ * The factory takes the values as `$name` and the region copies them into constants: the
+ * factory's parameters are context slots, loaded again at every use in the region (and
+ * after every call it makes), while a function's own constants stay in registers.
+ */
+const FACTORY_PARAMS = [...ENV_NAMES, 'ids'].map((name) => `$${name}`);
+const REGION_HEAD =
+  "'use strict'; return function region(r, cpu, left, b) {\n" +
+  `const ${[...ENV_NAMES, 'ids'].map((name) => `${name} = $${name}`).join(', ')};\n`;
+
 /** A region's source and the factory made from it, shared by every load of a text. */
 interface SharedRegion {
   readonly source: RegionSource;
@@ -164,10 +174,7 @@ class Translation {
     if (!shared) {
       const source = translateRegion(this.text, this.layout, pc);
       // The source holds only numbers from decoded fields and the layout (emit.ts int()).
-      const factory = generatedFactory<Region>(
-        [...ENV_NAMES, 'ids'],
-        `'use strict'; return function region(r, cpu, left, b) {\n${source.body}\n};`,
-      );
+      const factory = generatedFactory<Region>(FACTORY_PARAMS, `${REGION_HEAD}${source.body}\n};`);
       shared = { source, factory };
       this.shared.set(pc, shared);
     }
