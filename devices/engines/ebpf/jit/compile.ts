@@ -21,7 +21,15 @@ import { execute, Stop } from '../interpreter';
 import type { EbpfMemory } from '../memory';
 import { REGISTER_SLOTS } from '../ops';
 import { findBlocks, groupBlocks, opOf, type BlockMap } from './blocks';
-import { emitBlockParts, emitCase, Leave, type BlockParts, type EmitContext } from './emit-block';
+import {
+  emitBlockParts,
+  emitCase,
+  Leave,
+  LOAD_LOCALS,
+  STORE_LOCALS,
+  type BlockParts,
+  type EmitContext,
+} from './emit-block';
 import { accessOf, regionConstants } from './emit-memory';
 import { structureGroup } from './structure';
 
@@ -35,7 +43,8 @@ interface Mailbox {
   pc: number;
 }
 
-type Translated = (cpu: CpuState, b: number, box: Mailbox) => Leave;
+/** `base`: the call depth of the JS call it runs for (emitCall), -1 from the dispatcher. */
+type Translated = (cpu: CpuState, b: number, box: Mailbox, base: number) => Leave;
 
 const LOCALS = Array.from({ length: REGISTER_SLOTS }, (_, k) => `${k & 1 ? 'h' : 'l'}${k >> 1}`);
 
@@ -65,16 +74,19 @@ function groupSource(run: string): string {
   const used = LOCALS.map((name, k) => [name, k] as const).filter(([name]) => named.has(name));
   // Calls and exits keep the call depth and the lowest stack in locals too.
   const calls = /\bdp\b/.test(run);
+  const store = used.map(([name, k]) => `r[${k}] = ${name};`).join(' ');
+  const load = used.map(([name, k]) => `${name} = r[${k}];`).join(' ');
+  const body = run.split(STORE_LOCALS).join(store).split(LOAD_LOCALS).join(load);
   return [
-    'return function translated(cpu, b, box) {',
+    'return function translated(cpu, b, box, base) {',
     'const r = cpu.regs; const frames = cpu.frames;',
     used.length > 0 ? `let ${used.map(([name, k]) => `${name} = r[${k}]`).join(', ')};` : '',
     'let left = box.left, t = 0, u = 0, o = 0, f = 0, pc = 0, stop = 0;',
     calls ? 'let dp = cpu.depth, lw = cpu.lowestStack;' : '',
     'run: for (;;) {',
-    run,
+    body,
     '}',
-    used.map(([name, k]) => `r[${k}] = ${name};`).join(' '),
+    store,
     calls ? 'cpu.depth = dp; cpu.lowestStack = lw;' : '',
     'box.left = left; box.b = b; box.pc = pc;',
     'return stop;',
@@ -83,8 +95,13 @@ function groupSource(run: string): string {
 }
 
 /** What generated code may name: constants of this program and the shared arithmetic. */
-function environment(memory: EbpfMemory, map: BlockMap): Record<string, unknown> {
+function environment(
+  memory: EbpfMemory,
+  map: BlockMap,
+  enter: Translated,
+): Record<string, unknown> {
   return {
+    enter,
     memory,
     view: memory.view,
     blockOf: map.blockOf,
@@ -111,7 +128,20 @@ function translate(source: string, env: Record<string, unknown>): Translated {
 export function compileProgram(program: DecodedProgram, memory: EbpfMemory): EbpfExecutor {
   const map = findBlocks(program);
   const ctx: EmitContext = { program, map, regions: regionConstants(memory) };
-  const env = environment(memory, map);
+  const functions: Translated[] = [];
+  /** The JS call of a bpf function (emitCall): its groups in turn until it returns or stops. */
+  const enter: Translated = (cpu, b, box, base) => {
+    for (;;) {
+      if (entry[b] === 0) {
+        box.b = b; // the dispatcher steps the interpreter from there
+        return Leave.Transfer;
+      }
+      const leave = functions[groupOf[b]](cpu, b, box, base);
+      if (leave !== Leave.Transfer) return leave;
+      b = box.b;
+    }
+  };
+  const env = environment(memory, map, enter);
   const parts = map.blocks.map((_, id) => emitBlockParts(ctx, id));
   const groups = groupBlocks(
     program,
@@ -121,11 +151,11 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
   const groupOf = new Int32Array(map.blocks.length);
   /** 1 where a block's group may be entered at its start, else the interpreter steps on. */
   const entry = new Uint8Array(map.blocks.length);
-  const functions = groups.map(([first, last], g) => {
+  groups.forEach(([first, last], g) => {
     groupOf.fill(g, first, last + 1);
     const run = runLoopOf(parts, first, last);
     run.entries.forEach((id) => (entry[id] = 1));
-    return translate(groupSource(run.code), env);
+    functions.push(translate(groupSource(run.code), env));
   });
   const box: Mailbox = { left: 0, b: 0, pc: 0 };
   const blockPc = Int32Array.from(map.blocks, (block) => block.start);
@@ -146,7 +176,7 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
         continue;
       }
       box.left = left;
-      const leave = functions[groupOf[b]](cpu, b, box);
+      const leave = functions[groupOf[b]](cpu, b, box, -1);
       left = box.left;
       switch (leave) {
         case Leave.Transfer:
@@ -166,6 +196,8 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
         case Leave.Fault:
           cpu.pc = box.pc;
           return finish(cpu, budget, left, STOPS[leave]);
+        case Leave.Returned:
+          throw new Error('ebpf-jit: a return to a JS call the dispatcher did not make');
       }
     }
   };

@@ -15,7 +15,17 @@ export const enum Leave {
   Exit, // exit from the outermost frame, ctx.pc on it
   Fault, // cpu.fault, ctx.pc on the faulting instruction
   MemoryFault, // ctx.pc on a load or store outside the regions: compile.ts builds the fault
+  Returned, // between generated functions only: the callee of a JS call (emitCall) returned
 }
+
+/**
+ * bpf-to-bpf calls nest as JavaScript calls up to this depth (each takes two JS frames);
+ * deeper ones, and returns to frames a JS call did not make, go through the dispatch.
+ */
+export const JS_CALL_DEPTH = 64;
+/** Where the group's register locals are stored to cpu.regs and loaded back (compile.ts). */
+export const STORE_LOCALS = '/*store*/';
+export const LOAD_LOCALS = '/*load*/';
 
 export interface EmitContext {
   readonly program: DecodedProgram;
@@ -140,7 +150,7 @@ function emitInstruction(
       ends: true,
     };
   }
-  if (op === Op.CallLocal) return { code: emitCall(ctx, pc, offset, imm, leave), ends: true };
+  if (op === Op.CallLocal) return { code: emitCall(ctx, pc, offset, imm, leave), ends: false };
   if (op === Op.Exit) return { code: emitExit(pc), ends: true };
   throw new Error(`ebpf-jit: op ${op} at ${pc} has no translation`);
 }
@@ -148,26 +158,41 @@ function emitInstruction(
 /**
  * calls.ts callLocal, inlined: the depth and stack checks, then the frame from the locals.
  * `dp` and `lw` are the function's locals for cpu.depth and cpu.lowestStack (compile.ts).
+ * Then, below JS_CALL_DEPTH, the callee runs as a JavaScript call (`enter`, compile.ts)
+ * and control goes on after the call when it returns; any other stop inside it leaves
+ * this function too, with the callee's state already in the cpu. Deeper, the call goes
+ * through the dispatch and its return comes back there.
  */
 function emitCall(ctx: EmitContext, pc: number, frame: number, target: number, leave: Leaver) {
   const calleeFrame = ctx.program.frameOf[target];
   const saves = SAVED.map((name, k) => `frames[f + ${k + 1}] = ${name};`).join(' ');
+  const block = ctx.map.blockOf[target];
   return [
     `if (dp >= ${MAX_CALL_DEPTH}) ${leave(Leave.Fault, `cpu.fault = callTooDeep(${pc}, ${MAX_CALL_DEPTH});`)}`,
     `t = l${10} - ${frame}; u = t - ${calleeFrame};`,
     `if (u < ${REGION.stack}) ${leave(Leave.Fault, `cpu.fault = stackOverflow(${pc}, u, ${REGION.stack});`)}`,
     `f = dp * ${FRAME_SLOTS}; frames[f] = ${pc + 1}; ${saves}`,
     `dp++; if (u < lw) lw = u;`,
-    `l10 = t | 0; b = ${ctx.map.blockOf[target]}; continue run;`,
+    `l10 = t | 0;`,
+    `if (dp > ${JS_CALL_DEPTH}) { b = ${block}; continue run; }`,
+    `${STORE_LOCALS} cpu.depth = dp; cpu.lowestStack = lw; box.left = left;`,
+    `stop = enter(cpu, ${block}, box, dp); left = box.left;`,
+    `if (stop !== ${Leave.Returned}) return stop;`,
+    `${LOAD_LOCALS} dp = cpu.depth; lw = cpu.lowestStack;`,
   ].join('\n');
 }
 
-/** exit: the end at depth 0, else calls.ts returnFromCall inlined. */
+/**
+ * exit: the end at depth 0, else calls.ts returnFromCall inlined; a return from the call
+ * this function was entered by (`base`, emitCall) leaves it as Returned.
+ */
 function emitExit(pc: number): string {
   const restores = SAVED.map((name, k) => `${name} = frames[f + ${k + 1}];`).join(' ');
   return [
     `if (dp === 0) { cpu.stopPc = ${pc}; pc = ${pc}; stop = ${Leave.Exit}; break run; }`,
     `f = --dp * ${FRAME_SLOTS}; ${restores}`,
-    `b = blockOf[frames[f]]; continue run;`,
+    `b = blockOf[frames[f]];`,
+    `if (dp < base) { stop = ${Leave.Returned}; break run; }`,
+    `continue run;`,
   ].join('\n');
 }
