@@ -14,12 +14,22 @@ import { MIPS1_HEADER_BYTES, parseMips1Image } from '../src/protocol/images/mips
 import type { OtaWorkerJob, OtaWorkerMessage } from './ota-worker';
 import { median, printTable } from './stats';
 import { startBenchGateway } from './gateway';
+import {
+  percentile,
+  pollUntil,
+  profiled,
+  watchStalls,
+  type PollLog,
+  type Stalls,
+} from './ota-probes';
 
 interface Options {
   devices: number;
   kib: number;
   board: BoardName;
   rounds: number;
+  pollMs: number;
+  cpuProf?: string;
 }
 
 interface Round {
@@ -27,9 +37,13 @@ interface Round {
   wireBytes: number;
   /** Payload bytes the gateway sent (vmfleet side): more than devices × size means re-sends. */
   sentBytes?: number;
+  /** The gateway's event loop during the rollout (vmfleet side). */
+  stalls?: Stalls;
+  /** GET /api/deployments/:id during the rollout (vmfleet side). */
+  polls?: PollLog;
 }
 
-const APP = { name: 'bench-ota', version: '1.0.0' };
+const APP = { name: 'ota-bench', version: '1.0.0' };
 
 /**
  * A runnable image of exactly `total` bytes: blink with its .bss turned into initialised
@@ -110,7 +124,7 @@ async function vmfleetRound(o: Options, image: Uint8Array, round: number): Promi
     form.append('name', APP.name);
     form.append('version', APP.version);
     form.append('vm', 'mips1');
-    form.append('file', new Blob([Buffer.from(image)]), 'bench-ota.m1');
+    form.append('file', new Blob([Buffer.from(image)]), 'ota-bench.m1');
     const up = await fetch(`${gw.httpUrl}/api/apps`, {
       method: 'POST',
       headers: { authorization: `Bearer ${gw.apiToken}` },
@@ -139,35 +153,47 @@ async function vmfleetRound(o: Options, image: Uint8Array, round: number): Promi
     await worker.next('ready');
 
     const before = await worker.bytes();
-    const started = now();
-    const { id } = await api<{ id: number }>(gw, 'POST', '/api/deployments', {
-      app: APP,
-      target: { tag: 'bench' },
-      failureThreshold: 0,
-      healthWindowMs: 0,
-    });
     type View = {
       status: string;
       counts: Record<string, number>;
+      finishedAt: string | null;
       targets: { bytesSent: number }[];
     };
-    let view: View;
-    const deadline = Date.now() + 600_000;
-    for (;;) {
-      view = await api<View>(gw, 'GET', `/api/deployments/${id}`);
-      if (view.status === 'completed') break;
-      if (view.status !== 'running' || Date.now() > deadline) {
-        throw new Error(`deployment ${view.status}: ${JSON.stringify(view.counts)}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    const rollout = async () => {
+      const { id } = await api<{ id: number }>(gw, 'POST', '/api/deployments', {
+        app: APP,
+        target: { tag: 'bench' },
+        failureThreshold: 0,
+        healthWindowMs: 0,
+      });
+      // Every poll is timed; one that fails counts (the API stopped answering) and polling goes on.
+      return pollUntil(
+        async () => {
+          const view = await api<View>(gw, 'GET', `/api/deployments/${id}`);
+          return view.status === 'running' ? undefined : view;
+        },
+        o.pollMs,
+        600_000,
+      );
+    };
+    const { result, stalls } = await profiled(
+      o.cpuProf,
+      `vmfleet-${o.devices}-round${round + 1}`,
+      () => watchStalls(rollout),
+    );
+    const { value: view, log: polls } = result;
+    if (view.status !== 'completed') {
+      throw new Error(`deployment ${view.status}: ${JSON.stringify(view.counts)}`);
     }
-    const seconds = (now() - started) / 1000;
+    // The gateway's own finishing time: the poll interval does not round it up.
+    const seconds = (Date.parse(view.finishedAt!) - started) / 1000;
     if (view.counts.healthy !== o.devices) {
       throw new Error(`completed with ${JSON.stringify(view.counts)}`);
     }
     const wireBytes = (await worker.bytes()) - before;
     const sentBytes = view.targets.reduce((a, t) => a + t.bytesSent, 0);
-    return { seconds, wireBytes, sentBytes };
+    return { seconds, wireBytes, sentBytes, stalls, polls };
   } finally {
     await worker?.stop();
     await gw.close();
@@ -240,6 +266,25 @@ function report(o: Options, imageBytes: number, bare: Round[], fleet: Round[]): 
   console.log(
     'vmfleet time = deployment created → every device healthy (health window 0), incl. verify and swap',
   );
+  const ms = (v: number) => v.toFixed(1);
+  const stat = (pick: (r: Round) => number) => ms(median(fleet.map(pick)));
+  const polls = (r: Round) => r.polls?.latenciesMs ?? [];
+  console.log(
+    `gateway event loop during the rollout: longest stall ${stat((r) => r.stalls?.maxMs ?? NaN)} ms, ` +
+      `p99 ${stat((r) => r.stalls?.p99Ms ?? NaN)} ms (median of rounds; per round max ` +
+      `${fleet.map((r) => ms(r.stalls?.maxMs ?? NaN)).join(', ')} ms)`,
+  );
+  console.log(
+    `GET /api/deployments/:id every ${o.pollMs} ms during the rollout: ${fleet.map((r) => polls(r).length).join(', ')} polls, ` +
+      `p50 ${stat((r) => percentile(polls(r), 50))} ms, p99 ${stat((r) => percentile(polls(r), 99))} ms, ` +
+      `max ${stat((r) => Math.max(...polls(r)))} ms (median of rounds), ` +
+      `failed ${fleet.map((r) => r.polls?.failures.length ?? 0).join(', ')}`,
+  );
+}
+
+/** Failed polls make the run fail: the REST API has to answer throughout a rollout. */
+function failedPolls(fleet: Round[]): string[] {
+  return fleet.flatMap((r, i) => (r.polls?.failures ?? []).map((f) => `round ${i + 1}: ${f}`));
 }
 
 function positive(v: string): number {
@@ -265,6 +310,16 @@ async function main(): Promise<void> {
       'esp32',
     )
     .option('--rounds <n>', 'rounds per side (the median is reported)', positive, 3)
+    .option(
+      '--poll-ms <n>',
+      'GET /api/deployments/:id (every device, with history) this often during the rollout',
+      positive,
+      250,
+    )
+    .option(
+      '--cpu-prof <dir>',
+      "write a CPU profile of the gateway's thread during each vmfleet rollout to <dir>",
+    )
     .parse();
   const o = program.opts<Options>();
   const base = fs.readFileSync(
@@ -284,10 +339,18 @@ async function main(): Promise<void> {
     fleet.push(await vmfleetRound(o, image, r));
     console.log(
       `  round ${r + 1}: bare ${bare[r].seconds.toFixed(2)} s (wire ${(bare[r].wireBytes / (image.length * o.devices)).toFixed(3)}), ` +
-        `vmfleet ${fleet[r].seconds.toFixed(2)} s (wire ${(fleet[r].wireBytes / (image.length * o.devices)).toFixed(3)})`,
+        `vmfleet ${fleet[r].seconds.toFixed(2)} s (wire ${(fleet[r].wireBytes / (image.length * o.devices)).toFixed(3)}, ` +
+        `longest stall ${fleet[r].stalls?.maxMs.toFixed(0)} ms, poll p99 ${percentile(fleet[r].polls?.latenciesMs ?? [], 99).toFixed(0)} ms, ` +
+        `${fleet[r].polls?.failures.length} failed polls)`,
     );
   }
   report(o, image.length, bare, fleet);
+  const failed = failedPolls(fleet);
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} REST polls failed during the rollout:\n  ${failed.slice(0, 10).join('\n  ')}`,
+    );
+  }
 }
 
 if (require.main === module) {

@@ -76,8 +76,7 @@ export class DeploymentsController {
   @ApiOperation({ summary: 'One deployment with every device: state, reason, history, bytes sent' })
   @ApiOkResponse({ schema: openApiSchema(deploymentDetailSchema, 'output') })
   async get(@Param('id', idPipe) id: number) {
-    const { deployment, devices } = await this.deployments.detail(id);
-    const counts = await this.deployments.counts(id);
+    const { deployment, devices, counts } = await this.deployments.detail(id);
     return {
       ...deploymentView(deployment, counts),
       targets: devices.map((d) => deviceRolloutView(d, d.bytesSent)),

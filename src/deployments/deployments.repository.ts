@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, Like, Not, Repository } from 'typeorm';
+import { In, Like, Not, Repository } from 'typeorm';
 import { BENCHMARK_APP_PREFIX, type AppOrigin } from '../apps/domain/app-rules';
 import type { VmKind } from '../protocol';
 import { DeploymentDeviceEntity } from './deployment-device.entity';
 import { DeploymentEntity } from './deployment.entity';
+import { EntryRows, type EntryChange, type EntryTransition } from './entry-rows';
 import {
   ACTIVE_STATUSES,
   type Deployment,
@@ -25,7 +26,11 @@ export class DeploymentsRepository {
     @InjectRepository(DeploymentEntity) private readonly deployments: Repository<DeploymentEntity>,
     @InjectRepository(DeploymentDeviceEntity)
     private readonly devices: Repository<DeploymentDeviceEntity>,
-  ) {}
+  ) {
+    this.rows = new EntryRows(devices.manager.connection);
+  }
+
+  private readonly rows: EntryRows;
 
   /** Stores a deployment and its device entries in one transaction; returns its id. */
   async insert(d: NewDeployment, entries: NewDeviceRollout[]): Promise<number> {
@@ -72,12 +77,9 @@ export class DeploymentsRepository {
     await this.deployments.update({ id }, patch);
   }
 
-  async entries(deploymentId: number): Promise<DeviceRollout[]> {
-    const rows = await this.devices.find({
-      where: { deploymentId },
-      order: { wave: 'ASC', deviceId: 'ASC' },
-    });
-    return rows.map(toDeviceRollout);
+  /** Every device entry of a deployment, by wave then device id. */
+  entries(deploymentId: number): Promise<DeviceRollout[]> {
+    return this.rows.all(deploymentId);
   }
 
   async entry(deploymentId: number, deviceId: string): Promise<DeviceRollout | null> {
@@ -86,77 +88,41 @@ export class DeploymentsRepository {
   }
 
   /** The device's entries in deployments that are still active, oldest deployment first. */
-  async activeEntriesOf(deviceId: string): Promise<DeviceRollout[]> {
-    const rows = await this.devices
-      .createQueryBuilder('e')
-      .innerJoin(DeploymentEntity, 'd', 'd.id = e.deployment_id')
-      .where('e.device_id = :deviceId', { deviceId })
-      .andWhere('d.status IN (:...statuses)', { statuses: [...ACTIVE_STATUSES] })
-      .orderBy('e.deployment_id', 'ASC')
-      .getMany();
-    return rows.map(toDeviceRollout);
+  activeEntriesOf(deviceId: string): Promise<DeviceRollout[]> {
+    return this.activeEntriesOfAll([deviceId]);
   }
 
-  async saveEntry(entry: DeviceRollout): Promise<void> {
-    const { deploymentId, deviceId } = entry;
-    const row = toDeviceRow(entry);
-    await this.devices.update(
-      { deploymentId, deviceId },
-      {
-        state: row.state,
-        code: row.code,
-        reason: row.reason,
-        updatedAt: row.updatedAt,
-        history: row.history,
-      },
+  /** The devices' entries in deployments that are still active, by deployment then device. */
+  async activeEntriesOfAll(deviceIds: readonly string[]): Promise<DeviceRollout[]> {
+    const found: DeviceRollout[] = [];
+    // Chunked: SQLite allows at most 32766 bound parameters per statement.
+    for (let i = 0; i < deviceIds.length; i += 500) {
+      const rows = await this.devices
+        .createQueryBuilder('e')
+        .innerJoin(DeploymentEntity, 'd', 'd.id = e.deployment_id')
+        .where('e.device_id IN (:...deviceIds)', { deviceIds: deviceIds.slice(i, i + 500) })
+        .andWhere('d.status IN (:...statuses)', { statuses: [...ACTIVE_STATUSES] })
+        .getMany();
+      found.push(...rows.map(toDeviceRollout));
+    }
+    return found.sort(
+      (a, b) => a.deploymentId - b.deploymentId || a.deviceId.localeCompare(b.deviceId),
     );
   }
 
   /**
-   * Applies `change` to a device's entry and stores the result, the row locked (`SELECT …
-   * FOR UPDATE` on PostgreSQL) from read to write, so instances that receive reports for
-   * the same device apply each transition once. `instanceId` is recorded as the offerer
-   * when the entry goes from pending to offered. Null when nothing changed.
+   * Applies each change to its device's entry as stored now, all in one transaction with
+   * the rows locked from read to write (`SELECT … FOR UPDATE` on PostgreSQL), so
+   * instances that receive reports for the same device apply each transition once.
+   * `instanceId` is recorded as the offerer when an entry goes from pending to offered.
+   * One result per change, null when it changed nothing.
    */
-  async transition(
+  transitions(
     deploymentId: number,
-    deviceId: string,
-    change: (entry: DeviceRollout) => DeviceRollout | null,
+    changes: readonly EntryChange[],
     instanceId: string,
-  ): Promise<{ before: DeviceRollout; after: DeviceRollout } | null> {
-    const apply = async (m: EntityManager) => {
-      const query = m
-        .getRepository(DeploymentDeviceEntity)
-        .createQueryBuilder('e')
-        .where('e.deployment_id = :deploymentId AND e.device_id = :deviceId', {
-          deploymentId,
-          deviceId,
-        });
-      if (m.connection.options.type === 'postgres') query.setLock('pessimistic_write');
-      const row = await query.getOne();
-      const before = row ? toDeviceRollout(row) : null;
-      const after = before ? change(before) : null;
-      if (!before || !after) return null;
-      const offered = before.state === 'pending' && after.state === 'offered';
-      await m.update(
-        DeploymentDeviceEntity,
-        { deploymentId, deviceId },
-        {
-          state: after.state,
-          code: after.code,
-          reason: after.reason,
-          updatedAt: after.updatedAt,
-          history: after.history,
-          ...(offered ? { offeredBy: instanceId, offers: () => 'offers + 1' } : {}),
-        },
-      );
-      return { before, after };
-    };
-    // SQLite: one instance, whose per-deployment queue already serialises these.
-    if (this.devices.manager.connection.options.type !== 'postgres') {
-      return apply(this.devices.manager);
-    }
-    return this.devices.manager.transaction(apply);
+  ): Promise<(EntryTransition | null)[]> {
+    return this.rows.apply(deploymentId, changes, instanceId);
   }
 
   /** Ids of active deployments of name@version. */

@@ -8,7 +8,7 @@ import {
   type Deployment,
   type DeploymentStatus,
   type DeviceRollout,
-  isTerminal,
+  type RolloutState,
 } from './domain/deployment';
 import { planRollout } from './domain/rollout-plan';
 import { countStates, withState } from './domain/rollout-progress';
@@ -19,6 +19,7 @@ import { planDeviceOf, RolloutRunner } from './rollout-runner';
 export interface DeploymentDetail {
   deployment: Deployment;
   devices: (DeviceRollout & { bytesSent: number })[];
+  counts: Record<RolloutState, number>;
 }
 
 /** The deployment use cases: create (plan and start), list, show, pause, resume, cancel. */
@@ -100,7 +101,7 @@ export class DeploymentsService implements OnModuleInit {
       ...e,
       bytesSent: this.transfers.bytesSent(id, e.deviceId),
     }));
-    return { deployment, devices };
+    return { deployment, devices, counts: countStates(entries) };
   }
 
   async list(status?: DeploymentStatus, limit?: number, origin?: AppOrigin) {
@@ -137,9 +138,9 @@ export class DeploymentsService implements OnModuleInit {
       ['running', 'paused', 'halted'],
       'cancelled',
     );
-    await this.runner.exclusive(id, async () => {
-      for (const entry of await this.repo.entries(id)) await this.cancelEntry(entry, 'cancelled');
-    });
+    await this.runner.exclusive(id, async () =>
+      this.runner.cancelEntries(id, await this.repo.entries(id), 'cancelled'),
+    );
     return deployment;
   }
 
@@ -162,23 +163,22 @@ export class DeploymentsService implements OnModuleInit {
     return result!;
   }
 
-  /** A device gets one update at a time: a new deployment cancels its older unfinished ones. */
+  /**
+   * A device gets one update at a time: a new deployment cancels its older unfinished
+   * ones (entries before the device verified anything; later ones finish). One lookup and
+   * one transaction per older deployment, not per device: a deployment may target thousands.
+   */
   private async supersede(deviceIds: string[]): Promise<void> {
-    for (const deviceId of deviceIds) {
-      for (const entry of await this.repo.activeEntriesOf(deviceId)) {
-        await this.runner.exclusive(entry.deploymentId, () =>
-          this.cancelEntry(entry, 'superseded by a newer deployment'),
-        );
-      }
+    const older = new Map<number, DeviceRollout[]>();
+    for (const entry of await this.repo.activeEntriesOfAll(deviceIds)) {
+      const group = older.get(entry.deploymentId);
+      if (group) group.push(entry);
+      else older.set(entry.deploymentId, [entry]);
+    }
+    for (const [id, entries] of older) {
+      await this.runner.exclusive(id, () =>
+        this.runner.cancelEntries(id, entries, 'superseded by a newer deployment'),
+      );
     }
   }
-
-  /** Entries before the device verified anything are cancelled; later ones finish. */
-  private async cancelEntry(entry: DeviceRollout, reason: string): Promise<void> {
-    if (isTerminal(entry.state) || ORDER_AFTER_TRANSFER.has(entry.state)) return;
-    await this.runner.cancelTransfer(entry);
-    await this.repo.saveEntry(withState(entry, 'cancelled', Date.now(), 'cancelled', reason));
-  }
 }
-
-const ORDER_AFTER_TRANSFER = new Set(['verifying', 'installed', 'running']);

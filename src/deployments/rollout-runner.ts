@@ -12,9 +12,10 @@ import { DeviceNotFoundError } from '../common/domain-error';
 import { DevicesService } from '../devices/devices.service';
 import type { Device } from '../devices/domain/device';
 import { DEVICE_LINK, type DeviceLink } from '../link/device-link';
-import { KeyedQueue } from '../link/keyed-queue';
 import { MetricsService } from '../metrics/metrics.service';
 import type { OtaFetch, OtaReport, OtaUp } from '../protocol';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BatchedQueue } from './batched-queue';
 import { DeploymentsRepository } from './deployments.repository';
 import {
   type Deployment,
@@ -23,6 +24,7 @@ import {
   isTerminal,
 } from './domain/deployment';
 import { incompatibility, type PlanDevice } from './domain/rollout-plan';
+import type { EntryChange, EntryTransition } from './entry-rows';
 import { applyReport, nextStep, withState } from './domain/rollout-progress';
 import { OtaTransfers } from './ota-transfers';
 
@@ -34,11 +36,19 @@ import { OtaTransfers } from './ota-transfers';
  * With several instances on one database, one instance owns a deployment (its lease) and
  * steps it; any instance records the reports it receives (docs/operations.md "Several
  * instances"), and the owner looks again on every lease heartbeat.
+ *
+ * Scale (bench:ota): reports that arrive while a deployment's queue is busy are recorded
+ * in one transaction and followed by one step; a step decides from the deployment's
+ * entries as this instance last read or wrote them (read afresh on each heartbeat, when
+ * other instances may have written some); the offers of a wave go out in slices with the
+ * event loop free in between.
  */
 @Injectable()
 export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Deployments');
-  private readonly queue = new KeyedQueue();
+  private readonly queue = new BatchedQueue();
+  /** Every device entry of the deployments stepped here, by device id, as last read or written. */
+  private readonly books = new Map<number, Map<string, DeviceRollout>>();
   /** Transfers a device may fetch chunks for, by `deployment/device`: spares the database a lookup per chunk. */
   private readonly inFlight = new Map<string, DeploymentApp>();
   private tick?: NodeJS.Timeout;
@@ -67,6 +77,8 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async advanceActive(): Promise<void> {
+    // Other instances record reports too: the next steps read every entry again.
+    this.books.clear();
     try {
       for (const d of await this.repo.active()) void this.advance(d.id);
     } catch (err) {
@@ -79,10 +91,17 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     return this.queue.run(String(deploymentId), task);
   }
 
+  /** Steps the deployment once everything queued for it is done; one step serves every caller waiting for it. */
   advance(deploymentId: number): Promise<void> {
-    return this.exclusive(deploymentId, () => this.step(deploymentId)).catch((err: Error) =>
-      this.logger.error(`deployment ${deploymentId}: ${err.message}`),
-    );
+    return this.queue
+      .add(String(deploymentId), 'step', null, async (waiting) => {
+        await this.step(deploymentId);
+        return waiting;
+      })
+      .then(
+        () => undefined,
+        (err: Error) => this.logger.error(`deployment ${deploymentId}: ${err.message}`),
+      );
   }
 
   /** A device said hello: it gets what its active deployments want it to have. */
@@ -102,7 +121,9 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(`${deviceId}: fetch for deployment ${id}, which is not sending it anything`);
       return;
     }
-    await this.exclusive(id, () => this.record(id, deviceId, message));
+    await this.queue.add(String(id), 'report', { deviceId, report: message }, (reports) =>
+      this.record(id, reports),
+    );
     await this.advance(id);
   }
 
@@ -141,11 +162,15 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
       const entry = await this.repo.entry(id, deviceId);
       if (!entry || isTerminal(entry.state)) return;
       await this.cancelTransfer(entry);
-      await this.save(entry, (e) =>
-        isTerminal(e.state)
-          ? null
-          : withState(e, 'failed', Date.now(), 'payload_unavailable', reason),
-      );
+      await this.save(id, [
+        {
+          deviceId,
+          change: (e) =>
+            isTerminal(e.state)
+              ? null
+              : withState(e, 'failed', Date.now(), 'payload_unavailable', reason),
+        },
+      ]);
     });
     await this.advance(id);
   }
@@ -170,11 +195,33 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /**
+   * Cancels the deployment's entries that are not final or past their transfer (those
+   * verify and install what they have), telling devices in a transfer to drop it, in one
+   * transaction. Runs inside the deployment's queue (exclusive).
+   */
+  async cancelEntries(deploymentId: number, entries: DeviceRollout[], reason: string) {
+    const due = entries.filter((e) => !isTerminal(e.state) && !AFTER_TRANSFER.has(e.state));
+    for (const entry of due) await this.cancelTransfer(entry);
+    const cancel = (e: DeviceRollout) =>
+      isTerminal(e.state) || AFTER_TRANSFER.has(e.state)
+        ? null
+        : withState(e, 'cancelled', Date.now(), 'cancelled', reason);
+    await this.save(
+      deploymentId,
+      due.map(({ deviceId }) => ({ deviceId, change: cancel })),
+    );
+  }
+
   private async step(id: number): Promise<void> {
     const deployment = await this.repo.find(id);
     const lease = `deployment:${id}`;
-    if (deployment?.status !== 'running') return this.leases.release(lease);
-    const entries = await this.repo.entries(id);
+    if (deployment?.status !== 'running') {
+      this.books.delete(id);
+      return this.leases.release(lease);
+    }
+    const book = await this.book(id);
+    const entries = [...book.values()];
     // Another live instance owns it and moves its waves; this one offers the wave to the
     // devices connected here (CoAP sessions, an embedded broker), which the owner cannot reach.
     if (!(await this.leases.acquire(lease))) return this.offerHere(deployment, entries);
@@ -183,6 +230,7 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     if (next.halt) {
       this.logger.warn(`deployment ${id} halted: ${next.halt}`);
       await this.repo.update(id, { status: 'halted', reason: next.halt, updatedAt: now });
+      this.books.delete(id);
       return this.leases.release(lease);
     }
     if (next.wave !== deployment.currentWave) {
@@ -193,16 +241,26 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.log(`deployment ${id} completed: ${next.complete}`);
       const done = { status: 'completed', reason: next.complete, finishedAt: now } as const;
       await this.repo.update(id, { ...done, updatedAt: now });
+      this.books.delete(id);
       return this.leases.release(lease);
     }
     if (next.offer.length === 0) return;
-    // One app and manifest lookup per step, however many devices it offers to.
-    const app = await this.apps.get(deployment.app.name, deployment.app.version);
-    const offer = await this.offerMessage(deployment);
-    const byId = new Map(entries.map((e) => [e.deviceId, e]));
-    for (const deviceId of next.offer) await this.offer(app, offer, byId.get(deviceId)!);
+    await this.offer(
+      deployment,
+      next.offer.map((deviceId) => book.get(deviceId)!),
+    );
     // Offers a device skipped at once may finish a wave: look again.
     void this.advance(id);
+  }
+
+  /** The deployment's entries as this instance last read or wrote them (read once, then kept). */
+  private async book(id: number): Promise<Map<string, DeviceRollout>> {
+    let book = this.books.get(id);
+    if (!book) {
+      book = new Map((await this.repo.entries(id)).map((e) => [e.deviceId, e]));
+      this.books.set(id, book);
+    }
+    return book;
   }
 
   /** The pending devices of the owner's current wave that are connected to this instance. */
@@ -213,35 +271,44 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
         e.wave <= deployment.currentWave &&
         this.link.isConnected(e.deviceId),
     );
-    if (due.length === 0) return;
-    const app = await this.apps.get(deployment.app.name, deployment.app.version);
-    const offer = await this.offerMessage(deployment);
-    for (const entry of due) await this.offer(app, offer, entry);
+    if (due.length > 0) await this.offer(deployment, due);
   }
 
   /**
-   * Offers the update to a pending device, unless it turned out not to fit. "offered" is
+   * Offers the update to pending devices, unless one turned out not to fit. "offered" is
    * stored first, and only from pending, so the offer goes out once per wave even if two
    * instances believed they owned the deployment; a device the send missed hears it again
-   * when it says hello (reoffer).
+   * when it says hello (reoffer). In slices, the event loop free between them.
    */
-  private async offer(app: App, offer: object, entry: DeviceRollout): Promise<void> {
-    const device = await this.findDevice(entry.deviceId);
+  private async offer(deployment: Deployment, entries: DeviceRollout[]): Promise<void> {
+    // One app and manifest lookup per step, however many devices it offers to.
+    const app = await this.apps.get(deployment.app.name, deployment.app.version);
+    const offer = await this.offerMessage(deployment);
+    for (let i = 0; i < entries.length; i += OFFER_SLICE) {
+      if (i > 0) await nextTurn();
+      const changes: EntryChange[] = [];
+      for (const { deviceId } of entries.slice(i, i + OFFER_SLICE)) {
+        const change = await this.offerChange(app, deviceId);
+        if (change) changes.push({ deviceId, change });
+      }
+      for (const t of await this.save(deployment.id, changes)) {
+        if (t?.changed && t.after.state === 'offered') {
+          await this.link.send(t.after.deviceId, 'update', offer);
+        }
+      }
+    }
+  }
+
+  /** What offering does to a pending device's entry: skipped if it does not fit, else offered if connected. */
+  private async offerChange(app: App, deviceId: string): Promise<EntryChange['change'] | null> {
+    const device = await this.findDevice(deviceId);
     const unfit = device ? incompatibility(app, planDeviceOf(device)) : 'device was deleted';
-    const pendingTo = (state: 'skipped' | 'offered') => (e: DeviceRollout) =>
-      e.state !== 'pending'
-        ? null
-        : state === 'skipped'
-          ? withState(e, 'skipped', Date.now(), 'incompatible', unfit ?? undefined)
-          : withState(e, 'offered', Date.now());
     if (unfit) {
-      await this.save(entry, pendingTo('skipped'));
-      return;
+      return (e) =>
+        e.state === 'pending' ? withState(e, 'skipped', Date.now(), 'incompatible', unfit) : null;
     }
-    if (!this.link.isConnected(entry.deviceId)) return;
-    if (await this.save(entry, pendingTo('offered'))) {
-      await this.link.send(entry.deviceId, 'update', offer);
-    }
+    if (!this.link.isConnected(deviceId)) return null;
+    return (e) => (e.state === 'pending' ? withState(e, 'offered', Date.now()) : null);
   }
 
   /** Offers again to a device that is back: pending ones if their wave is due, others always. */
@@ -264,33 +331,52 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     };
   }
 
-  private async record(deploymentId: number, deviceId: string, report: OtaReport): Promise<void> {
-    const entry = await this.repo.entry(deploymentId, deviceId);
-    if (!entry) {
+  /** Devices' reports, in the order they came, applied in one transaction. */
+  private async record(
+    deploymentId: number,
+    reports: { deviceId: string; report: OtaReport }[],
+  ): Promise<void[]> {
+    const changes = reports.map(({ deviceId, report }) => ({
+      deviceId,
+      change: (current: DeviceRollout) => applyReport(current, report, Date.now()),
+    }));
+    const results = await this.save(deploymentId, changes);
+    results.forEach((t, i) => {
+      if (t) return;
+      const { deviceId } = reports[i];
       this.logger.warn(
         `${deviceId}: report for deployment ${deploymentId}, which does not target it`,
       );
-      return;
-    }
-    await this.save(entry, (current) => applyReport(current, report, Date.now()));
+    });
+    return reports.map(() => undefined);
   }
 
-  /** Applies `change` to the entry as stored now (locked); true when it changed anything. */
+  /**
+   * Applies the changes to the entries as stored now (locked), in one transaction, and
+   * keeps what is stored in the deployment's book. One result per change, null when the
+   * device has no entry.
+   */
   private async save(
-    entry: DeviceRollout,
-    change: (current: DeviceRollout) => DeviceRollout | null,
-  ): Promise<boolean> {
-    const { deploymentId, deviceId } = entry;
-    const done = await this.repo.transition(deploymentId, deviceId, change, this.leases.instanceId);
-    if (!done) return false;
-    const { before, after } = done;
+    deploymentId: number,
+    changes: EntryChange[],
+  ): Promise<(EntryTransition | null)[]> {
+    const results = await this.repo.transitions(deploymentId, changes, this.leases.instanceId);
+    const book = this.books.get(deploymentId);
+    for (const t of results) {
+      if (!t) continue;
+      book?.set(t.after.deviceId, t.after);
+      if (t.changed) this.changed(t);
+    }
+    return results;
+  }
+
+  private changed({ before, after }: EntryTransition): void {
     if (isTerminal(after.state)) this.inFlight.delete(`${after.deploymentId}/${after.deviceId}`);
     if (isTerminal(after.state) && !isTerminal(before.state)) {
       this.metrics.otaResults.inc({ state: after.state });
       const why = after.reason ? `: ${after.code ?? ''} ${after.reason}` : '';
       this.logger.log(`deployment ${after.deploymentId}: ${after.deviceId} ${after.state}${why}`);
     }
-    return true;
   }
 
   private async findDevice(id: string): Promise<Device | null> {
@@ -302,6 +388,12 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 }
+
+/** Devices offered to per slice of a wave, the event loop free between slices. */
+const OFFER_SLICE = 50;
+
+/** States from which a device finishes its update even when the deployment is cancelled. */
+const AFTER_TRANSFER: ReadonlySet<string> = new Set(['verifying', 'installed', 'running']);
 
 /** What planning needs of a device: its VM kind and what it said it can give an app. */
 export function planDeviceOf(device: Device): PlanDevice {
