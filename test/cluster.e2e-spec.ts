@@ -102,6 +102,58 @@ describeWithEnv(
         fwd.target = b.mqttPort; // the balancer sends reconnecting devices to the live instance
       });
     }, 240_000);
+
+    it('cancels a campaign through the instance that does not run it: the runner stops and the cancel stands', async () => {
+      const viaA: GatewayHandle = {
+        api: (method, route, body) => a.api(method, route, body),
+        httpUrl: a.httpUrl,
+        apiToken: a.apiToken,
+        mqttUrl: fwd.url,
+      };
+      devices = await startDevices(viaA, { prefix: 'cb', count: 1, tags: ['cbench'] });
+      const made = await a.api('POST', '/api/benchmarks', {
+        programs: ['fibonacci', 'sieve', 'matrix', 'heapsort'],
+        target: { tag: 'cbench' },
+        repetitions: 25,
+        native: false,
+      });
+      expect(made.status).toBe(201);
+      const id = made.body.id as number;
+      const view = async (gw: GatewayProcess) =>
+        (await gw.api('GET', `/api/benchmarks/${id}`)).body;
+      await waitFor('gw-a records a run', async () => (await view(a)).recordedRuns >= 1, 60_000);
+
+      const cancel = await b.api('POST', `/api/benchmarks/${id}/cancel`);
+      expect(cancel.status).toBeLessThan(300);
+      expect(cancel.body.status).toBe('cancelled');
+
+      // gw-a sees the cancel on its next heartbeat, stops after the run in progress and lets go.
+      const ds = new DataSource({
+        ...dataSourceOptions({ kind: 'postgres', url }),
+        migrationsRun: false,
+      });
+      await ds.initialize();
+      try {
+        await waitFor(
+          'gw-a releases the campaign lease',
+          async () => {
+            const rows = await ds.query('SELECT holder FROM leases WHERE name = $1', [
+              `campaign:${id}`,
+            ]);
+            return rows.length === 0;
+          },
+          20_000,
+        );
+      } finally {
+        await ds.destroy();
+      }
+      const stopped = await view(a);
+      await new Promise((r) => setTimeout(r, 1500));
+      const later = await view(b);
+      expect(later.status).toBe('cancelled');
+      expect(later.recordedRuns).toBe(stopped.recordedRuns);
+      expect(later.recordedRuns).toBeLessThan(later.plannedRuns);
+    }, 120_000);
   },
 );
 

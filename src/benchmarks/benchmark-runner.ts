@@ -72,7 +72,11 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async resume(): Promise<void> {
     try {
-      for (const campaign of await this.repo.list('running')) {
+      const running = await this.repo.list('running');
+      // Cancelled through another instance: the row says so; stop after the run in progress.
+      const stillRunning = new Set(running.map((c) => c.id));
+      for (const id of this.active.keys()) if (!stillRunning.has(id)) this.cancelled.add(id);
+      for (const campaign of running) {
         if (this.active.has(campaign.id) || this.stopping) continue;
         if (!(await this.leases.acquire(leaseOf(campaign.id)))) continue;
         this.logger.log(`resuming campaign ${campaign.id}`);
@@ -131,13 +135,15 @@ export class BenchmarkRunner implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.stopping) return;
     const now = Date.now();
     const cancelled = this.cancelled.delete(campaign.id);
-    await this.repo.update(campaign.id, {
+    // Only from running: a cancel through another instance in the meantime stands.
+    const ended = await this.repo.finish(campaign.id, {
       status: cancelled ? 'cancelled' : 'completed',
       reason: cancelled ? 'cancelled' : null,
       updatedAt: now,
       finishedAt: now,
     });
-    this.logger.log(`campaign ${campaign.id} ${cancelled ? 'cancelled' : 'completed'}`);
+    const outcome = ended ? (cancelled ? 'cancelled' : 'completed') : 'cancelled elsewhere';
+    this.logger.log(`campaign ${campaign.id} ${outcome}`);
   }
 
   private async runDevice(

@@ -42,6 +42,12 @@ export class BenchmarksRepository {
     await this.campaigns.update({ id }, patch);
   }
 
+  /** Ends a campaign that is still running; false when it had ended already (cancelled elsewhere). */
+  async finish(id: number, patch: CampaignPatch): Promise<boolean> {
+    const result = await this.campaigns.update({ id, status: 'running' }, patch);
+    return (result.affected ?? 1) > 0;
+  }
+
   /** Records a run; a run recorded before (a resumed campaign) is replaced. */
   async record(run: RunRecord): Promise<void> {
     await this.runs.save(this.runs.create(run));
