@@ -1,4 +1,4 @@
-import { Duplex, Transform, TransformCallback } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 export class PacketTooLargeError extends Error {
   constructor(
@@ -58,10 +58,13 @@ export class MqttFrameMeter {
 }
 
 /**
- * Wraps a connection so the broker reads through a MqttFrameMeter: bytes pass through
- * untouched until a header announces a packet over the limit; then `onViolation` runs
- * and the connection is destroyed (as MQTT 5 §3.2.2.3.6 does for a Maximum Packet Size
- * breach; 3.1.1 has no reason code to send).
+ * Meters a connection in place so the broker reads through a MqttFrameMeter: bytes pass
+ * untouched until a header announces a packet over the limit; then that chunk is dropped
+ * before it reaches the read buffer, `onViolation` runs and the connection is destroyed (as
+ * MQTT 5 §3.2.2.3.6 does for a Maximum Packet Size breach; 3.1.1 has no reason code to send).
+ * It hooks the stream's own `push` (where a net.Socket or a WebSocket stream hands over what
+ * it received) instead of piping through a Transform: a Transform and a Duplex around every
+ * connection cost about 5.6 KB of heap each, a quarter of a connection at 10,000 devices.
  */
 export function limitPacketSize(
   conn: Duplex,
@@ -69,21 +72,21 @@ export function limitPacketSize(
   onViolation: (err: Error) => void,
 ): Duplex {
   const meter = new MqttFrameMeter(maxPacketBytes);
-  const inbound = new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+  const push = conn.push.bind(conn);
+  let refused = false;
+  conn.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (refused) return false;
+    if (chunk !== null && chunk !== undefined) {
       try {
-        meter.feed(chunk);
-        done(null, chunk);
+        meter.feed(chunk as Uint8Array);
       } catch (err) {
+        refused = true;
         onViolation(err as Error);
         conn.destroy();
-        done();
+        return false;
       }
-    },
-  });
-  conn.pipe(inbound);
-  const wrapped = Duplex.from({ readable: inbound, writable: conn });
-  wrapped.on('close', () => conn.destroy());
-  conn.on('close', () => wrapped.destroy());
-  return wrapped;
+    }
+    return push(chunk, encoding);
+  };
+  return conn;
 }
