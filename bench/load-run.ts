@@ -208,7 +208,10 @@ async function steadyState(
   // RSS once a second through the window, the median reported: one sample would say more
   // about where the garbage collector happened to be than about the devices.
   const rss: number[] = [];
-  const rssTimer = setInterval(() => rss.push(sampleProc(pid).rssBytes), 1000);
+  const rssTimer = setInterval(() => {
+    if (side.child.exitCode === null && side.child.signalCode === null)
+      rss.push(sampleProc(pid).rssBytes);
+  }, 1000);
   const rtt = await sampleRoundTrips(
     probe?.probe ?? monitorProbe(side.http!),
     ids,
@@ -216,6 +219,10 @@ async function steadyState(
     o.probeIntervalMs,
   ).finally(() => clearInterval(rssTimer));
   await probe?.close();
+  if (side.child.exitCode !== null || side.child.signalCode !== null)
+    throw new Error(
+      `${side.name} exited (${side.child.signalCode ?? side.child.exitCode}) under load`,
+    );
   const to = { side: sampleProc(pid), sim: sampleProc(process.pid), stats: await sim.stats() };
   const end = await selfReport(side);
   const takenTo = end.taken;
