@@ -54,7 +54,7 @@ export class MqttBroker implements Transport, OnApplicationBootstrap, OnModuleDe
   private aedes?: Aedes;
   private tcp?: net.Server;
   private tlsServer?: tls.Server;
-  /** Each connection's peer (aedes sees only the frame-limited wrapper). */
+  /** Each connection's peer, by the (frame-limited) stream aedes reads. */
   private readonly peers = new WeakMap<object, Peer>();
   private ws?: WebSocketServer;
 
