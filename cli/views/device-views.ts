@@ -88,6 +88,17 @@ function latestRows(latest: LatestSample | null): Array<[string, string]> {
   ];
 }
 
+/** `Slot 0: running, complete, blink 1.1.0, 12.3 KiB`: both app slots as the device last said. */
+export function slotRows(device: Device): Array<[string, string]> {
+  if (!device.slots) return [['Slots', 'not reported (firmware before slot reports)']];
+  return device.slots.map((s) => {
+    const parts = [s.active ? 'running' : 'inactive', s.state];
+    if (s.app) parts.push(`${s.app.id} ${s.app.version}`);
+    if (s.state !== 'empty') parts.push(formatBytes(s.bytes));
+    return [`Slot ${s.slot}`, parts.join(', ')];
+  });
+}
+
 export function printDeviceRecord(io: CliIo, device: Device, now: Date): void {
   printRecord(io, [
     ['ID', device.id],
@@ -110,6 +121,7 @@ export function printDeviceRecord(io: CliIo, device: Device, now: Date): void {
     ['Created', timeLabel(device.createdAt, now)],
     ['Connected', timeLabel(device.connectedAt, now)],
     ['Last seen', timeLabel(device.lastSeenAt, now)],
+    ...slotRows(device),
     ...latestRows(device.latest),
   ]);
 }

@@ -1,4 +1,6 @@
 import { makeEvent } from '../testing/fake-gateway';
+import type { Device } from '../../src/protocol/api';
+import { slotRows } from './device-views';
 import { eventDetail } from './event-views';
 import { describeFault, describeRunEnd, registerOrder } from './monitor-views';
 
@@ -73,5 +75,38 @@ describe('eventDetail', () => {
     expect(eventDetail(event)).toBe(
       '{"id":9,"deviceId":"d","ts":"t","kind":"log","name":null,"value":null}',
     );
+  });
+});
+
+describe('slotRows', () => {
+  const device = (slots: Device['slots']) => ({ slots }) as Device;
+
+  it('shows both slots: which runs, its state, the app and its size', () => {
+    expect(
+      slotRows(
+        device([
+          {
+            slot: 0,
+            active: true,
+            state: 'complete',
+            app: { id: 'blink', version: '1.1.0' },
+            bytes: 2048,
+          },
+          { slot: 1, active: false, state: 'empty', app: null, bytes: 0 },
+        ]),
+      ),
+    ).toEqual([
+      ['Slot 0', 'running, complete, blink 1.1.0, 2.0 KiB'],
+      ['Slot 1', 'inactive, empty'],
+    ]);
+  });
+
+  it('says so when the firmware does not report slots', () => {
+    expect(slotRows(device(null))).toEqual([
+      ['Slots', 'not reported (firmware before slot reports)'],
+    ]);
+    expect(slotRows(device(undefined))).toEqual([
+      ['Slots', 'not reported (firmware before slot reports)'],
+    ]);
   });
 });
