@@ -33,6 +33,9 @@ export interface SideResult {
   /** V8 heap in use, idle and at the end of the steady window (not for Mosquitto). */
   heapIdle?: number;
   heapLoad?: number;
+  /** Gateway: its event-loop delay over the steady window, seconds (prom-client). */
+  loopP99?: number;
+  loopMax?: number;
   cpu: number;
   simCpu: number;
   rtt: number[];
@@ -111,19 +114,24 @@ class Simulator {
  * What the side says of itself: what it took in (gateway: stored samples, its own counter;
  * aedes: PUBLISHes received) and its V8 heap in use. Mosquitto says nothing (no IPC).
  */
-async function selfReport(side: Side): Promise<{ taken?: number; heapUsed?: number }> {
+async function selfReport(
+  side: Side,
+): Promise<{ taken?: number; heapUsed?: number; loopP99?: number; loopMax?: number }> {
   if (side.http) {
     const res = await fetch(`${side.http.url}/metrics`, {
       headers: { authorization: `Bearer ${side.http.token}` },
     });
     const text = await res.text();
     const value = (name: string) => {
-      const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+      const m = new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text);
       return m ? Number(m[1]) : undefined;
     };
     return {
       taken: value('vmfleet_telemetry_samples_ingested_total'),
       heapUsed: value('nodejs_heap_size_used_bytes'),
+      // prom-client resets its event-loop delay histogram on every scrape: since the last one.
+      loopP99: value('nodejs_eventloop_lag_p99_seconds'),
+      loopMax: value('nodejs_eventloop_lag_max_seconds'),
     };
   }
   if (!side.child.send) return {};
@@ -240,6 +248,8 @@ async function steadyState(
       takenFrom === undefined || takenTo === undefined
         ? undefined
         : (takenTo - takenFrom) / seconds,
+    loopP99: end.loopP99,
+    loopMax: end.loopMax,
     heapIdle: before.idleHeap,
     heapLoad: end.heapUsed,
     rssIdle: before.idle.rssBytes,

@@ -119,6 +119,11 @@ function verdict(results: SideResult[]): void {
       `gateway RSS per device over bare aedes per connection: ${kbPer(gw).toFixed(1)} - ${kbPer(aedes).toFixed(1)} = ${over.toFixed(1)} KB: ${over <= TARGET_KB_OVER_AEDES ? 'within' : 'OVER'} the ${TARGET_KB_OVER_AEDES} KB target`,
     );
   }
+  if (gw.loopP99 !== undefined && gw.loopMax !== undefined) {
+    console.log(
+      `gateway event-loop delay over the steady window: p99 ${(gw.loopP99 * 1000).toFixed(1)} ms, max ${(gw.loopMax * 1000).toFixed(1)} ms`,
+    );
+  }
   if (gw.provisionSeconds !== undefined) {
     console.log(
       `provisioning through REST: ${(gw.devices / gw.provisionSeconds).toFixed(0)} devices/s (8 requests in flight)`,
