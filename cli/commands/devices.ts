@@ -96,7 +96,9 @@ function addListCommand(devices: Command, deps: CliDeps): void {
 function addShowCommand(devices: Command, deps: CliDeps): void {
   devices
     .command('show')
-    .description('show one device: identity, limits, connection, both app slots and its latest sample')
+    .description(
+      'show one device: identity, limits, connection, both app slots and its latest sample',
+    )
     .argument('<id>', 'device id', parseDeviceId)
     .addOption(jsonOption())
     .addHelpText('after', examples('vmfleet devices show sim-nrf52840-wasm-001'))
