@@ -96,7 +96,7 @@ export class DeploymentsService implements OnModuleInit {
 
   async detail(id: number): Promise<DeploymentDetail> {
     const deployment = await this.get(id);
-    const entries = await this.repo.entries(id);
+    const entries = await this.runner.entries(id);
     const devices = entries.map((e) => ({
       ...e,
       bytesSent: this.transfers.bytesSent(id, e.deviceId),
@@ -109,13 +109,13 @@ export class DeploymentsService implements OnModuleInit {
     return Promise.all(
       deployments.map(async (d) => ({
         deployment: d,
-        counts: countStates(await this.repo.entries(d.id)),
+        counts: countStates(await this.runner.entries(d.id)),
       })),
     );
   }
 
   async counts(id: number) {
-    return countStates(await this.repo.entries(id));
+    return countStates(await this.runner.entries(id));
   }
 
   /** No new devices are offered the update; transfers under way finish. */

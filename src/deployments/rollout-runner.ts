@@ -49,6 +49,8 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
   private readonly queue = new BatchedQueue();
   /** Every device entry of the deployments stepped here, by device id, as last read or written. */
   private readonly books = new Map<number, Map<string, DeviceRollout>>();
+  /** The app of each deployment stepped here (it never changes). */
+  private readonly appsOf = new Map<number, DeploymentApp>();
   /** Transfers a device may fetch chunks for, by `deployment/device`: spares the database a lookup per chunk. */
   private readonly inFlight = new Map<string, DeploymentApp>();
   private tick?: NodeJS.Timeout;
@@ -180,11 +182,13 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     const key = `${id}/${deviceId}`;
     const known = this.inFlight.get(key);
     if (known) return known;
-    const entry = await this.repo.entry(id, deviceId);
-    const deployment = entry && !isTerminal(entry.state) ? await this.repo.find(id) : null;
-    if (!deployment) return null;
-    this.inFlight.set(key, deployment.app);
-    return deployment.app;
+    // The book and the app of a deployment stepped here spare a device's first fetch two reads.
+    const entry = this.books.get(id)?.get(deviceId) ?? (await this.repo.entry(id, deviceId));
+    if (!entry || isTerminal(entry.state)) return null;
+    const app = this.appsOf.get(id) ?? (await this.repo.find(id))?.app;
+    if (!app) return null;
+    this.inFlight.set(key, app);
+    return app;
   }
 
   /** Tells devices in the middle of a transfer to drop it. */
@@ -217,9 +221,10 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     const deployment = await this.repo.find(id);
     const lease = `deployment:${id}`;
     if (deployment?.status !== 'running') {
-      this.books.delete(id);
+      this.forget(id);
       return this.leases.release(lease);
     }
+    this.appsOf.set(id, deployment.app);
     const book = await this.book(id);
     const entries = [...book.values()];
     // Another live instance owns it and moves its waves; this one offers the wave to the
@@ -230,7 +235,7 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     if (next.halt) {
       this.logger.warn(`deployment ${id} halted: ${next.halt}`);
       await this.repo.update(id, { status: 'halted', reason: next.halt, updatedAt: now });
-      this.books.delete(id);
+      this.forget(id);
       return this.leases.release(lease);
     }
     if (next.wave !== deployment.currentWave) {
@@ -241,7 +246,7 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.log(`deployment ${id} completed: ${next.complete}`);
       const done = { status: 'completed', reason: next.complete, finishedAt: now } as const;
       await this.repo.update(id, { ...done, updatedAt: now });
-      this.books.delete(id);
+      this.forget(id);
       return this.leases.release(lease);
     }
     if (next.offer.length === 0) return;
@@ -251,6 +256,21 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     );
     // Offers a device skipped at once may finish a wave: look again.
     void this.advance(id);
+  }
+
+  /**
+   * Every entry of a deployment: what this instance keeps when it is the only one on its
+   * database (every write goes through here, so the book is exact), else as stored.
+   */
+  async entries(id: number): Promise<DeviceRollout[]> {
+    const book = this.leases.shared ? undefined : this.books.get(id);
+    return book ? [...book.values()] : this.repo.entries(id);
+  }
+
+  /** Drops what is kept of a deployment that is no longer running. */
+  private forget(id: number): void {
+    this.books.delete(id);
+    this.appsOf.delete(id);
   }
 
   /** The deployment's entries as this instance last read or wrote them (read once, then kept). */
@@ -284,11 +304,13 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
     // One app and manifest lookup per step, however many devices it offers to.
     const app = await this.apps.get(deployment.app.name, deployment.app.version);
     const offer = await this.offerMessage(deployment);
+    const tagged = await this.taggedDevices(deployment, entries.length);
     for (let i = 0; i < entries.length; i += OFFER_SLICE) {
       if (i > 0) await nextTurn();
       const changes: EntryChange[] = [];
       for (const { deviceId } of entries.slice(i, i + OFFER_SLICE)) {
-        const change = await this.offerChange(app, deviceId);
+        const device = tagged.get(deviceId) ?? (await this.findDevice(deviceId));
+        const change = this.offerChange(app, deviceId, device);
         if (change) changes.push({ deviceId, change });
       }
       for (const t of await this.save(deployment.id, changes)) {
@@ -300,8 +322,11 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** What offering does to a pending device's entry: skipped if it does not fit, else offered if connected. */
-  private async offerChange(app: App, deviceId: string): Promise<EntryChange['change'] | null> {
-    const device = await this.findDevice(deviceId);
+  private offerChange(
+    app: App,
+    deviceId: string,
+    device: Device | null,
+  ): EntryChange['change'] | null {
     const unfit = device ? incompatibility(app, planDeviceOf(device)) : 'device was deleted';
     if (unfit) {
       return (e) =>
@@ -377,6 +402,16 @@ export class RolloutRunner implements OnApplicationBootstrap, OnApplicationShutd
       const why = after.reason ? `: ${after.code ?? ''} ${after.reason}` : '';
       this.logger.log(`deployment ${after.deploymentId}: ${after.deviceId} ${after.state}${why}`);
     }
+  }
+
+  /**
+   * A tag target's devices by id, in one query when a wave offers to many of them (one
+   * lookup each costs more); a device not among them (untagged since) is looked up alone.
+   */
+  private async taggedDevices(deployment: Deployment, count: number): Promise<Map<string, Device>> {
+    if (count <= OFFER_SLICE || !('tag' in deployment.target)) return new Map();
+    const devices = await this.devices.list({ tag: deployment.target.tag });
+    return new Map(devices.map((d) => [d.id, d]));
   }
 
   private async findDevice(id: string): Promise<Device | null> {
