@@ -24,6 +24,7 @@ import { findBlocks, groupBlocks, opOf, type BlockMap } from './blocks';
 import {
   emitBlockParts,
   emitCase,
+  JS_CALL,
   Leave,
   LOAD_LOCALS,
   STORE_LOCALS,
@@ -64,7 +65,9 @@ function runLoopOf(parts: readonly BlockParts[], first: number, last: number) {
     cases.push(`${block.code}\n${on}\n}`);
   }
   const code = ['switch (b) {', ...cases, `default: stop = ${Leave.Transfer}; break run;`, '}'];
-  return { code: code.join('\n'), entries: group.map((_, k) => first + k) };
+  const [from, to] = JS_CALL.map((mark) => mark.replace(/[/*{}]/g, '\\$&'));
+  const dispatched = code.join('\n').replace(new RegExp(`${from}[^]*?${to}`, 'g'), '');
+  return { code: dispatched, entries: group.map((_, k) => first + k) };
 }
 
 /** The JS source of one group of blocks around its `run` loop: registers in locals. */
