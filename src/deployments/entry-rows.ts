@@ -38,6 +38,52 @@ const COLUMNS = 'deployment_id, device_id, wave, state, code, reason, updated_at
 export class EntryRows {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Stores a new deployment's entries, inside the transaction `m` that stores the deployment. */
+  async insert(
+    m: EntityManager,
+    deploymentId: number,
+    entries: readonly Omit<DeviceRollout, 'deploymentId'>[],
+  ): Promise<void> {
+    const native = nativeSqlite(this.dataSource);
+    if (native) {
+      // The same connection: the rows are part of the transaction TypeORM opened.
+      const insert = native.prepare(
+        `INSERT INTO deployment_devices (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const e of entries) {
+        const history = JSON.stringify(e.history);
+        insert.run(
+          deploymentId,
+          e.deviceId,
+          e.wave,
+          e.state,
+          e.code,
+          e.reason,
+          e.updatedAt,
+          history,
+        );
+      }
+      return;
+    }
+    for (let i = 0; i < entries.length; i += 1000) {
+      const chunk = entries.slice(i, i + 1000);
+      await m.query(
+        `INSERT INTO deployment_devices (${COLUMNS}) SELECT $1, * FROM ` +
+          'unnest($2::varchar[], $3::integer[], $4::varchar[], $5::varchar[], $6::text[], $7::bigint[], $8::text[])',
+        [
+          deploymentId,
+          chunk.map((e) => e.deviceId),
+          chunk.map((e) => e.wave),
+          chunk.map((e) => e.state),
+          chunk.map((e) => e.code),
+          chunk.map((e) => e.reason),
+          chunk.map((e) => e.updatedAt),
+          chunk.map((e) => JSON.stringify(e.history)),
+        ],
+      );
+    }
+  }
+
   /** Every entry of a deployment, by wave then device id. */
   async all(deploymentId: number): Promise<DeviceRollout[]> {
     const native = nativeSqlite(this.dataSource);
