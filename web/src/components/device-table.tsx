@@ -20,6 +20,8 @@ const SLICE_MAX = 400;
  * of its devices changed: adding a slice diffs a few chunks, not every row shown so far.
  */
 const CHUNK = 50;
+/** From this many rows on, rows off screen skip layout and paint (style.css). */
+const MANY_ROWS = 100;
 
 const COLUMNS = ['Device', 'State', 'Board', 'VM', 'App', 'VM state', 'RAM', 'Flash', 'Tags'];
 
@@ -50,7 +52,7 @@ export function DeviceTable({ devices }: { devices: Device[] }) {
   return (
     <div class="scroll">
       <table
-        class="devices"
+        class={devices.length > MANY_ROWS ? 'devices many' : 'devices'}
         role="table"
         data-testid="device-table"
         aria-rowcount={devices.length + 1}
