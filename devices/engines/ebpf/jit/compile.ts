@@ -49,13 +49,23 @@ type Translated = (cpu: CpuState, b: number, box: Mailbox, base: number) => Leav
 
 const LOCALS = Array.from({ length: REGISTER_SLOTS }, (_, k) => `${k & 1 ? 'h' : 'l'}${k >> 1}`);
 
+export interface JitOptions {
+  /**
+   * Structured control flow (structure.ts) and JS calls between bpf functions, where a
+   * group's graph allows. Off by default: on bench:vm's programs it measured no faster
+   * than the switch dispatcher in steady state (README, "ebpf-jit"), so it stays opt-in
+   * (EBPF_JIT_STRUCTURED) and tested until it is.
+   */
+  readonly structured: boolean;
+}
+
 /**
  * The statements of a group's `run` loop and the blocks it may be entered at: structured
  * (structure.ts) where the group's graph allows, else a `switch` over all its blocks.
  */
-function runLoopOf(parts: readonly BlockParts[], first: number, last: number) {
+function runLoopOf(parts: readonly BlockParts[], first: number, last: number, o: JitOptions) {
   const group = parts.slice(first, last + 1);
-  const structured = structureGroup(group, first, last);
+  const structured = o.structured ? structureGroup(group, first, last) : null;
   if (structured !== null) return structured;
   const cases: string[] = [];
   for (let id = first; id <= last; id++) {
@@ -128,7 +138,11 @@ function translate(source: string, env: Record<string, unknown>): Translated {
  * is inside a block (after single steps or an invoke), the interpreter runs the
  * instructions exactly.
  */
-export function compileProgram(program: DecodedProgram, memory: EbpfMemory): EbpfExecutor {
+export function compileProgram(
+  program: DecodedProgram,
+  memory: EbpfMemory,
+  options: JitOptions = { structured: false },
+): EbpfExecutor {
   const map = findBlocks(program);
   const ctx: EmitContext = { program, map, regions: regionConstants(memory) };
   const functions: Translated[] = [];
@@ -156,7 +170,7 @@ export function compileProgram(program: DecodedProgram, memory: EbpfMemory): Ebp
   const entry = new Uint8Array(map.blocks.length);
   groups.forEach(([first, last], g) => {
     groupOf.fill(g, first, last + 1);
-    const run = runLoopOf(parts, first, last);
+    const run = runLoopOf(parts, first, last, options);
     run.entries.forEach((id) => (entry[id] = 1));
     functions.push(translate(groupSource(run.code), env));
   });

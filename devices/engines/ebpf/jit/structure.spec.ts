@@ -1,10 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { alu64, callLocal, exit, ja, jmp, mov64, rbf, reg, type Line } from '../testing/asm';
-import { recordRun } from './testing/lockstep';
+import { EBPF_JIT, EBPF_JIT_STRUCTURED } from '.';
+import { answeringHost, loadPair, recordRun, runLockstep } from './testing/lockstep';
 
 /**
  * Control-flow shapes structure.ts turns into labelled loops and blocks, and those it
- * must leave to the switch or the interpreter: each runs on both tiers in budget slices
- * from single steps up, and every slice's outcome and state must agree.
+ * must leave to the switch or the interpreter: each runs on the interpreter and on the
+ * JIT (default and structured, compile.ts JitOptions) in budget slices from single steps
+ * up, and every slice's outcome and state must agree. The benchmark and app images run
+ * on the structured JIT in lockstep too (firmware.spec.ts runs them on the default).
  */
 const PROGRAMS: ReadonlyArray<readonly [string, readonly Line[]]> = [
   [
@@ -90,17 +95,42 @@ const PROGRAMS: ReadonlyArray<readonly [string, readonly Line[]]> = [
 ];
 
 const SLICES = [1, 2, 3, 7, 100_000];
+const TIERS = [
+  ['default', EBPF_JIT!],
+  ['structured', EBPF_JIT_STRUCTURED],
+] as const;
 
-describe('ebpf-jit structured control flow agrees with the interpreter', () => {
-  it.each(PROGRAMS.flatMap(([name, text]) => SLICES.map((slice) => [name, slice, text] as const)))(
+describe('ebpf-jit control flow agrees with the interpreter', () => {
+  const cases = TIERS.flatMap(([tierName, tier]) =>
+    PROGRAMS.flatMap(([name, text]) =>
+      SLICES.map((slice) => [tierName, name, slice, text, tier] as const),
+    ),
+  );
+  it.each(cases)('%s: %s, in slices of %d', (_tierName, _name, slice, text, tier) => {
+    const options = { cap: 100_000, dataBytes: 0, slice: () => slice };
+    const image = rbf(text);
+    const interp = recordRun(false, image, options);
+    const jit = recordRun(true, image, { ...options, tier });
+    expect(jit).toEqual(interp);
+    expect(interp.slices.at(-1)!.end.kind).toBe('exited');
+  });
+});
+
+const BUILD = join(__dirname, '..', '..', '..', '..', 'firmware', 'build', 'ebpf');
+const IMAGES = readdirSync(BUILD)
+  .filter((f) => f.endsWith('.rbf'))
+  .map((f) => f.slice(0, -4));
+
+describe('the structured ebpf-jit agrees with the interpreter on every image', () => {
+  it.each(IMAGES.flatMap((name) => [1_000_000, 997].map((slice) => [name, slice] as const)))(
     '%s, in slices of %d',
-    (_name, slice, text) => {
-      const options = { cap: 100_000, dataBytes: 0, slice: () => slice };
-      const image = rbf(text);
-      const interp = recordRun(false, image, options);
-      const jit = recordRun(true, image, options);
-      expect(jit).toEqual(interp);
-      expect(interp.slices.at(-1)!.end.kind).toBe('exited');
+    (name, slice) => {
+      const image = new Uint8Array(readFileSync(join(BUILD, `${name}.rbf`)));
+      const pair = loadPair(image, answeringHost, EBPF_JIT_STRUCTURED);
+      const run = runLockstep(pair, slice, slice === 997 ? 300_000 : 30_000_000);
+      expect(run.mismatch).toBeNull();
+      expect(pair.hosts[1].calls).toEqual(pair.hosts[0].calls);
+      expect(run.instructions).toBeGreaterThan(0);
     },
   );
 });

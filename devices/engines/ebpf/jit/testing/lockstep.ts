@@ -2,6 +2,7 @@ import { REGION, STACK_BYTES } from '../../../../../src/protocol/images/rbf/layo
 import type { GuestHost, RunOutcome } from '../../../engine';
 import { EbpfEngine } from '../../engine';
 import { FakeHost } from '../../testing/harness';
+import type { EbpfTier } from '../../engine';
 import { EBPF_JIT } from '..';
 
 const GUEST_MEMORY_BYTES = 64 * 1024;
@@ -17,14 +18,14 @@ export interface Pair {
 }
 
 /** The same image loaded on the interpreter and on the JIT, each with its own host. */
-export function loadPair(image: Uint8Array, host: () => FakeHost = answeringHost): Pair {
+export function loadPair(
+  image: Uint8Array,
+  host: () => FakeHost = answeringHost,
+  tier: EbpfTier = EBPF_JIT!,
+): Pair {
   const hosts = [host(), host()] as const;
   const engine = (h: GuestHost, jit: boolean) => {
-    const e = new EbpfEngine(
-      { memoryBytes: GUEST_MEMORY_BYTES },
-      h,
-      jit ? { tier: EBPF_JIT! } : {},
-    );
+    const e = new EbpfEngine({ memoryBytes: GUEST_MEMORY_BYTES }, h, jit ? { tier } : {});
     e.load(image);
     return e;
   };
@@ -87,13 +88,15 @@ export function recordRun(
     slice: (i: number) => number;
     /** Handlers to invoke() one after another once the program has exited. */
     handlers?: ReadonlyArray<{ address: number; args: readonly number[] }>;
+    /** The compiled tier when `jit` (default EBPF_JIT). */
+    tier?: EbpfTier;
   },
 ): RunRecord {
   const host = answeringHost();
   const engine = new EbpfEngine(
     { memoryBytes: GUEST_MEMORY_BYTES },
     host,
-    jit ? { tier: EBPF_JIT! } : {},
+    jit ? { tier: options.tier ?? EBPF_JIT! } : {},
   );
   engine.load(image);
   const slices: Array<RunRecord['slices'][number]> = [];
