@@ -15,11 +15,6 @@ const FIRST_SLICE = 50;
 const SLICE_BUDGET_MS = 12;
 const SLICE_MIN = 20;
 const SLICE_MAX = 400;
-/**
- * Rows are rendered in chunks of this many, each a component that re-renders only when one
- * of its devices changed: adding a slice diffs a few chunks, not every row shown so far.
- */
-const CHUNK = 50;
 /** From this many rows on, rows off screen skip layout and paint (style.css). */
 const MANY_ROWS = 100;
 
@@ -47,8 +42,7 @@ export function DeviceTable({ devices }: { devices: Device[] }) {
     return () => clearTimeout(timer);
   }, [shown, devices.length]);
   const rows = devices.length > shown ? devices.slice(0, shown) : devices;
-  const chunks: Device[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) chunks.push(rows.slice(i, i + CHUNK));
+
   return (
     <div class="scroll">
       <table
@@ -67,8 +61,8 @@ export function DeviceTable({ devices }: { devices: Device[] }) {
           </tr>
         </thead>
         <tbody role="rowgroup" aria-busy={rows.length < devices.length}>
-          {chunks.map((chunk, i) => (
-            <RowChunk key={i} devices={chunk} />
+          {rows.map((d) => (
+            <DeviceRow key={d.id} d={d} />
           ))}
         </tbody>
       </table>
@@ -96,21 +90,10 @@ function rowKey(d: Device): string {
   ].join('|');
 }
 
-/** Up to CHUNK rows; the same devices (a slice added elsewhere) render nothing. */
-class RowChunk extends Component<{ devices: Device[] }> {
-  override shouldComponentUpdate(next: { devices: Device[] }): boolean {
-    const now = this.props.devices;
-    return next.devices.length !== now.length || next.devices.some((d, i) => d !== now[i]);
-  }
-
-  override render() {
-    return this.props.devices.map((d) => <DeviceRow key={d.id} d={d} />);
-  }
-}
-
 class DeviceRow extends Component<{ d: Device }> {
   override shouldComponentUpdate(next: { d: Device }): boolean {
-    return rowKey(next.d) !== rowKey(this.props.d);
+    // The same object while a slice is added; a poll's new one is compared by what shows.
+    return next.d !== this.props.d && rowKey(next.d) !== rowKey(this.props.d);
   }
 
   override render() {
