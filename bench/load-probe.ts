@@ -117,10 +117,3 @@ export async function provisionAll(
   await Promise.all(Array.from({ length: concurrency }, lane));
   return tokens;
 }
-
-/** p-th percentile (nearest rank) of unsorted values. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}

@@ -2,10 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ensureOpenFiles } from './load-proc';
-import { percentile } from './load-probe';
 import { runSide, type LoadOptions, type SideResult } from './load-run';
 import { startAedesSide, startGatewaySide, startMosquittoSide, type Side } from './load-sides';
-import { printTable } from './stats';
+import { percentile, printTable } from './stats';
 
 type Baseline = 'aedes' | 'mosquitto';
 

@@ -3,13 +3,6 @@ import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-/** p-th percentile (nearest rank) of unsorted values; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 export interface Stalls {
   /** The longest the gateway's event loop was blocked, ms. */
   maxMs: number;

@@ -12,16 +12,9 @@ import type { DeviceCredentials } from '../devices/virtual-device';
 import { type Gateway } from '../src/gateway';
 import { MIPS1_HEADER_BYTES, parseMips1Image } from '../src/protocol/images/mips1-image';
 import type { OtaWorkerJob, OtaWorkerMessage } from './ota-worker';
-import { median, printTable } from './stats';
+import { median, percentile, printTable } from './stats';
 import { startBenchGateway } from './gateway';
-import {
-  percentile,
-  pollUntil,
-  profiled,
-  watchStalls,
-  type PollLog,
-  type Stalls,
-} from './ota-probes';
+import { pollUntil, profiled, watchStalls, type PollLog, type Stalls } from './ota-probes';
 
 interface Options {
   devices: number;

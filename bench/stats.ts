@@ -17,3 +17,10 @@ export function printTable(rows: string[][]): void {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.slice(1).forEach((r) => console.log(line(r)));
 }
+
+/** p-th percentile (nearest rank) of unsorted values; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
