@@ -17,7 +17,7 @@ export interface WarmupPolicy {
 /** Fewest untimed runs before two may agree: V8 often needs a few entries to tier up at all. */
 export const MIN_WARMUP_RUNS = 3;
 
-export const DEFAULT_WARMUP: WarmupPolicy = { maxRuns: 200, tolerance: 0.1, minMs: 1000 };
+export const DEFAULT_WARMUP: WarmupPolicy = { maxRuns: 200, tolerance: 0.1, minMs: 3000 };
 
 /** What a cell's warm-up gave: its first run and how many runs it took to settle. */
 export interface Warmup {

@@ -234,8 +234,8 @@ async function main(): Promise<void> {
     )
     .option(
       '--warmup-ms <ms>',
-      "least time a cell's warm-up runs (V8 optimises generated code on a background " +
-        'thread; on a loaded machine that takes hundreds of ms)',
+      "least time a cell's warm-up runs: V8 optimises each generated region on one " +
+        'background thread, 150-700 ms apiece at load 8-14, several per program',
       nonNegativeInt,
       DEFAULT_WARMUP.minMs,
     )
