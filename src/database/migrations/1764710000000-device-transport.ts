@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 
 /**
- * How a device is connected (the device view's `transport` and `instance`, docs/api.md):
+ * How a device is connected (the device view's `transport` and `instance`, README "REST API"):
  * `transport` is `mqtt`, `mqtt-ws` or `coap`; `instance` the gateway instance that holds
  * the connection (its embedded broker or its CoAP session), null behind an external
  * broker. Both are set at hello and cleared when the device goes offline; a disconnect
