@@ -23,7 +23,8 @@ describe('CoAP POST /v1/{channel}', () => {
     await uplink('event')(w.ctx, ex);
     expect(res.code).toBe('2.04');
     await w.ctx.queue.drain();
-    expect(w.routed).toEqual([{ deviceId: 'nrf-01', channel: 'event', delivery: undefined }]);
+    const via = { transport: 'coap', held: true };
+    expect(w.routed).toEqual([{ deviceId: 'nrf-01', channel: 'event', delivery: undefined, via }]);
     expect(w.session.encoding).toBe('json');
   });
 
@@ -34,7 +35,14 @@ describe('CoAP POST /v1/{channel}', () => {
     const { ex, res } = exchange({ payload: event, confirmable: true }, w.session);
     await uplink('event')(w.ctx, ex);
     await w.ctx.queue.drain();
-    expect(w.routed).toEqual([{ deviceId: 'nrf-01', channel: 'event', delivery: 'confirmed' }]);
+    expect(w.routed).toEqual([
+      {
+        deviceId: 'nrf-01',
+        channel: 'event',
+        delivery: 'confirmed',
+        via: { transport: 'coap', held: true },
+      },
+    ]);
     expect(res.writableEnded).toBe(false);
     commit();
     await w.durable.result;

@@ -27,7 +27,7 @@ export class FakeResponse {
 
 export interface FakeWorld {
   ctx: CoapContext;
-  routed: Array<{ deviceId: string; channel: string; delivery?: string }>;
+  routed: Array<{ deviceId: string; channel: string; delivery?: string; via?: unknown }>;
   logins: { failed: string[]; succeeded: string[]; decision: LoginDecision };
   accept: { token: string };
   payload: { transfer: PayloadTransfer | null | Error };
@@ -46,8 +46,14 @@ export function fakeWorld(): FakeWorld {
   const queue = new KeyedQueue();
   const sessions = new CoapSessions(() => undefined);
   const router = {
-    route: (deviceId: string, message: { channel: string }, _at: number, delivery?: string) => {
-      world.routed.push({ deviceId, channel: message.channel, delivery });
+    route: (
+      deviceId: string,
+      message: { channel: string },
+      _at: number,
+      via: unknown,
+      delivery?: string,
+    ) => {
+      world.routed.push({ deviceId, channel: message.channel, delivery, via });
       return Promise.resolve({ durable: world.durable.result });
     },
     deviceOnline: () => Promise.resolve(),
