@@ -354,9 +354,13 @@ describeWithTool('chromium', 'chromium', 'web dashboard in headless Chromium (e2
     expect(await viewer.getByTestId('role').textContent()).toBe('viewer');
     await viewer.goto(url('/devices/dash-01'));
     await viewer.getByText('Your role can read the VM').waitFor();
+    // The page reads the VM's status as it opens, with every control disabled until the
+    // answer is in: wait for a read control to come back before judging the change controls.
+    await waitFor('Registers enabled once the status is in', () =>
+      viewer.getByRole('button', { name: 'Registers' }).isEnabled(),
+    );
     await expect(viewer.getByRole('button', { name: 'Step' }).isDisabled()).resolves.toBe(true);
     await expect(viewer.getByRole('button', { name: 'Inject' }).isDisabled()).resolves.toBe(true);
-    await expect(viewer.getByRole('button', { name: 'Registers' }).isEnabled()).resolves.toBe(true);
     // What the page would send, with the token it holds: the gateway says no, naming the role.
     const refused = await viewer.evaluate<{ status: number; body: { message: string } }>(
       IN_PAGE.stepWithSessionToken,
