@@ -2,10 +2,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
 import type { VirtualDevice } from '../devices';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { waitFor } from './support/gateway';
+import { resetPostgres, withPostgres } from './support/postgres';
 import { GatewayProcess } from './support/gateway-process';
 import {
   deploy,
@@ -63,13 +62,7 @@ describeWithEnv(
     let devices: VirtualDevice[] = [];
 
     beforeEach(async () => {
-      const ds = new DataSource({
-        ...dataSourceOptions({ kind: 'postgres', url }),
-        migrationsRun: false,
-      });
-      await ds.initialize();
-      await ds.dropDatabase();
-      await ds.destroy();
+      await resetPostgres(url);
       // One data dir (blobs and the manifest signing key) for both, as a shared volume would be.
       shared = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-cluster-'));
       const env = (id: string) => ({
@@ -128,13 +121,8 @@ describeWithEnv(
       expect(cancel.body.status).toBe('cancelled');
 
       // gw-a sees the cancel on its next heartbeat, stops after the run in progress and lets go.
-      const ds = new DataSource({
-        ...dataSourceOptions({ kind: 'postgres', url }),
-        migrationsRun: false,
-      });
-      await ds.initialize();
-      try {
-        await waitFor(
+      await withPostgres(url, (ds) =>
+        waitFor(
           'gw-a releases the campaign lease',
           async () => {
             const rows = await ds.query('SELECT holder FROM leases WHERE name = $1', [
@@ -143,10 +131,8 @@ describeWithEnv(
             return rows.length === 0;
           },
           20_000,
-        );
-      } finally {
-        await ds.destroy();
-      }
+        ),
+      );
       const stopped = await view(a);
       await new Promise((r) => setTimeout(r, 1500));
       const later = await view(b);
@@ -173,13 +159,7 @@ describeWithEnv(
 
     beforeEach(async () => {
       if (!mosquitto) return; // skipped loudly by requireTool
-      const ds = new DataSource({
-        ...dataSourceOptions({ kind: 'postgres', url }),
-        migrationsRun: false,
-      });
-      await ds.initialize();
-      await ds.dropDatabase();
-      await ds.destroy();
+      await resetPostgres(url);
       shared = fs.mkdtempSync(path.join(os.tmpdir(), 'vmfleet-cluster-mq-'));
       broker = await startMosquitto(shared);
       const env = (id: string) => ({
@@ -269,12 +249,7 @@ async function rolloutSurvivesOwnerKill(
     devices.every((d) => d.vmStatus().app?.version === '2.0.0'),
   );
 
-  const ds = new DataSource({
-    ...dataSourceOptions({ kind: 'postgres', url }),
-    migrationsRun: false,
-  });
-  await ds.initialize();
-  try {
+  await withPostgres(url, async (ds) => {
     const rows = await ds.query<{ device_id: string; offers: number; offered_by: string }[]>(
       'SELECT device_id, offers, offered_by FROM deployment_devices WHERE deployment_id = $1 ORDER BY device_id',
       [id],
@@ -288,8 +263,6 @@ async function rolloutSurvivesOwnerKill(
       [`deployment:${id}`],
     );
     expect(lease).toEqual([]); // released when it completed
-  } finally {
-    await ds.destroy();
-  }
+  });
   return devices;
 }

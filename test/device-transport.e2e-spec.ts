@@ -1,12 +1,11 @@
-import { DataSource } from 'typeorm';
 import type { VirtualDevice } from '../devices';
 import { LeaseService } from '../src/cluster/lease.service';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { DevicesService } from '../src/devices/devices.service';
 import { decodePayload, type Registered } from '../src/protocol';
 import { RawCoap } from './support/coap';
 import { cbor, hello, provision } from './support/fixtures';
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway';
+import { resetPostgres } from './support/postgres';
 import { startDevices } from './support/ota';
 import { describeWithEnv } from './support/system-tools';
 
@@ -118,13 +117,7 @@ describeWithEnv(
 
     beforeEach(async () => {
       process.env.VMFLEET_LEASE_TTL_MS = String(TTL);
-      const ds = new DataSource({
-        ...dataSourceOptions({ kind: 'postgres', url }),
-        migrationsRun: false,
-      });
-      await ds.initialize();
-      await ds.dropDatabase();
-      await ds.destroy();
+      await resetPostgres(url);
     }, 60_000);
 
     async function startA(): Promise<TestGateway> {

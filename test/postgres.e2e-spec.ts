@@ -7,6 +7,7 @@ import { migrations } from '../src/database/migrations';
 import { topicFor } from '../src/protocol';
 import { cbor, hello, provision, telemetry } from './support/fixtures';
 import { startTestGateway, TestGateway, waitFor } from './support/gateway';
+import { resetPostgres } from './support/postgres';
 import { connectRaw, end, publish } from './support/mqtt';
 import { describeWithEnv } from './support/system-tools';
 
@@ -14,15 +15,7 @@ const HINT =
   'start PostgreSQL (apt-get install postgresql; .ci/run shows how) and export VMFLEET_TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db';
 
 describeWithEnv('VMFLEET_TEST_DATABASE_URL', HINT, 'PostgreSQL persistence (e2e)', (url) => {
-  async function resetDatabase(): Promise<void> {
-    const ds = new DataSource({
-      ...dataSourceOptions({ kind: 'postgres', url }),
-      migrationsRun: false,
-    });
-    await ds.initialize();
-    await ds.dropDatabase();
-    await ds.destroy();
-  }
+  const resetDatabase = () => resetPostgres(url);
 
   beforeAll(resetDatabase);
 
